@@ -1,0 +1,1 @@
+"""Multimodal freight coordination platform."""

@@ -1,0 +1,48 @@
+"""Domain values: frozen, self-validating dataclasses and enums (standard library only)."""
+
+from logistics.domain.emission_factor import EmissionFactor
+from logistics.domain.enums import LocationKind, Mode, Role
+from logistics.domain.location import Location
+from logistics.domain.plan import (
+    Alternative,
+    Leg,
+    Plan,
+    ServiceLoad,
+    ShipmentPlan,
+    ShipmentPlanStatus,
+    UnplannedReason,
+    VehicleRoute,
+    VehicleStop,
+)
+from logistics.domain.road_link import RoadLink
+from logistics.domain.scenario import Scenario
+from logistics.domain.service import Service
+from logistics.domain.shipment import Shipment
+from logistics.domain.tracking import ExceptionReason, Milestone, TimeType, TrackingEvent
+from logistics.domain.vehicle import Vehicle
+
+__all__ = [
+    "Alternative",
+    "EmissionFactor",
+    "ExceptionReason",
+    "Leg",
+    "Location",
+    "LocationKind",
+    "Milestone",
+    "Mode",
+    "Plan",
+    "RoadLink",
+    "Role",
+    "Scenario",
+    "Service",
+    "ServiceLoad",
+    "Shipment",
+    "ShipmentPlan",
+    "ShipmentPlanStatus",
+    "TimeType",
+    "TrackingEvent",
+    "UnplannedReason",
+    "Vehicle",
+    "VehicleRoute",
+    "VehicleStop",
+]
