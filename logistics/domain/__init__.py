@@ -14,6 +14,7 @@ from logistics.domain.plan import (
     VehicleRoute,
     VehicleStop,
 )
+from logistics.domain.principal import Principal
 from logistics.domain.road_link import RoadLink
 from logistics.domain.scenario import Scenario
 from logistics.domain.service import Service
@@ -31,6 +32,7 @@ __all__ = [
     "Milestone",
     "Mode",
     "Plan",
+    "Principal",
     "RoadLink",
     "Role",
     "Scenario",

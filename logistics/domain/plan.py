@@ -53,7 +53,9 @@ class Leg:
         require_aware("leg depart", self.depart)
         require_aware("leg arrive", self.arrive)
         if self.arrive < self.depart:
-            raise DomainError(f"leg {self.from_location}->{self.to_location} arrives before it departs")
+            raise DomainError(
+                f"leg {self.from_location}->{self.to_location} arrives before it departs"
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,9 @@ class ShipmentPlan:
     def __post_init__(self) -> None:
         if self.status is ShipmentPlanStatus.PLANNED:
             if not self.legs or self.delivered_at is None:
-                raise DomainError(f"planned shipment {self.shipment_id} needs legs and delivered_at")
+                raise DomainError(
+                    f"planned shipment {self.shipment_id} needs legs and delivered_at"
+                )
             for a, b in zip(self.legs, self.legs[1:], strict=False):
                 if a.to_location != b.from_location:
                     raise DomainError(f"shipment {self.shipment_id}: legs do not join up")

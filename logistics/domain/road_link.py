@@ -19,9 +19,14 @@ class RoadLink:
 
     def __post_init__(self) -> None:
         if self.origin == self.destination:
-            raise DomainError(f"road link {self.origin}->{self.destination} joins a place to itself")
-        require_non_negative(f"road link {self.origin}->{self.destination}: distance_km", self.distance_km)
+            raise DomainError(
+                f"road link {self.origin}->{self.destination} joins a place to itself"
+            )
+        require_non_negative(
+            f"road link {self.origin}->{self.destination}: distance_km", self.distance_km
+        )
         if self.duration_minutes is not None:
             require_non_negative(
-                f"road link {self.origin}->{self.destination}: duration_minutes", self.duration_minutes
+                f"road link {self.origin}->{self.destination}: duration_minutes",
+                self.duration_minutes,
             )

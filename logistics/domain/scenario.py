@@ -15,7 +15,6 @@ from logistics.domain.shipment import Shipment
 from logistics.domain.vehicle import Vehicle
 from logistics.errors import DomainError
 
-
 T = TypeVar("T")
 
 
@@ -43,7 +42,9 @@ class Scenario:
     service_by_id: dict[str, Service] = field(init=False, repr=False, compare=False)
     vehicle_by_id: dict[str, Vehicle] = field(init=False, repr=False, compare=False)
     shipment_by_id: dict[str, Shipment] = field(init=False, repr=False, compare=False)
-    road_link_by_pair: dict[tuple[str, str], RoadLink] = field(init=False, repr=False, compare=False)
+    road_link_by_pair: dict[tuple[str, str], RoadLink] = field(
+        init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         locs = _index("location", self.locations)

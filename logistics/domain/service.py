@@ -32,6 +32,9 @@ class Service:
     capacity_m3: float
     cost_per_kg: float
     capabilities: frozenset[str] = field(default_factory=frozenset)
+    # Optional CSV column `emission_class`: which emission factor applies (see fixtures/emission_factors.csv);
+    # empty means the planner derives it from mode, distance and capacity.
+    emission_class: str = ""
 
     def __post_init__(self) -> None:
         require_id("service", self.id)
