@@ -1,0 +1,39 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.problems import install_problem_handlers
+from api.routes import health, master_data, shipments
+from logistics.persistence.database import make_engine, make_session_factory
+from logistics.settings import get_settings
+
+API_DESCRIPTION = """
+Multimodal freight coordination: master data, shipments, plans and tracking for an air-rail-road hub.
+
+Authenticate with `Authorization: Bearer <api key>` (keys are created with `logistics keys create`).
+Roles: `coordinator` (master data, plans, all tracking), `shipper` (its own shipments only),
+`analyst` (reports, read-only), `feed` (event ingestion), `admin` (everything).
+Errors are RFC 9457 `application/problem+json`.
+"""
+
+
+def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastAPI:
+    """Build the app; without a session factory, connect to `LOGISTICS_DATABASE_URL`."""
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(get_settings().database_url))
+    app = FastAPI(
+        title="Logistics — multimodal freight coordination",
+        version="0.1.0",
+        description=API_DESCRIPTION,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.session_factory = session_factory
+    install_problem_handlers(app)
+    app.include_router(health.router, prefix="/v1")
+    app.include_router(master_data.router, prefix="/v1")
+    app.include_router(shipments.router, prefix="/v1")
+    return app

@@ -1,0 +1,73 @@
+"""Request dependencies: a database session per request, and the authenticated principal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.domain import Principal, Role
+from logistics.errors import AuthenticationFailed, PermissionDenied
+from logistics.services.api_keys import authenticate
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; the request owns the transaction (commit on success)."""
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_principal(
+    session: SessionDep,
+    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Header()] = None,
+) -> Principal:
+    """Authenticate the caller from `Authorization: Bearer <key>` or `X-API-Key: <key>`."""
+    secret = x_api_key
+    if authorization:
+        scheme, _, value = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise AuthenticationFailed("Authorization header must be `Bearer <api key>`")
+        secret = value.strip()
+    if not secret:
+        raise AuthenticationFailed(
+            "an API key is required: send `Authorization: Bearer <key>` "
+            "(create one with `logistics keys create --role ROLE`)"
+        )
+    return authenticate(session, secret)
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency admitting only the given roles (admin is always admitted)."""
+    allowed = frozenset(roles) | {Role.ADMIN}
+
+    def check(principal: PrincipalDep) -> Principal:
+        if principal.role not in allowed:
+            names = ", ".join(sorted(r.value for r in allowed))
+            raise PermissionDenied(f"role {principal.role.value} may not do this (allowed: {names})")
+        return principal
+
+    return check
+
+
+CoordinatorDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR))]
+ReaderDep = Annotated[
+    Principal, Depends(require_roles(Role.COORDINATOR, Role.SHIPPER, Role.ANALYST))
+]
+MasterDataReaderDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.ANALYST))]

@@ -1,0 +1,69 @@
+"""`logistics demo`: the embedded database, the reference scenario, demo keys, and the API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from logistics.bundles.reader import read_bundle
+from logistics.cli.database import open_database
+from logistics.cli.output import fail, info
+from logistics.cli.serve import run_server
+from logistics.domain import Role
+from logistics.errors import LogisticsError
+from logistics.persistence.database import session_scope
+from logistics.services.api_keys import create_api_key
+from logistics.services.import_scenario import import_scenario
+from logistics.settings import get_settings
+
+DEMO_ROLES = (Role.COORDINATOR, Role.SHIPPER, Role.ANALYST, Role.FEED, Role.ADMIN)
+
+
+def demo(
+    serve: Annotated[bool, typer.Option(help="Serve the API after preparing the data")] = True,
+    host: Annotated[str | None, typer.Option(help="Bind address (LOGISTICS_HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (LOGISTICS_PORT)")] = None,
+) -> None:
+    """Create the embedded database, import the Zhengzhou reference scenario, print demo keys, serve."""
+    settings = get_settings()
+    bundle = settings.fixtures_dir / "zhengzhou"
+    try:
+        info(f"database: {settings.database_url}")
+        factory = open_database(settings.database_url)
+        info(f"importing the reference scenario from {bundle} ...")
+        scenario = read_bundle(bundle)
+        with session_scope(factory) as session:
+            report = import_scenario(session, scenario)
+        info(report.summary())
+        demo_shipper = sorted({s.shipper for s in scenario.shipments})[0]
+        keys: list[tuple[Role, str, str | None]] = []
+        with session_scope(factory) as session:
+            for role in DEMO_ROLES:
+                shipper = demo_shipper if role is Role.SHIPPER else None
+                secret, _ = create_api_key(
+                    session, role=role, shipper_id=shipper, name=f"demo-{role.value}"
+                )
+                keys.append((role, secret, shipper))
+    except LogisticsError as exc:
+        raise fail(exc) from exc
+
+    bind_host, bind_port = host or settings.host, port or settings.port
+    base = f"http://{bind_host}:{bind_port}"
+    typer.echo("\nDemo API keys (shown once; new ones are made on every run):")
+    for role, secret, shipper in keys:
+        scope = f" (shipper {shipper})" if shipper else ""
+        typer.echo(f"  {role.value:<12}{secret}{scope}")
+    coordinator_key = keys[0][1]
+    typer.echo(f"\nAPI:       {base}/v1   (OpenAPI docs: {base}/docs)")
+    typer.echo(
+        f'Try:       curl -H "Authorization: Bearer {coordinator_key}" "{base}/v1/shipments?limit=5"'
+    )
+    if serve:
+        typer.echo(f"\nServing on {base} — press Ctrl+C to stop.")
+        run_server(bind_host, bind_port)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `demo` to the CLI."""
+    app.command("demo")(demo)
