@@ -1,0 +1,94 @@
+"""Helpers every adapter shares: decoding, strict time parsing, building events safely."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from logistics.domain.tracking import TrackingEvent
+from logistics.errors import DomainError
+from logistics.tracking.hashing import content_hash
+from logistics.tracking.results import ResultBuilder, SourceEvent
+
+_PLACEHOLDER_ID = "pending-content-hash"
+
+
+class RecordError(ValueError):
+    """A record cannot be turned into an event; the message names the reason."""
+
+
+def decode(payload: bytes | str) -> str:
+    """Payload as text (UTF-8, a BOM is dropped); raises RecordError when it is not UTF-8."""
+    if isinstance(payload, str):
+        return payload
+    try:
+        return payload.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RecordError(f"payload is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+
+
+def parse_instant(value: Any, name: str) -> datetime:
+    """Parse an ISO 8601 time that must carry a UTC offset (`Z` allowed)."""
+    if not isinstance(value, str) or not value.strip():
+        raise RecordError(f"{name} is missing")
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise RecordError(f"{name} {value!r} is not an ISO 8601 time") from exc
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise RecordError(f"{name} {value!r} has no UTC offset")
+    return parsed
+
+
+def optional_instant(value: Any, name: str) -> datetime | None:
+    """Like parse_instant, but None or an empty string means absent."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_instant(value, name)
+
+
+def resolve_subject(kind: str, value: str, subjects: Mapping[str, str] | None) -> tuple[str, bool]:
+    """Shipment id for a source reference, else the placeholder `<kind>:<value>` (unresolved)."""
+    if subjects:
+        for key in (f"{kind}:{value}", value):
+            if key in subjects:
+                return subjects[key], True
+    return f"{kind}:{value}", False
+
+
+def add_event(
+    builder: ResultBuilder,
+    record: str,
+    *,
+    references: Mapping[str, str] | None = None,
+    details: Mapping[str, str] | None = None,
+    subject_resolved: bool = True,
+    event_id: str | None = None,
+    **fields: Any,
+) -> bool:
+    """Build a TrackingEvent (id = source id, else content hash) and collect it.
+
+    A domain violation becomes an error message for `record` instead of an exception.
+    """
+    refs = dict(references or {})
+    try:
+        event = TrackingEvent(event_id=event_id or _PLACEHOLDER_ID, **fields)
+    except DomainError as exc:
+        builder.error(record, str(exc).replace(f"event {_PLACEHOLDER_ID}: ", ""))
+        return False
+    if not event_id:
+        event = replace(event, event_id=content_hash(event, refs))
+    builder.events.append(
+        SourceEvent(
+            event=event,
+            references=refs,
+            details=dict(details or {}),
+            subject_resolved=subject_resolved,
+        )
+    )
+    return True

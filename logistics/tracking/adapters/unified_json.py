@@ -1,0 +1,105 @@
+"""Adapter (a): our own unified JSON event (the TrackingEvent fields, times ISO 8601 with offset).
+
+Payload: a JSON array of event objects, an object `{"events": [...]}`, a single event object,
+or JSON Lines (one object per line). Record references are `index N` (0-based) for JSON and
+`line N` (1-based) for JSON Lines. An optional `references` object is carried through.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from logistics.domain.enums import Mode
+from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
+from logistics.tracking.adapters._common import (
+    RecordError,
+    add_event,
+    decode,
+    optional_instant,
+    parse_instant,
+)
+from logistics.tracking.results import AdapterResult, ResultBuilder
+from logistics.tracking.wire import references_of
+
+# Our own format: the code table is the identity on the enum values.
+MILESTONE_CODES: dict[str, Milestone] = {m.value: m for m in Milestone}
+TIME_TYPE_CODES: dict[str, TimeType] = {t.value: t for t in TimeType}
+_STRING_FIELDS = ("shipment_id", "service_id", "vehicle_id", "location", "retracts", "raw_ref")
+
+
+def _records(text: str) -> list[tuple[str, Any]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError:
+        lines = [(f"line {n}", line) for n, line in enumerate(text.splitlines(), 1)]
+        out: list[tuple[str, Any]] = []
+        for ref, line in lines:
+            if not line.strip():
+                continue
+            try:
+                out.append((ref, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                out.append((ref, RecordError(f"not valid JSON ({exc.msg})")))
+        return out
+    if isinstance(data, Mapping) and isinstance(data.get("events"), list):
+        data = data["events"]
+    if isinstance(data, list):
+        return [(f"index {i}", item) for i, item in enumerate(data)]
+    return [("index 0", data)]
+
+
+def _enum(table: Mapping[str, Any], value: Any, name: str) -> Any:
+    if not isinstance(value, str) or value.strip().upper() not in table:
+        raise RecordError(f"unknown {name} {value!r}")
+    return table[value.strip().upper()]
+
+
+def _fields(item: Any, default_source: str, received_at: datetime | None) -> dict[str, Any]:
+    if isinstance(item, RecordError):
+        raise item
+    if not isinstance(item, Mapping):
+        raise RecordError("record is not a JSON object")
+    fields: dict[str, Any] = {
+        "source": item.get("source") or default_source,
+        "milestone": _enum(MILESTONE_CODES, item.get("milestone"), "milestone"),
+        "time_type": _enum(TIME_TYPE_CODES, item.get("time_type", "ACTUAL"), "time_type"),
+        "event_time": parse_instant(item.get("event_time"), "event_time"),
+        "recorded_at": optional_instant(item.get("recorded_at"), "recorded_at"),
+        "received_at": optional_instant(item.get("received_at"), "received_at") or received_at,
+        "source_code": item.get("source_code") or item.get("milestone"),
+        "inferred": bool(item.get("inferred", False)),
+    }
+    for name in _STRING_FIELDS:
+        value = item.get(name)
+        if value is not None and not isinstance(value, str):
+            raise RecordError(f"{name} must be a string")
+        fields[name] = value or None
+    if item.get("mode"):
+        fields["mode"] = _enum({m.value.upper(): m for m in Mode}, item["mode"], "mode")
+    if item.get("reason"):
+        fields["reason"] = _enum({r.value: r for r in ExceptionReason}, item["reason"], "reason")
+    return fields
+
+
+def parse_unified_json(
+    payload: bytes | str, *, source: str = "unified", received_at: datetime | None = None
+) -> AdapterResult:
+    """Parse unified JSON events; `source` is the default when a record names none."""
+    builder = ResultBuilder()
+    try:
+        records = _records(decode(payload))
+    except RecordError as exc:
+        builder.error("payload", str(exc))
+        return builder.build()
+    for ref, item in records:
+        try:
+            fields = _fields(item, source, received_at)
+        except RecordError as exc:
+            builder.error(ref, str(exc))
+            continue
+        event_id = item.get("event_id") if isinstance(item.get("event_id"), str) else None
+        add_event(builder, ref, event_id=event_id, references=references_of(item), **fields)
+    return builder.build()
