@@ -1,0 +1,89 @@
+"""Locations, services and vehicles: list with filters and pagination, get one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.dependencies import MasterDataReaderDep, SessionDep
+from api.schemas.common import Page
+from api.schemas.master_data import LocationOut, ServiceOut, VehicleOut
+from logistics.services import master_data
+
+router = APIRouter(tags=["master data"])
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="Page size")]
+Offset = Annotated[int, Query(ge=0, description="Records to skip")]
+
+
+@router.get("/locations", response_model=Page[LocationOut])
+def list_locations(
+    session: SessionDep,
+    principal: MasterDataReaderDep,
+    kind: Annotated[str | None, Query(description="airport, rail_terminal, depot, ...")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Page[LocationOut]:
+    """List locations, optionally of one kind."""
+    page = master_data.list_locations(session, kind=kind, limit=limit, offset=offset)
+    return Page(items=[LocationOut.of(x) for x in page.items], total=page.total, limit=limit, offset=offset)
+
+
+@router.get("/locations/{location_id}", response_model=LocationOut)
+def get_location(location_id: str, session: SessionDep, principal: MasterDataReaderDep) -> LocationOut:
+    """One location."""
+    return LocationOut.of(master_data.get_location(session, location_id))
+
+
+@router.get("/services", response_model=Page[ServiceOut])
+def list_services(
+    session: SessionDep,
+    principal: MasterDataReaderDep,
+    mode: Annotated[str | None, Query(description="air, rail or road")] = None,
+    origin: str | None = None,
+    destination: str | None = None,
+    departure_from: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
+    departure_to: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Page[ServiceOut]:
+    """List scheduled services (flights, trains, scheduled trucks) by mode, lane and departure."""
+    page = master_data.list_services(
+        session,
+        mode=mode,
+        origin=origin,
+        destination=destination,
+        departure_from=departure_from,
+        departure_to=departure_to,
+        limit=limit,
+        offset=offset,
+    )
+    return Page(items=[ServiceOut.of(x) for x in page.items], total=page.total, limit=limit, offset=offset)
+
+
+@router.get("/services/{service_id}", response_model=ServiceOut)
+def get_service(service_id: str, session: SessionDep, principal: MasterDataReaderDep) -> ServiceOut:
+    """One scheduled service."""
+    return ServiceOut.of(master_data.get_service(session, service_id))
+
+
+@router.get("/vehicles", response_model=Page[VehicleOut])
+def list_vehicles(
+    session: SessionDep,
+    principal: MasterDataReaderDep,
+    depot: str | None = None,
+    carrier: str | None = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Page[VehicleOut]:
+    """List truck shifts by depot and carrier."""
+    page = master_data.list_vehicles(session, depot=depot, carrier=carrier, limit=limit, offset=offset)
+    return Page(items=[VehicleOut.of(x) for x in page.items], total=page.total, limit=limit, offset=offset)
+
+
+@router.get("/vehicles/{vehicle_id}", response_model=VehicleOut)
+def get_vehicle(vehicle_id: str, session: SessionDep, principal: MasterDataReaderDep) -> VehicleOut:
+    """One truck shift."""
+    return VehicleOut.of(master_data.get_vehicle(session, vehicle_id))

@@ -1,0 +1,66 @@
+"""Shipments: list and get (shipper-scoped), and create one or a batch."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from api.dependencies import CoordinatorDep, ReaderDep, SessionDep
+from api.schemas.common import Page
+from api.schemas.master_data import ShipmentIn, ShipmentOut, ShipmentsCreated
+from logistics.services import master_data, shipment_intake
+
+router = APIRouter(tags=["shipments"])
+
+
+@router.get("/shipments", response_model=Page[ShipmentOut])
+def list_shipments(
+    session: SessionDep,
+    principal: ReaderDep,
+    shipper: Annotated[str | None, Query(description="Shipper id")] = None,
+    origin: str | None = None,
+    destination: str | None = None,
+    ready_from: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
+    ready_to: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
+    due_from: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
+    due_to: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[ShipmentOut]:
+    """List shipments; a shipper key sees only its own."""
+    page = master_data.list_shipments(
+        session,
+        principal,
+        shipper=shipper,
+        origin=origin,
+        destination=destination,
+        ready_from=ready_from,
+        ready_to=ready_to,
+        due_from=due_from,
+        due_to=due_to,
+        limit=limit,
+        offset=offset,
+    )
+    return Page(
+        items=[ShipmentOut.of(x) for x in page.items], total=page.total, limit=limit, offset=offset
+    )
+
+
+@router.get("/shipments/{shipment_id}", response_model=ShipmentOut)
+def get_shipment(shipment_id: str, session: SessionDep, principal: ReaderDep) -> ShipmentOut:
+    """One shipment; another shipper's shipment answers 404 like a missing one."""
+    return ShipmentOut.of(master_data.get_shipment(session, principal, shipment_id))
+
+
+@router.post(
+    "/shipments", response_model=ShipmentsCreated, status_code=status.HTTP_201_CREATED
+)
+def create_shipments(
+    body: ShipmentIn | list[ShipmentIn], session: SessionDep, principal: CoordinatorDep
+) -> ShipmentsCreated:
+    """Create one shipment or a batch, validated like shipments.csv rows; all or nothing."""
+    rows = [item.as_row() for item in (body if isinstance(body, list) else [body])]
+    result = shipment_intake.submit_shipment_rows(session, rows)
+    return ShipmentsCreated(created=result.created, unchanged=result.unchanged, ids=result.ids)

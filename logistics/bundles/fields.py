@@ -1,0 +1,121 @@
+"""Field parsers for bundle CSV cells: each returns a value or raises FieldError with a fix hint."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from logistics.domain.validation import parse_tags
+
+
+class FieldError(ValueError):
+    """A cell could not be read; the message says what is wrong and how to fix it."""
+
+
+def text(raw: str) -> str:
+    """A required non-empty text cell."""
+    value = raw.strip()
+    if not value:
+        raise FieldError("is empty; a value is required")
+    return value
+
+
+def optional_text(raw: str) -> str:
+    """An optional text cell (may be empty)."""
+    return raw.strip()
+
+
+def number(raw: str) -> float:
+    """A finite decimal number."""
+    value = raw.strip()
+    if not value:
+        raise FieldError("is empty; a number is required")
+    try:
+        parsed = float(value)
+    except ValueError:
+        raise FieldError(f"{value!r} is not a number; write it like 12.5") from None
+    if not math.isfinite(parsed):
+        raise FieldError(f"{value!r} is not a finite number")
+    return parsed
+
+
+def positive(raw: str) -> float:
+    """A number greater than zero."""
+    parsed = number(raw)
+    if parsed <= 0:
+        raise FieldError(f"{raw.strip()} must be greater than zero")
+    return parsed
+
+
+def non_negative(raw: str) -> float:
+    """A number of zero or more."""
+    parsed = number(raw)
+    if parsed < 0:
+        raise FieldError(f"{raw.strip()} must not be negative")
+    return parsed
+
+
+def whole(raw: str, *, minimum: int = 0) -> int:
+    """A whole number of at least `minimum`."""
+    parsed = number(raw)
+    if parsed != int(parsed):
+        raise FieldError(f"{raw.strip()} must be a whole number")
+    if parsed < minimum:
+        raise FieldError(f"{raw.strip()} must be at least {minimum}")
+    return int(parsed)
+
+
+def minutes_or_default(raw: str, default: int) -> int:
+    """Whole minutes of zero or more; empty means `default`."""
+    return default if not raw.strip() else whole(raw, minimum=0)
+
+
+def latitude(raw: str) -> float:
+    """Latitude in degrees, -90..90."""
+    parsed = number(raw)
+    if not -90 <= parsed <= 90:
+        raise FieldError(f"{raw.strip()} is outside -90..90")
+    return parsed
+
+
+def longitude(raw: str) -> float:
+    """Longitude in degrees, -180..180."""
+    parsed = number(raw)
+    if not -180 <= parsed <= 180:
+        raise FieldError(f"{raw.strip()} is outside -180..180")
+    return parsed
+
+
+def aware_time(raw: str) -> datetime:
+    """An ISO 8601 time with a UTC offset."""
+    value = raw.strip()
+    if not value:
+        raise FieldError("is empty; a time like 2026-11-30T08:00:00+08:00 is required")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise FieldError(
+            f"{value!r} is not an ISO 8601 time; write it like 2026-11-30T08:00:00+08:00"
+        ) from None
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise FieldError(f"{value} has no UTC offset; write it like {value}+08:00")
+    return parsed
+
+
+def tags(raw: str) -> frozenset[str]:
+    """`;`-separated tags such as `dg;reefer` (empty means none)."""
+    parsed = parse_tags(raw)
+    for tag in parsed:
+        if not tag.replace("_", "").replace("-", "").isalnum():
+            raise FieldError(f"tag {tag!r} must be letters, digits, _ or -")
+    return parsed
+
+
+def boolean(raw: str) -> bool:
+    """true/false (also yes/no, 1/0)."""
+    value = raw.strip().lower()
+    if value in ("true", "yes", "1"):
+        return True
+    if value in ("false", "no", "0"):
+        return False
+    raise FieldError(f"{raw.strip()!r} must be true or false")

@@ -1,0 +1,1 @@
+"""Repositories: every query lives here; they convert rows to and from domain values."""

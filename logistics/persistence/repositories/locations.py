@@ -1,0 +1,81 @@
+"""Locations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from logistics.domain import Location, LocationKind
+from logistics.persistence.repositories.page import Page, paginate
+from logistics.persistence.tables import LocationRow
+
+
+def to_domain(row: LocationRow) -> Location:
+    """Row to domain value."""
+    return Location(
+        row.id,
+        row.name,
+        LocationKind(row.kind),
+        row.lat,
+        row.lon,
+        row.timezone,
+        row.service_minutes,
+        row.handling_minutes,
+    )
+
+
+def to_row(loc: Location) -> LocationRow:
+    """Domain value to row."""
+    return LocationRow(
+        id=loc.id,
+        name=loc.name,
+        kind=loc.kind.value,
+        lat=loc.lat,
+        lon=loc.lon,
+        timezone=loc.timezone,
+        service_minutes=loc.service_minutes,
+        handling_minutes=loc.handling_minutes,
+    )
+
+
+def add_all(session: Session, locations: Iterable[Location]) -> None:
+    """Insert new locations."""
+    session.add_all(to_row(x) for x in locations)
+
+
+def get(session: Session, location_id: str) -> Location | None:
+    """One location, or None."""
+    row = session.get(LocationRow, location_id)
+    return to_domain(row) if row else None
+
+
+def by_ids(session: Session, ids: Iterable[str]) -> dict[str, Location]:
+    """Stored locations among `ids`."""
+    wanted = list(set(ids))
+    out: dict[str, Location] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for row in session.scalars(select(LocationRow).where(LocationRow.id.in_(chunk))):
+            out[row.id] = to_domain(row)
+    return out
+
+
+def all_ids(session: Session) -> set[str]:
+    """Every stored location id."""
+    return set(session.scalars(select(LocationRow.id)))
+
+
+def all_locations(session: Session) -> list[Location]:
+    """Every location, by id."""
+    return [to_domain(r) for r in session.scalars(select(LocationRow).order_by(LocationRow.id))]
+
+
+def list_page(session: Session, *, kind: str | None, limit: int, offset: int) -> Page[Location]:
+    """Locations filtered by kind, one page."""
+    query = select(LocationRow)
+    if kind:
+        query = query.where(LocationRow.kind == kind)
+    rows, total = paginate(session, query, [LocationRow.id], limit, offset)
+    return Page([to_domain(r) for r in rows], total, limit, offset)

@@ -1,0 +1,114 @@
+"""Shipments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from logistics.domain import Shipment
+from logistics.domain.validation import format_tags, parse_tags
+from logistics.persistence.base import offset_of, with_offset
+from logistics.persistence.repositories.page import Page, paginate
+from logistics.persistence.tables import ShipmentRow
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentFilter:
+    """Filters for listing shipments (None = any)."""
+
+    shipper: str | None = None
+    origin: str | None = None
+    destination: str | None = None
+    ready_from: datetime | None = None
+    ready_to: datetime | None = None
+    due_from: datetime | None = None
+    due_to: datetime | None = None
+
+
+def to_domain(row: ShipmentRow) -> Shipment:
+    """Row to domain value (original offsets restored)."""
+    return Shipment(
+        row.id,
+        row.shipper,
+        row.origin,
+        row.destination,
+        row.weight_kg,
+        row.volume_m3,
+        row.pieces,
+        with_offset(row.ready_at, row.ready_at_offset_min),
+        with_offset(row.due_at, row.due_at_offset_min),
+        parse_tags(row.requirements),
+    )
+
+
+def to_row(s: Shipment) -> ShipmentRow:
+    """Domain value to row."""
+    return ShipmentRow(
+        id=s.id,
+        shipper=s.shipper,
+        origin=s.origin,
+        destination=s.destination,
+        weight_kg=s.weight_kg,
+        volume_m3=s.volume_m3,
+        pieces=s.pieces,
+        ready_at=s.ready_at,
+        ready_at_offset_min=offset_of(s.ready_at),
+        due_at=s.due_at,
+        due_at_offset_min=offset_of(s.due_at),
+        requirements=format_tags(s.requirements),
+    )
+
+
+def add_all(session: Session, shipments: Iterable[Shipment]) -> None:
+    """Insert new shipments."""
+    session.add_all(to_row(x) for x in shipments)
+
+
+def get(session: Session, shipment_id: str) -> Shipment | None:
+    """One shipment, or None."""
+    row = session.get(ShipmentRow, shipment_id)
+    return to_domain(row) if row else None
+
+
+def by_ids(session: Session, ids: Iterable[str]) -> dict[str, Shipment]:
+    """Stored shipments among `ids`."""
+    wanted = list(set(ids))
+    out: dict[str, Shipment] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for row in session.scalars(select(ShipmentRow).where(ShipmentRow.id.in_(chunk))):
+            out[row.id] = to_domain(row)
+    return out
+
+
+def all_shipments(session: Session) -> list[Shipment]:
+    """Every shipment, by id."""
+    return [to_domain(r) for r in session.scalars(select(ShipmentRow).order_by(ShipmentRow.id))]
+
+
+def list_page(
+    session: Session, filters: ShipmentFilter, *, limit: int, offset: int
+) -> Page[Shipment]:
+    """Shipments matching `filters`, one page by ready time."""
+    query = select(ShipmentRow)
+    f = filters
+    if f.shipper is not None:
+        query = query.where(ShipmentRow.shipper == f.shipper)
+    if f.origin:
+        query = query.where(ShipmentRow.origin == f.origin)
+    if f.destination:
+        query = query.where(ShipmentRow.destination == f.destination)
+    if f.ready_from:
+        query = query.where(ShipmentRow.ready_at >= f.ready_from)
+    if f.ready_to:
+        query = query.where(ShipmentRow.ready_at <= f.ready_to)
+    if f.due_from:
+        query = query.where(ShipmentRow.due_at >= f.due_from)
+    if f.due_to:
+        query = query.where(ShipmentRow.due_at <= f.due_to)
+    rows, total = paginate(session, query, [ShipmentRow.ready_at, ShipmentRow.id], limit, offset)
+    return Page([to_domain(r) for r in rows], total, limit, offset)
