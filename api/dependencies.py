@@ -60,7 +60,9 @@ def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
     def check(principal: PrincipalDep) -> Principal:
         if principal.role not in allowed:
             names = ", ".join(sorted(r.value for r in allowed))
-            raise PermissionDenied(f"role {principal.role.value} may not do this (allowed: {names})")
+            raise PermissionDenied(
+                f"role {principal.role.value} may not do this (allowed: {names})"
+            )
         return principal
 
     return check

@@ -43,11 +43,10 @@ def problem_response(
 
 def _logistics_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LogisticsError)
-    for kind, status, title in _STATUS:
-        if isinstance(exc, kind):
-            break
-    else:
-        status, title = 400, "Bad request"
+    status, title = next(
+        ((code, name) for kind, code, name in _STATUS if isinstance(exc, kind)),
+        (400, "Bad request"),
+    )
     extra: dict[str, Any] = {"code": exc.code, "instance": request.url.path}
     detail = str(exc)
     if isinstance(exc, ValidationFailed):

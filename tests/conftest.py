@@ -25,7 +25,11 @@ def _postgres_database(admin_url: str) -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield make_url(normalise_url(admin_url)).set(database=name).render_as_string(hide_password=False)
+        yield (
+            make_url(normalise_url(admin_url))
+            .set(database=name)
+            .render_as_string(hide_password=False)
+        )
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

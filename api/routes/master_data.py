@@ -28,11 +28,15 @@ def list_locations(
 ) -> Page[LocationOut]:
     """List locations, optionally of one kind."""
     page = master_data.list_locations(session, kind=kind, limit=limit, offset=offset)
-    return Page(items=[LocationOut.of(x) for x in page.items], total=page.total, limit=limit, offset=offset)
+    return Page(
+        items=[LocationOut.of(x) for x in page.items], total=page.total, limit=limit, offset=offset
+    )
 
 
 @router.get("/locations/{location_id}", response_model=LocationOut)
-def get_location(location_id: str, session: SessionDep, principal: MasterDataReaderDep) -> LocationOut:
+def get_location(
+    location_id: str, session: SessionDep, principal: MasterDataReaderDep
+) -> LocationOut:
     """One location."""
     return LocationOut.of(master_data.get_location(session, location_id))
 
@@ -60,7 +64,9 @@ def list_services(
         limit=limit,
         offset=offset,
     )
-    return Page(items=[ServiceOut.of(x) for x in page.items], total=page.total, limit=limit, offset=offset)
+    return Page(
+        items=[ServiceOut.of(x) for x in page.items], total=page.total, limit=limit, offset=offset
+    )
 
 
 @router.get("/services/{service_id}", response_model=ServiceOut)
@@ -79,8 +85,12 @@ def list_vehicles(
     offset: Offset = 0,
 ) -> Page[VehicleOut]:
     """List truck shifts by depot and carrier."""
-    page = master_data.list_vehicles(session, depot=depot, carrier=carrier, limit=limit, offset=offset)
-    return Page(items=[VehicleOut.of(x) for x in page.items], total=page.total, limit=limit, offset=offset)
+    page = master_data.list_vehicles(
+        session, depot=depot, carrier=carrier, limit=limit, offset=offset
+    )
+    return Page(
+        items=[VehicleOut.of(x) for x in page.items], total=page.total, limit=limit, offset=offset
+    )
 
 
 @router.get("/vehicles/{vehicle_id}", response_model=VehicleOut)

@@ -54,9 +54,7 @@ def get_shipment(shipment_id: str, session: SessionDep, principal: ReaderDep) ->
     return ShipmentOut.of(master_data.get_shipment(session, principal, shipment_id))
 
 
-@router.post(
-    "/shipments", response_model=ShipmentsCreated, status_code=status.HTTP_201_CREATED
-)
+@router.post("/shipments", response_model=ShipmentsCreated, status_code=status.HTTP_201_CREATED)
 def create_shipments(
     body: ShipmentIn | list[ShipmentIn], session: SessionDep, principal: CoordinatorDep
 ) -> ShipmentsCreated:

@@ -149,7 +149,9 @@ class ShipmentIn(BaseModel):
     weight_kg: float | str = Field(examples=[420.0])
     volume_m3: float | str = Field(examples=[2.5])
     pieces: int | str = Field(examples=[3])
-    ready_at: str = Field(examples=["2026-11-30T08:00:00+08:00"], description="ISO 8601 with offset")
+    ready_at: str = Field(
+        examples=["2026-11-30T08:00:00+08:00"], description="ISO 8601 with offset"
+    )
     due_at: str = Field(examples=["2026-12-04T18:00:00+01:00"], description="ISO 8601 with offset")
     requirements: str | list[str] = Field(default="", examples=["dg;reefer"])
 
