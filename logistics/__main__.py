@@ -1,0 +1,5 @@
+"""`python -m logistics` runs the command line."""
+
+from logistics.cli import main
+
+main()

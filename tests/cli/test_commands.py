@@ -1,0 +1,113 @@
+"""The `logistics` command: validate, import, keys and demo, run as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+MINIMAL = ROOT / "fixtures" / "bundles" / "minimal"
+
+
+def run(args: list[str], db_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `python -m logistics.cli ARGS` with the given database."""
+    env = {**os.environ, "LOGISTICS_DATABASE_URL": db_url}
+    return subprocess.run(
+        [sys.executable, "-m", "logistics", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """A SQLite URL in a temporary folder."""
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def count_shipments(db_url: str) -> int:
+    """Rows in the shipments table."""
+    with sqlite3.connect(db_url.removeprefix("sqlite:///")) as conn:
+        return int(conn.execute("select count(*) from shipments").fetchone()[0])
+
+
+def test_every_command_has_help(db: str, tmp_path: Path) -> None:
+    """--help works on the command and every subcommand."""
+    for args in (
+        ["--help"],
+        ["validate", "--help"],
+        ["import", "--help"],
+        ["keys", "create", "--help"],
+        ["serve", "--help"],
+        ["demo", "--help"],
+    ):
+        result = run(args, db, tmp_path)
+        assert result.returncode == 0 and "Usage" in result.stdout, (args, result.stderr)
+
+
+def test_validate_reference_scenario_is_clean(db: str, tmp_path: Path) -> None:
+    """`logistics validate fixtures/zhengzhou` reports a valid bundle."""
+    result = run(["validate", str(ROOT / "fixtures" / "zhengzhou")], db, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "valid" in result.stdout and "180 shipments" in result.stdout
+
+
+def test_broken_bundle_is_refused_and_database_unchanged(db: str, tmp_path: Path) -> None:
+    """Import of a broken bundle lists every problem, exits 1, and stores nothing."""
+    assert run(["import", str(MINIMAL)], db, tmp_path).returncode == 0
+    broken = tmp_path / "broken"
+    shutil.copytree(MINIMAL, broken)
+    text = (broken / "shipments.csv").read_text()
+    text = text.replace("SH00002,SHP-FXZ,FXZ", "SH00002,SHP-FXZ,NOWHERE").replace(",420,", ",-420,")
+    (broken / "shipments.csv").write_text(
+        text
+        + "SH00077,SHP-FXZ,FXZ,LUXC,5,1,1,2026-11-29T09:00:00+08:00,2026-12-02T18:00:00+01:00,\n"
+    )
+    result = run(["import", str(broken)], db, tmp_path)
+    assert result.returncode == 1
+    assert "shipments.csv:2:weight_kg:" in result.stderr
+    assert "shipments.csv:3:origin:" in result.stderr
+    assert count_shipments(db) == 5
+
+
+def test_import_twice_changes_nothing(db: str, tmp_path: Path) -> None:
+    """Importing the same bundle again creates nothing new."""
+    first = run(["import", str(MINIMAL)], db, tmp_path)
+    second = run(["import", str(MINIMAL)], db, tmp_path)
+    assert first.returncode == second.returncode == 0
+    assert (
+        "shipments: 5 created" in first.stdout
+        and "shipments: 0 created, 5 unchanged" in second.stdout
+    )
+    assert count_shipments(db) == 5
+
+
+def test_keys_create_prints_the_key_once(db: str, tmp_path: Path) -> None:
+    """keys create prints a secret; a shipper key without --shipper is refused."""
+    made = run(["keys", "create", "--role", "coordinator", "--name", "ops"], db, tmp_path)
+    assert made.returncode == 0 and made.stdout.strip().startswith("lgk_")
+    refused = run(["keys", "create", "--role", "shipper"], db, tmp_path)
+    assert refused.returncode == 1 and "--shipper" in refused.stderr
+    listed = run(["keys", "list"], db, tmp_path)
+    assert "coordinator" in listed.stdout and made.stdout.strip() not in listed.stdout
+
+
+def test_demo_prepares_database_and_keys_without_serving(db: str, tmp_path: Path) -> None:
+    """`logistics demo --no-serve` imports the reference scenario and prints a key per role."""
+    result = run(["demo", "--no-serve"], db, tmp_path)
+    assert result.returncode == 0, result.stderr
+    for role in ("coordinator", "shipper", "analyst", "feed", "admin"):
+        assert role in result.stdout
+    assert count_shipments(db) == 180
+    again = run(["demo", "--no-serve"], db, tmp_path)
+    assert again.returncode == 0 and count_shipments(db) == 180
