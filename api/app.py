@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.problems import install_problem_handlers
-from api.routes import health, master_data, shipments
+from api.routes import health, master_data, shipments, tracking
 from logistics.persistence.database import make_engine, make_session_factory
 from logistics.settings import get_settings
 
@@ -36,4 +36,5 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     app.include_router(health.router, prefix="/v1")
     app.include_router(master_data.router, prefix="/v1")
     app.include_router(shipments.router, prefix="/v1")
+    app.include_router(tracking.router, prefix="/v1")
     return app

@@ -8,5 +8,22 @@ from logistics.persistence.tables.master_data import (
     ShipmentRow,
     VehicleRow,
 )
+from logistics.persistence.tables.tracking import (
+    BookedLegRow,
+    EventRow,
+    IdempotencyRow,
+    RawMessageRow,
+)
 
-__all__ = ["ApiKeyRow", "LocationRow", "RoadLinkRow", "ServiceRow", "ShipmentRow", "VehicleRow"]
+__all__ = [
+    "ApiKeyRow",
+    "BookedLegRow",
+    "EventRow",
+    "IdempotencyRow",
+    "LocationRow",
+    "RawMessageRow",
+    "RoadLinkRow",
+    "ServiceRow",
+    "ShipmentRow",
+    "VehicleRow",
+]

@@ -1,0 +1,123 @@
+"""Tracking: event ingestion (batches, raw feeds), pollers, and a shipment's tracking view."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
+
+from api.dependencies import SessionDep, require_roles
+from api.schemas.tracking import IngestOut, event_out, tracking_out
+from logistics.domain import Principal, Role
+from logistics.errors import Conflict, DomainError
+from logistics.services import feed_ingest, tracking_queries, tracking_view
+
+router = APIRouter(tags=["tracking"])
+
+FeedDep = Annotated[Principal, Depends(require_roles(Role.FEED))]
+ReaderDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.SHIPPER))]
+CoordinatorDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR))]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Retry-safe key: a repeat gets the first answer"),
+]
+
+
+def _replay_or_run(
+    session: SessionDep, principal: Principal, key: str | None, body: bytes, run: Any
+) -> JSONResponse:
+    digest = hashlib.sha256(body).hexdigest()
+    if key:
+        stored = tracking_queries.find_idempotent(session, principal.key_id, key)
+        if stored is not None:
+            if stored.request_sha256 != digest:
+                raise Conflict(f"Idempotency-Key {key!r} was used for a different request")
+            return JSONResponse(
+                json.loads(stored.response),
+                status_code=stored.status_code,
+                headers={"Idempotent-Replayed": "true"},
+            )
+    answer = run().model_dump()
+    if key:
+        tracking_queries.remember_idempotent(
+            session, principal.key_id, key, digest, 200, json.dumps(answer)
+        )
+    return JSONResponse(answer, status_code=200)
+
+
+@router.post("/events", response_model=IngestOut)
+async def post_events(
+    request: Request,
+    session: SessionDep,
+    principal: FeedDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Ingest a batch of unified events (a JSON list, or {"events": [...]}); answers per item."""
+    body = await request.body()
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise DomainError(f"body is not JSON: {exc.msg} at position {exc.pos}") from exc
+    items = data.get("events") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise DomainError('body must be a JSON list of events or {"events": [...]}')
+    received = datetime.now(UTC)
+    return _replay_or_run(
+        session,
+        principal,
+        idempotency_key,
+        body,
+        lambda: IngestOut.of(
+            feed_ingest.ingest_unified_batch(session, items, received_at=received)
+        ),
+    )
+
+
+@router.post("/feeds/{feed_format}", response_model=IngestOut)
+async def post_feed(
+    feed_format: str,
+    request: Request,
+    session: SessionDep,
+    principal: FeedDep,
+    source: Annotated[str | None, Query(description="Source name stored with the events")] = None,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Ingest a raw payload (fsu, one_record, dcsa, rail_csv, unified) through its adapter."""
+    body = await request.body()
+    return _replay_or_run(
+        session,
+        principal,
+        idempotency_key,
+        body,
+        lambda: IngestOut.of(feed_ingest.ingest_raw(session, feed_format, body, source=source)),
+    )
+
+
+@router.get("/events")
+def list_events(
+    session: SessionDep,
+    principal: CoordinatorDep,
+    updated_since: Annotated[
+        datetime | None, Query(description="Only events received since (ISO 8601)")
+    ] = None,
+    cursor: Annotated[int, Query(ge=0, description="next_cursor of the previous page")] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> dict[str, Any]:
+    """Poll stored events in storage order; follow `next_cursor` until it is null."""
+    page, zones = tracking_queries.events_after(
+        session, after_seq=cursor, updated_since=updated_since, limit=limit
+    )
+    items = [event_out(event, zones, seq) for seq, event in page]
+    next_cursor = page[-1][0] if len(page) == limit else None
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/shipments/{shipment_id}/tracking")
+def get_tracking(shipment_id: str, session: SessionDep, principal: ReaderDep) -> dict[str, Any]:
+    """Timeline (with local times), status, per-leg planned/estimated/actual times and exceptions."""
+    view = tracking_view.shipment_tracking(session, principal, shipment_id)
+    return tracking_out(view, tracking_queries.location_zones(session))

@@ -1,0 +1,125 @@
+"""Tracking at the HTTP edge: ingestion answers and a shipment's tracking view."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, Field
+
+from logistics.domain import TrackingEvent
+from logistics.services.tracking_ingest import IngestReport, ItemStatus
+from logistics.services.tracking_view import ShipmentTracking
+
+
+class ItemOut(BaseModel):
+    """The answer for one submitted event."""
+
+    index: int
+    status: str = Field(description="accepted | duplicate | rejected")
+    event_id: str | None = None
+    reason: str = ""
+
+
+class IngestOut(BaseModel):
+    """Per-item answers of a batch and totals."""
+
+    accepted: int
+    duplicate: int
+    rejected: int
+    items: list[ItemOut]
+    messages: list[str] = Field(default_factory=list, description="Adapter messages per record")
+
+    @classmethod
+    def of(cls, report: IngestReport) -> IngestOut:
+        """Convert from the service report."""
+        return cls(
+            accepted=report.count(ItemStatus.ACCEPTED),
+            duplicate=report.count(ItemStatus.DUPLICATE),
+            rejected=report.count(ItemStatus.REJECTED),
+            items=[
+                ItemOut(index=i.index, status=i.status.value, event_id=i.event_id, reason=i.reason)
+                for i in report.items
+            ],
+            messages=list(report.messages),
+        )
+
+
+def _local(value: datetime | None, zone: str | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(zone)).isoformat() if zone else value.isoformat()
+
+
+def event_out(
+    event: TrackingEvent, zones: dict[str, str], seq: int | None = None
+) -> dict[str, Any]:
+    """An event as JSON, with its time also in the local time of its location."""
+    zone = zones.get(event.location or "")
+    out: dict[str, Any] = {
+        "event_id": event.event_id,
+        "source": event.source,
+        "shipment_id": event.shipment_id,
+        "service_id": event.service_id,
+        "vehicle_id": event.vehicle_id,
+        "milestone": event.milestone.value,
+        "time_type": event.time_type.value,
+        "event_time": event.event_time.isoformat(),
+        "event_time_local": _local(event.event_time, zone),
+        "location": event.location,
+        "mode": event.mode.value if event.mode else None,
+        "reason": event.reason.value if event.reason else None,
+        "retracts": event.retracts,
+        "source_code": event.source_code,
+        "inferred": event.inferred,
+        "received_at": event.received_at.isoformat() if event.received_at else None,
+    }
+    if seq is not None:
+        out["seq"] = seq
+    return out
+
+
+def tracking_out(view: ShipmentTracking, zones: dict[str, str]) -> dict[str, Any]:
+    """The shipment's tracking document: status, legs with planned/estimated/actual, timeline."""
+    p = view.projection
+    legs = []
+    for leg in p.legs:
+        dep_zone, arr_zone = zones.get(leg.from_location), zones.get(leg.to_location)
+        legs.append(
+            {
+                "leg_index": leg.leg_index,
+                "mode": leg.mode.value,
+                "from": leg.from_location,
+                "to": leg.to_location,
+                "service_id": leg.service_id,
+                "vehicle_id": leg.vehicle_id,
+                "planned_depart": _local(leg.planned_depart, dep_zone),
+                "planned_arrive": _local(leg.planned_arrive, arr_zone),
+                "estimated_depart": _local(leg.estimated_depart, dep_zone),
+                "estimated_arrive": _local(leg.estimated_arrive, arr_zone),
+                "actual_depart": _local(leg.actual_depart, dep_zone),
+                "actual_arrive": _local(leg.actual_arrive, arr_zone),
+            }
+        )
+    s = view.shipment
+    return {
+        "shipment_id": s.id,
+        "shipper": s.shipper,
+        "origin": s.origin,
+        "destination": s.destination,
+        "status": p.status.value if p.status else None,
+        "delivered_at": _local(p.delivered_at, zones.get(s.destination)),
+        "due_at": _local(s.due_at, zones.get(s.destination)),
+        "legs": legs,
+        "timeline": [
+            event_out(entry.event, zones) | {"leg_index": entry.leg_index} for entry in p.timeline
+        ],
+        "exceptions": [
+            event_out(entry.event, zones) | {"leg_index": entry.leg_index} for entry in p.exceptions
+        ],
+        "open_estimates": [
+            event_out(entry.event, zones) | {"leg_index": entry.leg_index}
+            for entry in p.open_estimates
+        ],
+    }

@@ -1,0 +1,55 @@
+"""Small reads and writes the tracking API needs: pollers, time zones, idempotent answers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from logistics.domain import TrackingEvent
+from logistics.persistence.repositories import idempotency
+from logistics.persistence.repositories import locations as location_repo
+from logistics.persistence.repositories import tracking_events as event_repo
+from logistics.persistence.tables import IdempotencyRow
+
+
+def location_zones(session: Session) -> dict[str, str]:
+    """Time zone of every location, for local times."""
+    return {loc.id: loc.timezone for loc in location_repo.all_locations(session)}
+
+
+def events_after(
+    session: Session, *, after_seq: int, updated_since: datetime | None, limit: int
+) -> tuple[list[tuple[int, TrackingEvent]], dict[str, str]]:
+    """One page of stored events after a cursor, and the location time zones."""
+    page = event_repo.page_after(
+        session, after_seq=after_seq, updated_since=updated_since, limit=limit
+    )
+    return page, location_zones(session)
+
+
+def find_idempotent(session: Session, api_key_id: str, key: str) -> IdempotencyRow | None:
+    """A stored answer for this caller's Idempotency-Key."""
+    return idempotency.find(session, api_key_id, key)
+
+
+def remember_idempotent(
+    session: Session,
+    api_key_id: str,
+    key: str,
+    request_sha256: str,
+    status_code: int,
+    response: str,
+) -> None:
+    """Store the answer to replay on a retry."""
+    idempotency.add(
+        session,
+        IdempotencyRow(
+            api_key_id=api_key_id,
+            key=key,
+            request_sha256=request_sha256,
+            status_code=status_code,
+            response=response,
+            created_at=datetime.now(UTC),
+        ),
+    )
