@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from logistics.cli import bundle_commands, demo, keys, serve
+from logistics.cli import bundle_commands, demo, ingest, keys, serve
 
 app = typer.Typer(
     name="logistics",
@@ -16,6 +16,7 @@ app = typer.Typer(
 bundle_commands.register(app)
 app.add_typer(keys.app, name="keys")
 serve.register(app)
+ingest.register(app)
 demo.register(app)
 
 

@@ -49,6 +49,8 @@ def test_every_command_has_help(db: str, tmp_path: Path) -> None:
         ["import", "--help"],
         ["keys", "create", "--help"],
         ["serve", "--help"],
+        ["ingest", "--help"],
+        ["keys", "list", "--help"],
         ["demo", "--help"],
     ):
         result = run(args, db, tmp_path)
@@ -111,3 +113,15 @@ def test_demo_prepares_database_and_keys_without_serving(db: str, tmp_path: Path
     assert count_shipments(db) == 180
     again = run(["demo", "--no-serve"], db, tmp_path)
     assert again.returncode == 0 and count_shipments(db) == 180
+
+
+def test_ingest_reports_accepted_duplicates_and_rejections(db: str, tmp_path: Path) -> None:
+    """`logistics ingest unified FILE` stores events and lists what it refused."""
+    assert run(["import", str(MINIMAL)], db, tmp_path).returncode == 0
+    batch = ROOT / "fixtures" / "tracking" / "minimal_batch.json"
+    first = run(["ingest", "unified", str(batch)], db, tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "4 accepted, 1 duplicate, 1 rejected" in first.stdout
+    assert "TELEPORTED" in first.stderr and "SH99999" in first.stderr
+    again = run(["ingest", "unified", str(batch)], db, tmp_path)
+    assert "0 accepted, 5 duplicate" in again.stdout

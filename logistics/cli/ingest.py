@@ -1,0 +1,47 @@
+"""`logistics ingest FORMAT FILE`: feed a file of tracking messages through its adapter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from logistics.cli.database import open_database
+from logistics.cli.output import fail, info
+from logistics.errors import LogisticsError
+from logistics.persistence.database import session_scope
+from logistics.services.feed_ingest import FORMATS, ingest_raw
+from logistics.services.tracking_ingest import ItemStatus
+
+
+def ingest(
+    feed_format: Annotated[
+        str, typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(FORMATS)}")
+    ],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The feed file")],
+    source: Annotated[str | None, typer.Option(help="Source name stored with the events")] = None,
+    database_url: Annotated[str | None, typer.Option(help="Database URL")] = None,
+) -> None:
+    """Parse a feed file and store its events (duplicates acknowledged, bad records listed)."""
+    try:
+        factory = open_database(database_url)
+        info(f"ingesting {file} as {feed_format} ...")
+        with session_scope(factory) as session:
+            report = ingest_raw(session, feed_format, file.read_bytes(), source=source)
+    except LogisticsError as exc:
+        raise fail(exc) from exc
+    for message in report.messages:
+        typer.echo(f"  {message}", err=True)
+    for item in report.items:
+        if item.status is ItemStatus.REJECTED:
+            typer.echo(f"  event {item.event_id}: rejected: {item.reason}", err=True)
+    typer.echo(
+        f"{report.count(ItemStatus.ACCEPTED)} accepted, {report.count(ItemStatus.DUPLICATE)} duplicate, "
+        f"{report.count(ItemStatus.REJECTED)} rejected, {len(report.messages)} record message(s)"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `ingest` to the CLI."""
+    app.command("ingest")(ingest)
