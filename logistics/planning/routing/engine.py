@@ -1,0 +1,313 @@
+"""The truck routing engine: pickup and delivery with time windows on OR-Tools (pywrapcp).
+
+Model: solver nodes are the problem's location nodes (used as depots) followed by one node per
+visit. Transit between two visits at the same location is zero, so a stop pays its location's
+service minutes once; otherwise transit = service minutes at the origin visit + travel minutes.
+Time cumuls are service starts; windows constrain them. Two capacity dimensions (kg, cm3/10).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from logistics.planning.routing.model import (
+    DroppedRequest,
+    Request,
+    RoutingOptions,
+    RoutingProblem,
+    RoutingSolution,
+    RoutingVehicle,
+    SolverStats,
+)
+from logistics.planning.routing.solution import build_solution
+
+M3_SCALE = 100  # capacity in hundredths of a cubic metre
+COST_SCALE = 100  # objective in hundredths of a currency unit
+DEFAULT_PENALTY = 10_000_000.0
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Solver node layout: which location each solver node is, and each request's visit nodes."""
+
+    locations: tuple[int, ...]
+    is_visit: tuple[bool, ...]
+    depot_index: dict[int, int]
+    pickup_node: dict[str, int]
+    delivery_node: dict[str, int]
+    request_of: dict[int, Request]
+
+
+def layout(problem: RoutingProblem) -> Layout:
+    """Lay out solver nodes: the vehicles' depot nodes first, then one node per visit."""
+    depots = sorted(
+        {v.start_node for v in problem.vehicles} | {v.end_node for v in problem.vehicles}
+    )
+    locations = list(depots)
+    is_visit = [False] * len(locations)
+    pickup: dict[str, int] = {}
+    delivery: dict[str, int] = {}
+    owner: dict[int, Request] = {}
+    for req in problem.requests:
+        for visit, table in ((req.pickup, pickup), (req.delivery, delivery)):
+            if visit is None:
+                continue
+            table[req.id] = len(locations)
+            owner[len(locations)] = req
+            locations.append(visit.node)
+            is_visit.append(True)
+    depot_index = {node: i for i, node in enumerate(depots)}
+    return Layout(tuple(locations), tuple(is_visit), depot_index, pickup, delivery, owner)
+
+
+def minutes(problem: RoutingProblem, when: object) -> int:
+    """Whole minutes from the problem's epoch."""
+    assert hasattr(when, "__sub__")
+    return int((when - problem.epoch).total_seconds() // 60)  # type: ignore[operator]
+
+
+def _precheck(problem: RoutingProblem) -> dict[str, DroppedRequest]:
+    out: dict[str, DroppedRequest] = {}
+    for req in problem.requests:
+        able = [v for v in problem.vehicles if req.requirements <= v.capabilities]
+        if not able:
+            out[req.id] = DroppedRequest(
+                req.id, "no_vehicle", f"no truck has {sorted(req.requirements)}"
+            )
+        elif not any(
+            req.weight_kg <= v.capacity_kg and req.volume_m3 <= v.capacity_m3 for v in able
+        ):
+            out[req.id] = DroppedRequest(req.id, "capacity", "larger than every suitable truck")
+    return out
+
+
+def _transit_matrix(problem: RoutingProblem, lay: Layout, profile: str) -> list[list[int]]:
+    durations = problem.duration_min[profile]
+    service = [n.service_minutes for n in problem.nodes]
+    n = len(lay.locations)
+    matrix = [[0] * n for _ in range(n)]
+    for i in range(n):
+        li = lay.locations[i]
+        out_service = service[li] if lay.is_visit[i] else 0
+        row = matrix[i]
+        for j in range(n):
+            lj = lay.locations[j]
+            if i == j or (li == lj and lay.is_visit[i] and lay.is_visit[j]):
+                continue
+            row[j] = out_service + durations[li][lj]
+    return matrix
+
+
+def _arc_cost_matrix(problem: RoutingProblem, lay: Layout, cost_per_km: float) -> list[list[int]]:
+    factor = cost_per_km / 1000.0 * COST_SCALE
+    d = problem.distance_m
+    locs = lay.locations
+    return [[round(d[a][b] * factor) for b in locs] for a in locs]
+
+
+def _demand(lay: Layout, problem: RoutingProblem, scale: float, attr: str) -> list[int]:
+    demand = [0] * len(lay.locations)
+    for req in problem.requests:
+        amount = math.ceil(getattr(req, attr) * scale - 1e-9)
+        if req.id in lay.pickup_node:
+            demand[lay.pickup_node[req.id]] = amount
+            if req.id in lay.delivery_node:
+                demand[lay.delivery_node[req.id]] = -amount
+        elif req.id in lay.delivery_node:
+            demand[lay.delivery_node[req.id]] = amount  # loaded at the depot: counts like a pickup
+    return demand
+
+
+def _horizon(problem: RoutingProblem) -> int:
+    ends = [minutes(problem, v.shift_end) for v in problem.vehicles] or [0]
+    return max(ends) + 1
+
+
+def _build(
+    problem: RoutingProblem, lay: Layout, skip: set[str]
+) -> tuple[pywrapcp.RoutingIndexManager, pywrapcp.RoutingModel, pywrapcp.RoutingDimension]:
+    vehicles = problem.vehicles
+    manager = pywrapcp.RoutingIndexManager(
+        len(lay.locations),
+        len(vehicles),
+        [lay.depot_index[v.start_node] for v in vehicles],
+        [lay.depot_index[v.end_node] for v in vehicles],
+    )
+    model = pywrapcp.RoutingModel(manager)
+    arc_callbacks: dict[float, int] = {}
+    for k, v in enumerate(vehicles):
+        if v.cost_per_km not in arc_callbacks:
+            arc_callbacks[v.cost_per_km] = model.RegisterTransitMatrix(
+                _arc_cost_matrix(problem, lay, v.cost_per_km)
+            )
+        model.SetArcCostEvaluatorOfVehicle(arc_callbacks[v.cost_per_km], k)
+        model.SetFixedCostOfVehicle(round(v.fixed_cost * COST_SCALE), k)
+    time_callbacks = {
+        p: model.RegisterTransitMatrix(_transit_matrix(problem, lay, p))
+        for p in {v.profile for v in vehicles}
+    }
+    horizon = _horizon(problem)
+    model.AddDimensionWithVehicleTransits(
+        [time_callbacks[v.profile] for v in vehicles], horizon, horizon, False, "time"
+    )
+    time_dim = model.GetDimensionOrDie("time")
+    for k, v in enumerate(vehicles):
+        time_dim.CumulVar(model.Start(k)).SetRange(max(0, minutes(problem, v.shift_start)), horizon)
+        time_dim.CumulVar(model.End(k)).SetRange(0, minutes(problem, v.shift_end))
+        time_dim.SetSpanCostCoefficientForVehicle(round(v.cost_per_hour * COST_SCALE / 60), k)
+    for attr, scale, caps in (
+        ("weight_kg", 1.0, [int(v.capacity_kg) for v in vehicles]),
+        ("volume_m3", M3_SCALE, [int(v.capacity_m3 * M3_SCALE) for v in vehicles]),
+    ):
+        cb = model.RegisterUnaryTransitVector(_demand(lay, problem, scale, attr))
+        model.AddDimensionWithVehicleCapacity(cb, 0, caps, True, attr)
+    solver = model.solver()
+    for req in problem.requests:
+        nodes = [lay.pickup_node.get(req.id), lay.delivery_node.get(req.id)]
+        indices = [manager.NodeToIndex(n) for n in nodes if n is not None]
+        for n, visit in ((nodes[0], req.pickup), (nodes[1], req.delivery)):
+            if n is None or visit is None:
+                continue
+            time_dim.CumulVar(manager.NodeToIndex(n)).SetRange(
+                max(0, minutes(problem, visit.earliest)), max(0, minutes(problem, visit.latest))
+            )
+        if len(indices) == 2:
+            p, d = indices
+            model.AddPickupAndDelivery(p, d)
+            solver.Add(model.VehicleVar(p) == model.VehicleVar(d))
+            solver.Add(time_dim.CumulVar(p) <= time_dim.CumulVar(d))
+        allowed = [k for k, v in enumerate(vehicles) if _fits(req, v)]
+        for index in indices:
+            model.VehicleVar(index).SetValues([-1, *allowed])
+            if req.id in skip:
+                model.ActiveVar(index).SetValue(0)
+        penalty = DEFAULT_PENALTY if req.penalty is None else req.penalty
+        if len(indices) == 2:
+            model.AddDisjunction(indices, round(penalty * COST_SCALE), 2)
+        else:
+            model.AddDisjunction(indices, round(penalty * COST_SCALE))
+    for k in range(len(vehicles)):
+        model.AddVariableMaximizedByFinalizer(time_dim.CumulVar(model.Start(k)))
+        model.AddVariableMinimizedByFinalizer(time_dim.CumulVar(model.End(k)))
+    return manager, model, time_dim
+
+
+def _fits(req: Request, v: RoutingVehicle) -> bool:
+    return (
+        req.requirements <= v.capabilities
+        and req.weight_kg <= v.capacity_kg
+        and req.volume_m3 <= v.capacity_m3
+    )
+
+
+STRATEGIES = (
+    routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION,
+    routing_enums_pb2.FirstSolutionStrategy.SAVINGS,
+)
+
+
+def _params(time_limit_s: float, strategy: int) -> pywrapcp.DefaultRoutingSearchParameters:
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = strategy
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    params.time_limit.FromMilliseconds(max(100, int(time_limit_s * 1000)))
+    return params
+
+
+def _solve_once(problem: RoutingProblem, options: RoutingOptions, strategy: int) -> RoutingSolution:
+    started = time.monotonic()
+    lay = layout(problem)
+    dropped_early = _precheck(problem)
+    manager, model, time_dim = _build(problem, lay, set(dropped_early))
+    assignment = None
+    if options.initial_routes:
+        routes = _initial_routes(problem, lay, manager, options)
+        initial = model.ReadAssignmentFromRoutes(routes, True)
+        if initial is not None:
+            assignment = model.SolveFromAssignmentWithParameters(
+                initial, _params(options.time_limit_s, strategy)
+            )
+    if assignment is None:
+        assignment = model.SolveWithParameters(_params(options.time_limit_s, strategy))
+    status = {
+        0: "not_solved",
+        1: "feasible",
+        2: "no_solution",
+        3: "timeout",
+        4: "invalid",
+        7: "optimal",
+    }.get(model.status(), str(model.status()))
+    if assignment is None:
+        empty = SolverStats(status, time.monotonic() - started, 0.0, options.seed, _name(strategy))
+        dropped = [
+            dropped_early.get(r.id, DroppedRequest(r.id, "not_served", "no solution found"))
+            for r in problem.requests
+        ]
+        return RoutingSolution((), tuple(dropped), 0.0, 0, empty)
+    return build_solution(
+        problem,
+        lay.locations,
+        lay.is_visit,
+        lay.request_of,
+        lay.pickup_node,
+        lay.delivery_node,
+        manager,
+        model,
+        time_dim,
+        assignment,
+        dropped_early,
+        SolverStats(
+            status,
+            time.monotonic() - started,
+            assignment.ObjectiveValue() / COST_SCALE,
+            options.seed,
+            _name(strategy),
+        ),
+    )
+
+
+def _name(strategy: int) -> str:
+    return routing_enums_pb2.FirstSolutionStrategy.Value.Name(strategy)
+
+
+def _initial_routes(
+    problem: RoutingProblem,
+    lay: Layout,
+    manager: pywrapcp.RoutingIndexManager,
+    options: RoutingOptions,
+) -> list[list[int]]:
+    routes: list[list[int]] = []
+    for v in problem.vehicles:
+        seq = options.initial_routes.get(v.id, ())
+        route = []
+        for token in seq:
+            kind, _, rid = token.partition(":")
+            node = (lay.pickup_node if kind == "P" else lay.delivery_node).get(rid)
+            if node is not None:
+                route.append(manager.NodeToIndex(node))
+        routes.append(route)
+    return routes
+
+
+def _solve_strategy(args: tuple[RoutingProblem, RoutingOptions, int]) -> RoutingSolution:
+    return _solve_once(*args)
+
+
+def solve(problem: RoutingProblem, *, options: RoutingOptions) -> RoutingSolution:
+    """Route the trucks; with `workers` > 1, several searches run in processes and the best wins."""
+    if not problem.requests:
+        return RoutingSolution((), (), 0.0, 0, SolverStats("optimal", 0.0, 0.0, options.seed))
+    strategies = STRATEGIES[: max(1, min(options.workers, len(STRATEGIES)))]
+    if len(strategies) == 1:
+        return _solve_once(problem, options, strategies[0])
+    with ProcessPoolExecutor(len(strategies), mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(_solve_strategy, [(problem, options, s) for s in strategies]))
+    return min(results, key=lambda r: (len(r.dropped), r.total_cost))
