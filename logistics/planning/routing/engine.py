@@ -172,10 +172,11 @@ def _build(
         nodes = [lay.pickup_node.get(req.id), lay.delivery_node.get(req.id)]
         indices = [manager.NodeToIndex(n) for n in nodes if n is not None]
         for n, visit in ((nodes[0], req.pickup), (nodes[1], req.delivery)):
-            if n is None or visit is None:
+            if n is None or visit is None or req.id in skip:
                 continue
             time_dim.CumulVar(manager.NodeToIndex(n)).SetRange(
-                max(0, minutes(problem, visit.earliest)), max(0, minutes(problem, visit.latest))
+                min(horizon, max(0, minutes(problem, visit.earliest))),
+                min(horizon, max(0, minutes(problem, visit.latest))),
             )
         if len(indices) == 2:
             p, d = indices

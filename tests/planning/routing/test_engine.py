@@ -1,0 +1,182 @@
+"""The routing engine returns routes that pass an independent checker, optimal on small cases."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from logistics.planning.routing import (
+    Request,
+    RoutingNode,
+    RoutingOptions,
+    RoutingProblem,
+    RoutingVehicle,
+    Visit,
+    solve,
+)
+from tests.planning.routing.checker import violations
+
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "routing"
+
+
+def small_problem() -> RoutingProblem:
+    """The small pickup-and-delivery fixture as a routing problem."""
+    data = json.loads((FIXTURES / "small_pdp.json").read_text())
+    epoch = datetime.fromisoformat(data["epoch"])
+    names = [n for n, _ in data["nodes"]]
+    index = {n: i for i, n in enumerate(names)}
+    km = data["coords_km"]
+    distance = tuple(tuple(abs(a - b) * 1000 for b in km) for a in km)
+    minutes = tuple(tuple(abs(a - b) * 60 // data["speed_kmh"] for b in km) for a in km)
+
+    def at(m: int) -> datetime:
+        return epoch + timedelta(minutes=m)
+
+    requests = tuple(
+        Request(
+            r["id"],
+            Visit(index[r["pickup"][0]], at(r["pickup"][1]), at(r["pickup"][2])),
+            Visit(index[r["delivery"][0]], at(r["delivery"][1]), at(r["delivery"][2])),
+            r["kg"],
+            r["m3"],
+            frozenset(r["requirements"]),
+            100_000.0,
+        )
+        for r in data["requests"]
+    )
+    vehicles = tuple(
+        RoutingVehicle(
+            v["id"],
+            index[v["depot"]],
+            index[v["depot"]],
+            at(v["shift"][0]),
+            at(v["shift"][1]),
+            v["kg"],
+            v["m3"],
+            "truck",
+            v["per_km"],
+            v["per_hour"],
+            v["fixed"],
+            frozenset(v["capabilities"]),
+        )
+        for v in data["vehicles"]
+    )
+    nodes = tuple(RoutingNode(n, s) for n, s in data["nodes"])
+    return RoutingProblem(nodes, distance, {"truck": minutes}, requests, vehicles, epoch)
+
+
+def brute_force_optimum(problem: RoutingProblem) -> float:
+    """Least fixed + per-km cost over every assignment and visit order (no time windows bind)."""
+    reqs = problem.requests
+    best = float("inf")
+    for owners in itertools.product(range(len(problem.vehicles)), repeat=len(reqs)):
+        total = 0.0
+        for k, v in enumerate(problem.vehicles):
+            mine = [r for r, o in zip(reqs, owners, strict=True) if o == k]
+            if not mine:
+                continue
+            if any(not r.requirements <= v.capabilities for r in mine):
+                total = float("inf")
+                break
+            tokens = [(r, "P") for r in mine] + [(r, "D") for r in mine]
+            route_best = float("inf")
+            for order in itertools.permutations(tokens):
+                seen: set[str] = set()
+                load, ok, node, km = 0.0, True, v.start_node, 0.0
+                for r, kind in order:
+                    if kind == "D" and r.id not in seen:
+                        ok = False
+                        break
+                    seen.add(r.id)
+                    load += r.weight_kg if kind == "P" else -r.weight_kg
+                    if load > v.capacity_kg:
+                        ok = False
+                        break
+                    target = (r.pickup if kind == "P" else r.delivery).node  # type: ignore[union-attr]
+                    km += problem.distance_m[node][target] / 1000
+                    node = target
+                if ok:
+                    km += problem.distance_m[node][v.end_node] / 1000
+                    route_best = min(route_best, km * v.cost_per_km)
+            total += v.fixed_cost + route_best
+        best = min(best, total)
+    return best
+
+
+def test_small_instance_solved_to_the_enumerated_optimum() -> None:
+    """The engine's cost equals the brute-force optimum, and the checker finds nothing."""
+    problem = small_problem()
+    solution = solve(problem, options=RoutingOptions(time_limit_s=2))
+    assert violations(problem, solution) == []
+    assert not solution.dropped
+    assert solution.total_cost == pytest.approx(brute_force_optimum(problem), abs=0.01)
+
+
+def test_requirements_restrict_vehicles() -> None:
+    """The dg request rides only on the dg truck."""
+    problem = small_problem()
+    solution = solve(problem, options=RoutingOptions(time_limit_s=1))
+    carrier = next(r.vehicle_id for r in solution.routes for s in r.stops if "R3" in s.pickups)
+    assert carrier == "T2"
+
+
+def test_impossible_requests_are_dropped_with_reasons() -> None:
+    """A request no truck may carry, one too heavy, and one outside every shift are dropped."""
+    problem = small_problem()
+    base = problem.requests[0]
+    late = Visit(
+        base.pickup.node,
+        base.pickup.earliest + timedelta(days=3),
+        base.pickup.latest + timedelta(days=3),
+    )  # type: ignore[union-attr]
+    extra = (
+        replace(base, id="REEFER", requirements=frozenset({"reefer"})),
+        replace(base, id="HEAVY", weight_kg=50_000.0),
+        replace(
+            base,
+            id="LATE",
+            pickup=late,
+            delivery=Visit(base.delivery.node, late.earliest, late.latest),
+        ),  # type: ignore[union-attr]
+    )
+    problem = replace(problem, requests=problem.requests + extra)
+    solution = solve(problem, options=RoutingOptions(time_limit_s=1))
+    reasons = {d.request_id: d.reason for d in solution.dropped}
+    assert reasons == {"REEFER": "no_vehicle", "HEAVY": "capacity", "LATE": "not_served"}
+    assert violations(problem, solution) == []
+
+
+def test_time_windows_and_service_times_hold_under_pressure() -> None:
+    """Tight delivery windows and per-hour costs still give checker-clean routes."""
+    problem = small_problem()
+    tight = tuple(
+        replace(
+            r, delivery=replace(r.delivery, latest=r.delivery.earliest + timedelta(minutes=150))
+        )  # type: ignore[arg-type]
+        for r in problem.requests
+    )
+    vehicles = tuple(replace(v, cost_per_hour=60.0) for v in problem.vehicles)
+    problem = replace(problem, requests=tight, vehicles=vehicles)
+    solution = solve(problem, options=RoutingOptions(time_limit_s=1))
+    assert violations(problem, solution) == []
+
+
+def test_warm_start_from_given_routes() -> None:
+    """Initial routes are accepted and the result is still checker-clean."""
+    problem = small_problem()
+    initial = {"T2": ("P:R3", "P:R1", "D:R3", "D:R1"), "T1": ("P:R2", "D:R2")}
+    solution = solve(problem, options=RoutingOptions(time_limit_s=1, initial_routes=initial))
+    assert violations(problem, solution) == [] and not solution.dropped
+
+
+def test_same_seed_same_routes() -> None:
+    """Two runs with the same seed and limit give the same cost."""
+    problem = small_problem()
+    a = solve(problem, options=RoutingOptions(time_limit_s=1, seed=3))
+    b = solve(problem, options=RoutingOptions(time_limit_s=1, seed=3))
+    assert a.total_cost == b.total_cost
