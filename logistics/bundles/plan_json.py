@@ -1,0 +1,232 @@
+"""Plan documents as JSON (DESIGN 3.4): write and read back, atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from logistics.domain import (
+    Alternative,
+    Leg,
+    Mode,
+    Plan,
+    ServiceLoad,
+    ShipmentPlan,
+    ShipmentPlanStatus,
+    UnplannedReason,
+    VehicleRoute,
+    VehicleStop,
+)
+from logistics.errors import DomainError, Problem, ValidationFailed
+
+
+def _t(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _leg(leg: Leg) -> dict[str, Any]:
+    ref = {"service_id": leg.service_id} if leg.service_id else {"vehicle_id": leg.vehicle_id}
+    return {
+        "mode": leg.mode.value,
+        **ref,
+        "from": leg.from_location,
+        "to": leg.to_location,
+        "depart": _t(leg.depart),
+        "arrive": _t(leg.arrive),
+        "cost": leg.cost,
+        "co2_kg": leg.co2_kg,
+        "distance_km": leg.distance_km,
+    }
+
+
+def _shipment(sp: ShipmentPlan) -> dict[str, Any]:
+    if sp.status is ShipmentPlanStatus.UNPLANNED:
+        assert sp.reason is not None
+        return {
+            "id": sp.shipment_id,
+            "status": "unplanned",
+            "reason": sp.reason.value,
+            "detail": sp.detail,
+            "due_at": _t(sp.due_at),
+        }
+    out: dict[str, Any] = {
+        "id": sp.shipment_id,
+        "status": "planned",
+        "delivered_at": _t(sp.delivered_at),
+        "due_at": _t(sp.due_at),
+        "on_time": sp.on_time,
+        "late_minutes": sp.late_minutes,
+        "cost": sp.cost,
+        "co2_kg": sp.co2_kg,
+        "legs": [_leg(leg) for leg in sp.legs],
+    }
+    if sp.alternative is not None:
+        a = sp.alternative
+        out["alternative"] = {
+            "description": a.description,
+            "delta_cost": a.delta_cost,
+            "delta_transit_minutes": a.delta_transit_minutes,
+            "delta_co2_kg": a.delta_co2_kg,
+        }
+    return out
+
+
+def plan_to_document(plan: Plan) -> dict[str, Any]:
+    """The plan as the JSON document of DESIGN 3.4."""
+    return {
+        "plan_id": plan.plan_id,
+        "status": plan.status,
+        "objective": plan.objective,
+        "shipments": [_shipment(sp) for sp in plan.shipments],
+        "vehicles": [
+            {
+                "id": r.vehicle_id,
+                "distance_km": r.distance_km,
+                "cost": r.cost,
+                "stops": [
+                    {
+                        "location": s.location,
+                        "arrive": _t(s.arrive),
+                        "depart": _t(s.depart),
+                        "pickup": list(s.pickup),
+                        "dropoff": list(s.dropoff),
+                    }
+                    for s in r.stops
+                ],
+            }
+            for r in plan.vehicles
+        ],
+        "services": [
+            {
+                "id": s.service_id,
+                "load_kg": s.load_kg,
+                "load_m3": s.load_m3,
+                "utilization": s.utilization,
+            }
+            for s in plan.services
+        ],
+        "kpis": dict(plan.kpis),
+        "solver": dict(plan.solver),
+    }
+
+
+def _time(value: Any) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def plan_from_document(doc: Mapping[str, Any]) -> Plan:
+    """Read a plan document; malformed parts raise ValidationFailed naming the JSON path."""
+    path = "plan"
+    try:
+        shipments = []
+        for i, s in enumerate(doc["shipments"]):
+            path = f"shipments[{i}]"
+            if s["status"] == "unplanned":
+                shipments.append(
+                    ShipmentPlan(
+                        s["id"],
+                        ShipmentPlanStatus.UNPLANNED,
+                        datetime.fromisoformat(s["due_at"]),
+                        reason=UnplannedReason(s["reason"]),
+                        detail=s.get("detail", ""),
+                    )
+                )
+                continue
+            legs = tuple(
+                Leg(
+                    Mode(g["mode"]),
+                    g["from"],
+                    g["to"],
+                    datetime.fromisoformat(g["depart"]),
+                    datetime.fromisoformat(g["arrive"]),
+                    g.get("service_id"),
+                    g.get("vehicle_id"),
+                    g.get("cost", 0.0),
+                    g.get("co2_kg", 0.0),
+                    g.get("distance_km", 0.0),
+                )
+                for g in s["legs"]
+            )
+            alt = s.get("alternative")
+            shipments.append(
+                ShipmentPlan(
+                    s["id"],
+                    ShipmentPlanStatus.PLANNED,
+                    datetime.fromisoformat(s["due_at"]),
+                    legs,
+                    _time(s["delivered_at"]),
+                    s.get("cost", 0.0),
+                    s.get("co2_kg", 0.0),
+                    alternative=Alternative(
+                        alt["description"],
+                        alt["delta_cost"],
+                        alt["delta_transit_minutes"],
+                        alt["delta_co2_kg"],
+                    )
+                    if alt
+                    else None,
+                )
+            )
+        vehicles = []
+        for i, v in enumerate(doc.get("vehicles", [])):
+            path = f"vehicles[{i}]"
+            stops = tuple(
+                VehicleStop(
+                    st["location"],
+                    _time(st["arrive"]),
+                    _time(st["depart"]),
+                    tuple(st["pickup"]),
+                    tuple(st["dropoff"]),
+                )
+                for st in v["stops"]
+            )
+            vehicles.append(VehicleRoute(v["id"], stops, v["distance_km"], v["cost"]))
+        path = "services"
+        services = tuple(
+            ServiceLoad(s["id"], s["load_kg"], s["load_m3"], s["utilization"])
+            for s in doc.get("services", [])
+        )
+        return Plan(
+            doc["plan_id"],
+            doc["objective"],
+            tuple(shipments),
+            tuple(vehicles),
+            services,
+            doc.get("kpis", {}),
+            doc.get("solver", {}),
+            doc.get("status", "done"),
+        )
+    except (KeyError, TypeError, ValueError, DomainError) as exc:
+        raise ValidationFailed(
+            [Problem("plan", 0, path, f"malformed plan document: {exc!r}")]
+        ) from exc
+
+
+def write_plan_json(plan: Plan, path: Path) -> None:
+    """Write the plan document atomically (a temporary file renamed into place)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(plan_to_document(plan), handle, indent=1, ensure_ascii=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_plan_json(path: Path) -> Plan:
+    """Read a plan document file."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ValidationFailed(
+            [Problem(Path(path).name, 0, "*", f"cannot read plan JSON: {exc}")]
+        ) from exc
+    return plan_from_document(doc)

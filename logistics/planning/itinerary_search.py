@@ -1,0 +1,285 @@
+"""Stage A, part 1: feasible itineraries per shipment over the scheduled services (estimated times)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+from logistics.domain import Scenario, Service, Shipment, UnplannedReason, Vehicle
+from logistics.planning.costing import (
+    co2_kg,
+    service_distance_km,
+    service_factor_id,
+    service_leg_cost,
+    vehicle_factor_id,
+)
+from logistics.planning.objectives import Objective
+
+ESTIMATE_SPEED_KMH = 60.0
+REGION_KM = 250.0
+HUB_REACH_KM = 350.0
+DIRECT_TRUCK_MAX_KM = 900.0
+MAX_LATE = timedelta(days=3)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One leg of an itinerary: a fleet truck between two places, or a scheduled service."""
+
+    from_location: str
+    to_location: str
+    depart: datetime
+    arrive: datetime
+    service: Service | None = None
+
+    @property
+    def is_truck(self) -> bool:
+        """Whether a fleet truck carries this leg."""
+        return self.service is None
+
+
+@dataclass(frozen=True, slots=True)
+class Itinerary:
+    """A way to move one shipment, with estimated delivery, cost, CO2 and objective score."""
+
+    shipment_id: str
+    segments: tuple[Segment, ...]
+    delivered_at: datetime
+    cost: float
+    co2_kg: float
+    score: float
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """Identity of the itinerary: its services and truck legs."""
+        return tuple(
+            s.service.id if s.service else f"truck:{s.from_location}>{s.to_location}"
+            for s in self.segments
+        )
+
+    def describe(self) -> str:
+        """Readable summary such as `truck FXZ-1>CGO, CV9751-20261201, truck LUX>LU-1`."""
+        return ", ".join(
+            s.service.id if s.service else f"truck {s.from_location}>{s.to_location}"
+            for s in self.segments
+        )
+
+
+class Network:
+    """Precomputed indexes over a scenario for fast itinerary search."""
+
+    def __init__(self, scenario: Scenario, factors: dict[str, float]) -> None:
+        self.scenario = scenario
+        self.factors = factors
+        self.by_origin: dict[str, list[Service]] = defaultdict(list)
+        for svc in sorted(scenario.services, key=lambda s: s.departure):
+            self.by_origin[svc.origin].append(svc)
+        self.hubs = sorted(self.by_origin)
+        self.arrival_hubs = sorted({s.destination for s in scenario.services})
+        self.vehicles_by_depot: dict[str, list[Vehicle]] = defaultdict(list)
+        for v in scenario.vehicles:
+            self.vehicles_by_depot[v.depot].append(v)
+
+    @cache  # noqa: B019 (one Network per planning run)
+    def road_km(self, a: str, b: str) -> float:
+        """Road distance."""
+        return self.scenario.road_distance_km(a, b)
+
+    @cache  # noqa: B019
+    def truck_minutes(self, a: str, b: str) -> int:
+        """Estimated truck minutes including the service time at the origin."""
+        if a == b:
+            return 0
+        svc = self.scenario.location_by_id[a].service_minutes
+        return svc + self.scenario.road_duration_whole_minutes(a, b, ESTIMATE_SPEED_KMH)
+
+    @cache  # noqa: B019
+    def depots_near(self, location: str) -> tuple[str, ...]:
+        """Depots within the regional radius of a location."""
+        return tuple(d for d in self.vehicles_by_depot if self.road_km(d, location) <= REGION_KM)
+
+    @cache  # noqa: B019
+    def hubs_near(self, location: str, arriving: bool) -> tuple[str, ...]:
+        """Service origins (or destinations) a truck can reach from (or to) `location`."""
+        hubs = self.arrival_hubs if arriving else self.hubs
+        return tuple(h for h in hubs if h == location or self.road_km(location, h) <= HUB_REACH_KM)
+
+    def truck_leg(
+        self, sh: Shipment, a: str, b: str, earliest: datetime, latest_arrive: datetime | None
+    ) -> Segment | None:
+        """A fleet truck leg from a to b leaving no earlier than `earliest`, if some shift can do it."""
+        travel = timedelta(minutes=self.truck_minutes(a, b))
+        best: datetime | None = None
+        for depot in self.depots_near(a):
+            to_pickup = timedelta(minutes=self.truck_minutes(depot, a))
+            back = timedelta(
+                minutes=self.truck_minutes(b, depot)
+                + self.scenario.location_by_id[b].service_minutes
+            )
+            for v in self.vehicles_by_depot[depot]:
+                if (
+                    not sh.fits(v.capabilities)
+                    or sh.weight_kg > v.capacity_kg
+                    or sh.volume_m3 > v.capacity_m3
+                ):
+                    continue
+                start = max(earliest, v.available_from + to_pickup)
+                arrive = start + travel
+                if arrive + back > v.available_until:
+                    continue
+                if latest_arrive is not None and arrive > latest_arrive:
+                    continue
+                if best is None or arrive < best:
+                    best = arrive
+        if best is None:
+            return None
+        return Segment(a, b, best - travel, best)
+
+
+def _score(
+    net: Network, sh: Shipment, segs: Sequence[Segment], objective: Objective
+) -> tuple[float, float, float]:
+    cost = 0.0
+    co2 = 0.0
+    for s in segs:
+        if s.service is not None:
+            cost += service_leg_cost(s.service, sh.weight_kg, sh.volume_m3)
+            factor = net.factors.get(service_factor_id(net.scenario, s.service), 0.0)
+            co2 += co2_kg(service_distance_km(net.scenario, s.service), sh.weight_kg, factor)
+        else:
+            km = net.road_km(s.from_location, s.to_location)
+            share = min(1.0, max(0.08, sh.weight_kg / 15000.0))
+            cost += (4.5 * km * 2 + 300.0) * share
+            co2 += co2_kg(km, sh.weight_kg, net.factors.get("truck_medium", 0.0))
+    delivered = segs[-1].arrive
+    late_h = max(0.0, (delivered - sh.due_at).total_seconds() / 3600)
+    transit_h = (delivered - sh.ready_at).total_seconds() / 3600
+    score = (
+        objective.cost * cost
+        + objective.per_transit_hour * transit_h
+        + objective.per_co2_kg * co2
+        + objective.per_late_hour_per_tonne * late_h * max(1.0, sh.weight_kg / 1000)
+    )
+    return cost, co2, score
+
+
+def _first_mile(net: Network, sh: Shipment, svc: Service) -> list[Segment] | None:
+    handover_by = svc.cutoff
+    if sh.origin == svc.origin:
+        return [] if sh.ready_at <= handover_by else None
+    hub_service = timedelta(minutes=net.scenario.location_by_id[svc.origin].service_minutes)
+    leg = net.truck_leg(sh, sh.origin, svc.origin, sh.ready_at, handover_by - hub_service)
+    return None if leg is None else [leg]
+
+
+def _last_mile(net: Network, sh: Shipment, svc: Service) -> list[Segment] | None:
+    if svc.destination == sh.destination:
+        return []
+    available = svc.arrival + timedelta(
+        minutes=net.scenario.location_by_id[svc.destination].handling_minutes
+    )
+    leg = net.truck_leg(sh, svc.destination, sh.destination, available, sh.due_at + MAX_LATE)
+    return None if leg is None else [leg]
+
+
+def search(
+    net: Network,
+    sh: Shipment,
+    objective: Objective,
+    *,
+    k: int = 5,
+    forbidden: frozenset[tuple[str, ...]] = frozenset(),
+) -> tuple[list[Itinerary], UnplannedReason, str]:
+    """The best k itineraries of a shipment, or none with a reason code and a readable detail."""
+    found: list[Itinerary] = []
+    latest = sh.due_at + MAX_LATE
+    saw_service, saw_cutoff, saw_requirements = False, False, False
+
+    def add(segs: list[Segment]) -> None:
+        it_cost, it_co2, score = _score(net, sh, segs, objective)
+        it = Itinerary(sh.id, tuple(segs), segs[-1].arrive, it_cost, it_co2, score)
+        if it.key not in forbidden:
+            found.append(it)
+
+    if net.road_km(sh.origin, sh.destination) <= DIRECT_TRUCK_MAX_KM:
+        leg = net.truck_leg(sh, sh.origin, sh.destination, sh.ready_at, latest)
+        if leg is not None:
+            add([leg])
+    for hub in net.hubs_near(sh.origin, arriving=False):
+        for s1 in net.by_origin[hub]:
+            if s1.cutoff < sh.ready_at or s1.arrival > latest:
+                continue
+            saw_service = True
+            if not sh.fits(s1.capabilities):
+                saw_requirements = True
+                continue
+            first = _first_mile(net, sh, s1)
+            if first is None:
+                saw_cutoff = True
+                continue
+            tail_ok = s1.destination == sh.destination or s1.destination in net.hubs_near(
+                sh.destination, arriving=True
+            )
+            if tail_ok:
+                last = _last_mile(net, sh, s1)
+                if last is not None:
+                    add(
+                        [
+                            *first,
+                            Segment(s1.origin, s1.destination, s1.departure, s1.arrival, s1),
+                            *last,
+                        ]
+                    )
+            for s2 in net.by_origin.get(s1.destination, []):
+                if s2.cutoff < s1.arrival or s2.arrival > latest or s2.destination == s1.origin:
+                    continue
+                if not sh.fits(s2.capabilities):
+                    continue
+                if s2.destination != sh.destination and s2.destination not in net.hubs_near(
+                    sh.destination, arriving=True
+                ):
+                    continue
+                last = _last_mile(net, sh, s2)
+                if last is not None:
+                    add(
+                        [
+                            *first,
+                            Segment(s1.origin, s1.destination, s1.departure, s1.arrival, s1),
+                            Segment(s2.origin, s2.destination, s2.departure, s2.arrival, s2),
+                            *last,
+                        ]
+                    )
+    found.sort(key=lambda it: (it.score, it.key))
+    unique: dict[tuple[str, ...], Itinerary] = {}
+    for it in found:
+        unique.setdefault(it.key, it)
+    best = list(unique.values())[:k]
+    if best:
+        return best, UnplannedReason.NO_FEASIBLE_ITINERARY, ""
+    if saw_requirements and not saw_cutoff:
+        return (
+            [],
+            UnplannedReason.REQUIREMENTS,
+            f"no service or truck accepts requirements {sorted(sh.requirements)}",
+        )
+    if saw_cutoff:
+        return (
+            [],
+            UnplannedReason.MISSED_CUTOFF,
+            "no truck can bring it to a departure before its cutoff",
+        )
+    if not saw_service:
+        return (
+            [],
+            UnplannedReason.NO_FEASIBLE_ITINERARY,
+            "no service or truck connects its origin and destination in time",
+        )
+    return [], UnplannedReason.NO_VEHICLE, "no truck shift can do the first or last mile"
+
+
+def vehicle_factor(net: Network, vehicle: Vehicle) -> float:
+    """g CO2e per tonne-km of a truck."""
+    return net.factors.get(vehicle_factor_id(vehicle), 0.0)

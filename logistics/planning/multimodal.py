@@ -1,0 +1,125 @@
+"""The multimodal planner: Stage A (itineraries, CP-SAT) and Stage B (truck routing), coupled."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+
+from logistics.domain import EmissionFactor, Plan, Scenario, UnplannedReason
+from logistics.planning.costing import factor_table
+from logistics.planning.itinerary_search import Itinerary, Network, search
+from logistics.planning.objectives import objective_named
+from logistics.planning.plan_assembly import assemble_plan
+from logistics.planning.routing import RoutingSolution
+from logistics.planning.service_assignment import assign
+from logistics.planning.truck_stage import route_trucks, truck_legs
+
+Progress = Callable[[str, float, str], None]
+MAX_ROUNDS = 3
+
+
+def _quiet(stage: str, fraction: float, message: str) -> None:
+    """Default progress callback: say nothing."""
+
+
+def plan(
+    scenario: Scenario,
+    *,
+    objective: str = "balanced",
+    time_limit_s: float = 60.0,
+    seed: int = 0,
+    factors: Sequence[EmissionFactor] = (),
+    workers: int = 2,
+    progress: Progress = _quiet,
+    plan_id: str | None = None,
+) -> Plan:
+    """Recommend a plan: which service each shipment takes and how trucks collect and deliver it."""
+    started = time.monotonic()
+    preset = objective_named(objective)
+    table = factor_table(factors)
+    net = Network(scenario, table)
+    forbidden: dict[str, set[tuple[str, ...]]] = {}
+    reasons: dict[str, tuple[UnplannedReason, str]] = {}
+    options: dict[str, list[Itinerary]] = {}
+    chosen: dict[str, Itinerary] = {}
+    solutions: list[RoutingSolution] = []
+    capacities = {s.id: (s.capacity_kg, s.capacity_m3) for s in scenario.services}
+    rounds = 0
+    status = "feasible"
+    for rounds in range(1, MAX_ROUNDS + 1):
+        progress(
+            "itineraries",
+            0.05,
+            f"round {rounds}: searching itineraries for {len(scenario.shipments)} shipments",
+        )
+        options = {}
+        for n, sh in enumerate(scenario.shipments):
+            found, reason, detail = search(
+                net, sh, preset, forbidden=frozenset(forbidden.get(sh.id, ()))
+            )
+            if found:
+                options[sh.id] = found
+            else:
+                reasons.setdefault(sh.id, (reason, detail))
+            if n % 200 == 0:
+                progress(
+                    "itineraries",
+                    0.05 + 0.2 * n / max(1, len(scenario.shipments)),
+                    f"{n} shipments searched",
+                )
+        remaining = max(1.0, time_limit_s - (time.monotonic() - started))
+        progress("assignment", 0.3, f"assigning {len(options)} shipments to services (CP-SAT)")
+        chosen, status = assign(
+            scenario.shipments,
+            options,
+            capacities,
+            unplanned_penalty=preset.unplanned_penalty,
+            time_limit_s=min(remaining * 0.2, 30.0),
+            seed=seed,
+        )
+        legs = truck_legs(scenario, chosen)
+        remaining = max(1.0, time_limit_s - (time.monotonic() - started))
+        rounds_left = MAX_ROUNDS - rounds + 1
+        progress("routing", 0.5, f"routing {len(legs)} truck legs")
+        solutions = route_trucks(
+            scenario,
+            net,
+            legs,
+            time_limit_s=max(1.0, remaining * 0.8 / rounds_left),
+            seed=seed,
+            workers=workers,
+        )
+        dropped = {d.request_id.split("#")[0] for s in solutions for d in s.dropped}
+        if not dropped:
+            break
+        for sid in dropped:
+            forbidden.setdefault(sid, set()).add(chosen[sid].key)
+        progress("routing", 0.6, f"{len(dropped)} shipment(s) sent back to Stage A")
+    progress("assembling", 0.95, "building the plan document")
+    digest = hashlib.sha256(
+        repr((sorted(sh.id for sh in scenario.shipments), objective, seed)).encode()
+    ).hexdigest()
+    result = assemble_plan(
+        scenario,
+        net,
+        options,
+        chosen,
+        solutions,
+        reasons,
+        plan_id=plan_id or f"plan-{digest[:12]}",
+        objective=objective,
+        solver={
+            "time_s": round(time.monotonic() - started, 2),
+            "seed": seed,
+            "iterations": rounds,
+            "status": status.lower(),
+            "time_limit_s": time_limit_s,
+        },
+    )
+    progress(
+        "done",
+        1.0,
+        f"{result.kpis.get('planned', 0)} of {len(scenario.shipments)} shipments planned",
+    )
+    return result

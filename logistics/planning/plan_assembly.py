@@ -1,0 +1,206 @@
+"""Putting the plan together: legs per shipment, truck routes, service loads, costs, CO2, KPIs."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from logistics.domain import (
+    Alternative,
+    Leg,
+    Mode,
+    Plan,
+    Scenario,
+    ServiceLoad,
+    ShipmentPlan,
+    ShipmentPlanStatus,
+    UnplannedReason,
+    VehicleRoute,
+    VehicleStop,
+)
+from logistics.planning.costing import (
+    co2_kg,
+    service_distance_km,
+    service_factor_id,
+    service_leg_cost,
+    vehicle_factor_id,
+)
+from logistics.planning.itinerary_search import Itinerary, Network
+from logistics.planning.plan_kpis import plan_kpis
+from logistics.planning.routing import Route, RoutingSolution
+
+
+def _request_positions(routes: Sequence[Route]) -> dict[str, tuple[Route, int, int]]:
+    """request id -> (route, index of pickup stop, index of drop stop)."""
+    pick: dict[str, tuple[Route, int]] = {}
+    out: dict[str, tuple[Route, int, int]] = {}
+    for route in routes:
+        for i, stop in enumerate(route.stops):
+            for rid in stop.pickups:
+                pick[rid] = (route, i)
+            for rid in stop.drops:
+                r, p = pick[rid]
+                out[rid] = (r, p, i)
+    return out
+
+
+def assemble_plan(
+    scenario: Scenario,
+    net: Network,
+    options: Mapping[str, Sequence[Itinerary]],
+    chosen: Mapping[str, Itinerary],
+    solutions: Sequence[RoutingSolution],
+    reasons: Mapping[str, tuple[UnplannedReason, str]],
+    *,
+    plan_id: str,
+    objective: str,
+    solver: Mapping[str, Any],
+) -> Plan:
+    """Build the plan document's domain value from the stage results."""
+    routes = [r for s in solutions for r in s.routes]
+    dropped = {d.request_id.split("#")[0]: d for s in solutions for d in s.dropped}
+    positions = _request_positions(routes)
+    vehicles = scenario.vehicle_by_id
+    # Split each truck's cost over its shipments by tonne-km carried.
+    tkm: dict[str, dict[str, float]] = defaultdict(dict)
+    leg_km: dict[str, float] = {}
+    for rid, (route, p, d) in positions.items():
+        stops = route.stops
+        km = sum(
+            scenario.road_distance_km(stops[i].location_id, stops[i + 1].location_id)
+            for i in range(p, d)
+        )
+        leg_km[rid] = km
+        sid = rid.split("#")[0]
+        tkm[route.vehicle_id][rid] = max(1e-6, km * scenario.shipment_by_id[sid].weight_kg)
+    route_cost = {r.vehicle_id: r.cost for r in routes}
+    plans: list[ShipmentPlan] = []
+    loads: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for sh in scenario.shipments:
+        it = chosen.get(sh.id)
+        if it is None or sh.id in dropped:
+            reason, detail = reasons.get(
+                sh.id, (UnplannedReason.CAPACITY, "every feasible itinerary is full")
+            )
+            if sh.id in dropped:
+                reason, detail = (
+                    UnplannedReason.NO_VEHICLE,
+                    f"no truck could serve a leg: {dropped[sh.id].detail}",
+                )
+            elif it is None and sh.id in options:
+                reason, detail = (
+                    UnplannedReason.CAPACITY,
+                    "its feasible services are full with other shipments",
+                )
+            plans.append(
+                ShipmentPlan(
+                    sh.id, ShipmentPlanStatus.UNPLANNED, sh.due_at, reason=reason, detail=detail
+                )
+            )
+            continue
+        legs: list[Leg] = []
+        for i, seg in enumerate(it.segments):
+            if seg.service is None:
+                rid = f"{sh.id}#{i}"
+                route, p, d = positions[rid]
+                share = tkm[route.vehicle_id][rid] / sum(tkm[route.vehicle_id].values())
+                v = vehicles[route.vehicle_id]
+                factor = net.factors.get(vehicle_factor_id(v), 0.0)
+                depart, arrive = route.stops[p].depart, route.stops[d].arrive
+                assert depart is not None and arrive is not None
+                legs.append(
+                    Leg(
+                        Mode.ROAD,
+                        seg.from_location,
+                        seg.to_location,
+                        depart,
+                        arrive,
+                        vehicle_id=v.id,
+                        cost=round(route_cost[v.id] * share, 2),
+                        co2_kg=round(co2_kg(leg_km[rid], sh.weight_kg, factor), 3),
+                        distance_km=round(leg_km[rid], 2),
+                    )
+                )
+            else:
+                svc = seg.service
+                km = service_distance_km(scenario, svc)
+                factor = net.factors.get(service_factor_id(scenario, svc), 0.0)
+                legs.append(
+                    Leg(
+                        svc.mode,
+                        svc.origin,
+                        svc.destination,
+                        svc.departure,
+                        svc.arrival,
+                        service_id=svc.id,
+                        cost=round(service_leg_cost(svc, sh.weight_kg, sh.volume_m3), 2),
+                        co2_kg=round(co2_kg(km, sh.weight_kg, factor), 3),
+                        distance_km=round(km, 1),
+                    )
+                )
+                loads[svc.id][0] += sh.weight_kg
+                loads[svc.id][1] += sh.volume_m3
+        delivered: datetime = legs[-1].arrive
+        alternative = _alternative(it, options.get(sh.id, ()))
+        plans.append(
+            ShipmentPlan(
+                sh.id,
+                ShipmentPlanStatus.PLANNED,
+                sh.due_at,
+                tuple(legs),
+                delivered,
+                round(sum(leg.cost for leg in legs), 2),
+                round(sum(leg.co2_kg for leg in legs), 3),
+                alternative=alternative,
+            )
+        )
+    vehicle_routes = tuple(_vehicle_route(r, scenario) for r in routes)
+    service_loads = tuple(
+        ServiceLoad(
+            sid,
+            round(kg, 3),
+            round(m3, 3),
+            round(
+                max(
+                    kg / scenario.service_by_id[sid].capacity_kg,
+                    m3 / scenario.service_by_id[sid].capacity_m3,
+                ),
+                4,
+            ),
+        )
+        for sid, (kg, m3) in sorted(loads.items())
+    )
+    kpis = plan_kpis(scenario, plans, vehicle_routes, service_loads)
+    return Plan(plan_id, objective, tuple(plans), vehicle_routes, service_loads, kpis, dict(solver))
+
+
+def _vehicle_route(route: Route, scenario: Scenario) -> VehicleRoute:
+    stops = tuple(
+        VehicleStop(
+            s.location_id,
+            s.arrive,
+            s.depart,
+            tuple(sorted({p.split("#")[0] for p in s.pickups})),
+            tuple(sorted({d.split("#")[0] for d in s.drops})),
+        )
+        for s in route.stops
+    )
+    km = sum(
+        scenario.road_distance_km(a.location, b.location) for a, b in itertools.pairwise(stops)
+    )
+    return VehicleRoute(route.vehicle_id, stops, round(km, 3), round(route.cost, 2))
+
+
+def _alternative(chosen: Itinerary, options: Sequence[Itinerary]) -> Alternative | None:
+    for other in options:
+        if other.key != chosen.key:
+            return Alternative(
+                other.describe(),
+                round(other.cost - chosen.cost, 2),
+                round((other.delivered_at - chosen.delivered_at).total_seconds() / 60, 1),
+                round(other.co2_kg - chosen.co2_kg, 3),
+            )
+    return None

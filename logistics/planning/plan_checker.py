@@ -1,0 +1,318 @@
+"""The product's plan checker: every rule of DESIGN 3.2 and the cost rules of 3.3."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from logistics.domain import Leg, Plan, Scenario, ShipmentPlanStatus, VehicleRoute
+from logistics.planning.costing import service_leg_cost, truck_cost
+
+TOLERANCE = timedelta(seconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken rule: a code, the subject concerned (`shipment SH1`, `vehicle TR1`, ...), why."""
+
+    code: str
+    subject: str
+    message: str
+
+    def __str__(self) -> str:
+        """Render as `subject: code: message`."""
+        return f"{self.subject}: {self.code}: {self.message}"
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= max(0.01, 0.0001 * max(abs(a), abs(b)))
+
+
+class _Checker:
+    def __init__(self, scenario: Scenario, plan: Plan) -> None:
+        self.s = scenario
+        self.plan = plan
+        self.out: list[Violation] = []
+
+    def bad(self, code: str, subject: str, message: str) -> None:
+        self.out.append(Violation(code, subject, message))
+
+    def run(self) -> list[Violation]:
+        self.coverage()
+        handovers = self.routes()
+        self.shipments(handovers)
+        self.services()
+        self.totals()
+        return self.out
+
+    def coverage(self) -> None:
+        ids = [p.shipment_id for p in self.plan.shipments]
+        for sid in set(self.s.shipment_by_id) - set(ids):
+            self.bad("missing_shipment", f"shipment {sid}", "is not in the plan")
+        for sid in set(ids) - set(self.s.shipment_by_id):
+            self.bad("unknown_shipment", f"shipment {sid}", "is not in the scenario")
+
+    def routes(self) -> dict[tuple[str, str], tuple[str, str, datetime, datetime]]:
+        """Check each truck; return (vehicle, shipment) -> (from, to, depart at from, arrive at to)."""
+        legs: dict[tuple[str, str], tuple[str, str, datetime, datetime]] = {}
+        for route in self.plan.vehicles:
+            v = self.s.vehicle_by_id.get(route.vehicle_id)
+            subject = f"vehicle {route.vehicle_id}"
+            if v is None:
+                self.bad("unknown_vehicle", subject, "is not in the scenario")
+                continue
+            legs.update(self.route(route, subject))
+        return legs
+
+    def route(
+        self, route: VehicleRoute, subject: str
+    ) -> dict[tuple[str, str], tuple[str, str, datetime, datetime]]:
+        v = self.s.vehicle_by_id[route.vehicle_id]
+        stops = route.stops
+        out: dict[tuple[str, str], tuple[str, str, datetime, datetime]] = {}
+        if stops[0].location != v.depot or stops[-1].location != v.depot:
+            self.bad("not_depot_to_depot", subject, f"must start and end at depot {v.depot}")
+        first, last = stops[0].depart, stops[-1].arrive
+        if first is None or last is None:
+            self.bad(
+                "missing_times", subject, "first stop needs a departure and last stop an arrival"
+            )
+            return out
+        if first < v.available_from or last > v.available_until:
+            self.bad(
+                "outside_shift",
+                subject,
+                f"runs {first.isoformat()}..{last.isoformat()} outside its shift",
+            )
+        onboard: dict[str, tuple[str, datetime]] = {}
+        kg = m3 = 0.0
+        km = 0.0
+        carried = False
+        for i, stop in enumerate(stops):
+            if i > 0:
+                prev = stops[i - 1]
+                assert prev.depart is not None
+                if stop.arrive is None:
+                    self.bad(
+                        "missing_times", subject, f"stop {i} at {stop.location} has no arrival"
+                    )
+                    continue
+                need = timedelta(
+                    minutes=self.s.road_duration_minutes(prev.location, stop.location, v.speed_kmh)
+                )
+                if stop.arrive + TOLERANCE < prev.depart + need:
+                    self.bad(
+                        "too_fast", subject, f"{prev.location}->{stop.location} faster than {need}"
+                    )
+                km += self.s.road_distance_km(prev.location, stop.location)
+            if 0 < i < len(stops) - 1:
+                assert stop.arrive is not None
+                service = timedelta(minutes=self.s.location_by_id[stop.location].service_minutes)
+                if stop.depart is None or stop.depart < stop.arrive + service:
+                    self.bad(
+                        "service_time",
+                        subject,
+                        f"leaves {stop.location} before {service} of service",
+                    )
+                    continue
+                for sid in stop.dropoff:
+                    sh = self.s.shipment_by_id.get(sid)
+                    if sid not in onboard or sh is None:
+                        self.bad("drop_without_pickup", subject, f"drops {sid} it did not pick up")
+                        continue
+                    origin, depart = onboard.pop(sid)
+                    out[(route.vehicle_id, sid)] = (origin, stop.location, depart, stop.arrive)
+                    kg -= sh.weight_kg
+                    m3 -= sh.volume_m3
+                for sid in stop.pickup:
+                    sh = self.s.shipment_by_id.get(sid)
+                    if sh is None:
+                        self.bad("unknown_shipment", subject, f"picks up unknown {sid}")
+                        continue
+                    if not sh.fits(v.capabilities):
+                        self.bad(
+                            "requirements",
+                            subject,
+                            f"carries {sid} needing {sorted(sh.requirements)}",
+                        )
+                    onboard[sid] = (stop.location, stop.depart)
+                    kg += sh.weight_kg
+                    m3 += sh.volume_m3
+                    carried = True
+                if kg > v.capacity_kg + 1e-6 or m3 > v.capacity_m3 + 1e-6:
+                    self.bad(
+                        "over_capacity", subject, f"{kg:.0f} kg / {m3:.2f} m3 after {stop.location}"
+                    )
+        if onboard:
+            self.bad("cargo_left_on_board", subject, f"returns with {sorted(onboard)}")
+        if not carried:
+            self.bad("empty_truck_listed", subject, "carries nothing but is listed")
+        if not _close(route.distance_km, km):
+            self.bad("distance", subject, f"reports {route.distance_km} km, drives {km:.2f}")
+        expected = truck_cost(v, km, (last - first).total_seconds() / 3600)
+        if not _close(route.cost, expected):
+            self.bad("truck_cost", subject, f"reports {route.cost}, recomputed {expected:.2f}")
+        return out
+
+    def shipments(
+        self, truck_legs: dict[tuple[str, str], tuple[str, str, datetime, datetime]]
+    ) -> None:
+        used: set[tuple[str, str]] = set()
+        for sp in self.plan.shipments:
+            sh = self.s.shipment_by_id.get(sp.shipment_id)
+            subject = f"shipment {sp.shipment_id}"
+            if sh is None or sp.status is not ShipmentPlanStatus.PLANNED:
+                continue
+            if sp.legs[0].from_location != sh.origin or sp.legs[-1].to_location != sh.destination:
+                self.bad(
+                    "route_ends", subject, "legs do not run from its origin to its destination"
+                )
+            available = sh.ready_at
+            for n, leg in enumerate(sp.legs):
+                available = self.leg(
+                    sp.shipment_id, subject, n, leg, available, sp.legs, truck_legs, used
+                )
+            if sp.delivered_at != sp.legs[-1].arrive:
+                self.bad("delivered_at", subject, "delivered_at is not the arrival of its last leg")
+        for key in set(truck_legs) - used:
+            self.bad(
+                "unlisted_truck_leg", f"vehicle {key[0]}", f"carries {key[1]} on no leg of its plan"
+            )
+
+    def leg(
+        self,
+        sid: str,
+        subject: str,
+        n: int,
+        leg: Leg,
+        available: datetime,
+        legs: tuple[Leg, ...],
+        truck_legs: dict[tuple[str, str], tuple[str, str, datetime, datetime]],
+        used: set[tuple[str, str]],
+    ) -> datetime:
+        sh = self.s.shipment_by_id[sid]
+        nxt = legs[n + 1] if n + 1 < len(legs) else None
+        if leg.service_id is not None:
+            svc = self.s.service_by_id.get(leg.service_id)
+            if svc is None:
+                self.bad("unknown_service", subject, f"leg {n} uses unknown {leg.service_id}")
+                return leg.arrive
+            if (leg.from_location, leg.to_location, leg.depart, leg.arrive) != (
+                svc.origin,
+                svc.destination,
+                svc.departure,
+                svc.arrival,
+            ):
+                self.bad("service_schedule", subject, f"leg {n} does not match {svc.id}'s schedule")
+            if not sh.fits(svc.capabilities):
+                self.bad(
+                    "requirements",
+                    subject,
+                    f"{svc.id} lacks {sorted(sh.requirements - svc.capabilities)}",
+                )
+            if available > svc.cutoff:
+                self.bad(
+                    "missed_cutoff",
+                    subject,
+                    f"available {available.isoformat()} after {svc.id}'s cutoff",
+                )
+            if nxt is not None and nxt.service_id is not None:
+                return svc.arrival
+            return svc.arrival + timedelta(
+                minutes=self.s.location_by_id[svc.destination].handling_minutes
+            )
+        key = (leg.vehicle_id or "", sid)
+        moved = truck_legs.get(key)
+        if moved is None:
+            self.bad(
+                "truck_leg_not_routed",
+                subject,
+                f"leg {n} names {leg.vehicle_id}, which does not carry it",
+            )
+            return leg.arrive
+        used.add(key)
+        origin, dest, depart, arrive = moved
+        if (origin, dest, depart, arrive) != (
+            leg.from_location,
+            leg.to_location,
+            leg.depart,
+            leg.arrive,
+        ):
+            self.bad(
+                "truck_leg_mismatch", subject, f"leg {n} differs from {leg.vehicle_id}'s stops"
+            )
+        service = timedelta(minutes=self.s.location_by_id[origin].service_minutes)
+        if depart + TOLERANCE < available + service:
+            self.bad(
+                "picked_up_before_available",
+                subject,
+                f"leg {n} leaves {origin} before {available.isoformat()} + service",
+            )
+        handover = arrive + timedelta(minutes=self.s.location_by_id[dest].service_minutes)
+        if nxt is not None and nxt.service_id is not None:
+            svc = self.s.service_by_id.get(nxt.service_id)
+            if svc is not None and handover > svc.cutoff + TOLERANCE:
+                self.bad(
+                    "missed_cutoff",
+                    subject,
+                    f"handed over {handover.isoformat()} after {svc.id}'s cutoff",
+                )
+            return handover
+        return handover + timedelta(minutes=self.s.location_by_id[dest].handling_minutes)
+
+    def services(self) -> None:
+        loads: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+        for sp in self.plan.shipments:
+            sh = self.s.shipment_by_id.get(sp.shipment_id)
+            if sh is None:
+                continue
+            for leg in sp.legs:
+                if leg.service_id:
+                    loads[leg.service_id][0] += sh.weight_kg
+                    loads[leg.service_id][1] += sh.volume_m3
+        reported = {s.service_id: s for s in self.plan.services}
+        for sid, (kg, m3) in loads.items():
+            svc = self.s.service_by_id.get(sid)
+            if svc is None:
+                continue
+            if kg > svc.capacity_kg + 1e-6 or m3 > svc.capacity_m3 + 1e-6:
+                self.bad(
+                    "service_over_capacity", f"service {sid}", f"{kg:.0f} kg / {m3:.2f} m3 booked"
+                )
+            r = reported.get(sid)
+            if r is None or not _close(r.load_kg, kg) or not _close(r.load_m3, m3):
+                self.bad(
+                    "service_load",
+                    f"service {sid}",
+                    f"reported load differs from {kg:.1f} kg / {m3:.2f} m3",
+                )
+
+    def totals(self) -> None:
+        service_cost = 0.0
+        for sp in self.plan.shipments:
+            sh = self.s.shipment_by_id.get(sp.shipment_id)
+            for leg in sp.legs:
+                if leg.service_id and sh is not None and leg.service_id in self.s.service_by_id:
+                    expected = service_leg_cost(
+                        self.s.service_by_id[leg.service_id], sh.weight_kg, sh.volume_m3
+                    )
+                    service_cost += expected
+                    if not _close(leg.cost, expected):
+                        self.bad(
+                            "leg_cost",
+                            f"shipment {sp.shipment_id}",
+                            f"{leg.service_id} costs {expected:.2f}, not {leg.cost}",
+                        )
+        total = service_cost + sum(r.cost for r in self.plan.vehicles)
+        if "cost" in self.plan.kpis and not _close(float(self.plan.kpis["cost"]), total):
+            self.bad(
+                "plan_cost",
+                f"plan {self.plan.plan_id}",
+                f"KPI cost {self.plan.kpis['cost']} != recomputed {total:.2f}",
+            )
+
+
+def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
+    """Every violation of the timing, capacity, requirement and cost rules, with its subject."""
+    return _Checker(scenario, plan).run()
