@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -52,6 +53,8 @@ def test_every_command_has_help(db: str, tmp_path: Path) -> None:
         ["ingest", "--help"],
         ["keys", "list", "--help"],
         ["demo", "--help"],
+        ["plan", "--help"],
+        ["check-plan", "--help"],
     ):
         result = run(args, db, tmp_path)
         assert result.returncode == 0 and "Usage" in result.stdout, (args, result.stderr)
@@ -106,12 +109,17 @@ def test_keys_create_prints_the_key_once(db: str, tmp_path: Path) -> None:
 
 def test_demo_prepares_database_and_keys_without_serving(db: str, tmp_path: Path) -> None:
     """`logistics demo --no-serve` imports the reference scenario and prints a key per role."""
-    result = run(["demo", "--no-serve"], db, tmp_path)
+    result = run(["demo", "--no-serve", "--time-limit", "8"], db, tmp_path)
     assert result.returncode == 0, result.stderr
     for role in ("coordinator", "shipper", "analyst", "feed", "admin"):
         assert role in result.stdout
+    assert "accepted" in result.stdout and "0 checker violation(s)" in result.stdout
     assert count_shipments(db) == 180
-    again = run(["demo", "--no-serve"], db, tmp_path)
+    with sqlite3.connect(db.removeprefix("sqlite:///")) as conn:
+        assert (
+            conn.execute("select count(distinct shipment_id) from booked_legs").fetchone()[0] > 100
+        )
+    again = run(["demo", "--no-serve", "--time-limit", "5"], db, tmp_path)
     assert again.returncode == 0 and count_shipments(db) == 180
 
 
@@ -125,3 +133,18 @@ def test_ingest_reports_accepted_duplicates_and_rejections(db: str, tmp_path: Pa
     assert "TELEPORTED" in first.stderr and "SH99999" in first.stderr
     again = run(["ingest", "unified", str(batch)], db, tmp_path)
     assert "0 accepted, 5 duplicate" in again.stdout
+
+
+def test_plan_writes_a_checked_plan_and_check_plan_verifies_it(db: str, tmp_path: Path) -> None:
+    """`logistics plan` writes plan JSON; `check-plan` finds no violation, and finds a tampered one."""
+    out = tmp_path / "plan.json"
+    made = run(["plan", str(MINIMAL), "--out", str(out), "--time-limit", "5"], db, tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "5/5 planned" in made.stdout and "routing" in made.stderr
+    checked = run(["check-plan", str(MINIMAL), str(out)], db, tmp_path)
+    assert checked.returncode == 0 and "0 violation(s)" in checked.stderr
+    doc = json.loads(out.read_text())
+    doc["vehicles"][0]["cost"] += 50
+    out.write_text(json.dumps(doc))
+    tampered = run(["check-plan", str(MINIMAL), str(out)], db, tmp_path)
+    assert tampered.returncode == 1 and "truck_cost" in tampered.stdout
