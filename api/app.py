@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.plan_runner import PlanRunner
 from api.problems import install_problem_handlers
-from api.routes import health, master_data, shipments, tracking
+from api.routes import health, master_data, plans, shipments, tracking
 from logistics.persistence.database import make_engine, make_session_factory
 from logistics.settings import get_settings
 
@@ -24,7 +28,18 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     """Build the app; without a session factory, connect to `LOGISTICS_DATABASE_URL`."""
     if session_factory is None:
         session_factory = make_session_factory(make_engine(get_settings().database_url))
+    runner = PlanRunner(session_factory, get_settings().workers)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runner.start()
+        try:
+            yield
+        finally:
+            runner.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Logistics — multimodal freight coordination",
         version="0.1.0",
         description=API_DESCRIPTION,
@@ -32,9 +47,11 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
         openapi_url="/openapi.json",
     )
     app.state.session_factory = session_factory
+    app.state.plan_runner = runner
     install_problem_handlers(app)
     app.include_router(health.router, prefix="/v1")
     app.include_router(master_data.router, prefix="/v1")
     app.include_router(shipments.router, prefix="/v1")
     app.include_router(tracking.router, prefix="/v1")
+    app.include_router(plans.router, prefix="/v1")
     return app

@@ -8,6 +8,7 @@ from logistics.persistence.tables.master_data import (
     ShipmentRow,
     VehicleRow,
 )
+from logistics.persistence.tables.plan_jobs import PlanJobRow
 from logistics.persistence.tables.tracking import (
     BookedLegRow,
     EventRow,
@@ -21,6 +22,7 @@ __all__ = [
     "EventRow",
     "IdempotencyRow",
     "LocationRow",
+    "PlanJobRow",
     "RawMessageRow",
     "RoadLinkRow",
     "ServiceRow",

@@ -1,0 +1,94 @@
+"""Plan jobs: request (202), follow progress, read the plan document, accept it into bookings."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.dependencies import SessionDep, require_roles
+from logistics.domain import Principal, Role
+from logistics.persistence.tables import PlanJobRow
+from logistics.services import plan_jobs
+
+router = APIRouter(tags=["plans"])
+CoordinatorDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR))]
+
+
+class PlanRequest(BaseModel):
+    """What to plan."""
+
+    objective: str = Field(
+        default="balanced", description="cheapest | fastest | greenest | balanced"
+    )
+    time_limit_s: float = Field(
+        default=60.0, gt=0, le=3600, description="Seconds the planner may use"
+    )
+    seed: int = Field(default=0, ge=0)
+    shipment_ids: list[str] | None = Field(
+        default=None, description="Shipments to plan (default: all)"
+    )
+
+
+def job_out(row: PlanJobRow, *, with_result: bool) -> dict[str, Any]:
+    """A job as JSON; the plan document is included once done."""
+    out: dict[str, Any] = {
+        "id": row.id,
+        "status": row.status,
+        "progress": row.progress,
+        "message": row.message,
+        "objective": row.objective,
+        "time_limit_s": row.time_limit_s,
+        "seed": row.seed,
+        "created_at": row.created_at.isoformat(),
+        "started_at": row.started_at.isoformat() if row.started_at else None,
+        "finished_at": row.finished_at.isoformat() if row.finished_at else None,
+        "accepted_at": row.accepted_at.isoformat() if row.accepted_at else None,
+    }
+    if with_result and row.result:
+        out["plan"] = json.loads(row.result)
+    return out
+
+
+@router.post("/plans", status_code=status.HTTP_202_ACCEPTED)
+def request_plan(
+    body: PlanRequest, request: Request, session: SessionDep, principal: CoordinatorDep
+) -> JSONResponse:
+    """Queue a plan; it runs in a worker process (never in the API's threads). Poll GET /v1/plans/{id}."""
+    row = plan_jobs.create_job(
+        session,
+        principal,
+        objective=body.objective,
+        time_limit_s=body.time_limit_s,
+        seed=body.seed,
+        shipment_ids=body.shipment_ids,
+    )
+    session.commit()  # the worker reads the job from the database
+    request.app.state.plan_runner.submit(row.id)
+    return JSONResponse(
+        job_out(row, with_result=False),
+        status_code=202,
+        headers={"Location": f"/v1/plans/{row.id}"},
+    )
+
+
+@router.get("/plans")
+def list_plans(session: SessionDep, principal: CoordinatorDep) -> dict[str, Any]:
+    """The newest plan jobs (without their documents)."""
+    return {"items": [job_out(r, with_result=False) for r in plan_jobs.list_jobs(session)]}
+
+
+@router.get("/plans/{plan_id}")
+def get_plan(plan_id: str, session: SessionDep, principal: CoordinatorDep) -> dict[str, Any]:
+    """Status and progress; when done, the plan document (DESIGN 3.4) with its checker result."""
+    return job_out(plan_jobs.get_job(session, plan_id), with_result=True)
+
+
+@router.post("/plans/{plan_id}/accept")
+def accept(plan_id: str, session: SessionDep, principal: CoordinatorDep) -> dict[str, Any]:
+    """Book the plan: each planned shipment's legs become the itinerary tracking follows."""
+    booked = plan_jobs.accept_job(session, plan_id)
+    return {"id": plan_id, "booked_shipments": booked}

@@ -1,0 +1,116 @@
+"""Plan jobs over real HTTP: 202 and polling, the checked document, acceptance, restarts, roles."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.app import create_app
+from logistics.bundles.plan_json import plan_from_document
+from logistics.bundles.reader import read_bundle
+from logistics.persistence.database import session_scope
+from logistics.persistence.tables import PlanJobRow
+from logistics.planning.plan_checker import check_plan
+from tests.api.conftest import LiveApi
+from tests.api.live_server import serve_in_thread
+
+MINIMAL = Path(__file__).resolve().parents[2] / "fixtures" / "bundles" / "minimal"
+
+
+def wait_done(client: httpx.Client, plan_id: str, timeout_s: float = 120) -> dict:  # type: ignore[type-arg]
+    """Poll the job until it is done or failed."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job = client.get(f"/v1/plans/{plan_id}").json()
+        if job["status"] in ("done", "failed"):
+            return job  # type: ignore[no-any-return]
+        time.sleep(0.5)
+    raise AssertionError(f"plan {plan_id} did not finish in {timeout_s} s")
+
+
+def test_plan_job_runs_in_a_worker_and_is_accepted(live_api: LiveApi) -> None:
+    """POST answers 202; the job finishes with a checker-clean plan; accepting books its legs."""
+    with live_api.client("coordinator") as client:
+        queued = client.post("/v1/plans", json={"objective": "balanced", "time_limit_s": 4})
+        assert queued.status_code == 202 and queued.json()["status"] == "queued"
+        job = wait_done(client, queued.json()["id"])
+        assert job["status"] == "done", job["message"]
+        document = job["plan"]
+        assert document["check"]["violations"] == []
+        assert check_plan(read_bundle(MINIMAL), plan_from_document(document)) == []
+        accepted = client.post(f"/v1/plans/{job['id']}/accept")
+        tracking = client.get("/v1/shipments/SH00001/tracking").json()
+    assert (
+        accepted.status_code == 200
+        and accepted.json()["booked_shipments"] == document["kpis"]["planned"]
+    )
+    assert [leg["mode"] for leg in tracking["legs"]] == [
+        leg["mode"]
+        for leg in next(s for s in document["shipments"] if s["id"] == "SH00001")["legs"]
+    ]
+
+
+def test_unknown_objective_and_roles_are_refused(live_api: LiveApi) -> None:
+    """A bad objective is a 422 problem; shipper and analyst keys cannot request plans."""
+    with live_api.client("coordinator") as client:
+        bad = client.post("/v1/plans", json={"objective": "prettiest"})
+        missing = client.get("/v1/plans/plan_nope")
+    assert bad.status_code == 422 and "prettiest" in bad.json()["detail"]
+    assert missing.status_code == 404
+    for role in ("shipper", "analyst", "feed"):
+        with live_api.client(role) as client:
+            assert client.post("/v1/plans", json={}).status_code == 403
+
+
+def test_accepting_an_unfinished_plan_is_a_conflict(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """Only a done plan can be accepted."""
+    with session_scope(session_factory) as session:
+        session.add(
+            PlanJobRow(
+                id="plan_stuck",
+                status="queued",
+                objective="balanced",
+                time_limit_s=1,
+                seed=0,
+                shipment_ids=None,
+                requested_by="test",
+                progress=0,
+                message="",
+                created_at=datetime.now(UTC),
+            )
+        )
+    with live_api.client("coordinator") as client:
+        assert client.post("/v1/plans/plan_stuck/accept").status_code == 409
+
+
+def test_a_restarted_server_fails_interrupted_jobs_visibly(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """A job left running by a dead server is marked failed with a message when a server starts."""
+    with session_scope(session_factory) as session:
+        session.add(
+            PlanJobRow(
+                id="plan_interrupted",
+                status="running",
+                objective="balanced",
+                time_limit_s=1,
+                seed=0,
+                shipment_ids=None,
+                requested_by="test",
+                progress=0.4,
+                message="routing",
+                created_at=datetime.now(UTC),
+            )
+        )
+    with serve_in_thread(create_app(session_factory=session_factory)) as base_url:
+        job = httpx.get(
+            f"{base_url}/v1/plans/plan_interrupted",
+            headers={"Authorization": f"Bearer {live_api.keys['coordinator']}"},
+        ).json()
+    assert job["status"] == "failed" and "request it again" in job["message"]
