@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from logistics.cli import bundle_commands, demo, ingest, keys, plan_commands, serve
+from logistics.cli import bundle_commands, demo, generate, ingest, keys, plan_commands, serve
 
 app = typer.Typer(
     name="logistics",
@@ -18,6 +18,7 @@ app.add_typer(keys.app, name="keys")
 serve.register(app)
 ingest.register(app)
 plan_commands.register(app)
+generate.register(app)
 demo.register(app)
 
 

@@ -55,6 +55,7 @@ def test_every_command_has_help(db: str, tmp_path: Path) -> None:
         ["demo", "--help"],
         ["plan", "--help"],
         ["check-plan", "--help"],
+        ["generate", "--help"],
     ):
         result = run(args, db, tmp_path)
         assert result.returncode == 0 and "Usage" in result.stdout, (args, result.stderr)
@@ -148,3 +149,12 @@ def test_plan_writes_a_checked_plan_and_check_plan_verifies_it(db: str, tmp_path
     out.write_text(json.dumps(doc))
     tampered = run(["check-plan", str(MINIMAL), str(out)], db, tmp_path)
     assert tampered.returncode == 1 and "truck_cost" in tampered.stdout
+
+
+def test_generate_writes_a_valid_bundle_of_the_asked_size(db: str, tmp_path: Path) -> None:
+    """`logistics generate` writes a bundle that validates with the requested shipment count."""
+    out = tmp_path / "gen"
+    made = run(["generate", str(out), "--shipments", "300", "--seed", "4"], db, tmp_path)
+    assert made.returncode == 0, made.stderr
+    checked = run(["validate", str(out)], db, tmp_path)
+    assert checked.returncode == 0 and "300 shipments" in checked.stdout
