@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from logistics.domain import Location, LocationKind
-from logistics.persistence.repositories.page import Page, paginate
+from logistics.persistence.repositories.page import Page, paginate, rows_by_ids
 from logistics.persistence.tables import LocationRow
 
 
@@ -53,13 +53,7 @@ def get(session: Session, location_id: str) -> Location | None:
 
 def by_ids(session: Session, ids: Iterable[str]) -> dict[str, Location]:
     """Stored locations among `ids`."""
-    wanted = list(set(ids))
-    out: dict[str, Location] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        for row in session.scalars(select(LocationRow).where(LocationRow.id.in_(chunk))):
-            out[row.id] = to_domain(row)
-    return out
+    return {row.id: to_domain(row) for row in rows_by_ids(session, LocationRow, ids)}
 
 
 def all_ids(session: Session) -> set[str]:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from logistics.domain import Mode, Service
 from logistics.domain.validation import format_tags, parse_tags
 from logistics.persistence.base import offset_of, with_offset
-from logistics.persistence.repositories.page import Page, paginate
+from logistics.persistence.repositories.page import Page, paginate, rows_by_ids
 from logistics.persistence.tables import ServiceRow
 
 
@@ -68,13 +68,7 @@ def get(session: Session, service_id: str) -> Service | None:
 
 def by_ids(session: Session, ids: Iterable[str]) -> dict[str, Service]:
     """Stored services among `ids`."""
-    wanted = list(set(ids))
-    out: dict[str, Service] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        for row in session.scalars(select(ServiceRow).where(ServiceRow.id.in_(chunk))):
-            out[row.id] = to_domain(row)
-    return out
+    return {row.id: to_domain(row) for row in rows_by_ids(session, ServiceRow, ids)}
 
 
 def all_services(session: Session) -> list[Service]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from logistics.domain import Shipment
 from logistics.domain.validation import format_tags, parse_tags
 from logistics.persistence.base import offset_of, with_offset
-from logistics.persistence.repositories.page import Page, paginate
+from logistics.persistence.repositories.page import Page, paginate, rows_by_ids
 from logistics.persistence.tables import ShipmentRow
 
 
@@ -76,13 +76,7 @@ def get(session: Session, shipment_id: str) -> Shipment | None:
 
 def by_ids(session: Session, ids: Iterable[str]) -> dict[str, Shipment]:
     """Stored shipments among `ids`."""
-    wanted = list(set(ids))
-    out: dict[str, Shipment] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        for row in session.scalars(select(ShipmentRow).where(ShipmentRow.id.in_(chunk))):
-            out[row.id] = to_domain(row)
-    return out
+    return {row.id: to_domain(row) for row in rows_by_ids(session, ShipmentRow, ids)}
 
 
 def all_shipments(session: Session) -> list[Shipment]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from logistics.domain import Vehicle
 from logistics.domain.validation import format_tags, parse_tags
 from logistics.persistence.base import offset_of, with_offset
-from logistics.persistence.repositories.page import Page, paginate
+from logistics.persistence.repositories.page import Page, paginate, rows_by_ids
 from logistics.persistence.tables import VehicleRow
 
 
@@ -67,13 +67,7 @@ def get(session: Session, vehicle_id: str) -> Vehicle | None:
 
 def by_ids(session: Session, ids: Iterable[str]) -> dict[str, Vehicle]:
     """Stored vehicles among `ids`."""
-    wanted = list(set(ids))
-    out: dict[str, Vehicle] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        for row in session.scalars(select(VehicleRow).where(VehicleRow.id.in_(chunk))):
-            out[row.id] = to_domain(row)
-    return out
+    return {row.id: to_domain(row) for row in rows_by_ids(session, VehicleRow, ids)}
 
 
 def all_vehicles(session: Session) -> list[Vehicle]:
