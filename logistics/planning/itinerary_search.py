@@ -80,8 +80,9 @@ class Network:
         self.hubs = sorted(self.by_origin)
         self.arrival_hubs = sorted({s.destination for s in scenario.services})
         self.vehicles_by_depot: dict[str, list[Vehicle]] = defaultdict(list)
-        for v in scenario.vehicles:
+        for v in sorted(scenario.vehicles, key=lambda v: (v.available_from, v.id)):
             self.vehicles_by_depot[v.depot].append(v)
+        self._earliest_arrival: dict[tuple[str, str, str, datetime], datetime | None] = {}
 
     @cache  # noqa: B019 (one Network per planning run)
     def road_km(self, a: str, b: str) -> float:
@@ -111,6 +112,18 @@ class Network:
         self, sh: Shipment, a: str, b: str, earliest: datetime, latest_arrive: datetime | None
     ) -> Segment | None:
         """A fleet truck leg from a to b leaving no earlier than `earliest`, if some shift can do it."""
+        key = (sh.id, a, b, earliest)
+        if key not in self._earliest_arrival:
+            self._earliest_arrival[key] = self._earliest_truck_arrival(sh, a, b, earliest)
+        best = self._earliest_arrival[key]
+        if best is None or (latest_arrive is not None and best > latest_arrive):
+            return None
+        travel = timedelta(minutes=self.truck_minutes(a, b))
+        return Segment(a, b, best - travel, best)
+
+    def _earliest_truck_arrival(
+        self, sh: Shipment, a: str, b: str, earliest: datetime
+    ) -> datetime | None:
         travel = timedelta(minutes=self.truck_minutes(a, b))
         best: datetime | None = None
         for depot in self.depots_near(a):
@@ -120,23 +133,20 @@ class Network:
                 + self.scenario.location_by_id[b].service_minutes
             )
             for v in self.vehicles_by_depot[depot]:
+                if v.available_until < earliest or (
+                    best is not None and v.available_from + to_pickup + travel >= best
+                ):
+                    continue
                 if (
                     not sh.fits(v.capabilities)
                     or sh.weight_kg > v.capacity_kg
                     or sh.volume_m3 > v.capacity_m3
                 ):
                     continue
-                start = max(earliest, v.available_from + to_pickup)
-                arrive = start + travel
-                if arrive + back > v.available_until:
-                    continue
-                if latest_arrive is not None and arrive > latest_arrive:
-                    continue
-                if best is None or arrive < best:
+                arrive = max(earliest, v.available_from + to_pickup) + travel
+                if arrive + back <= v.available_until and (best is None or arrive < best):
                     best = arrive
-        if best is None:
-            return None
-        return Segment(a, b, best - travel, best)
+        return best
 
 
 def _score(

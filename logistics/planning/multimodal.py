@@ -47,40 +47,42 @@ def plan(
     capacities = {s.id: (s.capacity_kg, s.capacity_m3) for s in scenario.services}
     rounds = 0
     status = "feasible"
-    for rounds in range(1, MAX_ROUNDS + 1):
-        progress(
-            "itineraries",
-            0.05,
-            f"round {rounds}: searching itineraries for {len(scenario.shipments)} shipments",
-        )
-        options = {}
-        for n, sh in enumerate(scenario.shipments):
-            found, reason, detail = search(
-                net, sh, preset, forbidden=frozenset(forbidden.get(sh.id, ()))
+    while True:
+        rounds += 1
+        if rounds <= MAX_ROUNDS:
+            progress(
+                "itineraries",
+                0.05,
+                f"round {rounds}: searching itineraries for {len(scenario.shipments)} shipments",
             )
-            if found:
-                options[sh.id] = found
-            else:
-                reasons.setdefault(sh.id, (reason, detail))
-            if n % 200 == 0:
-                progress(
-                    "itineraries",
-                    0.05 + 0.2 * n / max(1, len(scenario.shipments)),
-                    f"{n} shipments searched",
+            options = {}
+            for n, sh in enumerate(scenario.shipments):
+                found, reason, detail = search(
+                    net, sh, preset, forbidden=frozenset(forbidden.get(sh.id, ()))
                 )
-        remaining = max(1.0, time_limit_s - (time.monotonic() - started))
-        progress("assignment", 0.3, f"assigning {len(options)} shipments to services (CP-SAT)")
-        chosen, status = assign(
-            scenario.shipments,
-            options,
-            capacities,
-            unplanned_penalty=preset.unplanned_penalty,
-            time_limit_s=min(remaining * 0.2, 30.0),
-            seed=seed,
-        )
+                if found:
+                    options[sh.id] = found
+                else:
+                    reasons.setdefault(sh.id, (reason, detail))
+                if n % 200 == 0:
+                    progress(
+                        "itineraries",
+                        0.05 + 0.2 * n / max(1, len(scenario.shipments)),
+                        f"{n} shipments searched",
+                    )
+            remaining = max(1.0, time_limit_s - (time.monotonic() - started))
+            progress("assignment", 0.3, f"assigning {len(options)} shipments to services (CP-SAT)")
+            chosen, status = assign(
+                scenario.shipments,
+                options,
+                capacities,
+                unplanned_penalty=preset.unplanned_penalty,
+                time_limit_s=max(2.0, min(remaining * 0.2, 30.0)),
+                seed=seed,
+            )
         legs = truck_legs(scenario, chosen)
         remaining = max(1.0, time_limit_s - (time.monotonic() - started))
-        rounds_left = MAX_ROUNDS - rounds + 1
+        rounds_left = max(1, MAX_ROUNDS - rounds + 1)
         progress("routing", 0.5, f"routing {len(legs)} truck legs")
         solutions = route_trucks(
             scenario,
@@ -93,9 +95,22 @@ def plan(
         dropped = {d.request_id.split("#")[0] for s in solutions for d in s.dropped}
         if not dropped:
             break
-        for sid in dropped:
-            forbidden.setdefault(sid, set()).add(chosen[sid].key)
-        progress("routing", 0.6, f"{len(dropped)} shipment(s) sent back to Stage A")
+        if rounds < MAX_ROUNDS:
+            for sid in dropped:
+                forbidden.setdefault(sid, set()).add(chosen[sid].key)
+            progress("routing", 0.6, f"{len(dropped)} shipment(s) sent back to Stage A")
+        else:
+            # Out of rounds: leave those shipments unplanned and route the others without them,
+            # so no truck carries a shipment the plan does not move.
+            for sid in dropped:
+                reasons[sid] = (
+                    UnplannedReason.NO_VEHICLE,
+                    "no truck shift could serve its truck legs in time",
+                )
+                chosen.pop(sid, None)
+            progress(
+                "routing", 0.6, f"{len(dropped)} shipment(s) left unplanned; rerouting the others"
+            )
     progress("assembling", 0.95, "building the plan document")
     digest = hashlib.sha256(
         repr((sorted(sh.id for sh in scenario.shipments), objective, seed)).encode()

@@ -90,7 +90,7 @@ def assemble_plan(
                     UnplannedReason.NO_VEHICLE,
                     f"no truck could serve a leg: {dropped[sh.id].detail}",
                 )
-            elif it is None and sh.id in options:
+            elif it is None and sh.id in options and sh.id not in reasons:
                 reason, detail = (
                     UnplannedReason.CAPACITY,
                     "its feasible services are full with other shipments",

@@ -68,4 +68,25 @@ def assign(
         for (sid, n), x in choice.items():
             if solver.value(x):
                 chosen[sid] = options[sid][n]
-    return chosen, solver.status_name(status)
+        return chosen, solver.status_name(status)
+    return greedy(shipments, options, capacities), "greedy_fallback"
+
+
+def greedy(
+    shipments: Sequence[Shipment],
+    options: Mapping[str, Sequence[Itinerary]],
+    capacities: Mapping[str, tuple[float, float]],
+) -> dict[str, Itinerary]:
+    """Each shipment, heaviest first, takes its best itinerary that still fits every service."""
+    left = {sid: list(cap) for sid, cap in capacities.items()}
+    chosen: dict[str, Itinerary] = {}
+    for sh in sorted(shipments, key=lambda s: (-s.weight_kg, s.id)):
+        for it in options.get(sh.id, ()):
+            services = [seg.service.id for seg in it.segments if seg.service is not None]
+            if all(left[s][0] >= sh.weight_kg and left[s][1] >= sh.volume_m3 for s in services):
+                for s in services:
+                    left[s][0] -= sh.weight_kg
+                    left[s][1] -= sh.volume_m3
+                chosen[sh.id] = it
+                break
+    return chosen
