@@ -36,7 +36,7 @@ def _postgres_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL to a fresh, empty database: a SQLite file, or a new database on the test server."""
     if request.param == "sqlite":
@@ -45,8 +45,11 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
     admin_url = os.environ.get(POSTGRES_ENV)
     if not admin_url:
         if os.environ.get("LOGISTICS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"{POSTGRES_ENV} is not set but LOGISTICS_REQUIRE_POSTGRES=1")
-        pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (CI sets it; see .ci/run)")
+            pytest.fail(f"{POSTGRES_ENV} is not set but LOGISTICS_REQUIRE_POSTGRES=1 requires it")
+        pytest.skip(
+            f"PostgreSQL tests need {POSTGRES_ENV} (a server URL such as "
+            "postgresql+psycopg://postgres@127.0.0.1:54329/postgres; CI sets it)"
+        )
     yield from _postgres_database(admin_url)
 
 

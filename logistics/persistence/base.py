@@ -52,7 +52,14 @@ def with_offset(value: datetime, offset_minutes: int) -> datetime:
 
 
 def offset_of(value: datetime) -> int:
-    """The UTC offset of an aware datetime, in minutes."""
+    """The UTC offset of an aware datetime, in whole minutes (what the offset columns hold)."""
     delta = value.utcoffset()
-    assert delta is not None
-    return int(delta.total_seconds() // 60)
+    if delta is None:
+        raise ValueError(f"{value!r} has no UTC offset")
+    minutes, rest = divmod(delta, timedelta(minutes=1))
+    if rest:
+        # Storing it would silently move the original offset on the way back.
+        raise ValueError(
+            f"UTC offset {delta} of {value.isoformat()} is not a whole number of minutes"
+        )
+    return int(minutes)

@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 from logistics.domain import Principal, Role
 from logistics.errors import AuthenticationFailed, DomainError, NotFound
 from logistics.persistence.repositories import api_keys as repo
-from logistics.persistence.tables import ApiKeyRow
+from logistics.persistence.repositories.api_keys import ApiKeyRecord
 
 KEY_PREFIX = "lgk_"
+SECRET_BYTES = 32
 
 
 def hash_secret(secret: str) -> str:
-    """SHA-256 hex of a key (keys are 32 random bytes, so a fast hash is enough)."""
+    """SHA-256 hex of a key (keys hold 32 random bytes, so a fast unsalted hash is enough)."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
@@ -33,39 +34,33 @@ def create_api_key(
     if role is not Role.SHIPPER and shipper_id:
         raise DomainError(f"only shipper keys carry a shipper id, not {role.value} keys")
     key_id = "key_" + secrets.token_hex(6)
-    secret = KEY_PREFIX + secrets.token_urlsafe(32)
-    repo.add(
-        session,
-        ApiKeyRow(
-            id=key_id,
-            name=name,
-            role=role.value,
-            shipper_id=shipper_id,
-            key_hash=hash_secret(secret),
-            created_at=datetime.now(UTC),
-        ),
+    secret = KEY_PREFIX + secrets.token_urlsafe(SECRET_BYTES)
+    record = ApiKeyRecord(
+        id=key_id,
+        name=name,
+        role=role,
+        shipper_id=shipper_id,
+        key_hash=hash_secret(secret),
+        created_at=datetime.now(UTC),
     )
-    session.flush()
+    repo.add(session, record)
     return secret, Principal(key_id, role, shipper_id)
 
 
 def authenticate(session: Session, secret: str) -> Principal:
     """The principal of an active key; AuthenticationFailed for unknown or revoked keys."""
-    row = repo.find_active_by_hash(session, hash_secret(secret))
-    if row is None:
+    record = repo.find_active_by_hash(session, hash_secret(secret))
+    if record is None:
         raise AuthenticationFailed("the API key is unknown or revoked")
-    return Principal(row.id, Role(row.role), row.shipper_id)
+    return Principal(record.id, record.role, record.shipper_id)
 
 
 def revoke_api_key(session: Session, key_id: str) -> None:
-    """Revoke a key by id."""
-    row = repo.get(session, key_id)
-    if row is None:
+    """Revoke a key by id; NotFound if there is no such key."""
+    if not repo.revoke(session, key_id, datetime.now(UTC)):
         raise NotFound(f"no API key {key_id!r}; see `logistics keys list`")
-    repo.revoke(row, datetime.now(UTC))
-    session.flush()
 
 
-def list_api_keys(session: Session) -> list[ApiKeyRow]:
-    """Every key (without secrets)."""
+def list_api_keys(session: Session) -> list[ApiKeyRecord]:
+    """Every key (hashes only, never secrets), oldest first."""
     return repo.list_all(session)

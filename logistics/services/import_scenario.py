@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from datetime import datetime
+from enum import Enum
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from logistics.domain import Scenario
+from logistics.domain.validation import format_tags
 from logistics.errors import Conflict
 from logistics.persistence.repositories import locations, road_links, services, shipments, vehicles
 
@@ -48,12 +52,23 @@ class ImportReport:
         return "imported — " + "; ".join(parts)
 
 
+def _show(value: Any) -> str:
+    """Render a field value the way bundles write it."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, frozenset):
+        return repr(format_tags(value))
+    if isinstance(value, Enum):
+        return str(value.value)
+    return repr(value)
+
+
 def _differences(stored: Any, incoming: Any) -> list[str]:
     out = []
     for field in fields(stored):
         a, b = getattr(stored, field.name), getattr(incoming, field.name)
         if a != b:
-            out.append(f"{field.name}: stored {a!s} != incoming {b!s}")
+            out.append(f"{field.name}: stored {_show(a)} != incoming {_show(b)}")
     return out
 
 
@@ -74,7 +89,9 @@ def _split(
             unchanged += 1
         else:
             diff = "; ".join(_differences(existing, item))
-            conflicts.append(f"{kind} {key(item)}: differs from the stored record ({diff})")
+            k = key(item)
+            label = "->".join(k) if isinstance(k, tuple) else k
+            conflicts.append(f"{kind} {label}: differs from the stored record ({diff})")
     return new, unchanged
 
 
@@ -138,12 +155,18 @@ def import_scenario(session: Session, scenario: Scenario) -> ImportReport:
         "shipments": shipments.add_all,
         "road_links": road_links.add_all,
     }
-    # Locations first: the others refer to them.
-    for kind in ("locations", "services", "vehicles", "shipments", "road_links"):
-        new, _ = plan[kind]
-        if new:
-            adders[kind](session, new)
-            session.flush()
+    try:
+        # Locations first: the others refer to them.
+        for kind in ("locations", "services", "vehicles", "shipments", "road_links"):
+            new, _ = plan[kind]
+            if new:
+                adders[kind](session, new)
+    except IntegrityError as exc:
+        # Only a concurrent writer storing the same ids since our check gets here; the caller
+        # rolls the whole transaction back.
+        raise Conflict(
+            "records were stored concurrently by another import; nothing was imported, retry"
+        ) from exc
     return ImportReport(
         {kind: KindCount(len(new), unchanged) for kind, (new, unchanged) in plan.items()}
     )

@@ -1,11 +1,13 @@
-"""Importing a bundle: one transaction, idempotent, conflicts reported and nothing written."""
+"""Importing a bundle: one transaction, idempotent, every conflict reported and nothing written."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
+from datetime import timedelta, timezone
+from typing import Any
 
 import pytest
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.bundles.reader import read_bundle
@@ -14,41 +16,53 @@ from logistics.errors import Conflict
 from logistics.persistence.database import session_scope
 from logistics.persistence.repositories.scenario import load_scenario
 from logistics.services.import_scenario import import_scenario
+from tests.persistence.records import FIXTURES, MINIMAL, ODD_OFFSETS, identical_scenarios
+
+ZHENGZHOU = FIXTURES / "zhengzhou"
 
 
-def same_records(a: Scenario, b: Scenario) -> bool:
-    """Equal records of every kind, whatever their order."""
-    return (
-        a.location_by_id == b.location_by_id
-        and a.service_by_id == b.service_by_id
-        and a.vehicle_by_id == b.vehicle_by_id
-        and a.shipment_by_id == b.shipment_by_id
-        and a.road_link_by_pair == b.road_link_by_pair
-    )
-
-
-MINIMAL = Path(__file__).resolve().parents[2] / "fixtures" / "bundles" / "minimal"
+def stored_scenario(session_factory: sessionmaker[Session]) -> Scenario:
+    """Everything in the database, read in a fresh session."""
+    with session_factory() as session:
+        return load_scenario(session)
 
 
 def test_first_import_creates_everything(session_factory: sessionmaker[Session]) -> None:
-    """Every record of the bundle is created once."""
+    """Every record of the bundle is created once and reads back exactly."""
     scenario = read_bundle(MINIMAL)
     with session_scope(session_factory) as session:
         report = import_scenario(session, scenario)
-    assert report.counts["shipments"].created == 5 and report.unchanged == 0
-    assert report.created == 7 + 2 + 3 + 5 + 2
+    assert {k: (c.created, c.unchanged) for k, c in report.counts.items()} == {
+        "locations": (7, 0),
+        "services": (2, 0),
+        "vehicles": (3, 0),
+        "shipments": (5, 0),
+        "road_links": (2, 0),
+    }
+    assert report.created == 19 and report.unchanged == 0
+    assert "shipments: 5 created, 0 unchanged" in report.summary()
+    assert identical_scenarios(stored_scenario(session_factory), scenario)
 
 
 def test_importing_again_changes_nothing(session_factory: sessionmaker[Session]) -> None:
-    """A second import of the same bundle reports everything unchanged."""
-    scenario = read_bundle(MINIMAL)
+    """A second import of the same bundle reports everything unchanged and stores the same."""
+    scenario = read_bundle(ODD_OFFSETS)
     with session_scope(session_factory) as session:
         import_scenario(session, scenario)
     with session_scope(session_factory) as session:
         report = import_scenario(session, scenario)
-    assert report.created == 0 and report.unchanged == 19
-    with session_factory() as session:
-        assert same_records(load_scenario(session), scenario)
+    assert report.created == 0 and report.unchanged == 7 + 4 + 4 + 8 + 3
+    assert identical_scenarios(stored_scenario(session_factory), scenario)
+
+
+def test_a_second_bundle_adds_only_its_new_records(session_factory: sessionmaker[Session]) -> None:
+    """A bundle sharing a location with the stored one creates its new records and reuses CGO."""
+    with session_scope(session_factory) as session:
+        import_scenario(session, read_bundle(MINIMAL))
+    with session_scope(session_factory) as session:
+        report = import_scenario(session, read_bundle(ODD_OFFSETS))
+    assert (report.counts["locations"].created, report.counts["locations"].unchanged) == (6, 1)
+    assert len(stored_scenario(session_factory).shipments) == 5 + 8
 
 
 def test_conflicting_record_is_reported_and_nothing_is_written(
@@ -61,19 +75,101 @@ def test_conflicting_record_is_reported_and_nothing_is_written(
     changed = replace(scenario.shipment_by_id["SH00002"], weight_kg=999.0)
     fresh = replace(scenario.shipment_by_id["SH00001"], id="SH00099")
     others = tuple(s for s in scenario.shipments if s.id != "SH00002")
+    modified = replace(scenario, shipments=(*others, changed, fresh))
+    with pytest.raises(Conflict) as err, session_scope(session_factory) as session:
+        import_scenario(session, modified)
+    assert err.value.conflicts == [
+        "shipment SH00002: differs from the stored record"
+        " (weight_kg: stored 1250.0 != incoming 999.0)"
+    ]
+    assert identical_scenarios(stored_scenario(session_factory), scenario)
+
+
+def test_every_conflict_of_every_kind_is_collected(session_factory: sessionmaker[Session]) -> None:
+    """Conflicts in locations, services, vehicles and road links are all listed with their values."""
+    scenario = read_bundle(ODD_OFFSETS)
+    with session_scope(session_factory) as session:
+        import_scenario(session, scenario)
+    svc = scenario.service_by_id["SV-KTM-1"]
+    utc_departure = svc.departure.astimezone(timezone(timedelta(0)))
     modified = Scenario(
-        scenario.locations,
-        scenario.services,
-        scenario.vehicles,
-        (*others, changed, fresh),
-        scenario.road_links,
+        tuple(replace(x, name="Renamed") if x.id == "KTM" else x for x in scenario.locations),
+        tuple(
+            replace(x, capabilities=frozenset({"dg"}), departure=utc_departure + timedelta(hours=1))
+            if x.id == "SV-KTM-1"
+            else x
+            for x in scenario.services
+        ),
+        tuple(replace(x, speed_kmh=80.0) if x.id == "TR-CXI-2" else x for x in scenario.vehicles),
+        (*scenario.shipments, replace(scenario.shipments[0], id="P900")),
+        tuple(
+            replace(x, duration_minutes=60.0) if x.origin == "CGO" else x
+            for x in scenario.road_links
+        ),
     )
     with pytest.raises(Conflict) as err, session_scope(session_factory) as session:
         import_scenario(session, modified)
-    assert any(
-        "shipment SH00002" in c and "weight_kg" in c and "999" in c for c in err.value.conflicts
+    text = "\n".join(err.value.conflicts)
+    assert len(err.value.conflicts) == 4 and "4 record(s) conflict" in str(err.value)
+    assert (
+        "location KTM" in text
+        and "name: stored 'Kathmandu Tribhuvan cargo' != incoming 'Renamed'" in text
     )
-    with session_factory() as session:
-        stored = load_scenario(session)
-    assert "SH00099" not in stored.shipment_by_id
-    assert stored.shipment_by_id["SH00002"].weight_kg == 1250
+    assert (
+        "service SV-KTM-1" in text and "capabilities: stored 'dg;reefer' != incoming 'dg'" in text
+    )
+    assert (
+        "departure: stored 2026-11-30T23:15:00+05:45 != incoming 2026-11-30T18:30:00+00:00" in text
+    )
+    assert "vehicle TR-CXI-2" in text and "speed_kmh: stored 35.0 != incoming 80.0" in text
+    assert (
+        "road link CGO->ZZRT" in text and "duration_minutes: stored None != incoming 60.0" in text
+    )
+    assert identical_scenarios(stored_scenario(session_factory), scenario)
+
+
+def test_same_instant_in_another_offset_is_not_a_conflict(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """Times are compared as instants: a bundle re-exported in UTC imports as unchanged."""
+    scenario = read_bundle(ODD_OFFSETS)
+    with session_scope(session_factory) as session:
+        import_scenario(session, scenario)
+    utc = timezone(timedelta(0))
+    in_utc = replace(
+        scenario,
+        shipments=tuple(
+            replace(s, ready_at=s.ready_at.astimezone(utc), due_at=s.due_at.astimezone(utc))
+            for s in scenario.shipments
+        ),
+    )
+    with session_scope(session_factory) as session:
+        report = import_scenario(session, in_utc)
+    assert report.created == 0
+    # The offsets first stored are kept.
+    assert identical_scenarios(stored_scenario(session_factory), scenario)
+
+
+def test_import_issues_a_few_statements_per_kind_not_per_record(
+    session_factory: sessionmaker[Session], engine: Engine
+) -> None:
+    """Importing the reference week (670+ records) reads and writes in bulk, both times."""
+    scenario = read_bundle(ZHENGZHOU)
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with session_scope(session_factory) as session:
+            first = import_scenario(session, scenario)
+        written = len(statements)
+        statements.clear()
+        with session_scope(session_factory) as session:
+            again = import_scenario(session, scenario)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert first.created > 600 and again.unchanged == first.created
+    # Five kinds: one lookup and one bulk insert each, plus transaction chatter.
+    assert written <= 15 and len(statements) <= 10

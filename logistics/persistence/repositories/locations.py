@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from logistics.domain import Location, LocationKind
-from logistics.persistence.repositories.page import Page, paginate, rows_by_ids
+from logistics.persistence.repositories.lookup import rows_by_ids
+from logistics.persistence.repositories.page import Page, paginate
 from logistics.persistence.tables import LocationRow
 
 
@@ -26,9 +28,9 @@ def to_domain(row: LocationRow) -> Location:
     )
 
 
-def to_row(loc: Location) -> LocationRow:
-    """Domain value to row."""
-    return LocationRow(
+def to_values(loc: Location) -> dict[str, Any]:
+    """Domain value to column values."""
+    return dict(
         id=loc.id,
         name=loc.name,
         kind=loc.kind.value,
@@ -41,8 +43,10 @@ def to_row(loc: Location) -> LocationRow:
 
 
 def add_all(session: Session, locations: Iterable[Location]) -> None:
-    """Insert new locations."""
-    session.add_all(to_row(x) for x in locations)
+    """Insert new locations in bulk (no ORM objects: imports reach many thousands)."""
+    values = [to_values(x) for x in locations]
+    if values:
+        session.execute(insert(LocationRow), values)
 
 
 def get(session: Session, location_id: str) -> Location | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -29,12 +29,3 @@ def paginate(
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = list(session.scalars(query.order_by(*order_by).limit(limit).offset(offset)))
     return rows, int(total)
-
-
-def rows_by_ids(session: Session, model: Any, ids: Iterable[str]) -> list[Any]:
-    """Rows of `model` whose `id` is among `ids`, fetched in chunks that every database accepts."""
-    wanted = list(set(ids))
-    rows: list[Any] = []
-    for start in range(0, len(wanted), 500):
-        rows.extend(session.scalars(select(model).where(model.id.in_(wanted[start : start + 500]))))
-    return rows

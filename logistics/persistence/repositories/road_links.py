@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from logistics.domain import RoadLink
@@ -17,16 +17,18 @@ def to_domain(row: RoadLinkRow) -> RoadLink:
 
 
 def add_all(session: Session, links: Iterable[RoadLink]) -> None:
-    """Insert new road links."""
-    session.add_all(
-        RoadLinkRow(
-            origin=x.origin,
-            destination=x.destination,
-            distance_km=x.distance_km,
-            duration_minutes=x.duration_minutes,
-        )
+    """Insert new road links in bulk."""
+    values = [
+        {
+            "origin": x.origin,
+            "destination": x.destination,
+            "distance_km": x.distance_km,
+            "duration_minutes": x.duration_minutes,
+        }
         for x in links
-    )
+    ]
+    if values:
+        session.execute(insert(RoadLinkRow), values)
 
 
 def all_links(session: Session) -> dict[tuple[str, str], RoadLink]:

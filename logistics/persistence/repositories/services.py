@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from logistics.domain import Mode, Service
 from logistics.domain.validation import format_tags, parse_tags
 from logistics.persistence.base import offset_of, with_offset
-from logistics.persistence.repositories.page import Page, paginate, rows_by_ids
+from logistics.persistence.repositories.lookup import rows_by_ids
+from logistics.persistence.repositories.page import Page, paginate
 from logistics.persistence.tables import ServiceRow
 
 
@@ -34,9 +36,9 @@ def to_domain(row: ServiceRow) -> Service:
     )
 
 
-def to_row(s: Service) -> ServiceRow:
-    """Domain value to row."""
-    return ServiceRow(
+def to_values(s: Service) -> dict[str, Any]:
+    """Domain value to column values."""
+    return dict(
         id=s.id,
         mode=s.mode.value,
         carrier=s.carrier,
@@ -56,8 +58,10 @@ def to_row(s: Service) -> ServiceRow:
 
 
 def add_all(session: Session, services: Iterable[Service]) -> None:
-    """Insert new services."""
-    session.add_all(to_row(x) for x in services)
+    """Insert new services in bulk (no ORM objects: imports reach many thousands)."""
+    values = [to_values(x) for x in services]
+    if values:
+        session.execute(insert(ServiceRow), values)
 
 
 def get(session: Session, service_id: str) -> Service | None:

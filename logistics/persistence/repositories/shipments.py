@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from logistics.domain import Shipment
 from logistics.domain.validation import format_tags, parse_tags
 from logistics.persistence.base import offset_of, with_offset
-from logistics.persistence.repositories.page import Page, paginate, rows_by_ids
+from logistics.persistence.repositories.lookup import rows_by_ids
+from logistics.persistence.repositories.page import Page, paginate
 from logistics.persistence.tables import ShipmentRow
 
 
@@ -45,9 +47,9 @@ def to_domain(row: ShipmentRow) -> Shipment:
     )
 
 
-def to_row(s: Shipment) -> ShipmentRow:
-    """Domain value to row."""
-    return ShipmentRow(
+def to_values(s: Shipment) -> dict[str, Any]:
+    """Domain value to column values."""
+    return dict(
         id=s.id,
         shipper=s.shipper,
         origin=s.origin,
@@ -64,8 +66,10 @@ def to_row(s: Shipment) -> ShipmentRow:
 
 
 def add_all(session: Session, shipments: Iterable[Shipment]) -> None:
-    """Insert new shipments."""
-    session.add_all(to_row(x) for x in shipments)
+    """Insert new shipments in bulk (no ORM objects: imports reach many thousands)."""
+    values = [to_values(x) for x in shipments]
+    if values:
+        session.execute(insert(ShipmentRow), values)
 
 
 def get(session: Session, shipment_id: str) -> Shipment | None:

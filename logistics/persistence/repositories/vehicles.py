@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from logistics.domain import Vehicle
 from logistics.domain.validation import format_tags, parse_tags
 from logistics.persistence.base import offset_of, with_offset
-from logistics.persistence.repositories.page import Page, paginate, rows_by_ids
+from logistics.persistence.repositories.lookup import rows_by_ids
+from logistics.persistence.repositories.page import Page, paginate
 from logistics.persistence.tables import VehicleRow
 
 
@@ -33,9 +35,9 @@ def to_domain(row: VehicleRow) -> Vehicle:
     )
 
 
-def to_row(v: Vehicle) -> VehicleRow:
-    """Domain value to row."""
-    return VehicleRow(
+def to_values(v: Vehicle) -> dict[str, Any]:
+    """Domain value to column values."""
+    return dict(
         id=v.id,
         carrier=v.carrier,
         depot=v.depot,
@@ -55,8 +57,10 @@ def to_row(v: Vehicle) -> VehicleRow:
 
 
 def add_all(session: Session, vehicles: Iterable[Vehicle]) -> None:
-    """Insert new vehicles."""
-    session.add_all(to_row(x) for x in vehicles)
+    """Insert new vehicles in bulk (no ORM objects: imports reach many thousands)."""
+    values = [to_values(x) for x in vehicles]
+    if values:
+        session.execute(insert(VehicleRow), values)
 
 
 def get(session: Session, vehicle_id: str) -> Vehicle | None:
