@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from multiprocessing import get_context
 
@@ -146,8 +146,20 @@ def routing_problem(
     return RoutingProblem(nodes, distance, durations, requests, fleet, epoch)
 
 
+FIRST_SOLUTION_RETRY_S = 60.0
+
+
 def _solve(args: tuple[RoutingProblem, RoutingOptions]) -> RoutingSolution:
-    return solve(args[0], options=args[1])
+    problem, options = args
+    solution = solve(problem, options=options)
+    if problem.requests and not solution.routes:
+        # The time limit ran out before a first solution (a busy machine, a large region): try
+        # once more with a longer limit rather than leave every shipment of the region unplanned.
+        longer = replace(
+            options, time_limit_s=max(FIRST_SOLUTION_RETRY_S, 3 * options.time_limit_s)
+        )
+        solution = solve(problem, options=longer)
+    return solution
 
 
 def route_trucks(
