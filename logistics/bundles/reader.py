@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from logistics.bundles import columns as cols
@@ -267,8 +266,3 @@ def parse_shipment_rows(
         return [], log.problems
     shipments = _shipments(table, log, known_locations)
     return shipments, log.problems
-
-
-def shipment_row(values: Mapping[str, Any]) -> dict[str, str]:
-    """Normalise a mapping of shipment values into CSV cell strings."""
-    return {k: "" if v is None else str(v) for k, v in values.items()}

@@ -11,12 +11,14 @@ from multiprocessing import get_context
 from logistics.domain import Scenario, Shipment
 from logistics.planning.itinerary_search import Itinerary, Network
 from logistics.planning.routing import (
+    DroppedRequest,
     Request,
     RoutingNode,
     RoutingOptions,
     RoutingProblem,
     RoutingSolution,
     RoutingVehicle,
+    SolverStats,
     Visit,
     solve,
 )
@@ -185,8 +187,6 @@ def route_trucks(
     else:
         solutions = [_solve(a) for a in args]
     if unrouted:
-        from logistics.planning.routing import DroppedRequest, SolverStats
-
         solutions.append(
             RoutingSolution(
                 (),

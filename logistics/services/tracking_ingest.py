@@ -48,9 +48,7 @@ class IngestReport:
         return sum(1 for item in self.items if item.status is status)
 
 
-def _subject_problem(
-    session: Session, event: SourceEvent, known: dict[str, set[str]]
-) -> str | None:
+def _subject_problem(event: SourceEvent, known: dict[str, set[str]]) -> str | None:
     e = event.event
     if not event.subject_resolved:
         return f"reference {e.shipment_id} is not linked to any shipment"
@@ -95,7 +93,7 @@ def ingest_events(
     prepared: list[tuple[int, SourceEvent, str]] = []
     results: dict[int, ItemResult] = {}
     for index, item in enumerate(events):
-        problem = _subject_problem(session, item, known)
+        problem = _subject_problem(item, known)
         if problem:
             results[index] = ItemResult(index, ItemStatus.REJECTED, item.event.event_id, problem)
             continue

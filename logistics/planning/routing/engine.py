@@ -256,10 +256,8 @@ def _solve_once(problem: RoutingProblem, options: RoutingOptions, strategy: int)
     return build_solution(
         problem,
         lay.locations,
-        lay.is_visit,
         lay.request_of,
         lay.pickup_node,
-        lay.delivery_node,
         manager,
         model,
         time_dim,

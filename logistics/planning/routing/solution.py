@@ -30,10 +30,8 @@ def _stop_groups(nodes: Sequence[int], locations: Sequence[int]) -> list[list[in
 def build_solution(
     problem: RoutingProblem,
     locations: Sequence[int],
-    is_visit: Sequence[bool],
     request_of: Mapping[int, Request],
     pickup_node: Mapping[str, int],
-    delivery_node: Mapping[str, int],
     manager: Any,
     model: Any,
     time_dim: Any,
@@ -131,6 +129,4 @@ def build_solution(
         for r in problem.requests
         if r.id not in served
     ]
-    # Pickups and deliveries of one request are on one route by construction (same vehicle var).
-    _ = is_visit, delivery_node
     return RoutingSolution(tuple(routes), tuple(dropped), round(total_cost, 4), total_m, stats)
