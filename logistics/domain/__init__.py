@@ -3,6 +3,7 @@
 from logistics.domain.emission_factor import EmissionFactor
 from logistics.domain.enums import LocationKind, Mode, Role
 from logistics.domain.location import Location
+from logistics.domain.notification import Notice, NoticeKind
 from logistics.domain.plan import (
     Alternative,
     Leg,
@@ -31,6 +32,8 @@ __all__ = [
     "LocationKind",
     "Milestone",
     "Mode",
+    "Notice",
+    "NoticeKind",
     "Plan",
     "Principal",
     "RoadLink",

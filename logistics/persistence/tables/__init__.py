@@ -15,17 +15,21 @@ from logistics.persistence.tables.tracking import (
     IdempotencyRow,
     RawMessageRow,
 )
+from logistics.persistence.tables.tracking_state import ExceptionRow, PositionRow, ShipmentStateRow
 
 __all__ = [
     "ApiKeyRow",
     "BookedLegRow",
     "EventRow",
+    "ExceptionRow",
     "IdempotencyRow",
     "LocationRow",
     "PlanJobRow",
+    "PositionRow",
     "RawMessageRow",
     "RoadLinkRow",
     "ServiceRow",
     "ShipmentRow",
+    "ShipmentStateRow",
     "VehicleRow",
 ]
