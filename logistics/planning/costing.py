@@ -5,14 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from logistics.domain import EmissionFactor, Mode, Scenario, Service, Vehicle
+from logistics.domain.freight import (
+    chargeable_kg,
+    default_service_factor_id,
+    default_vehicle_factor_id,
+)
 from logistics.domain.geo import air_km
-
-VOLUMETRIC_KG_PER_M3 = {Mode.AIR: 166.67, Mode.RAIL: 333.33, Mode.ROAD: 333.33}
-
-
-def chargeable_kg(mode: Mode, weight_kg: float, volume_m3: float) -> float:
-    """max(weight, volume x F): F = 166.67 kg/m3 for air, 333.33 for rail and road."""
-    return max(weight_kg, volume_m3 * VOLUMETRIC_KG_PER_M3[mode])
 
 
 def service_leg_cost(service: Service, weight_kg: float, volume_m3: float) -> float:
@@ -38,21 +36,15 @@ def service_factor_id(scenario: Scenario, service: Service) -> str:
     if service.emission_class:
         return service.emission_class
     if service.mode is Mode.AIR:
-        return (
-            "air_freighter_short"
-            if service_distance_km(scenario, service) < 1500
-            else "air_freighter_long"
-        )
-    return "rail_cn_eu" if service.mode is Mode.RAIL else "truck_heavy"
+        return default_service_factor_id(service.mode, service_distance_km(scenario, service))
+    return default_service_factor_id(service.mode, 0.0)
 
 
 def vehicle_factor_id(vehicle: Vehicle) -> str:
     """The factor named by the truck, else one derived from its capacity."""
     if vehicle.emission_class:
         return vehicle.emission_class
-    if vehicle.capacity_kg <= 3500:
-        return "truck_light"
-    return "truck_medium" if vehicle.capacity_kg <= 18000 else "truck_heavy"
+    return default_vehicle_factor_id(vehicle.capacity_kg)
 
 
 def factor_table(factors: Sequence[EmissionFactor]) -> dict[str, float]:
