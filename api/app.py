@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.plan_runner import PlanRunner
 from api.problems import install_problem_handlers
-from api.routes import health, master_data, plans, shipments, tracking
+from api.routes import health, master_data, plans, shipments, tracking, webhooks
+from api.tracking_refresher import TrackingRefresher
+from api.webhook_dispatcher import WebhookDispatcher
 from logistics.persistence.database import make_engine, make_session_factory
 from logistics.settings import get_settings
 
@@ -29,13 +31,19 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     if session_factory is None:
         session_factory = make_session_factory(make_engine(get_settings().database_url))
     runner = PlanRunner(session_factory, get_settings().workers)
+    dispatcher = WebhookDispatcher.from_settings(session_factory)
+    refresher = TrackingRefresher.from_settings(session_factory)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runner.start()
+        dispatcher.start()
+        refresher.start()
         try:
             yield
         finally:
+            refresher.stop()
+            dispatcher.stop()
             runner.stop()
 
     app = FastAPI(
@@ -48,10 +56,13 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     )
     app.state.session_factory = session_factory
     app.state.plan_runner = runner
+    app.state.webhook_dispatcher = dispatcher
+    app.state.tracking_refresher = refresher
     install_problem_handlers(app)
     app.include_router(health.router, prefix="/v1")
     app.include_router(master_data.router, prefix="/v1")
     app.include_router(shipments.router, prefix="/v1")
     app.include_router(tracking.router, prefix="/v1")
     app.include_router(plans.router, prefix="/v1")
+    app.include_router(webhooks.router, prefix="/v1")
     return app

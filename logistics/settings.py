@@ -25,6 +25,27 @@ class Settings(BaseSettings):
         default=Path(__file__).resolve().parent.parent / "fixtures",
         description="Folder with the reference scenario and emission factors",
     )
+    tracking_refresh_seconds: float = Field(
+        default=2.0, gt=0, description="How often stale tracking projections are recomputed"
+    )
+    tracking_sweep_seconds: float = Field(
+        default=60.0, gt=0, description="How often every undelivered shipment is re-examined"
+    )
+    webhook_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How often the webhook dispatcher looks for due deliveries"
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=10.0, gt=0, description="Wait after the first failed delivery; doubles each time"
+    )
+    webhook_retry_cap_seconds: float = Field(
+        default=3600.0, gt=0, description="Longest wait between two delivery attempts"
+    )
+    webhook_max_attempts: int = Field(
+        default=12, ge=1, description="Attempts before a delivery is given up as failed"
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="HTTP timeout of one delivery attempt"
+    )
 
 
 @lru_cache(maxsize=1)

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.dependencies import SessionDep, require_roles
-from api.schemas.tracking import IngestOut, event_out, tracking_out
+from api.schemas.tracking import IngestOut, event_out, exception_row_out, tracking_out
 from logistics.domain import Principal, Role
 from logistics.errors import Conflict, DomainError
-from logistics.services import feed_ingest, tracking_queries, tracking_view
+from logistics.persistence.repositories.tracking_state import ExceptionFilter
+from logistics.services import feed_ingest, tracking_exceptions, tracking_queries, tracking_view
 
 router = APIRouter(tags=["tracking"])
 
@@ -121,3 +122,63 @@ def get_tracking(shipment_id: str, session: SessionDep, principal: ReaderDep) ->
     """Timeline (with local times), status, per-leg planned/estimated/actual times and exceptions."""
     view = tracking_view.shipment_tracking(session, principal, shipment_id)
     return tracking_out(view, tracking_queries.location_zones(session))
+
+
+ExceptionReaderDep = Annotated[
+    Principal, Depends(require_roles(Role.COORDINATOR, Role.SHIPPER, Role.ANALYST))
+]
+
+
+@router.get("/exceptions")
+def list_exceptions(
+    session: SessionDep,
+    principal: ExceptionReaderDep,
+    state: Annotated[str, Query(description="open (default), closed or all")] = "open",
+    reason: Annotated[str | None, Query(description="e.g. DELAY, MISSED_CONNECTION")] = None,
+    location: Annotated[str | None, Query(description="Hub or stop id")] = None,
+    mode: Annotated[str | None, Query(description="air, rail or road")] = None,
+    shipment_id: Annotated[str | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Tracking exceptions, opened and closed automatically; a shipper sees only its own."""
+    page = tracking_exceptions.list_exceptions(
+        session,
+        principal,
+        ExceptionFilter(state, reason, location, mode, shipment_id),
+        limit=limit,
+        offset=offset,
+    )
+    return {
+        "items": [exception_row_out(row) for row in page.items],
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+@router.get("/needs-replan")
+def list_needs_replan(
+    session: SessionDep,
+    principal: ExceptionReaderDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """Shipments whose accepted itinerary no longer holds (a missed connection, an offload)."""
+    page, exceptions = tracking_exceptions.needing_replan(
+        session, principal, limit=limit, offset=offset
+    )
+    return {
+        "items": [
+            {
+                "shipment_id": row.shipment_id,
+                "status": row.status,
+                "due_at": row.due_at.isoformat(),
+                "exceptions": [exception_row_out(e) for e in exceptions[row.shipment_id]],
+            }
+            for row in page.items
+        ],
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }

@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from logistics.domain import TrackingEvent
+from logistics.persistence.tables import ExceptionRow
 from logistics.services.tracking_ingest import IngestReport, ItemStatus
 from logistics.services.tracking_view import ShipmentTracking
+from logistics.tracking.exception_rules import OpenException, needs_replan
 
 
 class ItemOut(BaseModel):
@@ -83,7 +85,7 @@ def event_out(
 def tracking_out(view: ShipmentTracking, zones: dict[str, str]) -> dict[str, Any]:
     """The shipment's tracking document: status, legs with planned/estimated/actual, timeline."""
     p = view.projection
-    legs = []
+    legs: list[dict[str, Any]] = []
     for leg in p.legs:
         dep_zone, arr_zone = zones.get(leg.from_location), zones.get(leg.to_location)
         legs.append(
@@ -103,6 +105,16 @@ def tracking_out(view: ShipmentTracking, zones: dict[str, str]) -> dict[str, Any
             }
         )
     s = view.shipment
+    expected = {leg.leg_index: leg for leg in view.forecast.legs}
+    for out in legs:
+        forecast = expected.get(out["leg_index"])
+        dep_zone, arr_zone = zones.get(out["from"]), zones.get(out["to"])
+        out["expected_depart"] = _local(forecast.depart, dep_zone) if forecast else None
+        out["expected_arrive"] = _local(forecast.arrive, arr_zone) if forecast else None
+        out["expected_basis"] = forecast.arrive_basis.value if forecast else None
+    eta = view.forecast.eta
+    position = view.last_position
+    missed = view.forecast.missed
     return {
         "shipment_id": s.id,
         "shipper": s.shipper,
@@ -111,15 +123,65 @@ def tracking_out(view: ShipmentTracking, zones: dict[str, str]) -> dict[str, Any
         "status": p.status.value if p.status else None,
         "delivered_at": _local(p.delivered_at, zones.get(s.destination)),
         "due_at": _local(s.due_at, zones.get(s.destination)),
+        "eta": _local(eta, zones.get(s.destination)),
+        "eta_minutes_late": int((eta - s.due_at).total_seconds() // 60) if eta else None,
+        "needs_replan": needs_replan(view.exceptions),
+        "missed_connection": (
+            {"leg_index": missed.leg_index, "hub": missed.hub, "detail": missed.detail}
+            if missed
+            else None
+        ),
+        "exceptions": [exception_out(e, zones) for e in view.exceptions],
+        "last_position": (
+            {
+                "time": _local(position.time, zones.get(position.location or "")),
+                "location": position.location,
+                "vehicle_id": position.vehicle_id,
+                "lat": position.lat,
+                "lon": position.lon,
+            }
+            if position
+            else None
+        ),
+        "as_of": view.as_of.isoformat(),
         "legs": legs,
         "timeline": [
             event_out(entry.event, zones) | {"leg_index": entry.leg_index} for entry in p.timeline
         ],
-        "exceptions": [
+        "exception_events": [
             event_out(entry.event, zones) | {"leg_index": entry.leg_index} for entry in p.exceptions
         ],
         "open_estimates": [
             event_out(entry.event, zones) | {"leg_index": entry.leg_index}
             for entry in p.open_estimates
         ],
+    }
+
+
+def exception_out(e: OpenException, zones: dict[str, str]) -> dict[str, Any]:
+    """An open exception of a shipment's tracking view."""
+    return {
+        "reason": e.reason.value,
+        "origin": e.origin,
+        "since": _local(e.since, zones.get(e.location or "")),
+        "detail": e.detail,
+        "leg_index": e.leg_index,
+        "location": e.location,
+        "mode": e.mode.value if e.mode else None,
+    }
+
+
+def exception_row_out(row: ExceptionRow) -> dict[str, Any]:
+    """A stored exception (open or closed)."""
+    return {
+        "id": row.id,
+        "shipment_id": row.shipment_id,
+        "reason": row.reason,
+        "origin": row.origin,
+        "leg_index": row.leg_index,
+        "location": row.location,
+        "mode": row.mode,
+        "detail": row.detail,
+        "opened_at": row.opened_at.isoformat(),
+        "closed_at": row.closed_at.isoformat() if row.closed_at else None,
     }

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from logistics.cli import bundle_commands, demo, generate, ingest, keys, plan_commands, serve
+from logistics.cli import (
+    bundle_commands,
+    demo,
+    generate,
+    ingest,
+    keys,
+    plan_commands,
+    serve,
+    tracking,
+)
 
 app = typer.Typer(
     name="logistics",
@@ -15,6 +24,7 @@ app = typer.Typer(
 )
 bundle_commands.register(app)
 app.add_typer(keys.app, name="keys")
+app.add_typer(tracking.app, name="tracking")
 serve.register(app)
 ingest.register(app)
 plan_commands.register(app)

@@ -11,6 +11,7 @@ from logistics.cli.database import open_database
 from logistics.cli.output import fail, info
 from logistics.errors import LogisticsError
 from logistics.persistence.database import session_scope
+from logistics.services import tracking_refresh
 from logistics.services.feed_ingest import FORMATS, ingest_raw
 from logistics.services.tracking_ingest import ItemStatus
 
@@ -29,6 +30,8 @@ def ingest(
         info(f"ingesting {file} as {feed_format} ...")
         with session_scope(factory) as session:
             report = ingest_raw(session, feed_format, file.read_bytes(), source=source)
+        with session_scope(factory) as session:
+            refreshed = tracking_refresh.refresh(session)
     except LogisticsError as exc:
         raise fail(exc) from exc
     for message in report.messages:
@@ -38,7 +41,9 @@ def ingest(
             typer.echo(f"  event {item.event_id}: rejected: {item.reason}", err=True)
     typer.echo(
         f"{report.count(ItemStatus.ACCEPTED)} accepted, {report.count(ItemStatus.DUPLICATE)} duplicate, "
-        f"{report.count(ItemStatus.REJECTED)} rejected, {len(report.messages)} record message(s)"
+        f"{report.count(ItemStatus.REJECTED)} rejected, {len(report.messages)} record message(s); "
+        f"{refreshed.refreshed} shipment(s) updated, {refreshed.opened} exception(s) opened, "
+        f"{refreshed.closed} closed"
     )
 
 

@@ -10,7 +10,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from logistics.errors import DomainError
+from logistics.persistence.repositories import booked_legs, positions
 from logistics.persistence.repositories import locations as location_repo
+from logistics.services import tracking_refresh
 from logistics.services.tracking_ingest import (
     IngestReport,
     ItemResult,
@@ -23,11 +25,13 @@ from logistics.tracking.adapters import (
     parse_fsu,
     parse_one_record,
     parse_rail_csv,
+    parse_road_gps,
     parse_unified_json,
 )
+from logistics.tracking.adapters.road_gps import PlannedStop
 from logistics.tracking.results import AdapterResult
 
-FORMATS = ("unified", "fsu", "one_record", "dcsa", "rail_csv")
+FORMATS = ("unified", "fsu", "one_record", "dcsa", "rail_csv", "gps")
 
 
 def ingest_unified_batch(
@@ -68,6 +72,9 @@ def _parser(
         return lambda p: parse_dcsa_tnt(p, received_at=received_at)
     if format_ == "rail_csv":
         return lambda p: parse_rail_csv(p, received_at=received_at)
+    if format_ == "gps":
+        stops = planned_stops(session)
+        return lambda p: parse_road_gps(p, stops=stops, received_at=received_at)
     raise DomainError(f"unknown feed format {format_!r}; use one of: {', '.join(FORMATS)}")
 
 
@@ -82,6 +89,33 @@ def ingest_raw(
     """Keep the payload as received, parse it with its format's adapter, and ingest the events."""
     now = received_at or datetime.now(UTC)
     result = _parser(session, format_, now)(payload)
-    return ingest_feed(
+    report = ingest_feed(
         session, result, source=source or format_, format_=format_, payload=payload, received_at=now
     )
+    if result.positions:
+        fixes = [(p.vehicle_id, p.time, p.lat, p.lon, p.speed_kmh) for p in result.positions]
+        positions.add_new(session, fixes, source=source or format_, received_at=now)
+        tracking_refresh.mark_vehicles(session, {p.vehicle_id for p in result.positions})
+    return report
+
+
+def planned_stops(session: Session) -> list[PlannedStop]:
+    """Every booked truck's stops in planned order: the geofences GPS arrivals are derived from."""
+    coordinates = {loc.id: (loc.lat, loc.lon) for loc in location_repo.all_locations(session)}
+    stops: list[PlannedStop] = []
+    seen: dict[str, list[tuple[str, datetime]]] = {}
+    for leg in booked_legs.truck_legs(session):
+        assert leg.vehicle_id is not None
+        visits = seen.setdefault(leg.vehicle_id, [])
+        for location, when in (
+            (leg.from_location, leg.planned_depart),
+            (leg.to_location, leg.planned_arrive),
+        ):
+            if (location, when) not in visits:
+                visits.append((location, when))
+    for vehicle_id, visits in sorted(seen.items()):
+        ordered = sorted(visits, key=lambda v: v[1])
+        for order, (location, _) in enumerate(ordered):
+            lat, lon = coordinates[location]
+            stops.append(PlannedStop(vehicle_id, location, lat, lon, order))
+    return stops

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from logistics.domain import Plan, ShipmentPlanStatus
 from logistics.errors import NotFound
-from logistics.persistence.repositories import booked_legs
+from logistics.persistence.repositories import booked_legs, tracking_state
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.tables import BookedLegRow
 
@@ -33,4 +33,5 @@ def accept_plan(session: Session, plan: Plan) -> int:
             for i, leg in enumerate(sp.legs)
         ]
         booked_legs.replace_for_shipment(session, sp.shipment_id, plan.plan_id, rows)
+    tracking_state.mark_stale(session, [sp.shipment_id for sp in planned])
     return len(planned)

@@ -14,6 +14,7 @@ from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as repo
 from logistics.persistence.repositories import vehicles as vehicle_repo
+from logistics.services import tracking_refresh
 from logistics.tracking.hashing import content_hash
 from logistics.tracking.results import AdapterResult, SourceEvent
 
@@ -116,6 +117,8 @@ def ingest_events(
         rows.append(repo.to_row(item.event, digest, dict(item.references), raw_id))
         results[index] = ItemResult(index, ItemStatus.ACCEPTED, item.event.event_id)
     repo.add_all(session, rows)
+    accepted = {i for i, r in results.items() if r.status is ItemStatus.ACCEPTED}
+    tracking_refresh.mark_events(session, [item.event for i, item, _ in prepared if i in accepted])
     return IngestReport(tuple(results[i] for i in range(len(events))))
 
 

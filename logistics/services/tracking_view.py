@@ -1,35 +1,51 @@
-"""A shipment's tracking: timeline, status, per-leg times and exceptions, rebuilt from events."""
+"""A shipment's tracking: timeline, status, per-leg times, ETA and exceptions, rebuilt from events."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
 from logistics.domain import Principal, Shipment
 from logistics.errors import NotFound
-from logistics.persistence.repositories import booked_legs
+from logistics.persistence.repositories import booked_legs, positions
+from logistics.persistence.repositories import locations as location_repo
+from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as event_repo
+from logistics.tracking.eta import Forecast, StopTiming, forecast
+from logistics.tracking.exception_rules import ExceptionRules, OpenException, open_exceptions
 from logistics.tracking.legs import PlannedLeg, belongs
 from logistics.tracking.timeline import Projection, project
 
 
 @dataclass(frozen=True, slots=True)
+class LastPosition:
+    """Where the shipment was last seen: a truck's GPS fix, else its newest actual event's place."""
+
+    time: datetime
+    location: str | None = None
+    vehicle_id: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ShipmentTracking:
-    """The shipment, its booked legs and the projection of its events."""
+    """The shipment, its booked legs, the projection of its events, the ETA and open exceptions."""
 
     shipment: Shipment
     legs: tuple[PlannedLeg, ...]
     projection: Projection
+    forecast: Forecast
+    exceptions: tuple[OpenException, ...]
+    last_position: LastPosition | None
+    as_of: datetime
 
 
-def shipment_tracking(session: Session, principal: Principal, shipment_id: str) -> ShipmentTracking:
-    """Project the shipment's own events and those of the movements it is booked on."""
-    shipment = shipment_repo.get(session, shipment_id)
-    if shipment is None or not principal.may_see_shipper(shipment.shipper):
-        raise NotFound(f"no shipment {shipment_id!r}")
-    legs = tuple(
+def _legs(session: Session, shipment_id: str) -> tuple[PlannedLeg, ...]:
+    return tuple(
         PlannedLeg(
             r.leg_index,
             booked_legs.mode_of(r),
@@ -42,12 +58,86 @@ def shipment_tracking(session: Session, principal: Principal, shipment_id: str) 
         )
         for r in booked_legs.for_shipment(session, shipment_id)
     )
+
+
+def _last_position(
+    session: Session, legs: tuple[PlannedLeg, ...], projection: Projection
+) -> LastPosition | None:
+    moving = [s for s in projection.legs if s.actual_depart is not None and s.actual_arrive is None]
+    for leg in moving:
+        if leg.vehicle_id:
+            fix = positions.latest(session, leg.vehicle_id)
+            if fix is not None and fix.time >= leg.actual_depart:  # type: ignore[operator]
+                return LastPosition(fix.time, None, fix.vehicle_id, fix.lat, fix.lon)
+    located = [t.event for t in projection.timeline if t.event.location]
+    if located:
+        e = located[-1]
+        return LastPosition(e.event_time, e.location)
+    return None
+
+
+def load_tracking(
+    session: Session,
+    shipment: Shipment,
+    *,
+    now: datetime | None = None,
+    rules: ExceptionRules | None = None,
+) -> ShipmentTracking:
+    """Project the shipment's own events and those of the movements it is booked on, at `now`."""
+    now = now or datetime.now(UTC)
+    legs = _legs(session, shipment.id)
+    service_ids = [leg.service_id for leg in legs if leg.service_id]
+    vehicle_ids = [leg.vehicle_id for leg in legs if leg.vehicle_id]
     events = event_repo.for_subjects(
-        session,
-        shipment_id=shipment_id,
-        service_ids=[leg.service_id for leg in legs if leg.service_id],
-        vehicle_ids=[leg.vehicle_id for leg in legs if leg.vehicle_id],
+        session, shipment_id=shipment.id, service_ids=service_ids, vehicle_ids=vehicle_ids
     )
     # Movement events apply only at the stops of this shipment's legs (a truck's depot return does not).
-    relevant = [e for e in events if e.shipment_id == shipment_id or belongs(e, legs)]
-    return ShipmentTracking(shipment, legs, project(relevant, legs))
+    relevant = [e for e in events if e.shipment_id == shipment.id or belongs(e, legs)]
+    projection = project(relevant, legs)
+    places = {leg.from_location for leg in legs} | {leg.to_location for leg in legs}
+    timing = {
+        loc.id: StopTiming(loc.service_minutes, loc.handling_minutes)
+        for loc in location_repo.by_ids(session, places).values()
+    }
+    cutoffs = {s.id: s.cutoff_minutes for s in service_repo.by_ids(session, service_ids).values()}
+    confirmed = {
+        t.leg_index
+        for t in projection.timeline
+        if t.leg_index is not None and t.event.shipment_id == shipment.id
+    }
+    expected = forecast(
+        legs,
+        projection.legs,
+        timing=timing,
+        cutoffs=cutoffs,
+        confirmed_legs=confirmed,
+        delivered_at=projection.delivered_at,
+    )
+    exceptions = open_exceptions(
+        due_at=shipment.due_at,
+        legs=legs,
+        projection=projection,
+        forecast=expected,
+        now=now,
+        last_positions=positions.last_times(session, vehicle_ids),
+        rules=rules,
+    )
+    return ShipmentTracking(
+        shipment,
+        legs,
+        projection,
+        expected,
+        exceptions,
+        _last_position(session, legs, projection),
+        now,
+    )
+
+
+def shipment_tracking(
+    session: Session, principal: Principal, shipment_id: str, *, now: datetime | None = None
+) -> ShipmentTracking:
+    """The tracking of a shipment the principal may see (404 otherwise)."""
+    shipment = shipment_repo.get(session, shipment_id)
+    if shipment is None or not principal.may_see_shipper(shipment.shipper):
+        raise NotFound(f"no shipment {shipment_id!r}")
+    return load_tracking(session, shipment, now=now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -35,3 +35,34 @@ def for_shipment(session: Session, shipment_id: str) -> list[BookedLegRow]:
 def mode_of(row: BookedLegRow) -> Mode:
     """The leg's mode."""
     return Mode(row.mode)
+
+
+def shipments_on(
+    session: Session, *, service_ids: Collection[str] = (), vehicle_ids: Collection[str] = ()
+) -> set[str]:
+    """Shipments with a booked leg on any of the services or vehicles."""
+    found: set[str] = set()
+    for column, ids in (
+        (BookedLegRow.service_id, service_ids),
+        (BookedLegRow.vehicle_id, vehicle_ids),
+    ):
+        values = sorted(ids)
+        for start in range(0, len(values), 500):
+            query = select(BookedLegRow.shipment_id).where(column.in_(values[start : start + 500]))
+            found.update(session.scalars(query.distinct()))
+    return found
+
+
+def booked_shipment_ids(session: Session) -> list[str]:
+    """Every shipment with an active itinerary, sorted."""
+    return sorted(set(session.scalars(select(BookedLegRow.shipment_id).distinct())))
+
+
+def truck_legs(session: Session, vehicle_ids: Collection[str] | None = None) -> list[BookedLegRow]:
+    """Booked truck legs (of the given vehicles), in planned order per vehicle."""
+    query = select(BookedLegRow).where(BookedLegRow.vehicle_id.is_not(None))
+    if vehicle_ids is not None:
+        query = query.where(BookedLegRow.vehicle_id.in_(sorted(vehicle_ids)))
+    return list(
+        session.scalars(query.order_by(BookedLegRow.vehicle_id, BookedLegRow.planned_depart))
+    )

@@ -16,6 +16,7 @@ from logistics.persistence.tables.tracking import (
     RawMessageRow,
 )
 from logistics.persistence.tables.tracking_state import ExceptionRow, PositionRow, ShipmentStateRow
+from logistics.persistence.tables.webhooks import WebhookOutboxRow, WebhookSubscriptionRow
 
 __all__ = [
     "ApiKeyRow",
@@ -32,4 +33,6 @@ __all__ = [
     "ShipmentRow",
     "ShipmentStateRow",
     "VehicleRow",
+    "WebhookOutboxRow",
+    "WebhookSubscriptionRow",
 ]

@@ -1,0 +1,180 @@
+"""Webhook subscriptions: subscribe (the secret is shown once), list, delete, recent deliveries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from api.dependencies import SessionDep, require_roles
+from logistics.domain import Principal, Role
+from logistics.services import webhooks
+from logistics.services.webhooks import Delivery, Subscription
+from logistics.tracking.webhook_signing import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+
+router = APIRouter(tags=["webhooks"])
+SubscriberDep = Annotated[Principal, Depends(require_roles(Role.SHIPPER, Role.COORDINATOR))]
+
+
+class SubscriptionIn(BaseModel):
+    """Where to send tracking notices, and which ones (an empty filter lets everything through)."""
+
+    url: str = Field(description="http:// or https:// URL that receives signed POSTs")
+    shipment_ids: list[str] = Field(default_factory=list, description="Only these shipments")
+    milestones: list[str] = Field(
+        default_factory=list, description="Only shipment.milestone notices for these milestones"
+    )
+    exception_reasons: list[str] = Field(
+        default_factory=list, description="Only exception.* notices with these reasons"
+    )
+    kinds: list[str] = Field(
+        default_factory=list,
+        description="Only these notice kinds: shipment.milestone, shipment.eta_changed, "
+        "exception.opened, exception.closed",
+    )
+
+
+class SubscriptionOut(BaseModel):
+    """A subscription (never with its secret)."""
+
+    id: str
+    url: str
+    role: str
+    shipper_id: str | None
+    shipment_ids: list[str]
+    milestones: list[str]
+    exception_reasons: list[str]
+    kinds: list[str]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, sub: Subscription) -> SubscriptionOut:
+        """Convert from the service value."""
+        return cls(
+            id=sub.id,
+            url=sub.url,
+            role=sub.role.value,
+            shipper_id=sub.shipper_id,
+            shipment_ids=list(sub.shipment_ids),
+            milestones=list(sub.milestones),
+            exception_reasons=list(sub.exception_reasons),
+            kinds=list(sub.kinds),
+            created_at=sub.created_at,
+        )
+
+
+class SubscriptionCreated(SubscriptionOut):
+    """The new subscription with its signing secret: shown this once, store it now."""
+
+    secret: str = Field(
+        description=f"HMAC-SHA256 key: {SIGNATURE_HEADER} is v1=<hex of HMAC(secret, "
+        f"'<{TIMESTAMP_HEADER}>.<body>')>; {ID_HEADER} stays the same on every retry"
+    )
+
+
+class DeliveryOut(BaseModel):
+    """One queued notice for this subscription and how sending it went."""
+
+    id: str
+    kind: str
+    shipment_id: str
+    status: str = Field(description="pending | delivered | failed")
+    attempts: int
+    next_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+    @classmethod
+    def of(cls, d: Delivery) -> DeliveryOut:
+        """Convert from the service value."""
+        return cls(
+            id=d.id,
+            kind=d.kind,
+            shipment_id=d.shipment_id,
+            status=d.status,
+            attempts=d.attempts,
+            next_attempt_at=d.next_attempt_at,
+            last_status_code=d.last_status_code,
+            last_error=d.last_error,
+            created_at=d.created_at,
+            delivered_at=d.delivered_at,
+        )
+
+
+class SubscriptionList(BaseModel):
+    """The caller's subscriptions."""
+
+    items: list[SubscriptionOut]
+
+
+class DeliveryList(BaseModel):
+    """A subscription's newest deliveries, newest first."""
+
+    items: list[DeliveryOut]
+
+
+@router.post("/webhooks", status_code=status.HTTP_201_CREATED, response_model=SubscriptionCreated)
+def create_subscription(
+    body: SubscriptionIn, session: SessionDep, principal: SubscriberDep
+) -> JSONResponse:
+    """Subscribe a URL to tracking notices; the answer carries the signing secret, once."""
+    secret, sub = webhooks.subscribe(
+        session,
+        principal,
+        url=body.url,
+        shipment_ids=body.shipment_ids,
+        milestones=body.milestones,
+        exception_reasons=body.exception_reasons,
+        kinds=body.kinds,
+    )
+    # Commit before answering: the session dependency commits only after the response is
+    # sent, and a caller may act on the 201 (and the secret) at once.
+    session.commit()
+    out = SubscriptionCreated(**SubscriptionOut.of(sub).model_dump(), secret=secret)
+    return JSONResponse(
+        out.model_dump(mode="json"),
+        status_code=status.HTTP_201_CREATED,
+        headers={"Location": f"/v1/webhooks/{sub.id}", "Cache-Control": "no-store"},
+    )
+
+
+@router.get("/webhooks", response_model=SubscriptionList)
+def list_subscriptions(session: SessionDep, principal: SubscriberDep) -> SubscriptionList:
+    """The caller's active subscriptions (an admin sees all)."""
+    subs = webhooks.list_subscriptions(session, principal)
+    return SubscriptionList(items=[SubscriptionOut.of(s) for s in subs])
+
+
+@router.get("/webhooks/{subscription_id}", response_model=SubscriptionOut)
+def get_subscription(
+    subscription_id: str, session: SessionDep, principal: SubscriberDep
+) -> SubscriptionOut:
+    """One of the caller's subscriptions."""
+    return SubscriptionOut.of(webhooks.get_subscription(session, principal, subscription_id))
+
+
+@router.delete("/webhooks/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_subscription(
+    subscription_id: str, session: SessionDep, principal: SubscriberDep
+) -> Response:
+    """Stop a subscription; its pending deliveries are given up."""
+    webhooks.delete_subscription(session, principal, subscription_id)
+    session.commit()  # stopped before the 204 is seen (see create_subscription)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/webhooks/{subscription_id}/deliveries", response_model=DeliveryList)
+def list_deliveries(
+    subscription_id: str,
+    session: SessionDep,
+    principal: SubscriberDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> DeliveryList:
+    """The subscription's newest deliveries: status, attempts, last answer or error."""
+    items = webhooks.list_deliveries(session, principal, subscription_id, limit=limit)
+    return DeliveryList(items=[DeliveryOut.of(d) for d in items])

@@ -1,0 +1,77 @@
+"""Keeps stored tracking projections current from a background thread.
+
+Every `poll_s` seconds it refreshes the shipments ingestion marked stale (their state, ETA and
+exceptions, and the notices webhooks send); every `sweep_s` seconds it re-examines every
+undelivered shipment, because dwell and lost-tracking exceptions open with time, not events.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.persistence.database import session_scope
+from logistics.services import tracking_refresh
+from logistics.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+class TrackingRefresher:
+    """A daemon thread running `tracking_refresh.refresh` and, less often, `sweep`."""
+
+    def __init__(
+        self, session_factory: sessionmaker[Session], *, poll_s: float, sweep_s: float
+    ) -> None:
+        self.session_factory = session_factory
+        self.poll_s = poll_s
+        self.sweep_s = sweep_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def from_settings(cls, session_factory: sessionmaker[Session]) -> TrackingRefresher:
+        """A refresher configured by the LOGISTICS_TRACKING_* settings."""
+        settings = get_settings()
+        return cls(
+            session_factory,
+            poll_s=settings.tracking_refresh_seconds,
+            sweep_s=settings.tracking_sweep_seconds,
+        )
+
+    def start(self) -> None:
+        """Start the thread (no-op if running)."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="tracking-refresher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop after the pass in flight."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def run_once(self, *, sweep: bool = False) -> tracking_refresh.RefreshReport:
+        """One pass in its own transaction."""
+        with session_scope(self.session_factory) as session:
+            if sweep:
+                return tracking_refresh.sweep(session)
+            return tracking_refresh.refresh(session, limit=1000)
+
+    def _run(self) -> None:
+        last_sweep = time.monotonic()
+        while not self._stop.is_set():
+            try:
+                due = time.monotonic() - last_sweep >= self.sweep_s
+                self.run_once(sweep=due)
+                if due:
+                    last_sweep = time.monotonic()
+            except Exception:  # keep the thread alive; the next pass retries
+                log.exception("tracking refresh failed")
+            self._stop.wait(self.poll_s)

@@ -1,0 +1,66 @@
+"""Vehicle GPS positions (stored as positions, never as timeline events)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from logistics.persistence.tables import PositionRow
+
+Fix = tuple[str, datetime, float, float, float | None]  # vehicle, time, lat, lon, speed km/h
+
+
+def add_new(session: Session, fixes: Sequence[Fix], *, source: str, received_at: datetime) -> int:
+    """Store the fixes not stored yet (same vehicle and instant counts once); return how many."""
+    unique = {(f[0], f[1].timestamp()): f for f in fixes}
+    if not unique:
+        return 0
+    times = [f[1] for f in fixes]
+    query = select(PositionRow.vehicle_id, PositionRow.time).where(
+        PositionRow.vehicle_id.in_(sorted({f[0] for f in fixes})),
+        PositionRow.time >= min(times),
+        PositionRow.time <= max(times),
+    )
+    stored = {(v, t.timestamp()) for v, t in session.execute(query)}
+    rows = [
+        PositionRow(
+            vehicle_id=vehicle,
+            time=time,
+            lat=lat,
+            lon=lon,
+            speed_kmh=speed,
+            source=source,
+            received_at=received_at,
+        )
+        for key, (vehicle, time, lat, lon, speed) in sorted(unique.items())
+        if key not in stored
+    ]
+    session.add_all(rows)
+    session.flush()
+    return len(rows)
+
+
+def last_times(session: Session, vehicle_ids: Collection[str]) -> dict[str, datetime]:
+    """The time of each vehicle's newest position (vehicles without positions are absent)."""
+    if not vehicle_ids:
+        return {}
+    query = (
+        select(PositionRow.vehicle_id, func.max(PositionRow.time))
+        .where(PositionRow.vehicle_id.in_(sorted(vehicle_ids)))
+        .group_by(PositionRow.vehicle_id)
+    )
+    return {v: t for v, t in session.execute(query) if t is not None}
+
+
+def latest(session: Session, vehicle_id: str) -> PositionRow | None:
+    """The vehicle's newest position."""
+    query = (
+        select(PositionRow)
+        .where(PositionRow.vehicle_id == vehicle_id)
+        .order_by(PositionRow.time.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()

@@ -1,0 +1,138 @@
+"""Per-shipment tracking state and exceptions: the stored projections of the event store."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, select, update
+from sqlalchemy.orm import Session
+
+from logistics.persistence.repositories.page import Page, paginate
+from logistics.persistence.tables import ExceptionRow, ShipmentRow, ShipmentStateRow
+
+
+def mark_stale(session: Session, shipment_ids: Collection[str]) -> int:
+    """Flag shipments for a projection refresh (creating their state row); return how many."""
+    ids = sorted(set(shipment_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        have = set(
+            session.scalars(
+                select(ShipmentStateRow.shipment_id).where(ShipmentStateRow.shipment_id.in_(chunk))
+            )
+        )
+        if have:
+            session.execute(
+                update(ShipmentStateRow)
+                .where(ShipmentStateRow.shipment_id.in_(sorted(have)))
+                .values(stale=True)
+            )
+        missing = [i for i in chunk if i not in have]
+        if missing:
+            due = session.execute(
+                select(ShipmentRow.id, ShipmentRow.due_at).where(ShipmentRow.id.in_(missing))
+            )
+            session.add_all(
+                ShipmentStateRow(shipment_id=sid, stale=True, due_at=due_at, needs_replan=False)
+                for sid, due_at in due
+            )
+    session.flush()
+    return len(ids)
+
+
+def stale_ids(session: Session, limit: int | None = None) -> list[str]:
+    """Shipments waiting for a refresh, oldest id first."""
+    query = (
+        select(ShipmentStateRow.shipment_id)
+        .where(ShipmentStateRow.stale.is_(True))
+        .order_by(ShipmentStateRow.shipment_id)
+    )
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def undelivered_ids(session: Session) -> list[str]:
+    """Tracked shipments not delivered yet (what time-based rules must look at again)."""
+    query = select(ShipmentStateRow.shipment_id).where(ShipmentStateRow.delivered_at.is_(None))
+    return sorted(session.scalars(query))
+
+
+def get(session: Session, shipment_id: str) -> ShipmentStateRow | None:
+    """The shipment's state row."""
+    return session.get(ShipmentStateRow, shipment_id)
+
+
+def open_for(session: Session, shipment_id: str) -> list[ExceptionRow]:
+    """The shipment's open exceptions, oldest first."""
+    query = (
+        select(ExceptionRow)
+        .where(ExceptionRow.shipment_id == shipment_id, ExceptionRow.closed_at.is_(None))
+        .order_by(ExceptionRow.opened_at, ExceptionRow.id)
+    )
+    return list(session.scalars(query))
+
+
+def add_exception(session: Session, row: ExceptionRow) -> None:
+    """Open an exception."""
+    session.add(row)
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionFilter:
+    """What `list_exceptions` returns."""
+
+    state: str = "open"  # open | closed | all
+    reason: str | None = None
+    location: str | None = None
+    mode: str | None = None
+    shipment_id: str | None = None
+    shippers: Collection[str] | None = None  # None: every shipper
+
+
+def _filtered(f: ExceptionFilter) -> Select[tuple[ExceptionRow]]:
+    query = select(ExceptionRow)
+    if f.state == "open":
+        query = query.where(ExceptionRow.closed_at.is_(None))
+    elif f.state == "closed":
+        query = query.where(ExceptionRow.closed_at.is_not(None))
+    if f.reason:
+        query = query.where(ExceptionRow.reason == f.reason)
+    if f.location:
+        query = query.where(ExceptionRow.location == f.location)
+    if f.mode:
+        query = query.where(ExceptionRow.mode == f.mode)
+    if f.shipment_id:
+        query = query.where(ExceptionRow.shipment_id == f.shipment_id)
+    if f.shippers is not None:
+        owned = select(ShipmentRow.id).where(ShipmentRow.shipper.in_(sorted(f.shippers)))
+        query = query.where(ExceptionRow.shipment_id.in_(owned))
+    return query
+
+
+def list_exceptions(
+    session: Session, f: ExceptionFilter, *, limit: int, offset: int
+) -> Page[ExceptionRow]:
+    """Exceptions matching the filter, oldest opened first."""
+    rows, total = paginate(
+        session, _filtered(f), (ExceptionRow.opened_at, ExceptionRow.id), limit, offset
+    )
+    return Page(rows, total, limit, offset)
+
+
+def needing_replan(
+    session: Session, *, shippers: Collection[str] | None, limit: int, offset: int
+) -> Page[ShipmentStateRow]:
+    """Shipments whose accepted itinerary no longer holds."""
+    query = select(ShipmentStateRow).where(ShipmentStateRow.needs_replan.is_(True))
+    if shippers is not None:
+        owned = select(ShipmentRow.id).where(ShipmentRow.shipper.in_(sorted(shippers)))
+        query = query.where(ShipmentStateRow.shipment_id.in_(owned))
+    rows, total = paginate(session, query, (ShipmentStateRow.shipment_id,), limit, offset)
+    return Page(rows, total, limit, offset)
+
+
+def close(session: Session, rows: Sequence[ExceptionRow], at: datetime) -> None:
+    """Close exceptions that no longer hold."""
+    for row in rows:
+        row.closed_at = at

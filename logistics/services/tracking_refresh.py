@@ -1,0 +1,207 @@
+"""Keep the stored projections (state, ETA, exceptions) in step with the events.
+
+Ingestion only marks the shipments an event touches as stale (cheap); `refresh` recomputes stale
+shipments from their events, opens and closes exceptions, and emits the notices subscribers get.
+`sweep` re-examines every undelivered shipment for the time-based rules (dwell, lost tracking);
+`rebuild` recomputes every booked shipment from scratch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from logistics.domain import Notice, NoticeKind, TrackingEvent
+from logistics.persistence.repositories import booked_legs, tracking_state
+from logistics.persistence.repositories import shipments as shipment_repo
+from logistics.persistence.repositories import tracking_events as event_repo
+from logistics.persistence.tables import ExceptionRow
+from logistics.services import webhooks
+from logistics.services.tracking_view import ShipmentTracking, load_tracking
+from logistics.tracking.exception_rules import ExceptionRules, OpenException, needs_replan
+
+ETA_NOTICE_MINUTES = 15  # smaller ETA moves are not worth a notification
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshReport:
+    """What one refresh did."""
+
+    refreshed: int
+    opened: int
+    closed: int
+    notices: tuple[Notice, ...]
+
+
+def touched_shipments(session: Session, events: Iterable[TrackingEvent]) -> set[str]:
+    """Shipments an event is about: its own subject, or every shipment booked on its movement."""
+    events = list(events)
+    direct = {e.shipment_id for e in events if e.shipment_id}
+    services = {e.service_id for e in events if not e.shipment_id and e.service_id}
+    vehicles = {e.vehicle_id for e in events if not e.shipment_id and e.vehicle_id}
+    return direct | booked_legs.shipments_on(session, service_ids=services, vehicle_ids=vehicles)
+
+
+def mark_events(session: Session, events: Iterable[TrackingEvent]) -> int:
+    """Mark the shipments the events touch as stale; return how many."""
+    return tracking_state.mark_stale(session, touched_shipments(session, events))
+
+
+def mark_vehicles(session: Session, vehicle_ids: Collection[str]) -> int:
+    """Mark the shipments booked on vehicles (new positions) as stale."""
+    return tracking_state.mark_stale(
+        session, booked_legs.shipments_on(session, vehicle_ids=vehicle_ids)
+    )
+
+
+def _exception_row(shipment_id: str, e: OpenException) -> ExceptionRow:
+    return ExceptionRow(
+        shipment_id=shipment_id,
+        key=e.key,
+        reason=e.reason.value,
+        origin=e.origin,
+        leg_index=e.leg_index,
+        location=e.location,
+        mode=e.mode.value if e.mode else None,
+        detail=e.detail,
+        opened_at=e.since,
+    )
+
+
+def _exception_data(row: ExceptionRow) -> dict[str, object]:
+    return {
+        "reason": row.reason,
+        "origin": row.origin,
+        "leg_index": row.leg_index,
+        "location": row.location,
+        "mode": row.mode,
+        "detail": row.detail,
+        "opened_at": row.opened_at.isoformat(),
+        "closed_at": row.closed_at.isoformat() if row.closed_at else None,
+    }
+
+
+def _apply(session: Session, view: ShipmentTracking, now: datetime) -> list[Notice]:
+    s = view.shipment
+    state = tracking_state.get(session, s.id)
+    if state is None:
+        tracking_state.mark_stale(session, [s.id])
+        state = tracking_state.get(session, s.id)
+        assert state is not None
+    notices: list[Notice] = []
+
+    def notice(kind: NoticeKind, **data: object) -> None:
+        notices.append(
+            Notice(
+                kind,
+                s.id,
+                s.shipper,
+                now,
+                milestone=str(data["milestone"]) if "milestone" in data else None,
+                exception_reason=str(data["reason"]) if "reason" in data else None,
+                data={"shipment_id": s.id, **data},
+            )
+        )
+
+    status = view.projection.status.value if view.projection.status else None
+    if status != state.status and status is not None:
+        notice(NoticeKind.MILESTONE, milestone=status, previous=state.status)
+    eta = view.forecast.eta
+    if (eta is None) != (state.eta is None) or (
+        eta is not None
+        and state.eta is not None
+        and abs((eta - state.eta).total_seconds()) >= ETA_NOTICE_MINUTES * 60
+    ):
+        notice(
+            NoticeKind.ETA_CHANGED,
+            eta=eta.isoformat() if eta else None,
+            previous_eta=state.eta.isoformat() if state.eta else None,
+            due_at=s.due_at.isoformat(),
+        )
+    stored = {row.key: row for row in tracking_state.open_for(session, s.id)}
+    current = {e.key: e for e in view.exceptions}
+    gone = [row for key, row in stored.items() if key not in current]
+    tracking_state.close(session, gone, now)
+    for row in gone:
+        notice(NoticeKind.EXCEPTION_CLOSED, **_exception_data(row))
+    for key, e in current.items():
+        if key not in stored:
+            row = _exception_row(s.id, e)
+            tracking_state.add_exception(session, row)
+            notice(NoticeKind.EXCEPTION_OPENED, **_exception_data(row))
+    timeline = view.projection.timeline
+    state.status = status
+    state.eta = eta
+    state.due_at = s.due_at
+    state.delivered_at = view.projection.delivered_at
+    state.needs_replan = needs_replan(view.exceptions)
+    state.last_event_at = timeline[-1].event.event_time if timeline else None
+    state.refreshed_at = now
+    state.stale = False
+    return notices
+
+
+def refresh(
+    session: Session,
+    *,
+    now: datetime | None = None,
+    shipment_ids: Sequence[str] | None = None,
+    limit: int | None = None,
+    rules: ExceptionRules | None = None,
+    progress: Progress | None = None,
+) -> RefreshReport:
+    """Recompute the given (default: stale) shipments and store state, ETA and exceptions.
+
+    The caller owns the transaction: this flushes, it never commits.
+    """
+    now = now or datetime.now(UTC)
+    ids = (
+        list(shipment_ids) if shipment_ids is not None else tracking_state.stale_ids(session, limit)
+    )
+    notices: list[Notice] = []
+    opened = closed = 0
+    for done, start in enumerate(range(0, len(ids), 200)):
+        chunk = ids[start : start + 200]
+        for shipment in shipment_repo.by_ids(session, chunk).values():
+            new = _apply(session, load_tracking(session, shipment, now=now, rules=rules), now)
+            opened += sum(1 for n in new if n.kind is NoticeKind.EXCEPTION_OPENED)
+            closed += sum(1 for n in new if n.kind is NoticeKind.EXCEPTION_CLOSED)
+            notices += new
+        session.flush()
+        if progress:
+            progress(min(len(ids), (done + 1) * 200), len(ids))
+    _notify(session, notices)
+    return RefreshReport(len(ids), opened, closed, tuple(notices))
+
+
+def _notify(session: Session, notices: Sequence[Notice]) -> None:
+    """Hand the notices to the webhook outbox (matched against the subscriptions)."""
+    if notices:
+        webhooks.enqueue(session, notices)
+
+
+def sweep(
+    session: Session, *, now: datetime | None = None, rules: ExceptionRules | None = None
+) -> RefreshReport:
+    """Re-examine every undelivered tracked shipment (time-based rules move without events)."""
+    ids = tracking_state.undelivered_ids(session)
+    return refresh(session, now=now, shipment_ids=ids, rules=rules)
+
+
+def rebuild(
+    session: Session,
+    *,
+    now: datetime | None = None,
+    rules: ExceptionRules | None = None,
+    progress: Progress | None = None,
+) -> RefreshReport:
+    """Recompute every booked shipment (and every shipment with events) from its events."""
+    ids = sorted(
+        set(booked_legs.booked_shipment_ids(session)) | event_repo.subject_shipment_ids(session)
+    )
+    tracking_state.mark_stale(session, ids)
+    return refresh(session, now=now, shipment_ids=ids, rules=rules, progress=progress)

@@ -1,0 +1,448 @@
+"""Webhooks: subscriptions with filters, an outbox filled by tracking, signed at-least-once delivery.
+
+Tracking calls `enqueue` inside its own transaction, so a notice is queued exactly when the change
+that caused it is committed. A dispatcher calls `deliver_due` repeatedly: it claims due outbox rows
+(a lease, so two dispatchers never send the same row at once), POSTs each one signed, and records
+the answer. A row is `delivered` only after a 2xx; anything else schedules a retry with backoff
+until `max_attempts`, after which it is `failed`. The outbox lives in the database, so pending
+deliveries survive a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import Enum
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.domain import ExceptionReason, Milestone, Notice, NoticeKind, Principal, Role
+from logistics.errors import NotFound, PermissionDenied, Problem, ValidationFailed
+from logistics.persistence.database import session_scope
+from logistics.persistence.repositories import webhooks as repo
+from logistics.persistence.repositories.webhooks import DELIVERED, FAILED, PENDING
+from logistics.persistence.tables import WebhookOutboxRow, WebhookSubscriptionRow
+from logistics.settings import get_settings
+from logistics.tracking.webhook_signing import RetryPolicy, signed_headers
+
+__all__ = ["DELIVERED", "FAILED", "PENDING"]
+
+SUBSCRIBER_ROLES = frozenset({Role.SHIPPER, Role.COORDINATOR, Role.ADMIN})
+SECRET_PREFIX = "whsec_"
+MAX_URL_LENGTH = 2000
+MAX_ERROR_LENGTH = 500
+DEFAULT_LEASE_S = 300.0
+
+PostFn = Callable[[str, bytes, Mapping[str, str]], int]
+"""POSTs `body` with `headers` to a URL and returns the HTTP status; raises on network errors."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A subscription as its owner sees it (never with its secret)."""
+
+    id: str
+    owner_key_id: str
+    role: Role
+    shipper_id: str | None
+    url: str
+    shipment_ids: tuple[str, ...]
+    milestones: tuple[str, ...]
+    exception_reasons: tuple[str, ...]
+    kinds: tuple[str, ...]
+    active: bool
+    created_at: datetime
+
+    def matches(self, notice: Notice) -> bool:
+        """True when this subscription wants `notice` (shipper scope first, then each filter)."""
+        if self.role is Role.SHIPPER and (not self.shipper_id or notice.shipper != self.shipper_id):
+            return False
+        if self.kinds and notice.kind.value not in self.kinds:
+            return False
+        if self.shipment_ids and notice.shipment_id not in self.shipment_ids:
+            return False
+        # Milestone and reason filters narrow only the notices that carry one.
+        if (
+            self.milestones
+            and notice.kind is NoticeKind.MILESTONE
+            and notice.milestone not in self.milestones
+        ):
+            return False
+        return not (
+            self.exception_reasons
+            and notice.kind in (NoticeKind.EXCEPTION_OPENED, NoticeKind.EXCEPTION_CLOSED)
+            and notice.exception_reason not in self.exception_reasons
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One outbox row as the subscription's owner sees it."""
+
+    id: str
+    subscription_id: str
+    kind: str
+    shipment_id: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+    last_status_code: int | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DueDelivery:
+    """A claimed delivery: everything needed to send it without the database."""
+
+    id: str
+    url: str
+    secret: str
+    body: str
+    attempts: int
+
+
+@dataclass
+class DispatchReport:
+    """What one `deliver_due` pass did."""
+
+    attempted: int = 0
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def retry_policy() -> RetryPolicy:
+    """The retry schedule configured in the settings."""
+    settings = get_settings()
+    base = settings.webhook_retry_base_seconds
+    return RetryPolicy(
+        base_s=base,
+        cap_s=max(base, settings.webhook_retry_cap_seconds),
+        max_attempts=settings.webhook_max_attempts,
+    )
+
+
+def _subscription(row: WebhookSubscriptionRow) -> Subscription:
+    return Subscription(
+        id=row.id,
+        owner_key_id=row.owner_key_id,
+        role=Role(row.role),
+        shipper_id=row.shipper_id,
+        url=row.url,
+        shipment_ids=tuple(json.loads(row.shipment_ids)),
+        milestones=tuple(json.loads(row.milestones)),
+        exception_reasons=tuple(json.loads(row.exception_reasons)),
+        kinds=tuple(json.loads(row.kinds)),
+        active=row.active,
+        created_at=row.created_at,
+    )
+
+
+def _delivery(row: WebhookOutboxRow) -> Delivery:
+    return Delivery(
+        id=row.id,
+        subscription_id=row.subscription_id,
+        kind=row.kind,
+        shipment_id=row.shipment_id,
+        status=row.status,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at if row.status == PENDING else None,
+        last_status_code=row.last_status_code,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        delivered_at=row.delivered_at,
+    )
+
+
+def _url_problem(url: str) -> str | None:
+    if len(url) > MAX_URL_LENGTH:
+        return f"longer than {MAX_URL_LENGTH} characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError as exc:
+        return f"not a valid URL: {exc}"
+    if parts.scheme not in ("http", "https"):
+        return "must be an http:// or https:// URL"
+    if not parts.hostname:
+        return "must name a host"
+    return None
+
+
+def _enum_values(
+    field: str, values: Iterable[str], allowed: Iterable[str], problems: list[Problem]
+) -> list[str]:
+    known = list(allowed)
+    chosen: list[str] = []
+    for value in values:
+        if value not in known:
+            problems.append(
+                Problem("body", 1, field, f"unknown value {value!r}; one of {', '.join(known)}")
+            )
+        elif value not in chosen:
+            chosen.append(value)
+    return chosen
+
+
+def subscribe(
+    session: Session,
+    principal: Principal,
+    *,
+    url: str,
+    shipment_ids: Sequence[str] = (),
+    milestones: Sequence[str] = (),
+    exception_reasons: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    now: datetime | None = None,
+) -> tuple[str, Subscription]:
+    """Create a subscription; return its signing secret (shown once) and the subscription."""
+    if principal.role not in SUBSCRIBER_ROLES:
+        raise PermissionDenied(f"role {principal.role.value} may not subscribe to webhooks")
+    problems: list[Problem] = []
+    url = url.strip()
+    if (reason := _url_problem(url)) is not None:
+        problems.append(Problem("body", 1, "url", reason))
+    chosen_milestones = _enum_values("milestones", milestones, Milestone, problems)
+    chosen_reasons = _enum_values("exception_reasons", exception_reasons, ExceptionReason, problems)
+    chosen_kinds = _enum_values("kinds", kinds, NoticeKind, problems)
+    chosen_ids = list(dict.fromkeys(s.strip() for s in shipment_ids))
+    owners = repo.shippers_of(session, chosen_ids)
+    for shipment_id in chosen_ids:
+        # A shipper cannot tell another shipper's shipment from a missing one (as everywhere).
+        if shipment_id not in owners or not principal.may_see_shipper(owners[shipment_id]):
+            problems.append(Problem("body", 1, "shipment_ids", f"no shipment {shipment_id!r}"))
+    if problems:
+        raise ValidationFailed(problems, summary="webhook subscription refused")
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    row = WebhookSubscriptionRow(
+        id="whs_" + uuid.uuid4().hex[:20],
+        owner_key_id=principal.key_id,
+        role=principal.role.value,
+        shipper_id=principal.shipper_id if principal.role is Role.SHIPPER else None,
+        url=url,
+        secret=secret,
+        shipment_ids=json.dumps(chosen_ids),
+        milestones=json.dumps(chosen_milestones),
+        exception_reasons=json.dumps(chosen_reasons),
+        kinds=json.dumps(chosen_kinds),
+        active=True,
+        created_at=now or datetime.now(UTC),
+    )
+    repo.add_subscription(session, row)
+    return secret, _subscription(row)
+
+
+def list_subscriptions(session: Session, principal: Principal) -> list[Subscription]:
+    """The caller's active subscriptions (an admin sees everyone's)."""
+    owner = None if principal.role is Role.ADMIN else principal.key_id
+    return [_subscription(r) for r in repo.active_subscriptions(session, owner_key_id=owner)]
+
+
+def _owned(session: Session, principal: Principal, subscription_id: str) -> WebhookSubscriptionRow:
+    row = repo.get_subscription(session, subscription_id)
+    if (
+        row is None
+        or not row.active
+        or (principal.role is not Role.ADMIN and row.owner_key_id != principal.key_id)
+    ):
+        raise NotFound(f"no webhook subscription {subscription_id!r}")
+    return row
+
+
+def get_subscription(session: Session, principal: Principal, subscription_id: str) -> Subscription:
+    """One of the caller's active subscriptions, or NotFound."""
+    return _subscription(_owned(session, principal, subscription_id))
+
+
+def delete_subscription(
+    session: Session, principal: Principal, subscription_id: str, *, now: datetime | None = None
+) -> None:
+    """Deactivate a subscription; its pending deliveries are given up (history is kept)."""
+    row = _owned(session, principal, subscription_id)
+    row.active, row.deactivated_at = False, now or datetime.now(UTC)
+    session.flush()
+    repo.fail_pending(session, row.id, "subscription deleted")
+
+
+def list_deliveries(
+    session: Session, principal: Principal, subscription_id: str, *, limit: int = 50
+) -> list[Delivery]:
+    """A subscription's newest deliveries: status, attempts, last answer or error."""
+    row = _owned(session, principal, subscription_id)
+    return [_delivery(r) for r in repo.recent_deliveries(session, row.id, limit)]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def notice_body(delivery_id: str, subscription_id: str, notice: Notice, now: datetime) -> str:
+    """The JSON document a subscriber receives for `notice`."""
+    document = {
+        "id": delivery_id,
+        "type": notice.kind.value,
+        "subscription_id": subscription_id,
+        "created_at": now.isoformat(),
+        "shipment_id": notice.shipment_id,
+        "shipper": notice.shipper,
+        "occurred_at": notice.occurred_at.isoformat(),
+        "milestone": notice.milestone,
+        "exception_reason": notice.exception_reason,
+        "data": dict(notice.data),
+    }
+    return json.dumps(document, default=_json_default, separators=(",", ":"))
+
+
+def enqueue(session: Session, notices: Sequence[Notice], *, now: datetime | None = None) -> int:
+    """Queue one delivery per (active subscription, matching notice); return how many.
+
+    Runs inside the caller's transaction (flushes, never commits).
+    """
+    if not notices:
+        return 0
+    subscriptions = [_subscription(r) for r in repo.active_subscriptions(session)]
+    if not subscriptions:
+        return 0
+    created = now or datetime.now(UTC)
+    rows: list[WebhookOutboxRow] = []
+    for notice in notices:
+        for sub in subscriptions:
+            if not sub.matches(notice):
+                continue
+            delivery_id = "whd_" + uuid.uuid4().hex[:24]
+            rows.append(
+                WebhookOutboxRow(
+                    id=delivery_id,
+                    subscription_id=sub.id,
+                    kind=notice.kind.value,
+                    shipment_id=notice.shipment_id,
+                    body=notice_body(delivery_id, sub.id, notice, created),
+                    status=PENDING,
+                    attempts=0,
+                    next_attempt_at=created,
+                    created_at=created,
+                )
+            )
+    if rows:
+        repo.add_outbox(session, rows)
+    return len(rows)
+
+
+def claim_due(
+    session: Session, now: datetime, limit: int, *, lease_s: float = DEFAULT_LEASE_S
+) -> list[DueDelivery]:
+    """Claim up to `limit` due deliveries for `lease_s` seconds (the caller commits the claim).
+
+    A dispatcher that dies while sending leaves the row pending; it is due again once the lease
+    runs out, so nothing is lost (and the receiver may see it twice: at-least-once).
+    """
+    claimed: list[DueDelivery] = []
+    lease_until = now + timedelta(seconds=lease_s)
+    for outbox, sub in repo.due(session, now, limit):
+        outbox.next_attempt_at = lease_until
+        claimed.append(DueDelivery(outbox.id, sub.url, sub.secret, outbox.body, outbox.attempts))
+    session.flush()
+    return claimed
+
+
+def record_result(
+    session: Session,
+    delivery_id: str,
+    now: datetime,
+    *,
+    status_code: int | None,
+    error: str | None = None,
+    policy: RetryPolicy | None = None,
+) -> str:
+    """Record one attempt: delivered on a 2xx, else retry later or give up; return the status."""
+    row = repo.get_delivery(session, delivery_id)
+    if row is None:
+        raise NotFound(f"no webhook delivery {delivery_id!r}")
+    if row.status != PENDING:  # e.g. the subscription was deleted while this attempt ran
+        return row.status
+    policy = policy or retry_policy()
+    row.attempts += 1
+    row.last_status_code = status_code
+    if status_code is not None and 200 <= status_code < 300:
+        row.status, row.delivered_at, row.last_error = DELIVERED, now, None
+    else:
+        message = error or f"HTTP {status_code}"
+        row.last_error = message[:MAX_ERROR_LENGTH]
+        next_at = policy.next_attempt_at(row.attempts, now)
+        if next_at is None:
+            row.status = FAILED
+        else:
+            row.next_attempt_at = next_at
+    session.flush()
+    return row.status
+
+
+def _attempt(due: DueDelivery, post: PostFn, timestamp: int) -> tuple[int | None, str | None]:
+    headers = signed_headers(due.id, due.secret, timestamp, due.body)
+    try:
+        return post(due.url, due.body.encode("utf-8"), headers), None
+    except Exception as exc:  # any failure to deliver is recorded and retried, never raised
+        return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def deliver_due(
+    session_factory: sessionmaker[Session],
+    now: datetime,
+    post: PostFn,
+    *,
+    policy: RetryPolicy | None = None,
+    limit: int = 20,
+    concurrency: int = 4,
+    lease_s: float = DEFAULT_LEASE_S,
+    clock: Callable[[], datetime] | None = None,
+) -> DispatchReport:
+    """Send due deliveries with `post` and record each answer (own transactions, committed).
+
+    `clock` gives the time each answer is recorded at (default: `now`, for deterministic tests).
+    """
+    policy = policy or retry_policy()
+    with session_scope(session_factory) as session:
+        claimed = claim_due(session, now, limit, lease_s=lease_s)
+    report = DispatchReport(attempted=len(claimed))
+    timestamp = int(now.timestamp())
+
+    def send(due: DueDelivery) -> str:
+        status_code, error = _attempt(due, post, timestamp)
+        with session_scope(session_factory) as session:
+            return record_result(
+                session,
+                due.id,
+                clock() if clock else now,
+                status_code=status_code,
+                error=error,
+                policy=policy,
+            )
+
+    if len(claimed) > 1 and concurrency > 1:
+        with ThreadPoolExecutor(min(concurrency, len(claimed))) as pool:
+            outcomes = list(pool.map(send, claimed))
+    else:
+        outcomes = [send(due) for due in claimed]
+    for outcome in outcomes:
+        if outcome == DELIVERED:
+            report.delivered += 1
+        elif outcome == FAILED:
+            report.failed += 1
+        else:
+            report.retrying += 1
+    return report
