@@ -11,6 +11,7 @@ from logistics.cli import (
     ingest,
     keys,
     plan_commands,
+    report,
     serve,
     tracking,
 )
@@ -28,6 +29,7 @@ app.add_typer(tracking.app, name="tracking")
 serve.register(app)
 ingest.register(app)
 plan_commands.register(app)
+report.register(app)
 generate.register(app)
 demo.register(app)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from logistics.domain.enums import Mode
@@ -50,3 +50,21 @@ class ReportFilter:
             "shipper": self.shipper or "all",
             "carrier": self.carrier or "all",
         }
+
+
+def parse_bound(text: str, name: str) -> datetime:
+    """A period bound: `YYYY-MM-DD` (midnight UTC) or ISO 8601 date-time with a UTC offset."""
+    value = text.strip()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise DomainError(
+            f"{name} {text!r} is not a date (2026-11-30) or a time with offset (2026-11-30T08:00+08:00)"
+        ) from None
+    if len(value) == 10:
+        return moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        raise DomainError(
+            f"{name} {text!r} has no UTC offset; write it like {value}+08:00 or {value}Z"
+        )
+    return moment
