@@ -27,7 +27,8 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so a client acting on a 2xx finds the data.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_principal(

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
+from pydantic import BaseModel
 
 from api.dependencies import CoordinatorDep, ReaderDep, SessionDep
 from api.schemas.common import Page
 from api.schemas.master_data import ShipmentIn, ShipmentOut, ShipmentsCreated
-from logistics.services import master_data, shipment_intake
+from logistics.services import master_data, shipment_intake, shipment_references
 
 router = APIRouter(tags=["shipments"])
 
@@ -62,3 +63,39 @@ def create_shipments(
     rows = [item.as_row() for item in (body if isinstance(body, list) else [body])]
     result = shipment_intake.submit_shipment_rows(session, rows)
     return ShipmentsCreated(created=result.created, unchanged=result.unchanged, ids=result.ids)
+
+
+class ReferenceIn(BaseModel):
+    """A feed reference to link: `awb` (e.g. 160-12345675), `container` or `booking`."""
+
+    kind: str
+    value: str
+
+
+@router.post("/shipments/{shipment_id}/references", status_code=status.HTTP_201_CREATED)
+def link_reference(
+    shipment_id: str, body: ReferenceIn, session: SessionDep, principal: CoordinatorDep
+) -> dict[str, Any]:
+    """Link an air waybill, container or booking number, so feeds naming it reach the shipment."""
+    value = shipment_references.link(session, principal, shipment_id, body.kind, body.value)
+    return {
+        "shipment_id": shipment_id,
+        "references": [
+            {"kind": k, "value": v}
+            for k, v in shipment_references.references_of(session, shipment_id)
+        ],
+        "linked": {"kind": body.kind, "value": value},
+    }
+
+
+@router.get("/shipments/{shipment_id}/references")
+def list_references(shipment_id: str, session: SessionDep, principal: ReaderDep) -> dict[str, Any]:
+    """The references linked to a shipment the caller may see."""
+    master_data.get_shipment(session, principal, shipment_id)
+    return {
+        "shipment_id": shipment_id,
+        "references": [
+            {"kind": k, "value": v}
+            for k, v in shipment_references.references_of(session, shipment_id)
+        ],
+    }

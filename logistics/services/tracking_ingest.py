@@ -14,7 +14,7 @@ from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as repo
 from logistics.persistence.repositories import vehicles as vehicle_repo
-from logistics.services import tracking_refresh
+from logistics.services import shipment_references, tracking_refresh
 from logistics.tracking.hashing import content_hash
 from logistics.tracking.results import AdapterResult, SourceEvent
 
@@ -90,6 +90,7 @@ def ingest_events(
     The caller owns the transaction: this flushes, it never commits.
     """
     now = received_at or datetime.now(UTC)
+    events = shipment_references.resolve_events(session, events)
     known = _known_subjects(session, events)
     prepared: list[tuple[int, SourceEvent, str]] = []
     results: dict[int, ItemResult] = {}

@@ -3,43 +3,24 @@ rebuild reproduces the same state, GPS positions feed lost-tracking, notices fol
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from logistics.bundles.reader import read_bundle
 from logistics.domain import NoticeKind
-from logistics.persistence.repositories import booked_legs, tracking_state
-from logistics.persistence.tables import BookedLegRow
+from logistics.persistence.repositories import tracking_state
 from logistics.services import feed_ingest, tracking_refresh
 from logistics.services.import_scenario import import_scenario
+from tests.booking import BOOKED, FIXTURES, book_minimal
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-BOOKED: dict[str, Any] = json.loads((FIXTURES / "tracking" / "booked_minimal.json").read_text())
 NOW = datetime.fromisoformat("2026-11-29T10:00:00+00:00")
 
 
 def _book(session: Session) -> None:
     import_scenario(session, read_bundle(FIXTURES / "bundles" / "minimal"))
-    for shipment_id in BOOKED["shipments"]:
-        rows = [
-            BookedLegRow(
-                leg_index=i,
-                mode=leg["mode"],
-                from_location=leg["from_location"],
-                to_location=leg["to_location"],
-                planned_depart=datetime.fromisoformat(leg["planned_depart"]),
-                planned_arrive=datetime.fromisoformat(leg["planned_arrive"]),
-                service_id=leg.get("service_id"),
-                vehicle_id=leg.get("vehicle_id"),
-            )
-            for i, leg in enumerate(BOOKED["legs"])
-        ]
-        booked_legs.replace_for_shipment(session, shipment_id, "plan-test", rows)
-    tracking_state.mark_stale(session, BOOKED["shipments"])
+    book_minimal(session)
 
 
 def _send(session: Session, name: str) -> None:

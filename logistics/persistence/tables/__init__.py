@@ -15,7 +15,12 @@ from logistics.persistence.tables.tracking import (
     IdempotencyRow,
     RawMessageRow,
 )
-from logistics.persistence.tables.tracking_state import ExceptionRow, PositionRow, ShipmentStateRow
+from logistics.persistence.tables.tracking_state import (
+    ExceptionRow,
+    PositionRow,
+    ShipmentReferenceRow,
+    ShipmentStateRow,
+)
 from logistics.persistence.tables.webhooks import WebhookOutboxRow, WebhookSubscriptionRow
 
 __all__ = [
@@ -30,6 +35,7 @@ __all__ = [
     "RawMessageRow",
     "RoadLinkRow",
     "ServiceRow",
+    "ShipmentReferenceRow",
     "ShipmentRow",
     "ShipmentStateRow",
     "VehicleRow",

@@ -66,3 +66,13 @@ class PositionRow(Base):
     speed_kmh: Mapped[float | None] = mapped_column(Float, nullable=True)
     source: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ShipmentReferenceRow(Base):
+    """A source's reference linked to a shipment: an air waybill, a container, a booking."""
+
+    __tablename__ = "shipment_references"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # awb | container | booking
+    value: Mapped[str] = mapped_column(String(64), primary_key=True)
+    shipment_id: Mapped[str] = mapped_column(ForeignKey("shipments.id"), index=True)

@@ -1,0 +1,44 @@
+"""Air waybills, container numbers and bookings linked to shipments (how feeds name them)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from logistics.persistence.tables import ShipmentReferenceRow
+
+
+def get(session: Session, kind: str, value: str) -> ShipmentReferenceRow | None:
+    """The link of one reference."""
+    return session.get(ShipmentReferenceRow, (kind, value))
+
+
+def add(session: Session, shipment_id: str, kind: str, value: str) -> None:
+    """Link a reference to a shipment."""
+    session.add(ShipmentReferenceRow(kind=kind, value=value, shipment_id=shipment_id))
+    session.flush()
+
+
+def for_shipment(session: Session, shipment_id: str) -> list[ShipmentReferenceRow]:
+    """The shipment's references, by kind then value."""
+    query = (
+        select(ShipmentReferenceRow)
+        .where(ShipmentReferenceRow.shipment_id == shipment_id)
+        .order_by(ShipmentReferenceRow.kind, ShipmentReferenceRow.value)
+    )
+    return list(session.scalars(query))
+
+
+def resolve(session: Session, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Shipment ids of the (kind, value) references that are linked."""
+    found: dict[tuple[str, str], str] = {}
+    ordered = sorted(pairs)
+    for start in range(0, len(ordered), 300):
+        chunk = ordered[start : start + 300]
+        query = select(
+            ShipmentReferenceRow.kind, ShipmentReferenceRow.value, ShipmentReferenceRow.shipment_id
+        ).where(tuple_(ShipmentReferenceRow.kind, ShipmentReferenceRow.value).in_(chunk))
+        found.update({(k, v): s for k, v, s in session.execute(query)})
+    return found

@@ -1,0 +1,36 @@
+"""Test set-up shared by service and API tests: book minimal-bundle shipments on known legs."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from logistics.persistence.repositories import booked_legs, tracking_state
+from logistics.persistence.tables import BookedLegRow
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+BOOKED: dict[str, Any] = json.loads((FIXTURES / "tracking" / "booked_minimal.json").read_text())
+
+
+def book_minimal(session: Session) -> None:
+    """Book the fixture's shipments on the fixture's legs, as accepting a plan would."""
+    for shipment_id in BOOKED["shipments"]:
+        rows = [
+            BookedLegRow(
+                leg_index=i,
+                mode=leg["mode"],
+                from_location=leg["from_location"],
+                to_location=leg["to_location"],
+                planned_depart=datetime.fromisoformat(leg["planned_depart"]),
+                planned_arrive=datetime.fromisoformat(leg["planned_arrive"]),
+                service_id=leg.get("service_id"),
+                vehicle_id=leg.get("vehicle_id"),
+            )
+            for i, leg in enumerate(BOOKED["legs"])
+        ]
+        booked_legs.replace_for_shipment(session, shipment_id, "plan-test", rows)
+    tracking_state.mark_stale(session, BOOKED["shipments"])
