@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.plan_runner import PlanRunner
 from api.problems import install_problem_handlers
-from api.routes import health, master_data, plans, shipments, tracking, webhooks
+from api.routes import health, master_data, plans, reports, shipments, tracking, webhooks
 from api.tracking_refresher import TrackingRefresher
 from api.webhook_dispatcher import WebhookDispatcher
 from logistics.persistence.database import make_engine, make_session_factory
@@ -64,5 +64,6 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     app.include_router(shipments.router, prefix="/v1")
     app.include_router(tracking.router, prefix="/v1")
     app.include_router(plans.router, prefix="/v1")
+    app.include_router(reports.router, prefix="/v1")
     app.include_router(webhooks.router, prefix="/v1")
     return app

@@ -13,7 +13,7 @@ DIRECTIONS = ("inbound", "outbound", "transfer", "all")
 def shape_hub_dwell(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """From one row per hub stop (hub, direction, dwell_h, basis); adds an `all` row per hub."""
     stops = rows.assign(
-        dwell=pd.to_numeric(rows["dwell_h"]).astype("float64").round(4),
+        dwell=pd.to_numeric(rows["dwell_h"]).astype("float64").round(6),
         actual=(rows["basis"] == "actual").astype("int64"),
     )
     both = pd.concat([stops, stops.assign(direction="all")], ignore_index=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from logistics.errors import NotFound
+from logistics.errors import DomainError
 from logistics.reports.spec import ReportSpec, TableSpec
 
 
@@ -29,5 +29,5 @@ class Report:
             spec = next((t for t in self.spec.tables if t.name == name), None)
         if spec is None:
             names = ", ".join(t.name for t in self.spec.tables)
-            raise NotFound(f"report {self.spec.name} has no table {name!r}; tables: {names}")
+            raise DomainError(f"report {self.spec.name} has no table {name!r}; tables: {names}")
         return spec, self.tables[spec.name]

@@ -11,7 +11,9 @@ def period_start(days: pd.Series, granularity: Granularity) -> pd.Series:
     """The first day of each value's day, ISO week (Monday) or month, as midnight timestamps."""
     stamps = pd.to_datetime(days, format="%Y-%m-%d")
     if granularity is Granularity.WEEK:
-        return pd.Series(stamps - pd.to_timedelta(stamps.dt.weekday, unit="D"), index=days.index)
+        return pd.Series(
+            stamps - pd.to_timedelta(stamps.dt.day_of_week, unit="D"), index=days.index
+        )
     if granularity is Granularity.MONTH:
         return pd.Series(stamps.dt.to_period("M").dt.to_timestamp(), index=days.index)
     return stamps
