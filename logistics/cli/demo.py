@@ -19,6 +19,7 @@ from logistics.persistence.database import session_scope
 from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.plan_checker import check_plan
 from logistics.services.api_keys import create_api_key
+from logistics.services.demo_replay import replay
 from logistics.services.import_scenario import import_scenario
 from logistics.services.plan_acceptance import accept_plan
 from logistics.settings import get_settings
@@ -65,6 +66,8 @@ def demo(
             f"cost {k['cost']:,.0f} CNY, CO2e {k['co2_kg'] / 1000:,.1f} t, {k['trucks_used']} trucks, "
             f"{len(violations)} checker violation(s); written to demo-plan.json"
         )
+        info("replaying a simulated stream of tracking feeds for the accepted plan ...")
+        replayed = replay(factory, say=typer.echo)
         demo_shipper = sorted({s.shipper for s in scenario.shipments})[0]
         keys: list[tuple[Role, str, str | None]] = []
         with session_scope(factory) as session:
@@ -85,9 +88,12 @@ def demo(
         typer.echo(f"  {role.value:<12}{secret}{scope}")
     coordinator_key = keys[0][1]
     typer.echo(f"\nAPI:       {base}/v1   (OpenAPI docs: {base}/docs)")
-    typer.echo(
-        f'Try:       curl -H "Authorization: Bearer {coordinator_key}" "{base}/v1/shipments?limit=5"'
-    )
+    auth = f'-H "Authorization: Bearer {coordinator_key}"'
+    typer.echo(f'Try:       curl {auth} "{base}/v1/shipments?limit=5"')
+    typer.echo(f'           curl {auth} "{base}/v1/exceptions"')
+    typer.echo(f'           curl {auth} "{base}/v1/needs-replan"')
+    if replayed.featured:
+        typer.echo(f'           curl {auth} "{base}/v1/shipments/{replayed.featured}/tracking"')
     if serve:
         typer.echo(f"\nServing on {base} — press Ctrl+C to stop.")
         run_server(bind_host, bind_port)

@@ -17,6 +17,7 @@ from logistics.planning.truck_stage import route_trucks, truck_legs
 
 Progress = Callable[[str, float, str], None]
 MAX_ROUNDS = 3
+WIDE_K = 40  # itineraries per shipment when the best few are all on full services
 
 
 def _quiet(stage: str, fraction: float, message: str) -> None:
@@ -80,6 +81,27 @@ def plan(
                 time_limit_s=max(2.0, min(remaining * 0.2, 30.0)),
                 seed=seed,
             )
+            crowded = [sh for sh in scenario.shipments if sh.id in options and sh.id not in chosen]
+            if crowded:
+                # Services are full on every option kept so far: widen those shipments' choice.
+                progress("assignment", 0.4, f"{len(crowded)} shipment(s) crowded out; widening")
+                for sh in crowded:
+                    options[sh.id] = search(
+                        net,
+                        sh,
+                        preset,
+                        k=WIDE_K,
+                        forbidden=frozenset(forbidden.get(sh.id, ())),
+                    )[0]
+                remaining = max(1.0, time_limit_s - (time.monotonic() - started))
+                chosen, status = assign(
+                    scenario.shipments,
+                    options,
+                    capacities,
+                    unplanned_penalty=preset.unplanned_penalty,
+                    time_limit_s=max(2.0, min(remaining * 0.2, 30.0)),
+                    seed=seed,
+                )
         legs = truck_legs(scenario, chosen)
         remaining = max(1.0, time_limit_s - (time.monotonic() - started))
         rounds_left = max(1, MAX_ROUNDS - rounds + 1)

@@ -148,7 +148,8 @@ def routing_problem(
     return RoutingProblem(nodes, distance, durations, requests, fleet, epoch)
 
 
-FIRST_SOLUTION_RETRY_S = 60.0
+FIRST_SOLUTION_RETRY_S = 20.0
+MIN_REGION_S = 1.0
 
 
 def _solve(args: tuple[RoutingProblem, RoutingOptions]) -> RoutingSolution:
@@ -158,7 +159,7 @@ def _solve(args: tuple[RoutingProblem, RoutingOptions]) -> RoutingSolution:
         # The time limit ran out before a first solution (a busy machine, a large region): try
         # once more with a longer limit rather than leave every shipment of the region unplanned.
         longer = replace(
-            options, time_limit_s=max(FIRST_SOLUTION_RETRY_S, 3 * options.time_limit_s)
+            options, time_limit_s=max(FIRST_SOLUTION_RETRY_S, 2 * options.time_limit_s)
         )
         solution = solve(problem, options=longer)
     return solution
@@ -178,7 +179,23 @@ def route_trucks(
         routing_problem(scenario, depots, group) for depots, group in _components(net, legs)
     ]
     unrouted = {leg.request_id for leg in legs} - {r.id for p in problems for r in p.requests}
-    args = [(p, RoutingOptions(time_limit_s=time_limit_s, seed=seed)) for p in problems]
+    # The budget is for the whole stage: regions run `workers` at a time, each gets a share in
+    # proportion to its number of requests (largest first, so the pool stays balanced).
+    problems.sort(key=lambda p: -len(p.requests))
+    lanes = max(1, min(workers, len(problems)))
+    total = sum(len(p.requests) for p in problems) or 1
+    args = [
+        (
+            p,
+            RoutingOptions(
+                time_limit_s=max(
+                    MIN_REGION_S, min(time_limit_s, time_limit_s * lanes * len(p.requests) / total)
+                ),
+                seed=seed,
+            ),
+        )
+        for p in problems
+    ]
     if workers > 1 and len(problems) > 1:
         with ProcessPoolExecutor(
             min(workers, len(problems)), mp_context=get_context("spawn")

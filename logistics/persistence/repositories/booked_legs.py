@@ -66,3 +66,12 @@ def truck_legs(session: Session, vehicle_ids: Collection[str] | None = None) -> 
     return list(
         session.scalars(query.order_by(BookedLegRow.vehicle_id, BookedLegRow.planned_depart))
     )
+
+
+def all_legs(session: Session) -> list[BookedLegRow]:
+    """Every booked leg, by shipment and leg order."""
+    return list(
+        session.scalars(
+            select(BookedLegRow).order_by(BookedLegRow.shipment_id, BookedLegRow.leg_index)
+        )
+    )
