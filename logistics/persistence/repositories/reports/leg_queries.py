@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import CTE, ColumnElement, and_, case, func, literal_column, select
+from sqlalchemy import CTE, ColumnElement, Select, and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from logistics.domain.report_filter import ReportFilter
@@ -24,14 +25,14 @@ from logistics.persistence.repositories.reports.profile import (
     passes_hub,
     shipment_profile,
 )
-from logistics.persistence.repositories.reports.sql_time import minutes_between
+from logistics.persistence.repositories.reports.sql_time import epoch_seconds
 from logistics.persistence.tables import EventRow
 
 EVENTS = EventRow.__table__
 
 
 def actual_times() -> CTE:
-    """Earliest effective ACTUAL movement event per subject, location and milestone."""
+    """Earliest effective ACTUAL movement event (`at`, epoch seconds) per subject, location, milestone."""
     retracted = select(EVENTS.c.retracts).where(EVENTS.c.retracts.is_not(None))
     arrived = case(
         (EVENTS.c.milestone == "DEPARTED", literal_column("'DEPARTED'")),
@@ -44,7 +45,7 @@ def actual_times() -> CTE:
             EVENTS.c.vehicle_id,
             EVENTS.c.location,
             arrived.label("milestone"),
-            func.min(EVENTS.c.event_time).label("at"),
+            epoch_seconds(func.min(EVENTS.c.event_time)).label("at"),
         )
         .where(
             EVENTS.c.time_type == "ACTUAL",
@@ -64,30 +65,9 @@ def actual_times() -> CTE:
     )
 
 
-def _actual_joins(
-    joined: Any, actual: CTE, leg: Any, location: Any, milestone: str, tag: str
-) -> tuple[Any, ColumnElement[Any]]:
-    """Left-join the shipment's, its service's and its truck's actual time; return the first found."""
-    found = []
-    for subject in ("shipment_id", "service_id", "vehicle_id"):
-        a = actual.alias(f"{tag}_{subject}")
-        joined = joined.outerjoin(
-            a,
-            and_(
-                a.c[subject] == leg.c[subject],
-                a.c.location == location,
-                a.c.milestone == milestone,
-            ),
-        )
-        found.append(a.c.at)
-    return joined, func.coalesce(*found)
-
-
-def hub_visits(session: Session, report_filter: ReportFilter) -> pd.DataFrame:
-    """One row per hub stop (a leg's end where the next leg starts): hub, direction, dwell hours, basis."""
+def _stops(report_filter: ReportFilter) -> Select[Any]:
+    """Consecutive leg pairs of a shipment: the hub between them, direction, and their subjects."""
     f = report_filter
-    p = shipment_profile()
-    actual = actual_times()
     inbound, onward = LEGS.alias("inbound_leg"), LEGS.alias("onward_leg")
     joined = inbound.join(
         onward,
@@ -96,50 +76,112 @@ def hub_visits(session: Session, report_filter: ReportFilter) -> pd.DataFrame:
             onward.c.leg_index == inbound.c.leg_index + 1,
         ),
     )
-    joined = joined.join(p, p.c.shipment_id == inbound.c.shipment_id).join(
-        SHIPMENTS, SHIPMENTS.c.id == inbound.c.shipment_id
-    )
-    joined, arrived_actual = _actual_joins(
-        joined, actual, inbound, inbound.c.to_location, "ARRIVED", "arr"
-    )
-    joined, departed_actual = _actual_joins(
-        joined, actual, onward, onward.c.from_location, "DEPARTED", "dep"
-    )
-    arrived = func.coalesce(arrived_actual, inbound.c.planned_arrive)
-    departed = func.coalesce(departed_actual, onward.c.planned_depart)
     road: ColumnElement[str] = literal_column("'road'")
     direction = case(
         (and_(inbound.c.mode != road, onward.c.mode == road), literal_column("'inbound'")),
         (and_(inbound.c.mode == road, onward.c.mode != road), literal_column("'outbound'")),
         else_=literal_column("'transfer'"),
     )
-    basis = case(
-        (and_(arrived_actual.is_not(None), departed_actual.is_not(None)), "actual"),
-        (and_(arrived_actual.is_(None), departed_actual.is_(None)), "planned"),
-        else_="mixed",
-    )
-    conditions = in_period(arrived, f)
+    conditions: list[ColumnElement[bool]] = []
     if f.hub:
         conditions.append(inbound.c.to_location == f.hub)
-    if f.mode:
-        conditions.append(p.c.mode == f.mode.value)
-    if f.lane:
-        conditions.append(p.c.lane == f.lane)
     if f.shipper:
+        joined = joined.join(SHIPMENTS, SHIPMENTS.c.id == inbound.c.shipment_id)
         conditions.append(SHIPMENTS.c.shipper == f.shipper)
-    if f.carrier:
-        conditions.append(p.c.carrier == f.carrier)
-    query = (
+    if f.mode or f.lane or f.carrier:
+        p = shipment_profile()
+        joined = joined.join(p, p.c.shipment_id == inbound.c.shipment_id)
+        conditions += [p.c.mode == f.mode.value] if f.mode else []
+        conditions += [p.c.lane == f.lane] if f.lane else []
+        conditions += [p.c.carrier == f.carrier] if f.carrier else []
+    return (
         select(
             inbound.c.to_location.label("hub"),
             direction.label("direction"),
-            (minutes_between(arrived, departed) / 60.0).label("dwell_h"),
-            basis.label("basis"),
+            inbound.c.shipment_id,
+            inbound.c.service_id.label("in_service_id"),
+            inbound.c.vehicle_id.label("in_vehicle_id"),
+            onward.c.service_id.label("out_service_id"),
+            onward.c.vehicle_id.label("out_vehicle_id"),
+            epoch_seconds(inbound.c.planned_arrive).label("planned_arrive"),
+            epoch_seconds(onward.c.planned_depart).label("planned_depart"),
         )
         .select_from(joined)
         .where(*conditions)
     )
-    return query_frame(session, query)
+
+
+def _first_actual(
+    stops: pd.DataFrame, actual: pd.DataFrame, milestone: str, subjects: dict[str, str]
+) -> pd.Series:
+    """Per stop, the actual time of the shipment, else of its service, else of its truck."""
+    found = pd.Series(pd.NaT, index=stops.index, dtype="datetime64[us, UTC]")
+    mine = actual[actual["milestone"] == milestone]
+    for subject, column in subjects.items():
+        times = mine.dropna(subset=[subject]).groupby([subject, "location"])["at"].min()
+        keys = pd.MultiIndex.from_arrays([stops[column], stops["hub"]])
+        matched = pd.Series(times.reindex(keys).array, index=stops.index)
+        found = found.fillna(matched.astype("datetime64[us, UTC]"))
+    return found
+
+
+def _utc(values: pd.Series) -> pd.Series:
+    seconds = pd.to_numeric(values).astype("float64").round(3)
+    return pd.to_datetime(seconds, unit="s", utc=True).astype("datetime64[us, UTC]")
+
+
+def hub_visits(session: Session, report_filter: ReportFilter) -> pd.DataFrame:
+    """One row per hub stop (a leg's end where the next leg starts): hub, direction, dwell hours, basis.
+
+    The movement events are aggregated in SQL; stops and actual times are matched with pandas
+    merges (hash joins), which keeps the time linear on both dialects.
+    """
+    stops = query_frame(session, _stops(report_filter))
+    actual = query_frame(session, select(actual_times()))
+    for column in ("planned_arrive", "planned_depart"):
+        stops[column] = _utc(stops[column])
+    actual["at"] = _utc(actual["at"])
+    arrived_actual = _first_actual(
+        stops,
+        actual,
+        "ARRIVED",
+        {
+            "shipment_id": "shipment_id",
+            "service_id": "in_service_id",
+            "vehicle_id": "in_vehicle_id",
+        },
+    )
+    departed_actual = _first_actual(
+        stops,
+        actual,
+        "DEPARTED",
+        {
+            "shipment_id": "shipment_id",
+            "service_id": "out_service_id",
+            "vehicle_id": "out_vehicle_id",
+        },
+    )
+    arrived = arrived_actual.fillna(stops["planned_arrive"])
+    departed = departed_actual.fillna(stops["planned_depart"])
+    both, neither = (
+        arrived_actual.notna() & departed_actual.notna(),
+        arrived_actual.isna() & departed_actual.isna(),
+    )
+    out = pd.DataFrame(
+        {
+            "hub": stops["hub"],
+            "direction": stops["direction"],
+            "dwell_h": (departed - arrived).dt.total_seconds() / 3600.0,
+            "basis": np.where(both, "actual", np.where(neither, "planned", "mixed")),
+        }
+    )
+    f = report_filter
+    keep = pd.Series(True, index=stops.index)
+    if f.start is not None:
+        keep &= arrived >= pd.Timestamp(f.start)
+    if f.end is not None:
+        keep &= arrived < pd.Timestamp(f.end)
+    return out[keep].reset_index(drop=True)
 
 
 def leg_tonnage(session: Session, report_filter: ReportFilter) -> pd.DataFrame:

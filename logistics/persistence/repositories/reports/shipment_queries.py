@@ -90,7 +90,7 @@ def exception_summary(
     session: Session, report_filter: ReportFilter, as_of: datetime
 ) -> pd.DataFrame:
     """Per reason, hub and mode: exceptions opened, open at `as_of`, open ages and hours to close."""
-    p = shipment_profile()
+    p = shipment_profile(among=select(EXCEPTIONS.c.shipment_id))
     f = report_filter
     at = bindparam("as_of", as_of, type_=UtcDateTime())
     unknown: ColumnElement[str] = literal_column("'unknown'")
