@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 from logistics.domain import EmissionFactor, Plan, Scenario, UnplannedReason
 from logistics.planning.costing import factor_table
@@ -48,28 +48,32 @@ def plan(
     capacities = {s.id: (s.capacity_kg, s.capacity_m3) for s in scenario.services}
     rounds = 0
     status = "feasible"
+    retry: set[str] = set()
+    routed: dict[Hashable, RoutingSolution] = {}  # subproblems solved in earlier rounds
     while True:
         rounds += 1
         if rounds <= MAX_ROUNDS:
             progress(
                 "itineraries",
                 0.05,
-                f"round {rounds}: searching itineraries for {len(scenario.shipments)} shipments",
+                f"round {rounds}: searching itineraries",
             )
-            options = {}
-            for n, sh in enumerate(scenario.shipments):
+            # The first round searches every shipment; later ones only those sent back.
+            todo = [sh for sh in scenario.shipments if rounds == 1 or sh.id in retry]
+            for n, sh in enumerate(todo):
                 found, reason, detail = search(
                     net, sh, preset, forbidden=frozenset(forbidden.get(sh.id, ()))
                 )
                 if found:
                     options[sh.id] = found
                 else:
+                    options.pop(sh.id, None)
                     reasons.setdefault(sh.id, (reason, detail))
                 if n % 200 == 0:
                     progress(
                         "itineraries",
-                        0.05 + 0.2 * n / max(1, len(scenario.shipments)),
-                        f"{n} shipments searched",
+                        0.05 + 0.2 * n / max(1, len(todo)),
+                        f"{n} of {len(todo)} shipments searched",
                     )
             remaining = max(1.0, time_limit_s - (time.monotonic() - started))
             progress("assignment", 0.3, f"assigning {len(options)} shipments to services (CP-SAT)")
@@ -110,14 +114,17 @@ def plan(
             scenario,
             net,
             legs,
-            time_limit_s=max(1.0, remaining * 0.8 / rounds_left),
+            # most of the budget to the first round: later rounds only re-route what was dropped
+            time_limit_s=max(1.0, remaining * 0.8 / (1 + 0.25 * (rounds_left - 1))),
             seed=seed,
             workers=workers,
+            cache=routed,
         )
         dropped = {d.request_id.split("#")[0] for s in solutions for d in s.dropped}
         if not dropped:
             break
         if rounds < MAX_ROUNDS:
+            retry = dropped
             for sid in dropped:
                 forbidden.setdefault(sid, set()).add(chosen[sid].key)
             progress("routing", 0.6, f"{len(dropped)} shipment(s) sent back to Stage A")

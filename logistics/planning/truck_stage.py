@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from multiprocessing import get_context
 
-from logistics.domain import Scenario, Shipment
+from logistics.domain import Scenario, Shipment, Vehicle
 from logistics.planning.itinerary_search import Itinerary, Network
 from logistics.planning.routing import (
     DroppedRequest,
@@ -96,11 +96,87 @@ def _components(net: Network, legs: Sequence[TruckLeg]) -> list[tuple[set[str], 
     return [g for g in groups.values() if g[1]]
 
 
+WAVE_GAP = timedelta(hours=6)  # shifts starting further apart than this are separate waves
+WAVE_MARGIN = timedelta(minutes=30)
+
+
+@dataclass(frozen=True, slots=True)
+class Subproblem:
+    """One independent routing problem: a region's depots, one wave of its shifts, its legs."""
+
+    depots: frozenset[str]
+    vehicles: tuple[Vehicle, ...]
+    legs: tuple[TruckLeg, ...]
+
+
+def _waves(vehicles: Sequence[Vehicle]) -> list[list[Vehicle]]:
+    """Shifts grouped into waves (a day's shifts): a gap of WAVE_GAP between starts splits them."""
+    waves: list[list[Vehicle]] = []
+    for v in sorted(vehicles, key=lambda v: (v.available_from, v.id)):
+        if waves and v.available_from - waves[-1][-1].available_from < WAVE_GAP:
+            waves[-1].append(v)
+        else:
+            waves.append([v])
+    return waves
+
+
+def _wave_of(
+    scenario: Scenario,
+    net: Network,
+    depots: set[str],
+    leg: TruckLeg,
+    spans: Sequence[tuple[datetime, datetime]],
+) -> int:
+    """The first wave that can load the leg when ready, drive it and get back to a depot in time
+    (else the first that can at least drive it, else the last)."""
+    minutes = scenario.location_by_id
+    drive = net.truck_minutes(leg.from_location, leg.to_location)
+    back = min((net.truck_minutes(leg.to_location, d) for d in depots), default=0)
+    full = timedelta(minutes=drive + minutes[leg.to_location].service_minutes + back) + WAVE_MARGIN
+    for need in (full, timedelta(minutes=drive)):
+        for i, (starts, ends) in enumerate(spans):
+            if ends >= leg.earliest + need and starts <= leg.latest_drop:
+                return i
+    return len(spans) - 1
+
+
+def subproblems(scenario: Scenario, net: Network, legs: Sequence[TruckLeg]) -> list[Subproblem]:
+    """Split the truck legs by region (depots within reach) and by wave of shifts (time).
+
+    A leg goes to the first wave of its region whose shifts end late enough to drive it after it
+    is ready and start before its latest drop; a shift belongs to one wave only, so subproblems
+    never share a truck. Legs no wave can take stay in the region's last wave (and are dropped
+    there with a reason if no shift can serve them).
+    """
+    out: list[Subproblem] = []
+    for depots, group in _components(net, legs):
+        waves = _waves([v for v in scenario.vehicles if v.depot in depots])
+        if not waves:
+            out.append(Subproblem(frozenset(depots), (), tuple(group)))
+            continue
+        placed: list[list[TruckLeg]] = [[] for _ in waves]
+        spans = [
+            (min(v.available_from for v in w), max(v.available_until for v in w)) for w in waves
+        ]
+        for leg in sorted(group, key=lambda leg: (leg.earliest, leg.request_id)):
+            placed[_wave_of(scenario, net, depots, leg, spans)].append(leg)
+        out += [
+            Subproblem(frozenset(depots), tuple(wave), tuple(wave_legs))
+            for wave, wave_legs in zip(waves, placed, strict=True)
+            if wave_legs
+        ]
+    return out
+
+
 def routing_problem(
-    scenario: Scenario, depots: set[str], legs: Sequence[TruckLeg]
+    scenario: Scenario,
+    depots: set[str] | frozenset[str],
+    legs: Sequence[TruckLeg],
+    vehicles: Sequence[Vehicle] | None = None,
 ) -> RoutingProblem:
-    """The routing problem of one region: its depots' shifts and its truck legs."""
-    vehicles = [v for v in scenario.vehicles if v.depot in depots]
+    """The routing problem of one region (or one wave of it): its shifts and its truck legs."""
+    if vehicles is None:
+        vehicles = [v for v in scenario.vehicles if v.depot in depots]
     names = sorted(depots | {leg.from_location for leg in legs} | {leg.to_location for leg in legs})
     index = {n: i for i, n in enumerate(names)}
     nodes = tuple(RoutingNode(n, scenario.location_by_id[n].service_minutes) for n in names)
@@ -149,13 +225,14 @@ def routing_problem(
 
 
 FIRST_SOLUTION_RETRY_S = 20.0
-MIN_REGION_S = 1.0
+MIN_REGION_S = 0.5
+NO_FIRST_SOLUTION = frozenset({"not_solved", "no_solution", "timeout"})
 
 
 def _solve(args: tuple[RoutingProblem, RoutingOptions]) -> RoutingSolution:
     problem, options = args
     solution = solve(problem, options=options)
-    if problem.requests and not solution.routes:
+    if problem.requests and problem.vehicles and solution.stats.status in NO_FIRST_SOLUTION:
         # The time limit ran out before a first solution (a busy machine, a large region): try
         # once more with a longer limit rather than leave every shipment of the region unplanned.
         longer = replace(
@@ -163,6 +240,10 @@ def _solve(args: tuple[RoutingProblem, RoutingOptions]) -> RoutingSolution:
         )
         solution = solve(problem, options=longer)
     return solution
+
+
+def _key(problem: RoutingProblem) -> Hashable:
+    return (problem.requests, tuple(v.id for v in problem.vehicles))
 
 
 def route_trucks(
@@ -173,12 +254,21 @@ def route_trucks(
     time_limit_s: float,
     seed: int,
     workers: int,
+    cache: dict[Hashable, RoutingSolution] | None = None,
 ) -> list[RoutingSolution]:
-    """Solve every region's routing problem, in parallel worker processes when there are several."""
-    problems = [
-        routing_problem(scenario, depots, group) for depots, group in _components(net, legs)
+    """Solve every region's routing problem, in parallel worker processes when there are several.
+
+    With a `cache` (one per planning run), a subproblem identical to one solved in an earlier
+    round (same requests and windows, same shifts) reuses that solution instead of solving again.
+    """
+    cache = {} if cache is None else cache
+    everything = [
+        routing_problem(scenario, sub.depots, sub.legs, sub.vehicles)
+        for sub in subproblems(scenario, net, legs)
     ]
-    unrouted = {leg.request_id for leg in legs} - {r.id for p in problems for r in p.requests}
+    unrouted = {leg.request_id for leg in legs} - {r.id for p in everything for r in p.requests}
+    reused = [cache[_key(p)] for p in everything if _key(p) in cache]
+    problems = [p for p in everything if _key(p) not in cache]
     # The budget is for the whole stage: regions run `workers` at a time, each gets a share in
     # proportion to its number of requests (largest first, so the pool stays balanced).
     problems.sort(key=lambda p: -len(p.requests))
@@ -203,6 +293,9 @@ def route_trucks(
             solutions = list(pool.map(_solve, args))
     else:
         solutions = [_solve(a) for a in args]
+    for problem, solution in zip(problems, solutions, strict=True):
+        cache[_key(problem)] = solution
+    solutions += reused
     if unrouted:
         solutions.append(
             RoutingSolution(

@@ -238,14 +238,7 @@ def _solve_once(problem: RoutingProblem, options: RoutingOptions, strategy: int)
             )
     if assignment is None:
         assignment = model.SolveWithParameters(_params(options.time_limit_s, strategy))
-    status = {
-        0: "not_solved",
-        1: "feasible",
-        2: "no_solution",
-        3: "timeout",
-        4: "invalid",
-        7: "optimal",
-    }.get(model.status(), str(model.status()))
+    status = STATUS_NAMES.get(model.status(), str(model.status()))
     if assignment is None:
         empty = SolverStats(status, time.monotonic() - started, 0.0, options.seed, _name(strategy))
         dropped = [
@@ -271,6 +264,19 @@ def _solve_once(problem: RoutingProblem, options: RoutingOptions, strategy: int)
             _name(strategy),
         ),
     )
+
+
+# routing_enums_pb2.RoutingSearchStatus: 2 is a solution found when a limit stopped the search.
+STATUS_NAMES = {
+    routing_enums_pb2.RoutingSearchStatus.ROUTING_NOT_SOLVED: "not_solved",
+    routing_enums_pb2.RoutingSearchStatus.ROUTING_SUCCESS: "feasible",
+    routing_enums_pb2.RoutingSearchStatus.ROUTING_PARTIAL_SUCCESS_LOCAL_OPTIMUM_NOT_REACHED: "feasible",
+    routing_enums_pb2.RoutingSearchStatus.ROUTING_FAIL: "no_solution",
+    routing_enums_pb2.RoutingSearchStatus.ROUTING_FAIL_TIMEOUT: "timeout",
+    routing_enums_pb2.RoutingSearchStatus.ROUTING_INVALID: "invalid",
+    routing_enums_pb2.RoutingSearchStatus.ROUTING_INFEASIBLE: "infeasible",
+    routing_enums_pb2.RoutingSearchStatus.ROUTING_OPTIMAL: "optimal",
+}
 
 
 def _name(strategy: int) -> str:
