@@ -3,37 +3,22 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from logistics.persistence.database import make_engine, make_session_factory, normalise_url
+from logistics.persistence.database import (
+    make_engine,
+    make_session_factory,
+    temporary_postgres_database,
+)
 from logistics.persistence.migrate import upgrade_to_head
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 POSTGRES_ENV = "LOGISTICS_TEST_POSTGRES_URL"
-
-
-def _postgres_database(admin_url: str) -> Iterator[str]:
-    name = f"logistics_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(normalise_url(admin_url), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield (
-            make_url(normalise_url(admin_url))
-            .set(database=name)
-            .render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -50,7 +35,8 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
             f"PostgreSQL tests need {POSTGRES_ENV} (a server URL such as "
             "postgresql+psycopg://postgres@127.0.0.1:54329/postgres; CI sets it)"
         )
-    yield from _postgres_database(admin_url)
+    with temporary_postgres_database(admin_url, "logistics_test") as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,11 +11,17 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.dependencies import SessionDep, require_roles
-from api.schemas.tracking import IngestOut, event_out, exception_row_out, tracking_out
+from api.schemas.tracking import IngestOut, event_out, tracking_out
 from logistics.domain import Principal, Role
 from logistics.errors import Conflict, DomainError
 from logistics.persistence.repositories.tracking_state import ExceptionFilter
-from logistics.services import feed_ingest, tracking_exceptions, tracking_queries, tracking_view
+from logistics.services import (
+    feed_ingest,
+    tracking_exceptions,
+    tracking_queries,
+    tracking_refresh,
+    tracking_view,
+)
 
 router = APIRouter(tags=["tracking"])
 
@@ -150,7 +156,7 @@ def list_exceptions(
         offset=offset,
     )
     return {
-        "items": [exception_row_out(row) for row in page.items],
+        "items": [tracking_refresh.exception_document(row) for row in page.items],
         "total": page.total,
         "limit": page.limit,
         "offset": page.offset,
@@ -174,7 +180,9 @@ def list_needs_replan(
                 "shipment_id": row.shipment_id,
                 "status": row.status,
                 "due_at": row.due_at.isoformat(),
-                "exceptions": [exception_row_out(e) for e in exceptions[row.shipment_id]],
+                "exceptions": [
+                    tracking_refresh.exception_document(e) for e in exceptions[row.shipment_id]
+                ],
             }
             for row in page.items
         ],

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field
 
 from logistics.domain import TrackingEvent
-from logistics.persistence.tables import ExceptionRow
 from logistics.services.tracking_ingest import IngestReport, ItemStatus
 from logistics.services.tracking_view import ShipmentTracking
 from logistics.tracking.exception_rules import OpenException, needs_replan
@@ -168,20 +167,4 @@ def exception_out(e: OpenException, zones: dict[str, str]) -> dict[str, Any]:
         "leg_index": e.leg_index,
         "location": e.location,
         "mode": e.mode.value if e.mode else None,
-    }
-
-
-def exception_row_out(row: ExceptionRow) -> dict[str, Any]:
-    """A stored exception (open or closed)."""
-    return {
-        "id": row.id,
-        "shipment_id": row.shipment_id,
-        "reason": row.reason,
-        "origin": row.origin,
-        "leg_index": row.leg_index,
-        "location": row.location,
-        "mode": row.mode,
-        "detail": row.detail,
-        "opened_at": row.opened_at.isoformat(),
-        "closed_at": row.closed_at.isoformat() if row.closed_at else None,
     }

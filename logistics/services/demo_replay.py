@@ -15,7 +15,7 @@ from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.services import tracking_refresh
 from logistics.services.feed_ingest import ingest_unified_batch
 from logistics.services.tracking_ingest import ItemStatus
-from logistics.services.tracking_view import load_tracking
+from logistics.services.tracking_view import load_tracking, planned_leg
 from logistics.tracking.legs import PlannedLeg
 from logistics.tracking.simulation import Stream, simulate_stream
 
@@ -35,18 +35,7 @@ class ReplaySummary:
 def _stream(session: Session, seed: int) -> Stream:
     itineraries: dict[str, list[PlannedLeg]] = defaultdict(list)
     for r in booked_legs.all_legs(session):
-        itineraries[r.shipment_id].append(
-            PlannedLeg(
-                r.leg_index,
-                booked_legs.mode_of(r),
-                r.from_location,
-                r.to_location,
-                r.planned_depart,
-                r.planned_arrive,
-                r.service_id,
-                r.vehicle_id,
-            )
-        )
+        itineraries[r.shipment_id].append(planned_leg(r))
     service_ids = {
         leg.service_id for legs in itineraries.values() for leg in legs if leg.service_id
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -72,8 +73,11 @@ def _exception_row(shipment_id: str, e: OpenException) -> ExceptionRow:
     )
 
 
-def _exception_data(row: ExceptionRow) -> dict[str, object]:
+def exception_document(row: ExceptionRow) -> dict[str, Any]:
+    """A stored exception as JSON (the API's items and the webhook notices share it)."""
     return {
+        "id": row.id,
+        "shipment_id": row.shipment_id,
         "reason": row.reason,
         "origin": row.origin,
         "leg_index": row.leg_index,
@@ -127,12 +131,12 @@ def _apply(session: Session, view: ShipmentTracking, now: datetime) -> list[Noti
     gone = [row for key, row in stored.items() if key not in current]
     tracking_state.close(session, gone, now)
     for row in gone:
-        notice(NoticeKind.EXCEPTION_CLOSED, **_exception_data(row))
+        notice(NoticeKind.EXCEPTION_CLOSED, **exception_document(row))
     for key, e in current.items():
         if key not in stored:
             row = _exception_row(s.id, e)
             tracking_state.add_exception(session, row)
-            notice(NoticeKind.EXCEPTION_OPENED, **_exception_data(row))
+            notice(NoticeKind.EXCEPTION_OPENED, **exception_document(row))
     timeline = view.projection.timeline
     state.status = status
     state.eta = eta

@@ -14,6 +14,7 @@ from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as event_repo
+from logistics.persistence.tables import BookedLegRow
 from logistics.tracking.eta import Forecast, StopTiming, forecast
 from logistics.tracking.exception_rules import ExceptionRules, OpenException, open_exceptions
 from logistics.tracking.legs import PlannedLeg, belongs
@@ -44,20 +45,22 @@ class ShipmentTracking:
     as_of: datetime
 
 
-def _legs(session: Session, shipment_id: str) -> tuple[PlannedLeg, ...]:
-    return tuple(
-        PlannedLeg(
-            r.leg_index,
-            booked_legs.mode_of(r),
-            r.from_location,
-            r.to_location,
-            r.planned_depart,
-            r.planned_arrive,
-            r.service_id,
-            r.vehicle_id,
-        )
-        for r in booked_legs.for_shipment(session, shipment_id)
+def planned_leg(row: BookedLegRow) -> PlannedLeg:
+    """A booked leg as the projection sees it."""
+    return PlannedLeg(
+        row.leg_index,
+        booked_legs.mode_of(row),
+        row.from_location,
+        row.to_location,
+        row.planned_depart,
+        row.planned_arrive,
+        row.service_id,
+        row.vehicle_id,
     )
+
+
+def _legs(session: Session, shipment_id: str) -> tuple[PlannedLeg, ...]:
+    return tuple(planned_leg(r) for r in booked_legs.for_shipment(session, shipment_id))
 
 
 def _last_position(

@@ -74,8 +74,9 @@ def open_for(session: Session, shipment_id: str) -> list[ExceptionRow]:
 
 
 def add_exception(session: Session, row: ExceptionRow) -> None:
-    """Open an exception."""
+    """Open an exception (flushed, so it has its id)."""
     session.add(row)
+    session.flush()
 
 
 @dataclass(frozen=True, slots=True)
