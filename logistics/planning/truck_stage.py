@@ -226,6 +226,7 @@ def routing_problem(
 
 FIRST_SOLUTION_RETRY_S = 20.0
 MIN_REGION_S = 0.5
+REPAIR_S = 5.0
 NO_FIRST_SOLUTION = frozenset({"not_solved", "no_solution", "timeout"})
 
 
@@ -239,7 +240,36 @@ def _solve(args: tuple[RoutingProblem, RoutingOptions]) -> RoutingSolution:
             options, time_limit_s=max(FIRST_SOLUTION_RETRY_S, 2 * options.time_limit_s)
         )
         solution = solve(problem, options=longer)
+    if solution.routes and any(d.reason == "not_served" for d in solution.dropped):
+        # A short limit (a busy machine, a small share of the budget) can stop the search before
+        # it inserts every request: continue from this solution for longer before giving up.
+        warm = replace(
+            options,
+            time_limit_s=max(REPAIR_S, 2 * options.time_limit_s),
+            initial_routes=_sequences(solution),
+        )
+        repaired = solve(problem, options=warm)
+        if (len(repaired.dropped), repaired.total_cost) < (
+            len(solution.dropped),
+            solution.total_cost,
+        ):
+            solution = repaired
     return solution
+
+
+def _sequences(solution: RoutingSolution) -> dict[str, tuple[str, ...]]:
+    """A solution's routes as warm-start visit sequences."""
+    return {
+        route.vehicle_id: tuple(
+            token
+            for stop in route.stops
+            for token in (
+                *(f"P:{rid}" for rid in stop.pickups),
+                *(f"D:{rid}" for rid in stop.drops),
+            )
+        )
+        for route in solution.routes
+    }
 
 
 def _key(problem: RoutingProblem) -> Hashable:
