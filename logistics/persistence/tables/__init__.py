@@ -9,6 +9,7 @@ from logistics.persistence.tables.master_data import (
     VehicleRow,
 )
 from logistics.persistence.tables.plan_jobs import PlanJobRow
+from logistics.persistence.tables.share_links import ShareLinkRow
 from logistics.persistence.tables.tracking import (
     BookedLegRow,
     EventRow,
@@ -35,6 +36,7 @@ __all__ = [
     "RawMessageRow",
     "RoadLinkRow",
     "ServiceRow",
+    "ShareLinkRow",
     "ShipmentReferenceRow",
     "ShipmentRow",
     "ShipmentStateRow",
