@@ -10,7 +10,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.plan_runner import PlanRunner
 from api.problems import install_problem_handlers
-from api.routes import health, master_data, plans, reports, shipments, tracking, webhooks
+from api.routes import (
+    health,
+    master_data,
+    me,
+    plans,
+    report_catalog,
+    reports,
+    shipment_views,
+    shipments,
+    tracking,
+    webhooks,
+)
+from api.routes.pages import install_pages
 from api.tracking_refresher import TrackingRefresher
 from api.webhook_dispatcher import WebhookDispatcher
 from logistics.persistence.database import make_engine, make_session_factory
@@ -66,4 +78,8 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     app.include_router(plans.router, prefix="/v1")
     app.include_router(reports.router, prefix="/v1")
     app.include_router(webhooks.router, prefix="/v1")
+    app.include_router(me.router, prefix="/v1")
+    app.include_router(report_catalog.router, prefix="/v1")
+    app.include_router(shipment_views.router, prefix="/v1")
+    install_pages(app)
     return app

@@ -1,0 +1,53 @@
+"""Plan board in Chromium: a coordinator requests a plan, watches it finish, inspects and accepts it.
+
+SQLite only (see tests/web/conftest.py); the plan runs in the app's worker processes.
+"""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.api.conftest import LiveApi
+
+
+def test_coordinator_requests_inspects_and_accepts_a_plan(live_api: LiveApi, page: Page) -> None:
+    """KPIs, load bars, the Gantt chart and the shipment table appear; accepting books the plan."""
+    page.goto(f"{live_api.base_url}/plans?key={live_api.keys['coordinator']}")
+    assert "key=" not in page.url  # the sign-in link's key leaves the address bar
+    expect(page.locator("#nav a[data-page]")).to_have_text(["Tracking", "Plan board", "Reports"])
+    page.select_option("#objective", "cheapest")
+    page.fill("#time-limit", "3")
+    page.click("#request-button")
+    expect(page.locator("[data-testid=job-status]")).to_contain_text("plan")
+
+    kpis = page.locator("[data-testid=kpis]")
+    expect(kpis.locator("[data-kpi=shipments] .v")).to_have_text("5", timeout=90_000)
+    plan_id = page.url.split("plan=")[1]
+    with live_api.client("coordinator") as client:
+        document = client.get(f"/v1/plans/{plan_id}").json()["plan"]
+    assert document["objective"] == "cheapest"
+    expect(kpis.locator("[data-kpi=planned] .v")).to_have_text(str(document["kpis"]["planned"]))
+    expect(page.locator("[data-testid=load-bars] .load-row")).to_have_count(
+        len(document["services"])
+    )
+    expect(page.locator("[data-testid=gantt] .vehicle-row")).to_have_count(
+        len(document["vehicles"])
+    )
+    first_truck = page.locator("[data-testid=gantt] .vehicle-row").first
+    assert first_truck.locator("rect.stop").count() == len(document["vehicles"][0]["stops"])
+    rows = page.locator("[data-testid=plan-shipments] tbody tr")
+    expect(rows).to_have_count(5)
+    explained = [s for s in document["shipments"] if s.get("alternative")]
+    if explained:
+        row = page.locator(f"[data-testid=plan-shipments] tr[data-id={explained[0]['id']}]")
+        expect(row).to_contain_text("Best rejected")
+
+    page.click("#accept-button")
+    expect(page.locator("#messages .info")).to_contain_text(
+        f"{document['kpis']['planned']} shipment(s) booked"
+    )
+    expect(page.locator("[data-testid=accepted]")).to_be_visible()
+    expect(page.locator("#accept-button")).to_be_disabled()
+    with live_api.client("coordinator") as client:
+        assert client.get(f"/v1/plans/{plan_id}").json()["accepted_at"] is not None
+    expect(page.locator("[data-testid=no-replan]")).to_be_visible()
