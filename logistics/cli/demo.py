@@ -94,6 +94,17 @@ def demo(
     typer.echo(f'           curl {auth} "{base}/v1/needs-replan"')
     if replayed.featured:
         typer.echo(f'           curl {auth} "{base}/v1/shipments/{replayed.featured}/tracking"')
+    secrets_by_role = {role: secret for role, secret, _ in keys}
+    featured = f"shipment={replayed.featured}&" if replayed.featured else ""
+    pages = [
+        (f"tracking, shipper {demo_shipper}", f"/track?key={secrets_by_role[Role.SHIPPER]}"),
+        ("tracking, coordinator", f"/track?{featured}key={coordinator_key}"),
+        ("plan board, coordinator", f"/plans?key={coordinator_key}"),
+        ("reports, analyst", f"/reports?key={secrets_by_role[Role.ANALYST]}"),
+    ]
+    typer.echo(f"\nWeb pages (each link signs in with that role's key; sign-in page: {base}/):")
+    for label, path in pages:
+        typer.echo(f"  {label + ':':<28}{base}{path}")
     if serve:
         typer.echo(f"\nServing on {base} — press Ctrl+C to stop.")
         run_server(bind_host, bind_port)

@@ -30,11 +30,15 @@ def test_coordinator_requests_inspects_and_accepts_a_plan(live_api: LiveApi, pag
     expect(page.locator("[data-testid=load-bars] .load-row")).to_have_count(
         len(document["services"])
     )
-    expect(page.locator("[data-testid=gantt] .vehicle-row")).to_have_count(
-        len(document["vehicles"])
-    )
-    first_truck = page.locator("[data-testid=gantt] .vehicle-row").first
-    assert first_truck.locator("rect.stop").count() == len(document["vehicles"][0]["stops"])
+    expect(page.locator("[data-testid=gantt] .vehicle-row").first).to_be_visible()
+    drawn: dict[str, int] = {}  # the Gantt chart shows one day of departures at a time
+    day_buttons = page.locator("#gantt button[data-day]")
+    for index in range(max(1, day_buttons.count())):
+        if day_buttons.count():
+            day_buttons.nth(index).click()
+        for row in page.locator("[data-testid=gantt] .vehicle-row").all():
+            drawn[row.get_attribute("data-vehicle") or ""] = row.locator("rect.stop").count()
+    assert drawn == {v["id"]: len(v["stops"]) for v in document["vehicles"]}
     rows = page.locator("[data-testid=plan-shipments] tbody tr")
     expect(rows).to_have_count(5)
     explained = [s for s in document["shipments"] if s.get("alternative")]

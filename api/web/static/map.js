@@ -85,7 +85,7 @@ async function drawRouteMap(container, places, current) {
     const below = i % 2 === 1;
     svg.append(s("g", { class: `place place-${p.role}` },
       s("circle", { cx: x, cy: y, r: style.r, fill: style.fill, stroke: "#fff", "stroke-width": "2" }),
-      s("text", { x: x + 9, y: below ? y + 16 : y - 8, "font-size": "12", fill: "#14202c", "paint-order": "stroke", stroke: "#fff", "stroke-width": "3" },
+      s("text", { x: x > MAP_W * 0.6 ? x - 9 : x + 9, y: below ? y + 16 : y - 8, "text-anchor": x > MAP_W * 0.6 ? "end" : "start", "font-size": "12", fill: "#14202c", "paint-order": "stroke", stroke: "#fff", "stroke-width": "3" },
         `${p.role === "hub" ? "via " : ""}${p.id || p.name}`),
       s("title", {}, `${p.role}: ${p.name}`)));
   });

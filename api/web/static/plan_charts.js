@@ -3,6 +3,7 @@
 "use strict";
 
 const CHART_W = 1100;
+const MODE_COLORS = { air: "#8250df", rail: "#bc4c00", road: "#1f6feb" };
 
 function pct(value) { return `${Math.round(value * 100)}%`; }
 
@@ -21,16 +22,16 @@ function drawLoadBars(container, services, capacities) {
   }
   const rows = services.map((sv) => ({ sv, cap: capacities[sv.id] }))
     .sort((a, b) => ((a.cap && a.cap.departure) || "").localeCompare((b.cap && b.cap.departure) || ""));
-  const rowH = 30, labelW = 380, barW = (CHART_W - labelW - 40) / 2;
+  const rowH = 30, labelW = 300, barW = (CHART_W - labelW - 40) / 2;
   const height = rows.length * rowH + 26;
   const svg = s("svg", { viewBox: `0 0 ${CHART_W} ${height}`, class: "loads", "data-testid": "load-bars" });
   svg.append(s("text", { x: labelW, y: 14, "font-size": "12", fill: "#5b6876" }, "weight (kg / capacity)"),
     s("text", { x: labelW + barW + 20, y: 14, "font-size": "12", fill: "#5b6876" }, "volume (m³ / capacity)"));
   rows.forEach(({ sv, cap }, i) => {
     const y = 24 + i * rowH;
-    const label = cap ? `${sv.id} · ${cap.mode} ${cap.origin}→${cap.destination} · ${fmtTime(cap.departure)}` : sv.id;
+    const label = cap ? `${sv.id} · ${cap.origin}→${cap.destination} · ${shortTime(cap.departure)}` : sv.id;
     const g = s("g", { class: "load-row", "data-service": sv.id });
-    g.append(s("text", { x: 0, y: y + 15, "font-size": "12" }, label));
+    g.append(s("text", { x: 0, y: y + 15, "font-size": "11", fill: cap ? MODE_COLORS[cap.mode] : null }, label));
     const bars = [
       [sv.load_kg, cap ? cap.capacity_kg : null, "kg", labelW],
       [sv.load_m3, cap ? cap.capacity_m3 : null, "m³", labelW + barW + 20],
@@ -46,6 +47,12 @@ function drawLoadBars(container, services, capacities) {
     svg.append(g);
   });
   container.append(svg);
+}
+
+// "2026-11-30T18:00:00+08:00" -> "11-30 18:00" (the time as sent, in its own offset)
+function shortTime(iso) {
+  const m = /^\d{4}-(\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso || "");
+  return m ? `${m[1]} ${m[2]}` : "";
 }
 
 function hhmm(iso) {
@@ -66,16 +73,43 @@ function utcLabel(t) {
   return d.slice(11, 16) === "00:00" ? d.slice(5, 10) : d.slice(11, 16);
 }
 
-// vehicles: plan document vehicles with stops (location, arrive, depart, pickup, dropoff).
+function vehicleStart(v) {
+  const first = v.stops.find((st) => st.depart || st.arrive);
+  return first ? Date.parse(first.depart || first.arrive) : 0;
+}
+
+// vehicles: plan document vehicles with stops (location, arrive, depart, pickup, dropoff); one
+// chart per UTC day of the routes' start, chosen with buttons, so a week of shifts stays readable.
 function drawGantt(container, vehicles) {
   clear(container);
   if (!vehicles.length) {
     container.append(h("p", { class: "muted" }, "No truck carries anything in this plan."));
     return;
   }
+  const days = new Map();
+  for (const v of [...vehicles].sort((a, b) => vehicleStart(a) - vehicleStart(b))) {
+    const day = new Date(vehicleStart(v)).toISOString().slice(0, 10);
+    if (!days.has(day)) days.set(day, []);
+    days.get(day).push(v);
+  }
+  const chart = h("div", { class: "scroll", style: "max-height: 520px" });
+  const buttons = h("div", { class: "row", style: "margin-bottom: 8px" });
+  const show = (day) => {
+    for (const b of buttons.children) b.classList.toggle("secondary", b.dataset.day !== day);
+    drawGanttDay(clear(chart), days.get(day));
+  };
+  for (const [day, list] of days) {
+    buttons.append(h("button", { type: "button", "data-day": day, onclick: () => show(day) }, `${day} (${list.length})`));
+  }
+  container.append(days.size > 1 ? buttons : "", chart);
+  const busiest = [...days.entries()].reduce((best, entry) => (entry[1].length > best[1].length ? entry : best));
+  show(busiest[0]);
+}
+
+function drawGanttDay(container, vehicles) {
   const times = vehicles.flatMap((v) => v.stops.flatMap((st) => [st.arrive, st.depart]).filter(Boolean).map(Date.parse));
   const t0 = Math.min(...times), t1 = Math.max(...times) || t0 + 3600e3;
-  const labelW = 150, rowH = 46, top = 28, plotW = CHART_W - labelW - 20;
+  const labelW = 150, rowH = 46, top = 28, plotW = CHART_W - labelW - 40;
   const x = (t) => labelW + ((t - t0) / Math.max(1, t1 - t0)) * plotW;
   const height = top + vehicles.length * rowH + 8;
   const svg = s("svg", { viewBox: `0 0 ${CHART_W} ${height}`, class: "gantt", "data-testid": "gantt" });
@@ -88,7 +122,7 @@ function drawGantt(container, vehicles) {
     const y = top + i * rowH;
     const g = s("g", { class: "vehicle-row", "data-vehicle": v.id });
     g.append(s("text", { x: 0, y: y + 20, "font-size": "12", "font-weight": "600" }, v.id),
-      s("text", { x: 0, y: y + 34, "font-size": "11", fill: "#5b6876" }, `${fmtNumber(v.distance_km)} km · ${fmtNumber(v.cost, 0)}`));
+      s("text", { x: 0, y: y + 34, "font-size": "11", fill: "#5b6876" }, `${fmtNumber(v.distance_km)} km · ${fmtNumber(v.cost, 0)} CNY`));
     let lastLabel = -Infinity;
     v.stops.forEach((st, k) => {
       const next = v.stops[k + 1];

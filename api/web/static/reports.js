@@ -4,7 +4,7 @@
 
 let catalog = [];
 let chartUrl = null;
-const FILTERS = ["from", "to", "hub", "mode", "lane", "shipper", "carrier", "granularity"];
+const FILTERS = ["from", "to", "hub", "mode", "lane", "shipper", "carrier", "granularity", "as_of"];
 
 function selectedReport() {
   const name = document.getElementById("report").value;
