@@ -164,6 +164,8 @@ def main() -> None:
         print(f"== {size}: {n} shipments, time limit {limit:.0f} s, seed {args.seed}")
         print(f"  wall time            {seconds:10.1f} s")
         print(f"  checker violations   {len(violations):10d}")
+        for v in violations[:10]:
+            print(f"    {v}")
         print(f"  feasible / planned   {must:10d} / {k['planned']} (on time {k['on_time']})")
         print(f"  unplanned by reason  {dict(reasons)}")
         print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ REGION_KM = 250.0
 HUB_REACH_KM = 350.0
 DIRECT_TRUCK_MAX_KM = 900.0
 MAX_LATE = timedelta(days=3)
+FIRST_SERVICES_PER_LANE = 4  # departures per lane considered after a shipment is ready
+ONWARD_SERVICES_PER_LANE = 2  # and after a first service arrives
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +78,38 @@ class Network:
         self.scenario = scenario
         self.factors = factors
         self.by_origin: dict[str, list[Service]] = defaultdict(list)
-        for svc in sorted(scenario.services, key=lambda s: s.departure):
+        for svc in sorted(scenario.services, key=lambda s: (s.departure, s.id)):
             self.by_origin[svc.origin].append(svc)
+        self._departure_times = {
+            hub: [s.departure for s in services] for hub, services in self.by_origin.items()
+        }
         self.hubs = sorted(self.by_origin)
         self.arrival_hubs = sorted({s.destination for s in scenario.services})
         self.vehicles_by_depot: dict[str, list[Vehicle]] = defaultdict(list)
         for v in sorted(scenario.vehicles, key=lambda v: (v.available_from, v.id)):
             self.vehicles_by_depot[v.depot].append(v)
         self._earliest_arrival: dict[tuple[str, str, str, datetime], datetime | None] = {}
+
+    def departures(
+        self, hub: str, after: datetime, until: datetime, per_lane: int
+    ) -> list[Service]:
+        """Services from `hub` with cutoff at or after `after`, arriving by `until`: on each lane
+        (destination, carrier, mode) only the first `per_lane` departures — later ones on the
+        same lane wait longer for the same price and rarely make a better itinerary."""
+        services = self.by_origin.get(hub, [])
+        start = bisect_left(self._departure_times.get(hub, []), after)
+        taken: dict[tuple[str, str, str], int] = defaultdict(int)
+        out: list[Service] = []
+        for svc in services[start:]:
+            if svc.departure > until:
+                break
+            if svc.cutoff < after or svc.arrival > until:
+                continue
+            lane = (svc.destination, svc.carrier, svc.mode.value)
+            if taken[lane] < per_lane:
+                taken[lane] += 1
+                out.append(svc)
+        return out
 
     @cache  # noqa: B019 (one Network per planning run)
     def road_km(self, a: str, b: str) -> float:
@@ -219,9 +246,8 @@ def search(
         if leg is not None:
             add([leg])
     for hub in net.hubs_near(sh.origin, arriving=False):
-        for s1 in net.by_origin[hub]:
-            if s1.cutoff < sh.ready_at or s1.arrival > latest:
-                continue
+        at_hub = sh.ready_at + timedelta(minutes=net.truck_minutes(sh.origin, hub))
+        for s1 in net.departures(hub, at_hub, latest, FIRST_SERVICES_PER_LANE):
             saw_service = True
             if not sh.fits(s1.capabilities):
                 saw_requirements = True
@@ -243,8 +269,8 @@ def search(
                             *last,
                         ]
                     )
-            for s2 in net.by_origin.get(s1.destination, []):
-                if s2.cutoff < s1.arrival or s2.arrival > latest or s2.destination == s1.origin:
+            for s2 in net.departures(s1.destination, s1.arrival, latest, ONWARD_SERVICES_PER_LANE):
+                if s2.destination == s1.origin:
                     continue
                 if not sh.fits(s2.capabilities):
                     continue
