@@ -117,12 +117,12 @@ class Network:
         return self.scenario.road_distance_km(a, b)
 
     @cache  # noqa: B019
-    def truck_minutes(self, a: str, b: str) -> int:
-        """Estimated truck minutes including the service time at the origin."""
+    def truck_minutes(self, a: str, b: str, speed_kmh: float = ESTIMATE_SPEED_KMH) -> int:
+        """Truck minutes including the service time at the origin (at an estimated speed)."""
         if a == b:
             return 0
         svc = self.scenario.location_by_id[a].service_minutes
-        return svc + self.scenario.road_duration_whole_minutes(a, b, ESTIMATE_SPEED_KMH)
+        return svc + self.scenario.road_duration_whole_minutes(a, b, speed_kmh)
 
     @cache  # noqa: B019
     def depots_near(self, location: str) -> tuple[str, ...]:
@@ -151,25 +151,24 @@ class Network:
     def _earliest_truck_arrival(
         self, sh: Shipment, a: str, b: str, earliest: datetime
     ) -> datetime | None:
-        travel = timedelta(minutes=self.truck_minutes(a, b))
+        """The earliest arrival at b of a suitable shift leaving a's region, at its own speed."""
         best: datetime | None = None
         for depot in self.depots_near(a):
-            to_pickup = timedelta(minutes=self.truck_minutes(depot, a))
-            back = timedelta(
-                minutes=self.truck_minutes(b, depot)
-                + self.scenario.location_by_id[b].service_minutes
-            )
             for v in self.vehicles_by_depot[depot]:
                 if v.available_until < earliest or (
-                    best is not None and v.available_from + to_pickup + travel >= best
-                ):
-                    continue
-                if (
                     not sh.fits(v.capabilities)
                     or sh.weight_kg > v.capacity_kg
                     or sh.volume_m3 > v.capacity_m3
                 ):
                     continue
+                travel = timedelta(minutes=self.truck_minutes(a, b, v.speed_kmh))
+                to_pickup = timedelta(minutes=self.truck_minutes(depot, a, v.speed_kmh))
+                if best is not None and v.available_from + to_pickup + travel >= best:
+                    continue
+                back = timedelta(
+                    minutes=self.truck_minutes(b, depot, v.speed_kmh)
+                    + self.scenario.location_by_id[b].service_minutes
+                )
                 arrive = max(earliest, v.available_from + to_pickup) + travel
                 if arrive + back <= v.available_until and (best is None or arrive < best):
                     best = arrive

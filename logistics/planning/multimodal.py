@@ -12,7 +12,7 @@ from logistics.planning.itinerary_search import Itinerary, Network, search
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_assembly import assemble_plan
 from logistics.planning.routing import RoutingSolution
-from logistics.planning.service_assignment import assign
+from logistics.planning.service_assignment import assign, fill_remaining
 from logistics.planning.truck_stage import route_trucks, truck_legs
 
 Progress = Callable[[str, float, str], None]
@@ -106,6 +106,7 @@ def plan(
                     time_limit_s=max(2.0, min(remaining * 0.2, 30.0)),
                     seed=seed,
                 )
+                chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
         legs = truck_legs(scenario, chosen)
         remaining = max(1.0, time_limit_s - (time.monotonic() - started))
         rounds_left = max(1, MAX_ROUNDS - rounds + 1)

@@ -52,7 +52,10 @@ def assign(
             model.add_at_most_one(vars_)
             none = model.new_bool_var(f"none_{sid}")
             model.add(sum(vars_) + none == 1)
-            terms.append(round(unplanned_penalty * SCORE_SCALE) * none)
+            # Leaving a shipment out must cost more than any of its itineraries, however heavy
+            # the shipment (a 40 t air shipment can cost more than the base penalty).
+            penalty = max(unplanned_penalty, 2 * max(it.score for it in its))
+            terms.append(round(penalty * SCORE_SCALE) * none)
     for service_id, items in load_kg.items():
         cap_kg, cap_m3 = capacities[service_id]
         model.add(sum(w * x for w, x in items) <= int(cap_kg))
@@ -78,15 +81,34 @@ def greedy(
     capacities: Mapping[str, tuple[float, float]],
 ) -> dict[str, Itinerary]:
     """Each shipment, heaviest first, takes its best itinerary that still fits every service."""
+    return fill_remaining(shipments, options, capacities, {})
+
+
+def fill_remaining(
+    shipments: Sequence[Shipment],
+    options: Mapping[str, Sequence[Itinerary]],
+    capacities: Mapping[str, tuple[float, float]],
+    chosen: Mapping[str, Itinerary],
+) -> dict[str, Itinerary]:
+    """Keep `chosen`; every other shipment, heaviest first, takes its best itinerary that fits
+    the room the chosen ones leave on every service (a time-limited assignment can leave room)."""
+    by_id = {sh.id: sh for sh in shipments}
     left = {sid: list(cap) for sid, cap in capacities.items()}
-    chosen: dict[str, Itinerary] = {}
+    for sid, it in chosen.items():
+        for seg in it.segments:
+            if seg.service is not None:
+                left[seg.service.id][0] -= by_id[sid].weight_kg
+                left[seg.service.id][1] -= by_id[sid].volume_m3
+    out = dict(chosen)
     for sh in sorted(shipments, key=lambda s: (-s.weight_kg, s.id)):
+        if sh.id in out:
+            continue
         for it in options.get(sh.id, ()):
             services = [seg.service.id for seg in it.segments if seg.service is not None]
             if all(left[s][0] >= sh.weight_kg and left[s][1] >= sh.volume_m3 for s in services):
                 for s in services:
                     left[s][0] -= sh.weight_kg
                     left[s][1] -= sh.volume_m3
-                chosen[sh.id] = it
+                out[sh.id] = it
                 break
-    return chosen
+    return out
