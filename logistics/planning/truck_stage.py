@@ -125,19 +125,36 @@ def _wave_of(
     net: Network,
     depots: set[str],
     leg: TruckLeg,
-    spans: Sequence[tuple[datetime, datetime]],
+    waves: Sequence[Sequence[Vehicle]],
 ) -> int:
-    """The first wave that can load the leg when ready, drive it and get back to a depot in time
-    (else the first that can at least drive it, else the last)."""
-    minutes = scenario.location_by_id
+    """The first wave with a shift that can carry the shipment, load it when ready, drive it and
+    get back to a depot in time (else the first whose suitable shift can at least drive it, else
+    the first with any such shift, else the last)."""
+    sh = leg.shipment
     drive = net.truck_minutes(leg.from_location, leg.to_location)
     back = min((net.truck_minutes(leg.to_location, d) for d in depots), default=0)
-    full = timedelta(minutes=drive + minutes[leg.to_location].service_minutes + back) + WAVE_MARGIN
+    full = (
+        timedelta(minutes=drive + scenario.location_by_id[leg.to_location].service_minutes + back)
+        + WAVE_MARGIN
+    )
+    suitable = [
+        [
+            v
+            for v in wave
+            if sh.fits(v.capabilities)
+            and sh.weight_kg <= v.capacity_kg
+            and sh.volume_m3 <= v.capacity_m3
+        ]
+        for wave in waves
+    ]
     for need in (full, timedelta(minutes=drive)):
-        for i, (starts, ends) in enumerate(spans):
-            if ends >= leg.earliest + need and starts <= leg.latest_drop:
+        for i, fleet in enumerate(suitable):
+            if any(
+                v.available_until >= leg.earliest + need and v.available_from <= leg.latest_drop
+                for v in fleet
+            ):
                 return i
-    return len(spans) - 1
+    return next((i for i, fleet in enumerate(suitable) if fleet), len(waves) - 1)
 
 
 def subproblems(scenario: Scenario, net: Network, legs: Sequence[TruckLeg]) -> list[Subproblem]:
@@ -155,11 +172,8 @@ def subproblems(scenario: Scenario, net: Network, legs: Sequence[TruckLeg]) -> l
             out.append(Subproblem(frozenset(depots), (), tuple(group)))
             continue
         placed: list[list[TruckLeg]] = [[] for _ in waves]
-        spans = [
-            (min(v.available_from for v in w), max(v.available_until for v in w)) for w in waves
-        ]
         for leg in sorted(group, key=lambda leg: (leg.earliest, leg.request_id)):
-            placed[_wave_of(scenario, net, depots, leg, spans)].append(leg)
+            placed[_wave_of(scenario, net, depots, leg, waves)].append(leg)
         out += [
             Subproblem(frozenset(depots), tuple(wave), tuple(wave_legs))
             for wave, wave_legs in zip(waves, placed, strict=True)
