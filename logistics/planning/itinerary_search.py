@@ -25,7 +25,10 @@ HUB_REACH_KM = 350.0
 DIRECT_TRUCK_MAX_KM = 900.0
 MAX_LATE = timedelta(days=3)
 FIRST_SERVICES_PER_LANE = 4  # departures per lane considered after a shipment is ready
-ONWARD_SERVICES_PER_LANE = 2  # and after a first service arrives
+ONWARD_SERVICES_PER_LANE = 2
+LONGEST_SHIFT = timedelta(
+    hours=24
+)  # no truck shift is longer (generator and reference: 16 h)  # and after a first service arrives
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +91,13 @@ class Network:
         self.vehicles_by_depot: dict[str, list[Vehicle]] = defaultdict(list)
         for v in sorted(scenario.vehicles, key=lambda v: (v.available_from, v.id)):
             self.vehicles_by_depot[v.depot].append(v)
+        self._longest_shift = max(
+            (v.available_until - v.available_from for v in scenario.vehicles),
+            default=timedelta(),
+        )
+        self._shift_starts = {
+            d: [v.available_from for v in vs] for d, vs in self.vehicles_by_depot.items()
+        }
         self._earliest_arrival: dict[tuple[str, str, str, datetime], datetime | None] = {}
 
     def departures(
@@ -154,7 +164,11 @@ class Network:
         """The earliest arrival at b of a suitable shift leaving a's region, at its own speed."""
         best: datetime | None = None
         for depot in self.depots_near(a):
-            for v in self.vehicles_by_depot[depot]:
+            shifts = self.vehicles_by_depot[depot]  # sorted by start
+            first = bisect_left(self._shift_starts[depot], earliest - self._longest_shift)
+            for v in shifts[first:]:
+                if best is not None and v.available_from >= best:
+                    break  # later shifts cannot arrive earlier
                 if v.available_until < earliest or (
                     not sh.fits(v.capabilities)
                     or sh.weight_kg > v.capacity_kg

@@ -174,12 +174,37 @@ def subproblems(scenario: Scenario, net: Network, legs: Sequence[TruckLeg]) -> l
         placed: list[list[TruckLeg]] = [[] for _ in waves]
         for leg in sorted(group, key=lambda leg: (leg.earliest, leg.request_id)):
             placed[_wave_of(scenario, net, depots, leg, waves)].append(leg)
-        out += [
-            Subproblem(frozenset(depots), tuple(wave), tuple(wave_legs))
-            for wave, wave_legs in zip(waves, placed, strict=True)
-            if wave_legs
-        ]
+        for wave, wave_legs in zip(waves, placed, strict=True):
+            if wave_legs:
+                out += _chunks(frozenset(depots), wave, wave_legs)
     return out
+
+
+MAX_REQUESTS = 200  # larger subproblems find no first solution in a reasonable time
+
+
+def _chunks(
+    depots: frozenset[str], wave: Sequence[Vehicle], legs: Sequence[TruckLeg]
+) -> list[Subproblem]:
+    """A wave's legs in chunks of at most MAX_REQUESTS (legs from the same place together), each
+    with a share of the wave's shifts in proportion to its legs (dealt round-robin, so every chunk
+    gets a mix of depots and truck types)."""
+    if len(legs) <= MAX_REQUESTS:
+        return [Subproblem(depots, tuple(wave), tuple(legs))]
+    ordered = sorted(legs, key=lambda leg: (leg.from_location, leg.to_location, leg.earliest))
+    count = -(-len(ordered) // MAX_REQUESTS)
+    size = -(-len(ordered) // count)
+    groups = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+    fleets: list[list[Vehicle]] = [[] for _ in groups]
+    by_size = sorted(
+        wave, key=lambda v: (-v.capacity_kg, -v.capacity_m3, v.depot, v.available_from, v.id)
+    )
+    for n, vehicle in enumerate(by_size):
+        fleets[n % len(groups)].append(vehicle)
+    return [
+        Subproblem(depots, tuple(fleet), tuple(group))
+        for fleet, group in zip(fleets, groups, strict=True)
+    ]
 
 
 def routing_problem(
