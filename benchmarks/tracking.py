@@ -85,10 +85,13 @@ def events_for(shipments: list[tuple[str, datetime]], count: int, tag: str) -> l
         out.append(
             {
                 "event_id": f"{tag}-{n}",
-                "source": "bench",
+                "source": f"bench-{tag}",
                 "milestone": MILESTONES[step],
                 "time_type": "ACTUAL",
-                "event_time": (ready + timedelta(hours=3 * step, minutes=n % 60)).isoformat(),
+                "event_time": (
+                    ready
+                    + timedelta(hours=3 * step, minutes=n // (len(MILESTONES) * len(shipments)))
+                ).isoformat(),
                 "shipment_id": sid,
                 "location": "CGO",
             }
@@ -157,6 +160,8 @@ def bulk_history(url: str, stored: int, start: datetime) -> int:
                     "pieces": 1,
                     "ready_at": ready,
                     "due_at": ready + timedelta(days=5),
+                    "ready_at_offset_min": 480,
+                    "due_at_offset_min": 480,
                     "requirements": "",
                 }
             )
