@@ -115,7 +115,7 @@ def ingest_events(
             continue
         stored_pairs.add(pair)
         stored_hashes.add(digest)
-        rows.append(repo.to_row(item.event, digest, dict(item.references), raw_id))
+        rows.append(repo.to_values(item.event, digest, dict(item.references), raw_id))
         results[index] = ItemResult(index, ItemStatus.ACCEPTED, item.event.event_id)
     repo.add_all(session, rows)
     accepted = {i for i, r in results.items() if r.status is ItemStatus.ACCEPTED}

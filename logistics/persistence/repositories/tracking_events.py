@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
 from logistics.domain import ExceptionReason, Milestone, Mode, TimeType, TrackingEvent
@@ -32,33 +33,33 @@ def add_raw(
     return row.id
 
 
-def to_row(
+def to_values(
     event: TrackingEvent, content_hash: str, references: dict[str, str], raw_id: int | None
-) -> EventRow:
-    """Domain event to row (event_time offset kept)."""
+) -> dict[str, Any]:
+    """Domain event to column values (event_time offset kept)."""
     assert event.received_at is not None
-    return EventRow(
-        event_id=event.event_id,
-        source=event.source,
-        content_hash=content_hash,
-        shipment_id=event.shipment_id,
-        service_id=event.service_id,
-        vehicle_id=event.vehicle_id,
-        milestone=event.milestone.value,
-        time_type=event.time_type.value,
-        event_time=event.event_time,
-        event_offset_min=offset_of(event.event_time),
-        recorded_at=event.recorded_at,
-        received_at=event.received_at,
-        location=event.location,
-        mode=event.mode.value if event.mode else None,
-        reason=event.reason.value if event.reason else None,
-        retracts=event.retracts,
-        source_code=event.source_code,
-        raw_message_id=raw_id,
-        inferred=event.inferred,
-        references=json.dumps(references, sort_keys=True),
-    )
+    return {
+        "event_id": event.event_id,
+        "source": event.source,
+        "content_hash": content_hash,
+        "shipment_id": event.shipment_id,
+        "service_id": event.service_id,
+        "vehicle_id": event.vehicle_id,
+        "milestone": event.milestone.value,
+        "time_type": event.time_type.value,
+        "event_time": event.event_time,
+        "event_offset_min": offset_of(event.event_time),
+        "recorded_at": event.recorded_at,
+        "received_at": event.received_at,
+        "location": event.location,
+        "mode": event.mode.value if event.mode else None,
+        "reason": event.reason.value if event.reason else None,
+        "retracts": event.retracts,
+        "source_code": event.source_code,
+        "raw_message_id": raw_id,
+        "inferred": event.inferred,
+        "references": json.dumps(references, sort_keys=True),
+    }
 
 
 def to_domain(row: EventRow) -> TrackingEvent:
@@ -105,10 +106,10 @@ def existing_keys(
     return seen_pairs, seen_hashes
 
 
-def add_all(session: Session, rows: Iterable[EventRow]) -> None:
-    """Append events."""
-    session.add_all(rows)
-    session.flush()
+def add_all(session: Session, values: Sequence[dict[str, Any]]) -> None:
+    """Append events (one multi-row INSERT: no ORM objects, they would cost more than the I/O)."""
+    if values:
+        session.execute(insert(EventRow), list(values))
 
 
 def for_subjects(
