@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +28,7 @@ from logistics.tracking.adapters import (
     parse_unified_json,
 )
 from logistics.tracking.adapters.road_gps import PlannedStop
+from logistics.tracking.adapters.unified_json import parse_unified_items
 from logistics.tracking.results import AdapterResult
 
 FORMATS = ("unified", "fsu", "one_record", "dcsa", "rail_csv", "gps")
@@ -39,7 +39,7 @@ def ingest_unified_batch(
 ) -> IngestReport:
     """Ingest a batch of unified events; every item gets its own accepted/duplicate/rejected answer."""
     now = received_at or datetime.now(UTC)
-    result = parse_unified_json(json.dumps(list(items), default=str), received_at=now)
+    result = parse_unified_items(list(items), received_at=now)
     failed = {
         int(m.record.split()[1]): m.reason
         for m in result.errors

@@ -8,7 +8,7 @@ or JSON Lines (one object per line). Record references are `index N` (0-based) f
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -88,12 +88,26 @@ def parse_unified_json(
     payload: bytes | str, *, source: str = "unified", received_at: datetime | None = None
 ) -> AdapterResult:
     """Parse unified JSON events; `source` is the default when a record names none."""
-    builder = ResultBuilder()
     try:
         records = _records(decode(payload))
     except RecordError as exc:
+        builder = ResultBuilder()
         builder.error("payload", str(exc))
         return builder.build()
+    return _parse(records, source, received_at)
+
+
+def parse_unified_items(
+    items: Sequence[Any], *, source: str = "unified", received_at: datetime | None = None
+) -> AdapterResult:
+    """Parse already decoded unified events (an API body's list); records are `index N`."""
+    return _parse([(f"index {i}", item) for i, item in enumerate(items)], source, received_at)
+
+
+def _parse(
+    records: Sequence[tuple[str, Any]], source: str, received_at: datetime | None
+) -> AdapterResult:
+    builder = ResultBuilder()
     for ref, item in records:
         try:
             fields = _fields(item, source, received_at)
