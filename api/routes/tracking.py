@@ -10,7 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import JSONResponse
 
+from api.dependencies import ReaderDep as AnyReaderDep
 from api.dependencies import SessionDep, require_roles
+from api.schemas.common import Page
 from api.schemas.tracking import IngestOut, event_out, tracking_out
 from logistics.domain import Principal, Role
 from logistics.errors import Conflict, DomainError
@@ -130,15 +132,10 @@ def get_tracking(shipment_id: str, session: SessionDep, principal: ReaderDep) ->
     return tracking_out(view, tracking_queries.location_zones(session))
 
 
-ExceptionReaderDep = Annotated[
-    Principal, Depends(require_roles(Role.COORDINATOR, Role.SHIPPER, Role.ANALYST))
-]
-
-
-@router.get("/exceptions")
+@router.get("/exceptions", response_model=Page[dict[str, Any]])
 def list_exceptions(
     session: SessionDep,
-    principal: ExceptionReaderDep,
+    principal: AnyReaderDep,
     state: Annotated[str, Query(description="open (default), closed or all")] = "open",
     reason: Annotated[str | None, Query(description="e.g. DELAY, MISSED_CONNECTION")] = None,
     location: Annotated[str | None, Query(description="Hub or stop id")] = None,
@@ -146,7 +143,7 @@ def list_exceptions(
     shipment_id: Annotated[str | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> Page[dict[str, Any]]:
     """Tracking exceptions, opened and closed automatically; a shipper sees only its own."""
     page = tracking_exceptions.list_exceptions(
         session,
@@ -155,38 +152,30 @@ def list_exceptions(
         limit=limit,
         offset=offset,
     )
-    return {
-        "items": [tracking_refresh.exception_document(row) for row in page.items],
-        "total": page.total,
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    items = [tracking_refresh.exception_document(row) for row in page.items]
+    return Page(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/needs-replan")
+@router.get("/needs-replan", response_model=Page[dict[str, Any]])
 def list_needs_replan(
     session: SessionDep,
-    principal: ExceptionReaderDep,
+    principal: AnyReaderDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> Page[dict[str, Any]]:
     """Shipments whose accepted itinerary no longer holds (a missed connection, an offload)."""
     page, exceptions = tracking_exceptions.needing_replan(
         session, principal, limit=limit, offset=offset
     )
-    return {
-        "items": [
-            {
-                "shipment_id": row.shipment_id,
-                "status": row.status,
-                "due_at": row.due_at.isoformat(),
-                "exceptions": [
-                    tracking_refresh.exception_document(e) for e in exceptions[row.shipment_id]
-                ],
-            }
-            for row in page.items
-        ],
-        "total": page.total,
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    items = [
+        {
+            "shipment_id": row.shipment_id,
+            "status": row.status,
+            "due_at": row.due_at.isoformat(),
+            "exceptions": [
+                tracking_refresh.exception_document(e) for e in exceptions[row.shipment_id]
+            ],
+        }
+        for row in page.items
+    ]
+    return Page(items=items, total=page.total, limit=page.limit, offset=page.offset)

@@ -6,7 +6,7 @@ import hashlib
 import time
 from collections.abc import Callable, Hashable, Sequence
 
-from logistics.domain import EmissionFactor, Plan, Scenario, UnplannedReason
+from logistics.domain import EmissionFactor, Plan, Scenario, Shipment, UnplannedReason
 from logistics.planning.costing import factor_table
 from logistics.planning.itinerary_search import Itinerary, Network, search
 from logistics.planning.objectives import objective_named
@@ -50,6 +50,21 @@ def plan(
     status = "feasible"
     retry: set[str] = set()
     routed: dict[Hashable, RoutingSolution] = {}  # subproblems solved in earlier rounds
+
+    def itineraries(sh: Shipment, k: int) -> tuple[list[Itinerary], UnplannedReason, str]:
+        return search(net, sh, preset, k=k, forbidden=frozenset(forbidden.get(sh.id, ())))
+
+    def assign_services() -> tuple[dict[str, Itinerary], str]:
+        remaining = max(1.0, time_limit_s - (time.monotonic() - started))
+        return assign(
+            scenario.shipments,
+            options,
+            capacities,
+            unplanned_penalty=preset.unplanned_penalty,
+            time_limit_s=max(2.0, min(remaining * 0.2, 30.0)),
+            seed=seed,
+        )
+
     while True:
         rounds += 1
         if rounds <= MAX_ROUNDS:
@@ -61,9 +76,7 @@ def plan(
             # The first round searches every shipment; later ones only those sent back.
             todo = [sh for sh in scenario.shipments if rounds == 1 or sh.id in retry]
             for n, sh in enumerate(todo):
-                found, reason, detail = search(
-                    net, sh, preset, forbidden=frozenset(forbidden.get(sh.id, ()))
-                )
+                found, reason, detail = itineraries(sh, k=5)
                 if found:
                     options[sh.id] = found
                 else:
@@ -75,37 +88,15 @@ def plan(
                         0.05 + 0.2 * n / max(1, len(todo)),
                         f"{n} of {len(todo)} shipments searched",
                     )
-            remaining = max(1.0, time_limit_s - (time.monotonic() - started))
             progress("assignment", 0.3, f"assigning {len(options)} shipments to services (CP-SAT)")
-            chosen, status = assign(
-                scenario.shipments,
-                options,
-                capacities,
-                unplanned_penalty=preset.unplanned_penalty,
-                time_limit_s=max(2.0, min(remaining * 0.2, 30.0)),
-                seed=seed,
-            )
+            chosen, status = assign_services()
             crowded = [sh for sh in scenario.shipments if sh.id in options and sh.id not in chosen]
             if crowded:
                 # Services are full on every option kept so far: widen those shipments' choice.
                 progress("assignment", 0.4, f"{len(crowded)} shipment(s) crowded out; widening")
                 for sh in crowded:
-                    options[sh.id] = search(
-                        net,
-                        sh,
-                        preset,
-                        k=WIDE_K,
-                        forbidden=frozenset(forbidden.get(sh.id, ())),
-                    )[0]
-                remaining = max(1.0, time_limit_s - (time.monotonic() - started))
-                chosen, status = assign(
-                    scenario.shipments,
-                    options,
-                    capacities,
-                    unplanned_penalty=preset.unplanned_penalty,
-                    time_limit_s=max(2.0, min(remaining * 0.2, 30.0)),
-                    seed=seed,
-                )
+                    options[sh.id] = itineraries(sh, k=WIDE_K)[0]
+                chosen, status = assign_services()
                 chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
         legs = truck_legs(scenario, chosen)
         remaining = max(1.0, time_limit_s - (time.monotonic() - started))

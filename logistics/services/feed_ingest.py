@@ -103,18 +103,14 @@ def planned_stops(session: Session) -> list[PlannedStop]:
     """Every booked truck's stops in planned order: the geofences GPS arrivals are derived from."""
     coordinates = {loc.id: (loc.lat, loc.lon) for loc in location_repo.all_locations(session)}
     stops: list[PlannedStop] = []
-    seen: dict[str, list[tuple[str, datetime]]] = {}
+    seen: dict[str, set[tuple[str, datetime]]] = {}
     for leg in booked_legs.truck_legs(session):
         assert leg.vehicle_id is not None
-        visits = seen.setdefault(leg.vehicle_id, [])
-        for location, when in (
-            (leg.from_location, leg.planned_depart),
-            (leg.to_location, leg.planned_arrive),
-        ):
-            if (location, when) not in visits:
-                visits.append((location, when))
+        seen.setdefault(leg.vehicle_id, set()).update(
+            ((leg.from_location, leg.planned_depart), (leg.to_location, leg.planned_arrive))
+        )
     for vehicle_id, visits in sorted(seen.items()):
-        ordered = sorted(visits, key=lambda v: v[1])
+        ordered = sorted(visits, key=lambda v: (v[1], v[0]))
         for order, (location, _) in enumerate(ordered):
             lat, lon = coordinates[location]
             stops.append(PlannedStop(vehicle_id, location, lat, lon, order))

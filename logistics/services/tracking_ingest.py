@@ -108,6 +108,7 @@ def ingest_events(
         {h for _, _, h in prepared},
     )
     rows = []
+    accepted = []
     for index, item, digest in prepared:
         pair = (item.event.source, item.event.event_id)
         if pair in stored_pairs or digest in stored_hashes:
@@ -117,9 +118,9 @@ def ingest_events(
         stored_hashes.add(digest)
         rows.append(repo.to_values(item.event, digest, dict(item.references), raw_id))
         results[index] = ItemResult(index, ItemStatus.ACCEPTED, item.event.event_id)
+        accepted.append(item.event)
     repo.add_all(session, rows)
-    accepted = {i for i, r in results.items() if r.status is ItemStatus.ACCEPTED}
-    tracking_refresh.mark_events(session, [item.event for i, item, _ in prepared if i in accepted])
+    tracking_refresh.mark_events(session, accepted)
     return IngestReport(tuple(results[i] for i in range(len(events))))
 
 

@@ -90,9 +90,9 @@ def _dwell(
 ) -> list[OpenException]:
     found = []
     for leg, nxt in pairwise(legs):
-        arrived = statuses[leg.leg_index].actual_arrive if leg.leg_index in statuses else None
-        left = statuses[nxt.leg_index].actual_depart if nxt.leg_index in statuses else None
-        if arrived is None or left is not None:
+        here, there = statuses.get(leg.leg_index), statuses.get(nxt.leg_index)
+        arrived = here.actual_arrive if here else None
+        if arrived is None or (there is not None and there.actual_depart is not None):
             continue
         limit = max(nxt.planned_depart, arrived) + timedelta(minutes=grace)
         if now > limit:
