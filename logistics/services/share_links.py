@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from logistics.domain import Location, Principal, Role, Shipment
+from logistics.domain import Location, Principal, Role
 from logistics.domain.geo import great_circle_km
 from logistics.errors import NotFound, PermissionDenied
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import share_links as repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.tables import ShareLinkRow
+from logistics.services.master_data import get_shipment
 from logistics.services.tracking_view import ShipmentTracking, load_tracking
 
 TOKEN_BYTES = 24
@@ -54,20 +55,13 @@ class RouteView:
     names: dict[str, str]  # location id -> name, for the route and the timeline's places
 
 
-def _visible_shipment(session: Session, principal: Principal, shipment_id: str) -> Shipment:
-    shipment = shipment_repo.get(session, shipment_id)
-    if shipment is None or not principal.may_see_shipper(shipment.shipper):
-        raise NotFound(f"no shipment {shipment_id!r}")
-    return shipment
-
-
 def create_share_link(
     session: Session, principal: Principal, shipment_id: str, *, now: datetime | None = None
 ) -> ShareLinkRow:
     """A link to the shipment's public view (the shipment's shipper or a coordinator); reused."""
     if principal.role not in SHARING_ROLES:
         raise PermissionDenied(f"role {principal.role.value} may not share tracking links")
-    shipment = _visible_shipment(session, principal, shipment_id)
+    shipment = get_shipment(session, principal, shipment_id)
     existing = repo.active_for(session, shipment.id, principal.key_id)
     if existing is not None:
         return existing
@@ -138,7 +132,7 @@ def route_view(
 ) -> RouteView:
     """The tracking of a shipment the principal may see, with its route's places (404 otherwise)."""
     return _route(
-        session, load_tracking(session, _visible_shipment(session, principal, shipment_id), now=now)
+        session, load_tracking(session, get_shipment(session, principal, shipment_id), now=now)
     )
 
 

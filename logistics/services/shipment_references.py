@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from logistics.domain import Principal
-from logistics.errors import Conflict, DomainError, NotFound
+from logistics.errors import Conflict, DomainError
 from logistics.persistence.repositories import shipment_references as repo
-from logistics.persistence.repositories import shipments as shipment_repo
+from logistics.services.master_data import get_shipment
 from logistics.tracking.results import SourceEvent
 
 KINDS = ("awb", "container", "booking")
@@ -32,9 +32,7 @@ def link(session: Session, principal: Principal, shipment_id: str, kind: str, va
     """Link a reference to a shipment the principal may see; return its canonical spelling."""
     if kind not in KINDS:
         raise DomainError(f"unknown reference kind {kind!r}; use one of: {', '.join(KINDS)}")
-    shipment = shipment_repo.get(session, shipment_id)
-    if shipment is None or not principal.may_see_shipper(shipment.shipper):
-        raise NotFound(f"no shipment {shipment_id!r}")
+    get_shipment(session, principal, shipment_id)
     value = normalise(kind, value)
     existing = repo.get(session, kind, value)
     if existing is not None:

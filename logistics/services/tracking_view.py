@@ -8,13 +8,12 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from logistics.domain import Principal, Shipment
-from logistics.errors import NotFound
 from logistics.persistence.repositories import booked_legs, positions
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import services as service_repo
-from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as event_repo
 from logistics.persistence.tables import BookedLegRow
+from logistics.services.master_data import get_shipment
 from logistics.tracking.eta import Forecast, StopTiming, forecast
 from logistics.tracking.exception_rules import ExceptionRules, OpenException, open_exceptions
 from logistics.tracking.legs import PlannedLeg, belongs
@@ -140,7 +139,4 @@ def shipment_tracking(
     session: Session, principal: Principal, shipment_id: str, *, now: datetime | None = None
 ) -> ShipmentTracking:
     """The tracking of a shipment the principal may see (404 otherwise)."""
-    shipment = shipment_repo.get(session, shipment_id)
-    if shipment is None or not principal.may_see_shipper(shipment.shipper):
-        raise NotFound(f"no shipment {shipment_id!r}")
-    return load_tracking(session, shipment, now=now)
+    return load_tracking(session, get_shipment(session, principal, shipment_id), now=now)
