@@ -61,7 +61,8 @@ def plan(
             options,
             capacities,
             unplanned_penalty=preset.unplanned_penalty,
-            time_limit_s=max(2.0, min(remaining * 0.2, 30.0)),
+            # more shipments, more time: 30 s plus 1 s per 50 shipments, at most a quarter of what is left
+            time_limit_s=max(2.0, min(remaining * 0.25, 30.0 + len(options) / 50)),
             seed=seed,
         )
 

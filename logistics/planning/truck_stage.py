@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from multiprocessing import get_context
 
-from logistics.domain import Scenario, Shipment, Vehicle
-from logistics.planning.itinerary_search import Itinerary, Network
+from logistics.domain import Scenario, Vehicle
+from logistics.planning.itinerary_search import Network
 from logistics.planning.routing import (
     DroppedRequest,
     Request,
@@ -22,189 +22,12 @@ from logistics.planning.routing import (
     Visit,
     solve,
 )
+from logistics.planning.truck_legs import TruckLeg, truck_legs
+from logistics.planning.truck_waves import subproblems
 
-LATE_SLACK = timedelta(hours=6)
+__all__ = ["TruckLeg", "route_trucks", "routing_problem", "truck_legs"]
+
 DROP_PENALTY = 5_000_000.0
-
-
-@dataclass(frozen=True, slots=True)
-class TruckLeg:
-    """One truck leg of a chosen itinerary, with its pickup and drop windows."""
-
-    request_id: str
-    shipment: Shipment
-    leg_index: int
-    from_location: str
-    to_location: str
-    earliest: datetime
-    latest_drop: datetime
-
-
-def truck_legs(scenario: Scenario, itineraries: Mapping[str, Itinerary]) -> list[TruckLeg]:
-    """Every truck leg of the chosen itineraries with windows from ready times, cutoffs and due dates."""
-    out: list[TruckLeg] = []
-    for sid, it in itineraries.items():
-        sh = scenario.shipment_by_id[sid]
-        segs = it.segments
-        for i, seg in enumerate(segs):
-            if not seg.is_truck:
-                continue
-            if i == 0:
-                earliest = sh.ready_at
-            else:
-                prev = segs[i - 1].service
-                assert prev is not None
-                earliest = prev.arrival + timedelta(
-                    minutes=scenario.location_by_id[prev.destination].handling_minutes
-                )
-            if i + 1 < len(segs):
-                nxt = segs[i + 1].service
-                assert nxt is not None
-                latest = nxt.cutoff - timedelta(
-                    minutes=scenario.location_by_id[nxt.origin].service_minutes
-                )
-            else:
-                latest = max(sh.due_at, it.delivered_at + LATE_SLACK)
-            out.append(
-                TruckLeg(f"{sid}#{i}", sh, i, seg.from_location, seg.to_location, earliest, latest)
-            )
-    return out
-
-
-def _components(net: Network, legs: Sequence[TruckLeg]) -> list[tuple[set[str], list[TruckLeg]]]:
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for leg in legs:
-        depots = net.depots_near(leg.from_location)
-        for d in depots[1:]:
-            parent[find(d)] = find(depots[0])
-        for d in depots:
-            find(d)
-    groups: dict[str, tuple[set[str], list[TruckLeg]]] = {}
-    for depot in parent:
-        groups.setdefault(find(depot), (set(), []))[0].add(depot)
-    for leg in legs:
-        depots = net.depots_near(leg.from_location)
-        if depots:
-            groups[find(depots[0])][1].append(leg)
-    return [g for g in groups.values() if g[1]]
-
-
-WAVE_GAP = timedelta(hours=6)  # shifts starting further apart than this are separate waves
-WAVE_MARGIN = timedelta(minutes=30)
-
-
-@dataclass(frozen=True, slots=True)
-class Subproblem:
-    """One independent routing problem: a region's depots, one wave of its shifts, its legs."""
-
-    depots: frozenset[str]
-    vehicles: tuple[Vehicle, ...]
-    legs: tuple[TruckLeg, ...]
-
-
-def _waves(vehicles: Sequence[Vehicle]) -> list[list[Vehicle]]:
-    """Shifts grouped into waves (a day's shifts): a gap of WAVE_GAP between starts splits them."""
-    waves: list[list[Vehicle]] = []
-    for v in sorted(vehicles, key=lambda v: (v.available_from, v.id)):
-        if waves and v.available_from - waves[-1][-1].available_from < WAVE_GAP:
-            waves[-1].append(v)
-        else:
-            waves.append([v])
-    return waves
-
-
-def _wave_of(
-    scenario: Scenario,
-    net: Network,
-    depots: set[str],
-    leg: TruckLeg,
-    waves: Sequence[Sequence[Vehicle]],
-) -> int:
-    """The first wave with a shift that can carry the shipment, load it when ready, drive it and
-    get back to a depot in time (else the first whose suitable shift can at least drive it, else
-    the first with any such shift, else the last)."""
-    sh = leg.shipment
-    drive = net.truck_minutes(leg.from_location, leg.to_location)
-    back = min((net.truck_minutes(leg.to_location, d) for d in depots), default=0)
-    full = (
-        timedelta(minutes=drive + scenario.location_by_id[leg.to_location].service_minutes + back)
-        + WAVE_MARGIN
-    )
-    suitable = [
-        [
-            v
-            for v in wave
-            if sh.fits(v.capabilities)
-            and sh.weight_kg <= v.capacity_kg
-            and sh.volume_m3 <= v.capacity_m3
-        ]
-        for wave in waves
-    ]
-    for need in (full, timedelta(minutes=drive)):
-        for i, fleet in enumerate(suitable):
-            if any(
-                v.available_until >= leg.earliest + need and v.available_from <= leg.latest_drop
-                for v in fleet
-            ):
-                return i
-    return next((i for i, fleet in enumerate(suitable) if fleet), len(waves) - 1)
-
-
-def subproblems(scenario: Scenario, net: Network, legs: Sequence[TruckLeg]) -> list[Subproblem]:
-    """Split the truck legs by region (depots within reach) and by wave of shifts (time).
-
-    A leg goes to the first wave of its region whose shifts end late enough to drive it after it
-    is ready and start before its latest drop; a shift belongs to one wave only, so subproblems
-    never share a truck. Legs no wave can take stay in the region's last wave (and are dropped
-    there with a reason if no shift can serve them).
-    """
-    out: list[Subproblem] = []
-    for depots, group in _components(net, legs):
-        waves = _waves([v for v in scenario.vehicles if v.depot in depots])
-        if not waves:
-            out.append(Subproblem(frozenset(depots), (), tuple(group)))
-            continue
-        placed: list[list[TruckLeg]] = [[] for _ in waves]
-        for leg in sorted(group, key=lambda leg: (leg.earliest, leg.request_id)):
-            placed[_wave_of(scenario, net, depots, leg, waves)].append(leg)
-        for wave, wave_legs in zip(waves, placed, strict=True):
-            if wave_legs:
-                out += _chunks(frozenset(depots), wave, wave_legs)
-    return out
-
-
-MAX_REQUESTS = 200  # larger subproblems find no first solution in a reasonable time
-
-
-def _chunks(
-    depots: frozenset[str], wave: Sequence[Vehicle], legs: Sequence[TruckLeg]
-) -> list[Subproblem]:
-    """A wave's legs in chunks of at most MAX_REQUESTS (legs from the same place together), each
-    with a share of the wave's shifts in proportion to its legs (dealt round-robin, so every chunk
-    gets a mix of depots and truck types)."""
-    if len(legs) <= MAX_REQUESTS:
-        return [Subproblem(depots, tuple(wave), tuple(legs))]
-    ordered = sorted(legs, key=lambda leg: (leg.from_location, leg.to_location, leg.earliest))
-    count = -(-len(ordered) // MAX_REQUESTS)
-    size = -(-len(ordered) // count)
-    groups = [ordered[i : i + size] for i in range(0, len(ordered), size)]
-    fleets: list[list[Vehicle]] = [[] for _ in groups]
-    by_size = sorted(
-        wave, key=lambda v: (-v.capacity_kg, -v.capacity_m3, v.depot, v.available_from, v.id)
-    )
-    for n, vehicle in enumerate(by_size):
-        fleets[n % len(groups)].append(vehicle)
-    return [
-        Subproblem(depots, tuple(fleet), tuple(group))
-        for fleet, group in zip(fleets, groups, strict=True)
-    ]
 
 
 def routing_problem(

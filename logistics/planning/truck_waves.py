@@ -1,0 +1,199 @@
+"""Stage B, part 1: truck legs split into independent subproblems by region and wave of shifts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from logistics.domain import Scenario, Vehicle
+from logistics.planning.itinerary_search import Network
+from logistics.planning.truck_legs import TruckLeg
+
+WAVE_GAP = timedelta(hours=6)  # shifts starting further apart than this are separate waves
+WAVE_MARGIN = timedelta(minutes=30)
+MAX_REQUESTS = 200  # larger subproblems find no first solution in a reasonable time
+SHARED_TRIP = 0.5  # a shipment above this share of a truck's kg or m3 takes a trip of its own
+
+
+@dataclass(frozen=True, slots=True)
+class Subproblem:
+    """One independent routing problem: a region's depots, one wave of its shifts, its legs."""
+
+    depots: frozenset[str]
+    vehicles: tuple[Vehicle, ...]
+    legs: tuple[TruckLeg, ...]
+
+
+def _components(net: Network, legs: Sequence[TruckLeg]) -> list[tuple[set[str], list[TruckLeg]]]:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for leg in legs:
+        depots = net.depots_near(leg.from_location)
+        for d in depots[1:]:
+            parent[find(d)] = find(depots[0])
+        for d in depots:
+            find(d)
+    groups: dict[str, tuple[set[str], list[TruckLeg]]] = {}
+    for depot in parent:
+        groups.setdefault(find(depot), (set(), []))[0].add(depot)
+    for leg in legs:
+        depots = net.depots_near(leg.from_location)
+        if depots:
+            groups[find(depots[0])][1].append(leg)
+    return [g for g in groups.values() if g[1]]
+
+
+def _waves(vehicles: Sequence[Vehicle]) -> list[list[Vehicle]]:
+    """Shifts grouped into waves (a day's shifts): a gap of WAVE_GAP between starts splits them."""
+    waves: list[list[Vehicle]] = []
+    for v in sorted(vehicles, key=lambda v: (v.available_from, v.id)):
+        if waves and v.available_from - waves[-1][-1].available_from < WAVE_GAP:
+            waves[-1].append(v)
+        else:
+            waves.append([v])
+    return waves
+
+
+class _Placer:
+    """Places the legs of one region into waves, keeping an estimate of each shift's hours.
+
+    A leg goes to the first wave with a suitable shift (capacity, capabilities) that can load it
+    when ready, drive it and get back in time, and that still has the hours for its trip by that
+    estimate; a leg no wave has hours for goes to the first wave that can drive it at all (else
+    the first with a suitable shift, else the last). So when a day's few big trucks are taken,
+    a big leg whose window runs into the next day goes to the next day's shifts.
+    """
+
+    def __init__(
+        self, scenario: Scenario, net: Network, depots: set[str], waves: list[list[Vehicle]]
+    ):
+        self.scenario, self.net, self.depots, self.waves = scenario, net, depots, waves
+        self.hours_left = {v.id: v.available_until - v.available_from for w in waves for v in w}
+        self.fleet = [v for w in waves for v in w]
+        self.bounds = [
+            (min(v.available_from for v in w), max(v.available_until for v in w)) for w in waves
+        ]
+        self._trips: dict[tuple[object, ...], tuple[datetime, timedelta] | None] = {}
+
+    def order(self, leg: TruckLeg) -> tuple[object, ...]:
+        """Booking order: by day of the earliest pickup; on a day, the legs that only few shifts
+        can carry (big or special shipments) first, then by earliest pickup."""
+        few = len(self.suitable(leg, self.fleet)) * 3 < len(self.fleet)
+        return (leg.earliest.date(), not few, leg.earliest, leg.request_id)
+
+    def _trip(self, leg: TruckLeg, v: Vehicle) -> tuple[datetime, timedelta] | None:
+        """When a shift `v` would drop the leg, and the hours its trip takes (None: cannot)."""
+        key = (leg.request_id, v.depot, v.speed_kmh, v.available_from, v.available_until)
+        if key not in self._trips:
+            self._trips[key] = self._estimate(leg, v)
+        return self._trips[key]
+
+    def _estimate(self, leg: TruckLeg, v: Vehicle) -> tuple[datetime, timedelta] | None:
+        net, speed = self.net, v.speed_kmh
+        to_pickup = timedelta(minutes=net.truck_minutes(v.depot, leg.from_location, speed))
+        drive = timedelta(minutes=net.truck_minutes(leg.from_location, leg.to_location, speed))
+        service = timedelta(minutes=self.scenario.location_by_id[leg.to_location].service_minutes)
+        back = timedelta(minutes=net.truck_minutes(leg.to_location, v.depot, speed))
+        drop = max(leg.earliest, v.available_from + to_pickup) + drive
+        if drop > leg.latest_drop or drop + service + back + WAVE_MARGIN > v.available_until:
+            return None
+        return drop, to_pickup + drive + service + back
+
+    def suitable(self, leg: TruckLeg, wave: Sequence[Vehicle]) -> list[Vehicle]:
+        """The shifts of `wave` that can carry the leg's shipment."""
+        sh = leg.shipment
+        return [
+            v
+            for v in wave
+            if sh.fits(v.capabilities)
+            and sh.weight_kg <= v.capacity_kg
+            and sh.volume_m3 <= v.capacity_m3
+        ]
+
+    def place(self, leg: TruckLeg) -> int:
+        """The wave index for `leg`, booking the estimated hours of its trip on one shift."""
+        sh = leg.shipment
+        fallback: int | None = None
+        for i, wave in enumerate(self.waves):
+            if self.bounds[i][1] < leg.earliest:
+                continue  # over before the leg is ready
+            if self.bounds[i][0] > leg.latest_drop:
+                break  # this and later waves start after the leg must be dropped
+            best: tuple[timedelta, str, timedelta] | None = None
+            for v in self.suitable(leg, wave):
+                trip = self._trip(leg, v)
+                if trip is None:
+                    continue
+                share = max(sh.weight_kg / v.capacity_kg, sh.volume_m3 / v.capacity_m3)
+                need = trip[1] if share > SHARED_TRIP else trip[1] * share
+                left = self.hours_left[v.id]
+                if left >= need and (best is None or (left, v.id) < (best[0], best[1])):
+                    best = (left, v.id, need)  # best fit: the suitable shift with least room
+            if best is not None:
+                self.hours_left[best[1]] -= best[2]
+                return i
+            if fallback is None and any(
+                v.available_until >= leg.earliest and v.available_from <= leg.latest_drop
+                for v in self.suitable(leg, wave)
+            ):
+                fallback = i
+        if fallback is not None:
+            return fallback
+        return next(
+            (i for i, w in enumerate(self.waves) if self.suitable(leg, w)), len(self.waves) - 1
+        )
+
+
+def subproblems(scenario: Scenario, net: Network, legs: Sequence[TruckLeg]) -> list[Subproblem]:
+    """Split the truck legs by region (depots within reach) and by wave of shifts (time).
+
+    Legs are placed in order of their earliest pickup, those only few shifts can carry first;
+    a shift belongs to one wave only, so subproblems never share a truck. Legs no wave can take
+    stay in the region's last wave (and are dropped there with a reason if no shift can serve
+    them).
+    """
+    out: list[Subproblem] = []
+    for depots, group in _components(net, legs):
+        waves = _waves([v for v in scenario.vehicles if v.depot in depots])
+        if not waves:
+            out.append(Subproblem(frozenset(depots), (), tuple(group)))
+            continue
+        placer = _Placer(scenario, net, depots, waves)
+        placed: list[list[TruckLeg]] = [[] for _ in waves]
+        for leg in sorted(group, key=placer.order):
+            placed[placer.place(leg)].append(leg)
+        for wave, wave_legs in zip(waves, placed, strict=True):
+            if wave_legs:
+                out += _chunks(frozenset(depots), wave, wave_legs)
+    return out
+
+
+def _chunks(
+    depots: frozenset[str], wave: Sequence[Vehicle], legs: Sequence[TruckLeg]
+) -> list[Subproblem]:
+    """A wave's legs in chunks of at most MAX_REQUESTS (legs from the same place together), each
+    with a share of the wave's shifts in proportion to its legs (dealt round-robin, so every chunk
+    gets a mix of depots and truck types)."""
+    if len(legs) <= MAX_REQUESTS:
+        return [Subproblem(depots, tuple(wave), tuple(legs))]
+    ordered = sorted(legs, key=lambda leg: (leg.from_location, leg.to_location, leg.earliest))
+    count = -(-len(ordered) // MAX_REQUESTS)
+    size = -(-len(ordered) // count)
+    groups = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+    fleets: list[list[Vehicle]] = [[] for _ in groups]
+    by_size = sorted(
+        wave, key=lambda v: (-v.capacity_kg, -v.capacity_m3, v.depot, v.available_from, v.id)
+    )
+    for n, vehicle in enumerate(by_size):
+        fleets[n % len(groups)].append(vehicle)
+    return [
+        Subproblem(depots, tuple(fleet), tuple(group))
+        for fleet, group in zip(fleets, groups, strict=True)
+    ]
