@@ -33,8 +33,12 @@ def _local(day: date, hhmm: str, zone: str) -> datetime:
 
 
 def _services(
-    lines: tuple[Line, ...], locs: dict[str, Location], start: date, days: int, copies: int
+    lines: tuple[Line, ...], locs: dict[str, Location], start: date, days: int, scale: int
 ) -> list[Service]:
+    """Each departure of the timetable, in `ceil(scale / 3)` copies 45 minutes apart, each copy
+    with `scale / copies` times the line's capacity: capacity grows in step with demand."""
+    copies = max(1, math.ceil(scale / 3))
+    factor = scale / copies
     out: list[Service] = []
     for line in lines:
         for offset in range(days):
@@ -59,8 +63,8 @@ def _services(
                             departure,
                             arrival,
                             line.cutoff_minutes,
-                            line.capacity_kg,
-                            line.capacity_m3,
+                            round(line.capacity_kg * factor, 1),
+                            round(line.capacity_m3 * factor, 1),
                             line.cost_per_kg,
                             line.capabilities,
                             line.emission_class,
@@ -203,7 +207,8 @@ def generate_scenario(
 ) -> Scenario:
     """A scenario of `shipments` shipments over `days` days from `start`; same seed, same scenario.
 
-    Departures and truck shifts grow with the shipment count so capacity keeps up with demand.
+    Departures, service capacity and truck shifts grow with the shipment count, in steps of
+    SHIPMENTS_PER_SCALE_STEP shipments, so capacity per shipment stays that of the reference.
     """
     if shipments < 1 or days < 1:
         raise ValueError("shipments and days must be at least 1")
@@ -211,7 +216,7 @@ def generate_scenario(
     scale = max(1, math.ceil(shipments / SHIPMENTS_PER_SCALE_STEP))
     locations = all_locations()
     locs = {loc.id: loc for loc in locations}
-    services = _services(LINES, locs, start, days + 1, max(1, math.ceil(scale / 3)))
+    services = _services(LINES, locs, start, days + 1, scale)
     vehicles = _vehicles(locs, services, start, days + 1, scale)
     items = [_shipment(rng, n + 1, start, days) for n in range(shipments)]
     links = tuple(RoadLink(a, b, km, minutes) for a, b, km, minutes in ROAD_LINKS)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from logistics.bundles.reader import read_bundle
-from logistics.domain import LocationKind, Mode
+from logistics.domain import LocationKind, Mode, Scenario
 from logistics.scenarios.generator import generate_scenario
 from logistics.scenarios.reference import reference_scenario
 
@@ -114,3 +114,16 @@ def test_every_export_shipment_has_a_departure_between_ready_and_due() -> None:
             and x.arrival < sh.due_at
         ]
         assert options, sh.id
+
+
+def test_service_capacity_grows_with_demand() -> None:
+    """Per shipment, a large scenario has as much service capacity (kg) as the reference."""
+    reference = reference_scenario()
+    large = generate_scenario(shipments=3000, seed=1)
+
+    def kg_per_shipment(s: Scenario) -> float:
+        return sum(x.capacity_kg for x in s.services) / len(s.shipments)
+
+    assert kg_per_shipment(large) >= 0.95 * kg_per_shipment(reference)
+    lanes = {(x.origin, x.destination, x.departure.date()) for x in reference.services}
+    assert lanes <= {(x.origin, x.destination, x.departure.date()) for x in large.services}
