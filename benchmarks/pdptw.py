@@ -93,19 +93,27 @@ def main() -> int:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--search",
+        choices=("portfolio", "ils", "gls"),
+        default="portfolio",
+        help="portfolio: ILS, then GLS from savings, one per worker (default); or one search alone",
+    )
     args = parser.parse_args()
     folder = SHARED / "lilim"
     files = args.files or sorted(folder.glob("*.txt"))
     bks = read_bks(folder / "bks.csv")
     print(
-        f"{'instance':<10}{'veh':>5}{'bks veh':>9}{'distance':>12}{'bks':>12}{'gap%':>8}{'sec':>7}"
+        f"{'instance':<10}{'veh':>5}{'bks veh':>9}{'distance':>12}{'bks':>12}{'gap%':>8}{'sec':>7}  search"
     )
     gaps, infeasible, vehicle_gaps = [], [], []
     for path in files:
         started = time.monotonic()
         solution = solve(
             to_problem(path),
-            options=RoutingOptions(time_limit_s=args.time_limit, workers=args.workers),
+            options=RoutingOptions(
+                time_limit_s=args.time_limit, workers=args.workers, search=args.search
+            ),
         )
         seconds = time.monotonic() - started
         name = path.stem
@@ -121,7 +129,7 @@ def main() -> int:
         gaps.append(gap)
         vehicle_gaps.append(len(solution.routes) - best[0])
         print(
-            f"{name:<10}{len(solution.routes):>5}{best[0]:>9}{distance:>12.2f}{best[1]:>12.2f}{gap:>8.2f}{seconds:>7.1f}",
+            f"{name:<10}{len(solution.routes):>5}{best[0]:>9}{distance:>12.2f}{best[1]:>12.2f}{gap:>8.2f}{seconds:>7.1f}  {solution.stats.strategy}",
             flush=True,
         )
     if gaps:

@@ -28,19 +28,27 @@ def main() -> int:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--search",
+        choices=("portfolio", "ils", "gls"),
+        default="portfolio",
+        help="portfolio: ILS, then GLS from savings, one per worker (default); or one search alone",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     files = args.files or sorted((SHARED / "solomon").glob("*.vrp"))
     gaps: list[float] = []
     infeasible: list[str] = []
-    print(f"{'instance':<10}{'veh':>5}{'distance':>12}{'bks':>12}{'gap%':>8}{'sec':>7}")
+    print(f"{'instance':<10}{'veh':>5}{'distance':>12}{'bks':>12}{'gap%':>8}{'sec':>7}  search")
     for path in files:
         inst = read_vrp(path)
         bks = read_bks(path.parent / "bks_distance_only.csv").get(inst.name)
         started = time.monotonic()
         solution = solve(
             to_problem(inst),
-            options=RoutingOptions(time_limit_s=args.time_limit, workers=args.workers),
+            options=RoutingOptions(
+                time_limit_s=args.time_limit, workers=args.workers, search=args.search
+            ),
         )
         seconds = time.monotonic() - started
         distance = solution.total_distance_m / UNITS
@@ -53,7 +61,7 @@ def main() -> int:
         gap = (distance - bks[1]) / bks[1] * 100 if bks else float("nan")
         gaps.append(gap)
         print(
-            f"{inst.name:<10}{len(solution.routes):>5}{distance:>12.1f}{bks[1] if bks else float('nan'):>12.1f}{gap:>8.2f}{seconds:>7.1f}",
+            f"{inst.name:<10}{len(solution.routes):>5}{distance:>12.1f}{bks[1] if bks else float('nan'):>12.1f}{gap:>8.2f}{seconds:>7.1f}  {solution.stats.strategy}",
             flush=True,
         )
         if args.out:

@@ -25,6 +25,7 @@ from logistics.planning.routing.model import (
     RoutingVehicle,
     SolverStats,
 )
+from logistics.planning.routing.search_parameters import mean_arc_cost, parameters
 from logistics.planning.routing.solution import build_solution
 
 M3_SCALE = 100  # capacity in hundredths of a cubic metre
@@ -131,7 +132,12 @@ def _horizon(problem: RoutingProblem) -> int:
 
 def _build(
     problem: RoutingProblem, lay: Layout, skip: set[str]
-) -> tuple[pywrapcp.RoutingIndexManager, pywrapcp.RoutingModel, pywrapcp.RoutingDimension]:
+) -> tuple[
+    pywrapcp.RoutingIndexManager,
+    pywrapcp.RoutingModel,
+    pywrapcp.RoutingDimension,
+    list[list[list[int]]],
+]:
     vehicles = problem.vehicles
     manager = pywrapcp.RoutingIndexManager(
         len(lay.locations),
@@ -141,11 +147,11 @@ def _build(
     )
     model = pywrapcp.RoutingModel(manager)
     arc_callbacks: dict[float, int] = {}
+    arc_matrices: list[list[list[int]]] = []
     for k, v in enumerate(vehicles):
         if v.cost_per_km not in arc_callbacks:
-            arc_callbacks[v.cost_per_km] = model.RegisterTransitMatrix(
-                _arc_cost_matrix(problem, lay, v.cost_per_km)
-            )
+            arc_matrices.append(_arc_cost_matrix(problem, lay, v.cost_per_km))
+            arc_callbacks[v.cost_per_km] = model.RegisterTransitMatrix(arc_matrices[-1])
         model.SetArcCostEvaluatorOfVehicle(arc_callbacks[v.cost_per_km], k)
         model.SetFixedCostOfVehicle(round(v.fixed_cost * COST_SCALE), k)
     time_callbacks = {
@@ -165,7 +171,10 @@ def _build(
         ("weight_kg", 1.0, [int(v.capacity_kg) for v in vehicles]),
         ("volume_m3", M3_SCALE, [int(v.capacity_m3 * M3_SCALE) for v in vehicles]),
     ):
-        cb = model.RegisterUnaryTransitVector(_demand(lay, problem, scale, attr))
+        demand = _demand(lay, problem, scale, attr)
+        if not any(demand):
+            continue  # an unused capacity (e.g. no volumes given) only slows propagation
+        cb = model.RegisterUnaryTransitVector(demand)
         model.AddDimensionWithVehicleCapacity(cb, 0, caps, True, attr)
     solver = model.solver()
     for req in problem.requests:
@@ -196,7 +205,7 @@ def _build(
     for k in range(len(vehicles)):
         model.AddVariableMaximizedByFinalizer(time_dim.CumulVar(model.Start(k)))
         model.AddVariableMinimizedByFinalizer(time_dim.CumulVar(model.End(k)))
-    return manager, model, time_dim
+    return manager, model, time_dim, arc_matrices
 
 
 def _fits(req: Request, v: RoutingVehicle) -> bool:
@@ -207,40 +216,46 @@ def _fits(req: Request, v: RoutingVehicle) -> bool:
     )
 
 
-STRATEGIES = (
-    routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION,
-    routing_enums_pb2.FirstSolutionStrategy.SAVINGS,
+# What each worker runs: ruin-and-recreate ILS first (the stronger search on tight windows), then
+# guided local search from savings (better on some wide-window instances); the best result wins.
+PORTFOLIO = (
+    ("ils", routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION),
+    ("gls", routing_enums_pb2.FirstSolutionStrategy.SAVINGS),
+    ("gls", routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION),
 )
 
 
-def _params(time_limit_s: float, strategy: int) -> pywrapcp.DefaultRoutingSearchParameters:
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = strategy
-    params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    )
-    params.time_limit.FromMilliseconds(max(100, int(time_limit_s * 1000)))
-    return params
-
-
-def _solve_once(problem: RoutingProblem, options: RoutingOptions, strategy: int) -> RoutingSolution:
+def _solve_once(
+    problem: RoutingProblem, options: RoutingOptions, search: str, strategy: int
+) -> RoutingSolution:
     started = time.monotonic()
     lay = layout(problem)
     dropped_early = _precheck(problem)
-    manager, model, time_dim = _build(problem, lay, set(dropped_early))
+    manager, model, time_dim, arc_matrices = _build(problem, lay, set(dropped_early))
+    mean_arc = mean_arc_cost(arc_matrices)
     assignment = None
+    label = f"{search}+{_name(strategy)}"
     if options.initial_routes:
         routes = _initial_routes(problem, lay, manager, options)
         initial = model.ReadAssignmentFromRoutes(routes, True)
         if initial is not None:
+            # OR-Tools' ILS cannot start from a given assignment: a warm start improves it by GLS.
+            label = "gls+warm_start"
             assignment = model.SolveFromAssignmentWithParameters(
-                initial, _params(options.time_limit_s, strategy)
+                initial,
+                parameters("gls", options.time_limit_s, first_solution=strategy, mean_arc=mean_arc),
             )
     if assignment is None:
-        assignment = model.SolveWithParameters(_params(options.time_limit_s, strategy))
+        params = parameters(
+            search, options.time_limit_s, first_solution=strategy, mean_arc=mean_arc
+        )
+        if search == "ils":
+            assignment = model.SolveWithIteratedLocalSearch(params)
+        else:
+            assignment = model.SolveWithParameters(params)
     status = STATUS_NAMES.get(model.status(), str(model.status()))
     if assignment is None:
-        empty = SolverStats(status, time.monotonic() - started, 0.0, options.seed, _name(strategy))
+        empty = SolverStats(status, time.monotonic() - started, 0.0, options.seed, label)
         dropped = [
             dropped_early.get(r.id, DroppedRequest(r.id, "not_served", "no solution found"))
             for r in problem.requests
@@ -261,7 +276,7 @@ def _solve_once(problem: RoutingProblem, options: RoutingOptions, strategy: int)
             time.monotonic() - started,
             assignment.ObjectiveValue() / COST_SCALE,
             options.seed,
-            _name(strategy),
+            label,
         ),
     )
 
@@ -302,7 +317,7 @@ def _initial_routes(
     return routes
 
 
-def _solve_strategy(args: tuple[RoutingProblem, RoutingOptions, int]) -> RoutingSolution:
+def _solve_strategy(args: tuple[RoutingProblem, RoutingOptions, str, int]) -> RoutingSolution:
     return _solve_once(*args)
 
 
@@ -310,9 +325,12 @@ def solve(problem: RoutingProblem, *, options: RoutingOptions) -> RoutingSolutio
     """Route the trucks; with `workers` > 1, several searches run in processes and the best wins."""
     if not problem.requests:
         return RoutingSolution((), (), 0.0, 0, SolverStats("optimal", 0.0, 0.0, options.seed))
-    strategies = STRATEGIES[: max(1, min(options.workers, len(STRATEGIES)))]
-    if len(strategies) == 1:
-        return _solve_once(problem, options, strategies[0])
-    with ProcessPoolExecutor(len(strategies), mp_context=get_context("spawn")) as pool:
-        results = list(pool.map(_solve_strategy, [(problem, options, s) for s in strategies]))
+    if options.search != "portfolio":
+        alone = next(entry for entry in PORTFOLIO if entry[0] == options.search)
+        return _solve_once(problem, options, *alone)
+    portfolio = PORTFOLIO[: max(1, min(options.workers, len(PORTFOLIO)))]
+    if len(portfolio) == 1:
+        return _solve_once(problem, options, *portfolio[0])
+    with ProcessPoolExecutor(len(portfolio), mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(_solve_strategy, [(problem, options, s, f) for s, f in portfolio]))
     return min(results, key=lambda r: (len(r.dropped), r.total_cost))

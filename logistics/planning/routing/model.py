@@ -80,14 +80,26 @@ class RoutingProblem:
 
 @dataclass(frozen=True, slots=True)
 class RoutingOptions:
-    """How to solve: explicit time limit and seed, keyword-only at call sites."""
+    """How to solve: explicit time limit and seed, keyword-only at call sites.
+
+    `search` is "portfolio" (worker 1 runs ruin-and-recreate ILS, worker 2 guided local search from
+    savings, a third GLS from parallel cheapest insertion; the best wins), "ils" or "gls" alone.
+    """
 
     time_limit_s: float = 10.0
     seed: int = 0
     workers: int = 1
     # Warm start: per vehicle id, the request visit sequence as ("P:<request id>" / "D:<request id>").
     initial_routes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    minimise_vehicles: bool = False
+    search: str = "portfolio"
+
+    def __post_init__(self) -> None:
+        if self.search not in ("portfolio", "ils", "gls"):
+            raise ValueError(f"search must be portfolio, ils or gls, not {self.search!r}")
+        if self.time_limit_s <= 0:
+            raise ValueError(f"time_limit_s must be positive, not {self.time_limit_s}")
+        if self.workers < 1:
+            raise ValueError(f"workers must be at least 1, not {self.workers}")
 
 
 @dataclass(frozen=True, slots=True)

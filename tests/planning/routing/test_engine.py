@@ -108,10 +108,11 @@ def brute_force_optimum(problem: RoutingProblem) -> float:
     return best
 
 
-def test_small_instance_solved_to_the_enumerated_optimum() -> None:
-    """The engine's cost equals the brute-force optimum, and the checker finds nothing."""
+@pytest.mark.parametrize("search", ["portfolio", "ils", "gls"])
+def test_small_instance_solved_to_the_enumerated_optimum(search: str) -> None:
+    """Each search reaches the brute-force optimum, and the checker finds nothing."""
     problem = small_problem()
-    solution = solve(problem, options=RoutingOptions(time_limit_s=2))
+    solution = solve(problem, options=RoutingOptions(time_limit_s=2, search=search))
     assert violations(problem, solution) == []
     assert not solution.dropped
     assert solution.total_cost == pytest.approx(brute_force_optimum(problem), abs=0.01)
@@ -125,7 +126,8 @@ def test_requirements_restrict_vehicles() -> None:
     assert carrier == "T2"
 
 
-def test_impossible_requests_are_dropped_with_reasons() -> None:
+@pytest.mark.parametrize("search", ["ils", "gls"])
+def test_impossible_requests_are_dropped_with_reasons(search: str) -> None:
     """A request no truck may carry, one too heavy, and one outside every shift are dropped."""
     problem = small_problem()
     base = problem.requests[0]
@@ -145,7 +147,7 @@ def test_impossible_requests_are_dropped_with_reasons() -> None:
         ),  # type: ignore[union-attr]
     )
     problem = replace(problem, requests=problem.requests + extra)
-    solution = solve(problem, options=RoutingOptions(time_limit_s=1))
+    solution = solve(problem, options=RoutingOptions(time_limit_s=1, search=search))
     reasons = {d.request_id: d.reason for d in solution.dropped}
     assert reasons == {"REEFER": "no_vehicle", "HEAVY": "capacity", "LATE": "not_served"}
     assert violations(problem, solution) == []
@@ -180,3 +182,33 @@ def test_same_seed_same_routes() -> None:
     a = solve(problem, options=RoutingOptions(time_limit_s=1, seed=3))
     b = solve(problem, options=RoutingOptions(time_limit_s=1, seed=3))
     assert a.total_cost == b.total_cost
+
+
+def test_warm_start_reports_the_search_it_used() -> None:
+    """A warm start is improved by guided local search (OR-Tools' ILS cannot start from routes)."""
+    problem = small_problem()
+    initial = {"T2": ("P:R3", "D:R3"), "T1": ("P:R2", "D:R2", "P:R1", "D:R1")}
+    solution = solve(problem, options=RoutingOptions(time_limit_s=1, initial_routes=initial))
+    assert solution.stats.strategy == "gls+warm_start"
+    assert violations(problem, solution) == [] and not solution.dropped
+
+
+def test_two_workers_keep_the_better_of_ils_and_gls() -> None:
+    """With two workers the result is never worse than either search alone at the same limit."""
+    problem = small_problem()
+    both = solve(problem, options=RoutingOptions(time_limit_s=1, workers=2))
+    alone = [
+        solve(problem, options=RoutingOptions(time_limit_s=1, search=s)) for s in ("ils", "gls")
+    ]
+    assert violations(problem, both) == []
+    assert both.total_cost <= min(a.total_cost for a in alone) + 0.01
+    assert both.stats.strategy.split("+")[0] in {"ils", "gls"}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("search", "tabu"), ("time_limit_s", 0.0), ("workers", 0)]
+)
+def test_options_reject_nonsense(field: str, value: object) -> None:
+    """Unknown searches, non-positive limits and zero workers are refused with the field named."""
+    with pytest.raises(ValueError, match=field.split("_")[0]):
+        RoutingOptions(**{field: value})  # type: ignore[arg-type]
