@@ -16,7 +16,7 @@ competition), and compares the plan with two naive baselines computed here:
   scheduled service departs earliest (direct trucks only where no service itinerary exists) while
   the services still have room, each truck leg a dedicated trip.
 
-Time limits are budgets: the planner splits the time among its stages, so the wall time is the
+Progress lines go to stderr, results to stdout. Time limits are budgets: the planner splits the time among its stages, so the wall time is the
 budget plus itinerary search and assembly. Peak memory is the largest resident set of this process
 and of any one worker process.
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -123,6 +124,11 @@ def _peak_mb() -> float:
     return max(own, child) / 1024
 
 
+def progress(stage: str, fraction: float, message: str) -> None:
+    """Planner progress on stderr, with the time of day."""
+    print(f"  [{time.strftime('%H:%M:%S')}] {stage}: {message}", file=sys.stderr, flush=True)
+
+
 def main() -> None:
     """Run and print one block per size."""
     parser = argparse.ArgumentParser(
@@ -147,7 +153,14 @@ def main() -> None:
         n = len(scenario.shipments)
         limit = args.time_limit or max(60.0, 60.0 * n / 500)
         started = time.monotonic()
-        result = plan(scenario, time_limit_s=limit, factors=factors, workers=2, seed=args.seed)
+        result = plan(
+            scenario,
+            time_limit_s=limit,
+            factors=factors,
+            workers=2,
+            seed=args.seed,
+            progress=progress,
+        )
         seconds = time.monotonic() - started
         violations = check_plan(scenario, result)
         net = Network(scenario, factor_table(factors))

@@ -88,9 +88,23 @@ class Network:
         }
         self.hubs = sorted(self.by_origin)
         self.arrival_hubs = sorted({s.destination for s in scenario.services})
+        # One shift per kind (depot, hours, speed, size, capabilities): identical shifts give the
+        # same estimate, and a large fleet has many of them.
         self.vehicles_by_depot: dict[str, list[Vehicle]] = defaultdict(list)
+        kinds: set[tuple[object, ...]] = set()
         for v in sorted(scenario.vehicles, key=lambda v: (v.available_from, v.id)):
-            self.vehicles_by_depot[v.depot].append(v)
+            kind = (
+                v.depot,
+                v.available_from,
+                v.available_until,
+                v.speed_kmh,
+                v.capacity_kg,
+                v.capacity_m3,
+                v.capabilities,
+            )
+            if kind not in kinds:
+                kinds.add(kind)
+                self.vehicles_by_depot[v.depot].append(v)
         self._longest_shift = max(
             (v.available_until - v.available_from for v in scenario.vehicles),
             default=timedelta(),

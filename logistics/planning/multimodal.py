@@ -54,16 +54,20 @@ def plan(
     def itineraries(sh: Shipment, k: int) -> tuple[list[Itinerary], UnplannedReason, str]:
         return search(net, sh, preset, k=k, forbidden=frozenset(forbidden.get(sh.id, ())))
 
-    def assign_services() -> tuple[dict[str, Itinerary], str]:
+    def assign_services(
+        previous: dict[str, Itinerary] | None = None, share: float = 1.0
+    ) -> tuple[dict[str, Itinerary], str]:
         remaining = max(1.0, time_limit_s - (time.monotonic() - started))
         return assign(
             scenario.shipments,
             options,
             capacities,
             unplanned_penalty=preset.unplanned_penalty,
-            # more shipments, more time: 30 s plus 1 s per 50 shipments, at most a quarter of what is left
-            time_limit_s=max(2.0, min(remaining * 0.25, 30.0 + len(options) / 50)),
+            # more shipments, more time: 20 s plus 1 s per 100 shipments, at most 15 % of what
+            # is left (the assignment runs twice a round when shipments are crowded out)
+            time_limit_s=share * max(2.0, min(remaining * 0.15, 20.0 + len(options) / 100)),
             seed=seed,
+            previous=previous,
         )
 
     while True:
@@ -90,14 +94,14 @@ def plan(
                         f"{n} of {len(todo)} shipments searched",
                     )
             progress("assignment", 0.3, f"assigning {len(options)} shipments to services (CP-SAT)")
-            chosen, status = assign_services()
+            chosen, status = assign_services(chosen, share=0.5)
             crowded = [sh for sh in scenario.shipments if sh.id in options and sh.id not in chosen]
             if crowded:
                 # Services are full on every option kept so far: widen those shipments' choice.
                 progress("assignment", 0.4, f"{len(crowded)} shipment(s) crowded out; widening")
                 for sh in crowded:
                     options[sh.id] = itineraries(sh, k=WIDE_K)[0]
-                chosen, status = assign_services()
+                chosen, status = assign_services(chosen, share=0.5)
                 chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
         legs = truck_legs(scenario, chosen)
         remaining = max(1.0, time_limit_s - (time.monotonic() - started))

@@ -74,7 +74,10 @@ def _build(
 
 def _solver(time_limit_s: float, seed: int) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.5, time_limit_s)
+    # Deterministic time (work units, about seconds) makes the result independent of machine
+    # load; the wall-clock limit is only a safety net.
+    solver.parameters.max_deterministic_time = max(0.5, time_limit_s)
+    solver.parameters.max_time_in_seconds = 3 * max(0.5, time_limit_s)
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = 1  # deterministic for a given seed
     solver.parameters.linearization_level = 2  # the LP relaxation is what makes this fast
@@ -103,12 +106,20 @@ def assign(
     unplanned_penalty: float,
     time_limit_s: float,
     seed: int = 0,
+    previous: Mapping[str, Itinerary] | None = None,
 ) -> tuple[dict[str, Itinerary], str]:
     """Pick at most one itinerary per shipment, as many shipments as possible, then cheapest.
 
-    Returns the choice per shipment id and the CP-SAT status name of the cost phase.
+    The search starts from `previous` (an earlier choice, completed greedily where services have
+    room) or from the greedy choice, whichever plans more. Returns the choice per shipment id
+    and the CP-SAT status name of the cost phase.
     """
     start = greedy(shipments, options, capacities)
+    if previous:
+        kept = {sid: it for sid, it in previous.items() if it in options.get(sid, ())}
+        completed = fill_remaining(shipments, options, capacities, kept)
+        if _fits(shipments, capacities, completed) and len(completed) >= len(start):
+            start = completed
     m = _build(shipments, options, capacities, unplanned_penalty)
     if not m.planned:
         return {}, "OPTIMAL"
@@ -128,6 +139,25 @@ def assign(
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _read(m, solver, options), solver.status_name(status)
     return dict(start), "hint"
+
+
+def _fits(
+    shipments: Sequence[Shipment],
+    capacities: Mapping[str, tuple[float, float]],
+    chosen: Mapping[str, Itinerary],
+) -> bool:
+    """Whether a choice keeps every service within capacity in the model's integer units."""
+    by_id = {sh.id: sh for sh in shipments}
+    used: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for sid, it in chosen.items():
+        for seg in it.segments:
+            if seg.service is not None:
+                used[seg.service.id][0] += math.ceil(by_id[sid].weight_kg)
+                used[seg.service.id][1] += math.ceil(by_id[sid].volume_m3 * 100)
+    return all(
+        kg <= int(capacities[s][0]) and m3 <= int(capacities[s][1] * 100)
+        for s, (kg, m3) in used.items()
+    )
 
 
 def max_planned(

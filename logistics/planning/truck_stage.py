@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Hashable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -89,25 +90,29 @@ def routing_problem(
 FIRST_SOLUTION_RETRY_S = 20.0
 MIN_REGION_S = 0.5
 REPAIR_S = 5.0
+DEADLINE_SLACK = 1.1
 NO_FIRST_SOLUTION = frozenset({"not_solved", "no_solution", "timeout"})
 
 
-def _solve(args: tuple[RoutingProblem, RoutingOptions]) -> RoutingSolution:
-    problem, options = args
+def _solve(args: tuple[RoutingProblem, RoutingOptions, float]) -> RoutingSolution:
+    problem, options, deadline = args
     solution = solve(problem, options=options)
     if problem.requests and problem.vehicles and solution.stats.status in NO_FIRST_SOLUTION:
         # The time limit ran out before a first solution (a busy machine, a large region): try
         # once more with a longer limit rather than leave every shipment of the region unplanned.
+        left = max(2 * options.time_limit_s, deadline - time.time())
         longer = replace(
-            options, time_limit_s=max(FIRST_SOLUTION_RETRY_S, 2 * options.time_limit_s)
+            options, time_limit_s=min(left, max(FIRST_SOLUTION_RETRY_S, 2 * options.time_limit_s))
         )
         solution = solve(problem, options=longer)
-    if solution.routes and any(d.reason == "not_served" for d in solution.dropped):
+    left = deadline - time.time()
+    if solution.routes and any(d.reason == "not_served" for d in solution.dropped) and left > 1:
         # A short limit (a busy machine, a small share of the budget) can stop the search before
-        # it inserts every request: continue from this solution for longer before giving up.
+        # it inserts every request: continue from this solution for longer before giving up, as
+        # long as the stage's deadline allows.
         warm = replace(
             options,
-            time_limit_s=max(REPAIR_S, 2 * options.time_limit_s),
+            time_limit_s=min(left, max(REPAIR_S, 2 * options.time_limit_s)),
             initial_routes=_sequences(solution),
         )
         repaired = solve(problem, options=warm)
@@ -166,6 +171,9 @@ def route_trucks(
     problems.sort(key=lambda p: -len(p.requests))
     lanes = max(1, min(workers, len(problems)))
     total = sum(len(p.requests) for p in problems) or 1
+    # Retries after a subproblem's own limit stop at the stage's deadline (wall clock, shared
+    # with the worker processes).
+    deadline = time.time() + time_limit_s * DEADLINE_SLACK
     args = [
         (
             p,
@@ -175,6 +183,7 @@ def route_trucks(
                 ),
                 seed=seed,
             ),
+            deadline,
         )
         for p in problems
     ]
