@@ -139,13 +139,3 @@ def test_checker_catches_over_capacity_and_too_fast_trucks(
     )
     codes = {v.code for v in found if v.subject == f"vehicle {route.vehicle_id}"}
     assert {"too_fast", "over_capacity"} <= codes
-
-
-def test_reference_scenario_plan_is_clean() -> None:
-    """On the reference scenario: zero violations, every shipment listed, capacities respected."""
-    scenario = read_bundle(FIXTURES / "zhengzhou")
-    factors = read_emission_factors(FIXTURES / "emission_factors.csv")
-    result = plan(scenario, time_limit_s=20, factors=factors, workers=2)
-    assert check_plan(scenario, result) == []
-    assert len(result.shipments) == len(scenario.shipments)
-    assert result.kpis["planned"] >= 0.8 * len(scenario.shipments)
