@@ -30,6 +30,13 @@ SISR_BYPASS = 0.01
 INITIAL_TEMPERATURE = 1.0
 FINAL_TEMPERATURE = 0.01
 
+# The ILS stops after this many recreated solutions per visit, or at the time limit if sooner.
+# Measured on this machine: 250-370 iterations per second on Solomon (100 visits) and about 100 on
+# Gehring-Homberger 200, so the benchmarks stop on time, far below the cap; a planner subproblem
+# of a few legs stops in milliseconds instead of idling through its time share, and then stops
+# at the same point whatever the machine's load (repeatable).
+ILS_SOLUTIONS_PER_VISIT = 100
+
 SEARCHES = ("ils", "gls")
 
 
@@ -67,6 +74,7 @@ def parameters(
     if search == "gls":
         params.local_search_metaheuristic = Metaheuristic.GUIDED_LOCAL_SEARCH
         return params
+    params.solution_limit = ILS_SOLUTIONS_PER_VISIT * max(1, visits)
     ils = params.iterated_local_search_parameters
     ils.improve_perturbed_solution = False
     ruin_recreate = ils.ruin_recreate_parameters

@@ -212,3 +212,13 @@ def test_options_reject_nonsense(field: str, value: object) -> None:
     """Unknown searches, non-positive limits and zero workers are refused with the field named."""
     with pytest.raises(ValueError, match=field.split("_")[0]):
         RoutingOptions(**{field: value})  # type: ignore[arg-type]
+
+
+def test_ils_on_a_small_problem_ends_well_before_its_time_limit() -> None:
+    """The ILS stops on its solution cap: three requests do not take the 20 s limit, same result twice."""
+    problem = small_problem()
+    first = solve(problem, options=RoutingOptions(time_limit_s=20, search="ils"))
+    second = solve(problem, options=RoutingOptions(time_limit_s=20, search="ils"))
+    assert first.stats.time_s < 10
+    assert violations(problem, first) == [] and not first.dropped
+    assert first.total_cost == second.total_cost

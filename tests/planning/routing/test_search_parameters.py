@@ -6,6 +6,7 @@ import pytest
 
 from logistics.planning.routing.search_parameters import (
     FINAL_TEMPERATURE,
+    ILS_SOLUTIONS_PER_VISIT,
     INITIAL_TEMPERATURE,
     mean_arc_cost,
     parameters,
@@ -52,3 +53,13 @@ def test_ruin_size_grows_with_the_instance_within_bounds() -> None:
     sisr = parameters("ils", 1.0, first_solution=3, mean_arc=1.0, visits=200)
     ruin = sisr.iterated_local_search_parameters.ruin_recreate_parameters.ruin_strategies[0].sisr
     assert (ruin.avg_num_removed_visits, ruin.max_removed_sequence_size) == (20, 15)
+
+
+def test_ils_stops_after_a_number_of_solutions_that_grows_with_the_instance() -> None:
+    """A tiny problem is not searched for the whole time limit; GLS keeps its time limit only."""
+    small = parameters("ils", 30.0, first_solution=3, mean_arc=1.0, visits=4)
+    large = parameters("ils", 30.0, first_solution=3, mean_arc=1.0, visits=400)
+    assert small.solution_limit == 4 * ILS_SOLUTIONS_PER_VISIT
+    assert large.solution_limit == 100 * small.solution_limit
+    gls = parameters("gls", 30.0, first_solution=3, mean_arc=1.0, visits=4)
+    assert gls.solution_limit > 10**15  # OR-Tools' default: no limit
