@@ -254,6 +254,8 @@ def _solve_once(
         else:
             assignment = model.SolveWithParameters(params)
     status = STATUS_NAMES.get(model.status(), str(model.status()))
+    if assignment is not None and status == "not_solved":
+        status = "feasible"  # the ILS reports NOT_SOLVED when its solution limit stops it
     if assignment is None:
         empty = SolverStats(status, time.monotonic() - started, 0.0, options.seed, label)
         dropped = [

@@ -222,3 +222,10 @@ def test_ils_on_a_small_problem_ends_well_before_its_time_limit() -> None:
     assert first.stats.time_s < 10
     assert violations(problem, first) == [] and not first.dropped
     assert first.total_cost == second.total_cost
+
+
+def test_a_solution_stopped_by_the_ils_cap_is_reported_feasible() -> None:
+    """Routes found and returned are never labelled 'not_solved'."""
+    problem = small_problem()
+    solution = solve(problem, options=RoutingOptions(time_limit_s=5, search="ils"))
+    assert solution.routes and solution.stats.status in {"feasible", "optimal"}
