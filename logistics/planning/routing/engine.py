@@ -247,7 +247,11 @@ def _solve_once(
             )
     if assignment is None:
         params = parameters(
-            search, options.time_limit_s, first_solution=strategy, mean_arc=mean_arc
+            search,
+            options.time_limit_s,
+            first_solution=strategy,
+            mean_arc=mean_arc,
+            visits=sum(lay.is_visit),
         )
         if search == "ils":
             assignment = model.SolveWithIteratedLocalSearch(params)

@@ -10,7 +10,6 @@ from logistics.planning.routing.search_parameters import (
     INITIAL_TEMPERATURE,
     mean_arc_cost,
     parameters,
-    ruin_size,
 )
 
 
@@ -42,17 +41,6 @@ def test_unknown_search_is_refused() -> None:
     """A search name other than ils or gls is an error naming the choices."""
     with pytest.raises(ValueError, match="ils"):
         parameters("tabu", 1.0, first_solution=3, mean_arc=1.0)
-
-
-def test_ruin_size_grows_with_the_instance_within_bounds() -> None:
-    """About a tenth of the visits are ruined, never fewer than 5 nor more than 20."""
-    assert ruin_size(20) == (5, 10)
-    assert ruin_size(100) == (10, 10)
-    assert ruin_size(200) == (20, 15)
-    assert ruin_size(2_000) == (20, 15)
-    sisr = parameters("ils", 1.0, first_solution=3, mean_arc=1.0, visits=200)
-    ruin = sisr.iterated_local_search_parameters.ruin_recreate_parameters.ruin_strategies[0].sisr
-    assert (ruin.avg_num_removed_visits, ruin.max_removed_sequence_size) == (20, 15)
 
 
 def test_ils_stops_after_a_number_of_solutions_that_grows_with_the_instance() -> None:
