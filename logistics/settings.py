@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +47,18 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         default=10.0, gt=0, description="HTTP timeout of one delivery attempt"
     )
+    now: datetime | None = Field(
+        default=None,
+        description="Freeze tracking's clock at this ISO 8601 time with offset (replays, tests); "
+        "unset: the system clock",
+    )
+
+    @field_validator("now")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("LOGISTICS_NOW needs a UTC offset, e.g. 2026-11-29T14:00:00+00:00")
+        return value
 
 
 @lru_cache(maxsize=1)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
+from logistics import clock
 from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as repo
@@ -89,7 +90,7 @@ def ingest_events(
 
     The caller owns the transaction: this flushes, it never commits.
     """
-    now = received_at or datetime.now(UTC)
+    now = received_at or clock.now()
     events = shipment_references.resolve_events(session, events)
     known = _known_subjects(session, events)
     prepared: list[tuple[int, SourceEvent, str]] = []
@@ -134,7 +135,7 @@ def ingest_feed(
     received_at: datetime | None = None,
 ) -> IngestReport:
     """Keep the raw payload, then ingest what an adapter parsed from it."""
-    now = received_at or datetime.now(UTC)
+    now = received_at or clock.now()
     raw_id = repo.add_raw(
         session,
         source=source,

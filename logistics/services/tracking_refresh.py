@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from logistics import clock
 from logistics.domain import Notice, NoticeKind, TrackingEvent
 from logistics.persistence.repositories import booked_legs, tracking_state
 from logistics.persistence.repositories import shipments as shipment_repo
@@ -162,7 +163,7 @@ def refresh(
 
     The caller owns the transaction: this flushes, it never commits.
     """
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     ids = (
         list(shipment_ids) if shipment_ids is not None else tracking_state.stale_ids(session, limit)
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from logistics import clock
 from logistics.domain import Principal, Shipment
 from logistics.persistence.repositories import booked_legs, positions
 from logistics.persistence.repositories import locations as location_repo
@@ -86,7 +87,7 @@ def load_tracking(
     rules: ExceptionRules | None = None,
 ) -> ShipmentTracking:
     """Project the shipment's own events and those of the movements it is booked on, at `now`."""
-    now = now or datetime.now(UTC)
+    now = now or clock.now()
     legs = _legs(session, shipment.id)
     service_ids = [leg.service_id for leg in legs if leg.service_id]
     vehicle_ids = [leg.vehicle_id for leg in legs if leg.vehicle_id]
