@@ -235,6 +235,7 @@ def _solve_once(
     mean_arc = mean_arc_cost(arc_matrices)
     assignment = None
     label = f"{search}+{_name(strategy)}"
+    visits = sum(lay.is_visit)
     if options.initial_routes:
         routes = _initial_routes(problem, lay, manager, options)
         initial = model.ReadAssignmentFromRoutes(routes, True)
@@ -243,7 +244,13 @@ def _solve_once(
             label = "gls+warm_start"
             assignment = model.SolveFromAssignmentWithParameters(
                 initial,
-                parameters("gls", options.time_limit_s, first_solution=strategy, mean_arc=mean_arc),
+                parameters(
+                    "gls",
+                    options.time_limit_s,
+                    first_solution=strategy,
+                    mean_arc=mean_arc,
+                    visits=visits,
+                ),
             )
     if assignment is None:
         params = parameters(
@@ -251,7 +258,7 @@ def _solve_once(
             options.time_limit_s,
             first_solution=strategy,
             mean_arc=mean_arc,
-            visits=sum(lay.is_visit),
+            visits=visits,
         )
         if search == "ils":
             assignment = model.SolveWithIteratedLocalSearch(params)

@@ -55,7 +55,7 @@ def parameters(
     *,
     first_solution: int,
     mean_arc: float,
-    visits: int = 100,
+    visits: int,
 ) -> pywrapcp.DefaultRoutingSearchParameters:
     """Search parameters for `search` ("ils" or "gls") with the given limit and construction."""
     if search not in SEARCHES:

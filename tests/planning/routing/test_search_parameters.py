@@ -24,8 +24,8 @@ def test_mean_arc_cost_ignores_the_diagonal() -> None:
 
 def test_ils_temperatures_scale_with_arc_costs() -> None:
     """Costlier arcs give proportionally hotter annealing; no automatic temperatures."""
-    cheap = parameters("ils", 5.0, first_solution=3, mean_arc=1_000.0)
-    dear = parameters("ils", 5.0, first_solution=3, mean_arc=100_000.0)
+    cheap = parameters("ils", 5.0, first_solution=3, mean_arc=1_000.0, visits=10)
+    dear = parameters("ils", 5.0, first_solution=3, mean_arc=100_000.0, visits=10)
     sa = cheap.iterated_local_search_parameters.reference_solution_acceptance_strategy
     sa_dear = dear.iterated_local_search_parameters.reference_solution_acceptance_strategy
     assert sa.simulated_annealing.initial_temperature == INITIAL_TEMPERATURE * 1_000.0
@@ -40,7 +40,7 @@ def test_ils_temperatures_scale_with_arc_costs() -> None:
 def test_unknown_search_is_refused() -> None:
     """A search name other than ils or gls is an error naming the choices."""
     with pytest.raises(ValueError, match="ils"):
-        parameters("tabu", 1.0, first_solution=3, mean_arc=1.0)
+        parameters("tabu", 1.0, first_solution=3, mean_arc=1.0, visits=10)
 
 
 def test_ils_stops_after_a_number_of_solutions_that_grows_with_the_instance() -> None:
