@@ -4,24 +4,37 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 
 from logistics.domain import EmissionFactor, Plan, Scenario, Shipment, UnplannedReason
 from logistics.planning.costing import factor_table
 from logistics.planning.itinerary_search import Itinerary, Network, search
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_assembly import assemble_plan
-from logistics.planning.routing import RoutingSolution
 from logistics.planning.service_assignment import assign, fill_remaining
-from logistics.planning.truck_stage import route_trucks, truck_legs
+from logistics.planning.truck_stage import (
+    Routed,
+    route_trucks,
+    spare_vehicles,
+    truck_legs,
+    without,
+)
 
 Progress = Callable[[str, float, str], None]
-MAX_ROUNDS = 3
+MAX_ROUNDS = 4
+FIRST_ROUTING_SHARE = 0.8  # of the time left when the first routing starts
+MIN_REPAIR_S = 2.0  # a repair round's budget when the first rounds used up the time limit
+REMOVE_S = 2.0  # re-optimising routes a shipment left unplanned comes off
 WIDE_K = 40  # itineraries per shipment when the best few are all on full services
 
 
 def _quiet(stage: str, fraction: float, message: str) -> None:
     """Default progress callback: say nothing."""
+
+
+def _dropped(routed: Sequence[Routed]) -> set[str]:
+    """The shipments with a truck leg some subproblem could not serve."""
+    return {d.request_id.split("#")[0] for r in routed for d in r.solution.dropped}
 
 
 def plan(
@@ -44,12 +57,10 @@ def plan(
     reasons: dict[str, tuple[UnplannedReason, str]] = {}
     options: dict[str, list[Itinerary]] = {}
     chosen: dict[str, Itinerary] = {}
-    solutions: list[RoutingSolution] = []
     capacities = {s.id: (s.capacity_kg, s.capacity_m3) for s in scenario.services}
-    rounds = 0
-    status = "feasible"
-    retry: set[str] = set()
-    routed: dict[Hashable, RoutingSolution] = {}  # subproblems solved in earlier rounds
+
+    def left() -> float:
+        return time_limit_s - (time.monotonic() - started)
 
     def itineraries(sh: Shipment, k: int) -> tuple[list[Itinerary], UnplannedReason, str]:
         return search(net, sh, preset, k=k, forbidden=frozenset(forbidden.get(sh.id, ())))
@@ -57,7 +68,7 @@ def plan(
     def assign_services(
         previous: dict[str, Itinerary] | None = None, share: float = 1.0
     ) -> tuple[dict[str, Itinerary], str]:
-        remaining = max(1.0, time_limit_s - (time.monotonic() - started))
+        remaining = max(1.0, left())
         return assign(
             scenario.shipments,
             options,
@@ -70,73 +81,97 @@ def plan(
             previous=previous,
         )
 
-    while True:
-        rounds += 1
-        if rounds <= MAX_ROUNDS:
+    # Round 1: every shipment's itineraries, the service assignment, every truck leg routed.
+    progress("itineraries", 0.05, "searching itineraries")
+    for n, sh in enumerate(scenario.shipments):
+        found, reason, detail = itineraries(sh, k=5)
+        if found:
+            options[sh.id] = found
+        else:
+            reasons[sh.id] = (reason, detail)
+        if n % 200 == 0:
             progress(
                 "itineraries",
-                0.05,
-                f"round {rounds}: searching itineraries",
+                0.05 + 0.2 * n / max(1, len(scenario.shipments)),
+                f"{n} of {len(scenario.shipments)} shipments searched",
             )
-            # The first round searches every shipment; later ones only those sent back.
-            todo = [sh for sh in scenario.shipments if rounds == 1 or sh.id in retry]
-            for n, sh in enumerate(todo):
-                found, reason, detail = itineraries(sh, k=5)
-                if found:
-                    options[sh.id] = found
-                else:
-                    options.pop(sh.id, None)
-                    reasons.setdefault(sh.id, (reason, detail))
-                if n % 200 == 0:
-                    progress(
-                        "itineraries",
-                        0.05 + 0.2 * n / max(1, len(todo)),
-                        f"{n} of {len(todo)} shipments searched",
-                    )
-            progress("assignment", 0.3, f"assigning {len(options)} shipments to services (CP-SAT)")
-            chosen, status = assign_services(chosen, share=0.5)
-            crowded = [sh for sh in scenario.shipments if sh.id in options and sh.id not in chosen]
-            if crowded:
-                # Services are full on every option kept so far: widen those shipments' choice.
-                progress("assignment", 0.4, f"{len(crowded)} shipment(s) crowded out; widening")
-                for sh in crowded:
-                    options[sh.id] = itineraries(sh, k=WIDE_K)[0]
-                chosen, status = assign_services(chosen, share=0.5)
-                chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
-        legs = truck_legs(scenario, chosen)
-        remaining = max(1.0, time_limit_s - (time.monotonic() - started))
-        rounds_left = max(1, MAX_ROUNDS - rounds + 1)
-        progress("routing", 0.5, f"routing {len(legs)} truck legs")
-        solutions = route_trucks(
-            scenario,
-            net,
-            legs,
-            # most of the budget to the first round: later rounds only re-route what was dropped
-            time_limit_s=max(1.0, remaining * 0.8 / (1 + 0.25 * (rounds_left - 1))),
-            seed=seed,
-            workers=workers,
-            cache=routed,
-        )
-        dropped = {d.request_id.split("#")[0] for s in solutions for d in s.dropped}
-        if not dropped:
-            break
-        if rounds < MAX_ROUNDS:
-            retry = dropped
-            for sid in dropped:
-                forbidden.setdefault(sid, set()).add(chosen[sid].key)
-            progress("routing", 0.6, f"{len(dropped)} shipment(s) sent back to Stage A")
-        else:
-            # Out of rounds: leave those shipments unplanned and route the others without them,
-            # so no truck carries a shipment the plan does not move.
+    progress("assignment", 0.3, f"assigning {len(options)} shipments to services (CP-SAT)")
+    chosen, status = assign_services(share=0.5)
+    crowded = [sh for sh in scenario.shipments if sh.id in options and sh.id not in chosen]
+    if crowded:
+        # Services are full on every option kept so far: widen those shipments' choice.
+        progress("assignment", 0.4, f"{len(crowded)} shipment(s) crowded out; widening")
+        for sh in crowded:
+            options[sh.id] = itineraries(sh, k=WIDE_K)[0]
+        chosen, status = assign_services(chosen, share=0.5)
+        chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
+    legs = truck_legs(scenario, chosen)
+    progress("routing", 0.5, f"routing {len(legs)} truck legs")
+    routed = route_trucks(
+        scenario,
+        net,
+        legs,
+        # most of the budget: later rounds only repair what this one could not serve
+        time_limit_s=max(1.0, left() * FIRST_ROUTING_SHARE),
+        seed=seed,
+        workers=workers,
+    )
+    # Later rounds repair: a shipment whose truck leg no shift could serve gets another
+    # itinerary (that one forbidden) in the room the others leave on the services; every other
+    # shipment keeps its itinerary and its routes, the new legs go to the shifts still free.
+    rounds = 1
+    while dropped := _dropped(routed):
+        old_legs = {leg.request_id for leg in legs if leg.shipment.id in dropped}
+        if rounds >= MAX_ROUNDS:
+            # Out of rounds: those shipments stay unplanned and come off the routes, so
+            # no truck carries a shipment the plan does not move.
             for sid in dropped:
                 reasons[sid] = (
                     UnplannedReason.NO_VEHICLE,
                     "no truck shift could serve its truck legs in time",
                 )
-                chosen.pop(sid, None)
-            progress(
-                "routing", 0.6, f"{len(dropped)} shipment(s) left unplanned; rerouting the others"
+                forbidden.setdefault(sid, set()).add(chosen.pop(sid).key)
+            progress("routing", 0.9, f"{len(dropped)} shipment(s) left unplanned")
+            routed = without(routed, old_legs, time_limit_s=REMOVE_S, seed=seed, workers=workers)
+            break
+        rounds += 1
+        progress("routing", 0.6, f"round {rounds}: {len(dropped)} shipment(s) sent back to Stage A")
+        for sid in sorted(dropped):
+            forbidden.setdefault(sid, set()).add(chosen.pop(sid).key)
+            found = itineraries(scenario.shipment_by_id[sid], k=WIDE_K)[0]
+            if found:
+                options[sid] = found
+            else:
+                options.pop(sid, None)
+            # what it is left with unless another itinerary fits below
+            tried = len(forbidden[sid])
+            reasons[sid] = (
+                UnplannedReason.NO_VEHICLE,
+                f"no truck shift could serve the truck legs of {tried} itinerar"
+                f"{'y' if tried == 1 else 'ies'} in time"
+                + ("; its other feasible itineraries are on full services" if found else ""),
             )
+        before = set(chosen)
+        chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
+        added = {sid: it for sid, it in chosen.items() if sid not in before}
+        # half of what is left (a few seconds at least: a repair round is small)
+        budget = max(MIN_REPAIR_S, left() * 0.5)
+        routed = without(routed, old_legs, time_limit_s=budget * 0.3, seed=seed, workers=workers)
+        new_legs = truck_legs(scenario, added)
+        legs = [leg for leg in legs if leg.request_id not in old_legs] + new_legs
+        for sid in added:
+            reasons.pop(sid, None)
+        progress("routing", 0.7, f"routing {len(new_legs)} new truck legs on the free shifts")
+        routed += route_trucks(
+            scenario,
+            net,
+            new_legs,
+            time_limit_s=budget * 0.7,
+            seed=seed,
+            workers=workers,
+            vehicles=spare_vehicles(scenario, routed),
+        )
+    solutions = [r.solution for r in routed]
     progress("assembling", 0.95, "building the plan document")
     digest = hashlib.sha256(
         repr((sorted(sh.id for sh in scenario.shipments), objective, seed)).encode()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from multiprocessing import get_context
 
@@ -14,6 +14,7 @@ from logistics.planning.itinerary_search import Network
 from logistics.planning.routing import (
     DroppedRequest,
     Request,
+    Route,
     RoutingNode,
     RoutingOptions,
     RoutingProblem,
@@ -26,7 +27,15 @@ from logistics.planning.routing import (
 from logistics.planning.truck_legs import TruckLeg, truck_legs
 from logistics.planning.truck_waves import subproblems
 
-__all__ = ["TruckLeg", "route_trucks", "routing_problem", "truck_legs"]
+__all__ = [
+    "Routed",
+    "TruckLeg",
+    "route_trucks",
+    "routing_problem",
+    "spare_vehicles",
+    "truck_legs",
+    "without",
+]
 
 DROP_PENALTY = 5_000_000.0
 
@@ -139,8 +148,33 @@ def _sequences(solution: RoutingSolution) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _key(problem: RoutingProblem) -> Hashable:
-    return (problem.requests, tuple(v.id for v in problem.vehicles))
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """One routed subproblem: the problem (None for legs no depot can reach) and its solution."""
+
+    problem: RoutingProblem | None
+    solution: RoutingSolution
+
+
+def _run(
+    args: list[tuple[RoutingProblem, RoutingOptions, float]], workers: int
+) -> list[RoutingSolution]:
+    """Solve subproblems, `workers` at a time in spawned processes (the solver holds the GIL)."""
+    if workers > 1 and len(args) > 1:
+        with ProcessPoolExecutor(min(workers, len(args)), mp_context=get_context("spawn")) as pool:
+            return list(pool.map(_solve, args))
+    return [_solve(a) for a in args]
+
+
+def _shares(problems: Sequence[RoutingProblem], time_limit_s: float, workers: int) -> list[float]:
+    """Each subproblem's time limit: the stage's budget split in proportion to its requests,
+    `workers` running at a time."""
+    lanes = max(1, min(workers, len(problems)))
+    total = sum(len(p.requests) for p in problems) or 1
+    return [
+        max(MIN_REGION_S, min(time_limit_s, time_limit_s * lanes * len(p.requests) / total))
+        for p in problems
+    ]
 
 
 def route_trucks(
@@ -151,63 +185,102 @@ def route_trucks(
     time_limit_s: float,
     seed: int,
     workers: int,
-    cache: dict[Hashable, RoutingSolution] | None = None,
-) -> list[RoutingSolution]:
+    vehicles: Sequence[Vehicle] | None = None,
+) -> list[Routed]:
     """Solve every region's routing problem, in parallel worker processes when there are several.
 
-    With a `cache` (one per planning run), a subproblem identical to one solved in an earlier
-    round (same requests and windows, same shifts) reuses that solution instead of solving again.
+    `vehicles` is the pool of truck shifts to use (all of the scenario's by default).
     """
-    cache = {} if cache is None else cache
-    everything = [
+    problems = [
         routing_problem(scenario, sub.depots, sub.legs, sub.vehicles)
-        for sub in subproblems(scenario, net, legs)
+        for sub in subproblems(scenario, net, legs, vehicles)
     ]
-    unrouted = {leg.request_id for leg in legs} - {r.id for p in everything for r in p.requests}
-    reused = [cache[_key(p)] for p in everything if _key(p) in cache]
-    problems = [p for p in everything if _key(p) not in cache]
-    # The budget is for the whole stage: regions run `workers` at a time, each gets a share in
-    # proportion to its number of requests (largest first, so the pool stays balanced).
+    unrouted = {leg.request_id for leg in legs} - {r.id for p in problems for r in p.requests}
+    # Largest first, so the pool stays balanced; retries after a subproblem's own limit stop at
+    # the stage's deadline (wall clock, shared with the worker processes).
     problems.sort(key=lambda p: -len(p.requests))
-    lanes = max(1, min(workers, len(problems)))
-    total = sum(len(p.requests) for p in problems) or 1
-    # Retries after a subproblem's own limit stop at the stage's deadline (wall clock, shared
-    # with the worker processes).
     deadline = time.time() + time_limit_s * DEADLINE_SLACK
     args = [
-        (
-            p,
-            RoutingOptions(
-                time_limit_s=max(
-                    MIN_REGION_S, min(time_limit_s, time_limit_s * lanes * len(p.requests) / total)
-                ),
-                seed=seed,
-            ),
-            deadline,
-        )
-        for p in problems
+        (p, RoutingOptions(time_limit_s=share, seed=seed), deadline)
+        for p, share in zip(problems, _shares(problems, time_limit_s, workers), strict=True)
     ]
-    if workers > 1 and len(problems) > 1:
-        with ProcessPoolExecutor(
-            min(workers, len(problems)), mp_context=get_context("spawn")
-        ) as pool:
-            solutions = list(pool.map(_solve, args))
-    else:
-        solutions = [_solve(a) for a in args]
-    for problem, solution in zip(problems, solutions, strict=True):
-        cache[_key(problem)] = solution
-    solutions += reused
+    out = [Routed(p, s) for p, s in zip(problems, _run(args, workers), strict=True)]
     if unrouted:
-        solutions.append(
-            RoutingSolution(
-                (),
-                tuple(
-                    DroppedRequest(r, "no_vehicle", "no depot near its pickup")
-                    for r in sorted(unrouted)
+        out.append(
+            Routed(
+                None,
+                _empty(
+                    [
+                        DroppedRequest(r, "no_vehicle", "no depot near its pickup")
+                        for r in sorted(unrouted)
+                    ],
+                    seed,
                 ),
-                0.0,
-                0,
-                SolverStats("none", 0.0, 0.0, seed),
             )
         )
-    return solutions
+    return out
+
+
+def _empty(dropped: Sequence[DroppedRequest], seed: int) -> RoutingSolution:
+    return RoutingSolution((), tuple(dropped), 0.0, 0, SolverStats("none", 0.0, 0.0, seed))
+
+
+def spare_vehicles(scenario: Scenario, routed: Sequence[Routed]) -> list[Vehicle]:
+    """The truck shifts no routed subproblem drives: free for legs added in a later round."""
+    used = {route.vehicle_id for r in routed for route in r.solution.routes}
+    return [v for v in scenario.vehicles if v.id not in used]
+
+
+def without(
+    routed: Sequence[Routed],
+    request_ids: set[str] | frozenset[str],
+    *,
+    time_limit_s: float,
+    seed: int,
+    workers: int,
+) -> list[Routed]:
+    """The routed subproblems with the given requests taken out.
+
+    A subproblem that only dropped them keeps its routes as they are; one whose routes carried
+    them is solved again, warm-started from its routes less those requests (so it is re-optimised
+    within `time_limit_s`, never worse off for want of a first solution).
+    """
+    kept: list[Routed] = []
+    again: list[tuple[RoutingProblem, dict[str, tuple[str, ...]]]] = []
+    for r in routed:
+        ids = {q.id for q in r.problem.requests} if r.problem else set()
+        ids |= {d.request_id for d in r.solution.dropped}
+        if not ids & request_ids:
+            kept.append(r)
+            continue
+        dropped = tuple(d for d in r.solution.dropped if d.request_id not in request_ids)
+        if r.problem is None:
+            if dropped:
+                kept.append(Routed(None, replace(r.solution, dropped=dropped)))
+            continue
+        problem = replace(
+            r.problem, requests=tuple(q for q in r.problem.requests if q.id not in request_ids)
+        )
+        carried = {rid for route in r.solution.routes for rid in _carried(route)}
+        if not carried & request_ids:
+            kept.append(Routed(problem, replace(r.solution, dropped=dropped)))
+        elif not problem.requests:
+            kept.append(Routed(problem, _empty((), seed)))
+        else:
+            warm = {
+                vid: tuple(t for t in seq if t.partition(":")[2] not in request_ids)
+                for vid, seq in _sequences(r.solution).items()
+            }
+            again.append((problem, warm))
+    deadline = time.time() + time_limit_s * DEADLINE_SLACK
+    problems = [p for p, _ in again]
+    args = [
+        (p, RoutingOptions(time_limit_s=share, seed=seed, initial_routes=warm), deadline)
+        for (p, warm), share in zip(again, _shares(problems, time_limit_s, workers), strict=True)
+    ]
+    kept += [Routed(p, s) for p, s in zip(problems, _run(args, workers), strict=True)]
+    return kept
+
+
+def _carried(route: Route) -> set[str]:
+    return {rid for stop in route.stops for rid in stop.pickups}

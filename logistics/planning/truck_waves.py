@@ -151,17 +151,24 @@ class _Placer:
         )
 
 
-def subproblems(scenario: Scenario, net: Network, legs: Sequence[TruckLeg]) -> list[Subproblem]:
-    """Split the truck legs by region (depots within reach) and by wave of shifts (time).
+def subproblems(
+    scenario: Scenario,
+    net: Network,
+    legs: Sequence[TruckLeg],
+    vehicles: Sequence[Vehicle] | None = None,
+) -> list[Subproblem]:
+    """Split the truck legs by region (depots within reach) and by wave of shifts (time), over
+    the truck shifts of `vehicles` (all of the scenario's by default).
 
     Legs are placed in order of their earliest pickup, those only few shifts can carry first;
     a shift belongs to one wave only, so subproblems never share a truck. Legs no wave can take
     stay in the region's last wave (and are dropped there with a reason if no shift can serve
     them).
     """
+    pool = scenario.vehicles if vehicles is None else vehicles
     out: list[Subproblem] = []
     for depots, group in _components(net, legs):
-        waves = _waves([v for v in scenario.vehicles if v.depot in depots])
+        waves = _waves([v for v in pool if v.depot in depots])
         if not waves:
             out.append(Subproblem(frozenset(depots), (), tuple(group)))
             continue

@@ -139,3 +139,33 @@ def test_checker_catches_over_capacity_and_too_fast_trucks(
     )
     codes = {v.code for v in found if v.subject == f"vehicle {route.vehicle_id}"}
     assert {"too_fast", "over_capacity"} <= codes
+
+
+def test_a_leg_no_truck_can_serve_goes_back_to_the_assignment() -> None:
+    """Evening rush: one van can take only one of two shipments to CGO before the cutoff. The
+    routing sends the other back to Stage A, which moves it to the next night's freighter, so
+    both are planned, each on its own flight, and the checker finds nothing."""
+    scenario = read_bundle(FIXTURES / "bundles" / "evening-rush")
+    factors = read_emission_factors(FIXTURES / "emission_factors.csv")
+    result = plan(scenario, time_limit_s=5, factors=factors, workers=1)
+    assert check_plan(scenario, result) == []
+    assert all(p.status is ShipmentPlanStatus.PLANNED for p in result.shipments)
+    flights = sorted(leg.service_id for p in result.shipments for leg in p.legs if leg.service_id)
+    assert flights == ["CV9751-20261130", "CV9753-20261201"]
+    assert result.solver["iterations"] == 2
+
+
+def test_without_a_repair_round_the_rushed_shipment_is_unplanned_with_its_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a single round the second shipment is left out as no_vehicle, and no truck carries it."""
+    import logistics.planning.multimodal as multimodal
+
+    monkeypatch.setattr(multimodal, "MAX_ROUNDS", 1)
+    scenario = read_bundle(FIXTURES / "bundles" / "evening-rush")
+    result = plan(scenario, time_limit_s=5, workers=1)
+    assert check_plan(scenario, result) == []
+    unplanned = [p for p in result.shipments if p.status is ShipmentPlanStatus.UNPLANNED]
+    assert [p.reason.value for p in unplanned] == ["no_vehicle"]  # type: ignore[union-attr]
+    gone = unplanned[0].shipment_id
+    assert all(gone not in s.pickup + s.dropoff for v in result.vehicles for s in v.stops)

@@ -338,6 +338,13 @@ def solve(problem: RoutingProblem, *, options: RoutingOptions) -> RoutingSolutio
     """Route the trucks; with `workers` > 1, several searches run in processes and the best wins."""
     if not problem.requests:
         return RoutingSolution((), (), 0.0, 0, SolverStats("optimal", 0.0, 0.0, options.seed))
+    if not problem.vehicles:
+        # (OR-Tools cannot build a model without vehicles: it crashes the process.)
+        dropped = tuple(
+            DroppedRequest(r.id, "no_vehicle", "no truck shift to serve it")
+            for r in problem.requests
+        )
+        return RoutingSolution((), dropped, 0.0, 0, SolverStats("none", 0.0, 0.0, options.seed))
     if options.search != "portfolio":
         alone = next(entry for entry in PORTFOLIO if entry[0] == options.search)
         return _solve_once(problem, options, *alone)

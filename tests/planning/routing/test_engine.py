@@ -153,6 +153,17 @@ def test_impossible_requests_are_dropped_with_reasons(search: str) -> None:
     assert violations(problem, solution) == []
 
 
+def test_a_problem_without_vehicles_drops_every_request() -> None:
+    """No truck shift at all (a repair round's region with every shift taken): every request is
+    dropped as no_vehicle, where OR-Tools itself would crash the process."""
+    problem = replace(small_problem(), vehicles=())
+    solution = solve(problem, options=RoutingOptions(time_limit_s=1))
+    assert solution.routes == ()
+    assert {d.request_id: d.reason for d in solution.dropped} == {
+        r.id: "no_vehicle" for r in problem.requests
+    }
+
+
 def test_time_windows_and_service_times_hold_under_pressure() -> None:
     """Tight delivery windows and per-hour costs still give checker-clean routes."""
     problem = small_problem()
