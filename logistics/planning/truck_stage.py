@@ -134,14 +134,15 @@ def _solve(args: tuple[RoutingProblem, RoutingOptions, float]) -> RoutingSolutio
 
 
 def _sequences(solution: RoutingSolution) -> dict[str, tuple[str, ...]]:
-    """A solution's routes as warm-start visit sequences."""
+    """A solution's routes as warm-start visit sequences (at a stop, drops before pickups: the
+    truck unloads before it loads, so the sequence keeps to its capacity)."""
     return {
         route.vehicle_id: tuple(
             token
             for stop in route.stops
             for token in (
-                *(f"P:{rid}" for rid in stop.pickups),
                 *(f"D:{rid}" for rid in stop.drops),
+                *(f"P:{rid}" for rid in stop.pickups),
             )
         )
         for route in solution.routes

@@ -11,6 +11,7 @@ from logistics.bundles.reader import read_bundle
 from logistics.domain import Scenario
 from logistics.planning.itinerary_search import Network, search
 from logistics.planning.objectives import objective_named
+from logistics.planning.routing import RoutingOptions, solve
 from logistics.planning.truck_stage import (
     Routed,
     TruckLeg,
@@ -19,6 +20,7 @@ from logistics.planning.truck_stage import (
     truck_legs,
     without,
 )
+from tests.planning.routing.problems import load_pdp
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -101,3 +103,16 @@ def test_spare_vehicles_are_the_shifts_no_route_drives(
     dropped = {d.request_id for r in again for d in r.solution.dropped}
     assert set(_carried(again)) | dropped == {leg.request_id for leg in legs}
     assert all(d.reason for r in again for d in r.solution.dropped)
+
+
+def test_a_warm_start_unloads_before_it_loads_at_a_shared_stop() -> None:
+    """At the hub the truck drops A and picks up B at one stop, with room for only one of them:
+    taking C out re-solves warm from the routes (drops before pickups there), not from scratch."""
+    problem = load_pdp("hub_relay.json")
+    first = solve(problem, options=RoutingOptions(time_limit_s=1))
+    assert not first.dropped
+    hub = next(s for route in first.routes for s in route.stops if s.location_id == "H")
+    assert hub.drops == ("A",) and hub.pickups == ("B",)
+    after = without([Routed(problem, first)], {"C"}, time_limit_s=1, seed=0, workers=1)
+    assert after[0].solution.stats.strategy == "gls+warm_start"
+    assert sorted(_carried(after)) == ["A", "B"]
