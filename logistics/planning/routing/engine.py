@@ -252,6 +252,11 @@ def _solve_once(
                     visits=visits,
                 ),
             )
+        else:
+            # The routes are not feasible here (a stale warm start). Reading them closed the model
+            # with default parameters, which a cold solve on it would keep (no time limit): build
+            # it again.
+            manager, model, time_dim, arc_matrices = _build(problem, lay, set(dropped_early))
     if assignment is None:
         params = parameters(
             search,

@@ -160,6 +160,18 @@ def test_warm_start_reports_the_search_it_used() -> None:
     assert violations(problem, solution) == [] and not solution.dropped
 
 
+def test_a_warm_start_that_does_not_fit_is_ignored() -> None:
+    """Routes that break the model (a drop before its pickup; the dg request on the truck without
+    dg) are not used: the cold search runs on a fresh model and serves everything."""
+    problem = small_problem()
+    initial = {"T1": ("D:R1", "P:R1", "P:R3", "D:R3")}
+    solution = solve(
+        problem, options=RoutingOptions(time_limit_s=1, search="ils", initial_routes=initial)
+    )
+    assert solution.stats.strategy.startswith("ils+")
+    assert violations(problem, solution) == [] and not solution.dropped
+
+
 def test_two_workers_keep_the_better_of_ils_and_gls() -> None:
     """With two workers the result is never worse than either search alone at the same limit."""
     problem = small_problem()
