@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from logistics.domain import Plan, ShipmentPlanStatus
-from logistics.errors import NotFound
+from logistics.domain import Plan, Shipment, ShipmentPlan, ShipmentPlanStatus
+from logistics.errors import Conflict, NotFound
 from logistics.persistence.repositories import booked_legs, tracking_state
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.tables import BookedLegRow
@@ -19,9 +19,10 @@ def accept_plan(session: Session, plan: Plan) -> int:
     if missing:
         raise NotFound(f"plan {plan.plan_id} books unknown shipments: {', '.join(missing[:10])}")
     for sp in planned:
-        rows = [
+        kept = _kept_legs(session, known[sp.shipment_id], sp, plan.plan_id)
+        rows = kept + [
             BookedLegRow(
-                leg_index=i,
+                leg_index=len(kept) + i,
                 mode=leg.mode.value,
                 from_location=leg.from_location,
                 to_location=leg.to_location,
@@ -35,3 +36,35 @@ def accept_plan(session: Session, plan: Plan) -> int:
         booked_legs.replace_for_shipment(session, sp.shipment_id, plan.plan_id, rows)
     tracking_state.mark_stale(session, [sp.shipment_id for sp in planned])
     return len(planned)
+
+
+def _kept_legs(
+    session: Session, shipment: Shipment, sp: ShipmentPlan, plan_id: str
+) -> list[BookedLegRow]:
+    """The booked legs that stay ahead of the plan's: none when the plan starts at the shipment's
+    origin; else those up to the booked leg that arrives where the plan starts (a plan made
+    onward from legs under way), copied with the plan that booked them."""
+    if not sp.legs or sp.legs[0].from_location == shipment.origin:
+        return []
+    start = sp.legs[0].from_location
+    rows = booked_legs.for_shipment(session, shipment.id)
+    end = next((i for i, r in enumerate(rows) if r.to_location == start), None)
+    if end is None:
+        raise Conflict(
+            f"plan {plan_id}: shipment {shipment.id} starts at {start}, where none of its booked "
+            "legs arrives; plan it again"
+        )
+    return [
+        BookedLegRow(
+            leg_index=r.leg_index,
+            plan_id=r.plan_id,
+            mode=r.mode,
+            from_location=r.from_location,
+            to_location=r.to_location,
+            planned_depart=r.planned_depart,
+            planned_arrive=r.planned_arrive,
+            service_id=r.service_id,
+            vehicle_id=r.vehicle_id,
+        )
+        for r in rows[: end + 1]
+    ]

@@ -22,6 +22,7 @@ from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_checker import check_plan
 from logistics.services.plan_acceptance import accept_plan
+from logistics.services.plan_commitments import plan_around_bookings
 from logistics.settings import get_settings
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -103,7 +104,9 @@ def run_job(database_url: str, job_id: str) -> str:
             ids = json.loads(row.shipment_ids) if row.shipment_ids else None
             options = (row.objective, row.time_limit_s, row.seed)
         with session_scope(factory) as session:
-            scenario = load_scenario(session, shipment_ids=ids)
+            # around what earlier accepted plans booked: their room, their trucks, legs under way
+            fitted = plan_around_bookings(session, load_scenario(session, shipment_ids=ids))
+        scenario = fitted.scenario
         factors = read_emission_factors(get_settings().fixtures_dir / "emission_factors.csv")
         last = [0.0]
 
@@ -129,8 +132,11 @@ def run_job(database_url: str, job_id: str) -> str:
         with session_scope(factory) as session:
             row = get_job(session, job_id)
             row.status, row.progress, row.finished_at = DONE, 1.0, datetime.now(UTC)
-            row.message = (
-                f"{plan.kpis.get('planned', 0)} of {len(scenario.shipments)} shipments planned"
+            row.message = "; ".join(
+                (
+                    f"{plan.kpis.get('planned', 0)} of {len(scenario.shipments)} shipments planned",
+                    *fitted.notes,
+                )
             )
             row.result = json.dumps(document)
         return DONE

@@ -19,6 +19,7 @@ from tests.api.conftest import LiveApi
 from tests.api.live_server import serve_in_thread
 
 MINIMAL = Path(__file__).resolve().parents[2] / "fixtures" / "bundles" / "minimal"
+PICKED_UP = Path(__file__).resolve().parents[2] / "fixtures" / "tracking" / "picked_up_minimal.json"
 
 
 def wait_done(client: httpx.Client, plan_id: str, timeout_s: float = 120) -> dict:  # type: ignore[type-arg]
@@ -52,6 +53,40 @@ def test_plan_job_runs_in_a_worker_and_is_accepted(live_api: LiveApi) -> None:
         leg["mode"]
         for leg in next(s for s in document["shipments"] if s["id"] == "SH00001")["legs"]
     ]
+
+
+def test_a_new_plan_keeps_legs_under_way_and_other_bookings(live_api: LiveApi) -> None:
+    """After a plan is accepted and SH00001 is picked up, a plan for SH00001 alone starts where
+    its truck leg under way arrives; accepting it keeps that leg (and the first plan's id on it)
+    ahead of the new legs, and the other shipments' bookings are untouched."""
+    with live_api.client("coordinator") as client:
+        first = wait_done(client, client.post("/v1/plans", json={"time_limit_s": 4}).json()["id"])
+        assert client.post(f"/v1/plans/{first['id']}/accept").status_code == 200
+        before = {
+            sid: client.get(f"/v1/shipments/{sid}/tracking").json()["legs"]
+            for sid in ("SH00001", "SH00002")
+        }
+        with live_api.client("feed") as feed:
+            answer = feed.post("/v1/events", content=PICKED_UP.read_bytes())
+        assert [item["status"] for item in answer.json()["items"]] == ["accepted"]
+        queued = client.post("/v1/plans", json={"time_limit_s": 4, "shipment_ids": ["SH00001"]})
+        second = wait_done(client, queued.json()["id"])
+        assert second["status"] == "done", second["message"]
+        assert "1 shipment(s) planned onward from legs under way" in second["message"]
+        assert second["plan"]["check"]["violations"] == []
+        onward = next(s for s in second["plan"]["shipments"] if s["id"] == "SH00001")
+        under_way = before["SH00001"][0]
+        assert onward["status"] == "planned"
+        assert onward["legs"][0]["from"] == under_way["to"]
+        assert client.post(f"/v1/plans/{second['id']}/accept").status_code == 200
+        after = {
+            sid: client.get(f"/v1/shipments/{sid}/tracking").json()["legs"]
+            for sid in ("SH00001", "SH00002")
+        }
+    assert after["SH00002"] == before["SH00002"]
+    assert after["SH00001"][0]["from"] == under_way["from"]
+    assert after["SH00001"][0]["to"] == under_way["to"]
+    assert [leg["to"] for leg in after["SH00001"][1:]] == [leg["to"] for leg in onward["legs"]]
 
 
 def test_unknown_objective_and_roles_are_refused(live_api: LiveApi) -> None:

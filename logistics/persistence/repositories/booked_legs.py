@@ -14,10 +14,10 @@ from logistics.persistence.tables import BookedLegRow
 def replace_for_shipment(
     session: Session, shipment_id: str, plan_id: str, legs: Sequence[BookedLegRow]
 ) -> None:
-    """Make `legs` the shipment's active itinerary."""
+    """Make `legs` the shipment's active itinerary (legs without a plan id get `plan_id`)."""
     session.execute(delete(BookedLegRow).where(BookedLegRow.shipment_id == shipment_id))
     for leg in legs:
-        leg.shipment_id, leg.plan_id = shipment_id, plan_id
+        leg.shipment_id, leg.plan_id = shipment_id, leg.plan_id or plan_id
     session.add_all(legs)
     session.flush()
 

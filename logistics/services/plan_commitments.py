@@ -1,0 +1,80 @@
+"""The bookings a new plan must respect, read from the database and from tracking."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from logistics.domain import Milestone, Scenario, TimeType
+from logistics.persistence.repositories import booked_legs
+from logistics.persistence.repositories import shipments as shipment_repo
+from logistics.planning.commitments import BookedLeg, Committed, committed
+from logistics.services.tracking_view import load_tracking
+
+# The shipment's own reports that it is on a leg (or through with it). A service or truck that
+# departed is no proof the shipment was on board (it may have been offloaded), and received or
+# loaded at a hub can still be rebooked.
+ON_THE_LEG = frozenset(
+    {
+        Milestone.PICKED_UP,
+        Milestone.DEPARTED,
+        Milestone.BORDER_CROSSED,
+        Milestone.ARRIVED,
+        Milestone.UNLOADED,
+        Milestone.OUT_FOR_DELIVERY,
+        Milestone.DELIVERED,
+    }
+)
+
+
+def plan_around_bookings(
+    session: Session, scenario: Scenario, *, now: datetime | None = None
+) -> Committed:
+    """The scenario fitted around every accepted booking: other shipments keep their legs (and
+    their room and trucks); a planned shipment keeps its legs up to the last one it is reported
+    on (ON_THE_LEG), and is planned onward from where that leg arrives (by the tracking
+    forecast)."""
+    rows = booked_legs.all_legs(session)
+    if not rows:
+        return committed(scenario, ())
+    planned = {sh.id for sh in scenario.shipments}
+    size = {
+        sid: (sh.weight_kg, sh.volume_m3)
+        for sid, sh in shipment_repo.by_ids(session, {r.shipment_id for r in rows}).items()
+    }
+    status: dict[tuple[str, int], tuple[bool, datetime]] = {}
+    for sid in sorted(planned & {r.shipment_id for r in rows}):
+        view = load_tracking(session, scenario.shipment_by_id[sid], now=now)
+        eta = {f.leg_index: f.arrive for f in view.forecast.legs}
+        on = {
+            t.leg_index
+            for t in view.projection.timeline
+            if t.leg_index is not None
+            and t.event.shipment_id == sid
+            and t.event.time_type is TimeType.ACTUAL
+            and t.event.milestone in ON_THE_LEG
+        }
+        for leg in view.projection.legs:
+            status[sid, leg.leg_index] = (
+                leg.leg_index in on,
+                eta.get(leg.leg_index, leg.planned_arrive),
+            )
+    booked = []
+    for r in rows:
+        started, arrive = status.get((r.shipment_id, r.leg_index), (False, r.planned_arrive))
+        booked.append(
+            BookedLeg(
+                r.shipment_id,
+                r.leg_index,
+                r.from_location,
+                r.to_location,
+                *size[r.shipment_id],
+                r.planned_depart,
+                arrive,
+                service_id=r.service_id,
+                vehicle_id=r.vehicle_id,
+                started=started,
+            )
+        )
+    return committed(scenario, booked)
