@@ -2,7 +2,7 @@
 
 A plan never re-books what is already fixed: the booked legs of shipments it does not plan keep
 their room on the services and their trucks, and a planned shipment's legs already under way
-(tracking saw them depart) stay as they are; the shipment is planned onward from where its last
+(it is reported on them) stay as they are; the shipment is planned onward from where its last
 leg under way arrives. A truck shift with kept legs offers the longer of its free spells, before
 or after them (the routing does not plan new stops between booked ones).
 """
@@ -34,7 +34,7 @@ class BookedLeg:
     expected_arrive: datetime  # by the tracking forecast, else as planned
     service_id: str | None = None
     vehicle_id: str | None = None
-    started: bool = False  # tracking saw it depart: it is under way or done
+    started: bool = False  # the shipment is reported on it: under way or done
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ class Committed:
 
 
 def _frozen_prefix(legs: Sequence[BookedLeg]) -> int:
-    """How many leading legs stay: up to the last one tracking saw depart."""
+    """How many leading legs stay: up to the last one the shipment is reported on."""
     started = [i for i, leg in enumerate(legs) if leg.started]
     return started[-1] + 1 if started else 0
 

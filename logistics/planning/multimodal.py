@@ -130,7 +130,7 @@ def plan(
                     UnplannedReason.NO_VEHICLE,
                     "no truck shift could serve its truck legs in time",
                 )
-                forbidden.setdefault(sid, set()).add(chosen.pop(sid).key)
+                chosen.pop(sid)
             progress("routing", 0.9, f"{len(dropped)} shipment(s) left unplanned")
             routed = without(routed, old_legs, time_limit_s=REMOVE_S, seed=seed, workers=workers)
             break

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from logistics.domain import Milestone, Scenario, TimeType
 from logistics.persistence.repositories import booked_legs
 from logistics.persistence.repositories import shipments as shipment_repo
+from logistics.persistence.repositories import tracking_events as event_repo
 from logistics.planning.commitments import BookedLeg, Committed, committed
 from logistics.services.tracking_view import load_tracking
 
@@ -28,9 +29,7 @@ ON_THE_LEG = frozenset(
 )
 
 
-def plan_around_bookings(
-    session: Session, scenario: Scenario, *, now: datetime | None = None
-) -> Committed:
+def plan_around_bookings(session: Session, scenario: Scenario) -> Committed:
     """The scenario fitted around every accepted booking: other shipments keep their legs (and
     their room and trucks); a planned shipment keeps its legs up to the last one it is reported
     on (ON_THE_LEG), and is planned onward from where that leg arrives (by the tracking
@@ -44,8 +43,10 @@ def plan_around_bookings(
         for sid, sh in shipment_repo.by_ids(session, {r.shipment_id for r in rows}).items()
     }
     status: dict[tuple[str, int], tuple[bool, datetime]] = {}
-    for sid in sorted(planned & {r.shipment_id for r in rows}):
-        view = load_tracking(session, scenario.shipment_by_id[sid], now=now)
+    # only a shipment's own reports put it on a leg: those without events keep nothing
+    reported = planned & {r.shipment_id for r in rows} & event_repo.subject_shipment_ids(session)
+    for sid in sorted(reported):
+        view = load_tracking(session, scenario.shipment_by_id[sid])
         eta = {f.leg_index: f.arrive for f in view.forecast.legs}
         on = {
             t.leg_index
