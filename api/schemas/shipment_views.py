@@ -10,7 +10,7 @@ from logistics.domain import Location, Milestone
 from logistics.services.share_links import CurrentPlace, RoutePlace, RouteView
 
 CITY_DECIMALS = 1  # about 11 km: places in the public view are shown at city level
-PUBLIC_MILESTONES_EXCLUDED = frozenset({Milestone.EXCEPTION})
+PUBLIC_MILESTONES_EXCLUDED = frozenset({Milestone.EXCEPTION, Milestone.INFORMATIONAL})
 
 
 def _local(value: datetime | None, zone: str | None) -> str | None:

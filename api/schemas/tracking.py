@@ -28,6 +28,7 @@ class IngestOut(BaseModel):
 
     accepted: int
     duplicate: int
+    informational: int = Field(0, description="Stored and shown, but no cargo milestone")
     rejected: int
     items: list[ItemOut]
     messages: list[str] = Field(default_factory=list, description="Adapter messages per record")
@@ -38,6 +39,7 @@ class IngestOut(BaseModel):
         return cls(
             accepted=report.count(ItemStatus.ACCEPTED),
             duplicate=report.count(ItemStatus.DUPLICATE),
+            informational=report.count(ItemStatus.INFORMATIONAL),
             rejected=report.count(ItemStatus.REJECTED),
             items=[
                 ItemOut(index=i.index, status=i.status.value, event_id=i.event_id, reason=i.reason)

@@ -41,6 +41,7 @@ def ingest(
             typer.echo(f"  event {item.event_id}: rejected: {item.reason}", err=True)
     typer.echo(
         f"{report.count(ItemStatus.ACCEPTED)} accepted, {report.count(ItemStatus.DUPLICATE)} duplicate, "
+        f"{report.count(ItemStatus.INFORMATIONAL)} informational, "
         f"{report.count(ItemStatus.REJECTED)} rejected, {len(report.messages)} record message(s); "
         f"{refreshed.refreshed} shipment(s) updated, {refreshed.opened} exception(s) opened, "
         f"{refreshed.closed} closed"

@@ -30,6 +30,9 @@ class Milestone(StrEnum):
     DELIVERED = "DELIVERED"
     EXCEPTION = "EXCEPTION"
     CANCELLED = "CANCELLED"
+    INFORMATIONAL = "INFORMATIONAL"
+    """A status message with no cargo milestone (or an unknown code): stored and shown, never
+    the shipment's status."""
 
     @property
     def rank(self) -> int:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from logistics import clock
+from logistics.domain.tracking import Milestone
 from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as repo
@@ -25,6 +26,7 @@ class ItemStatus(StrEnum):
 
     ACCEPTED = "accepted"
     DUPLICATE = "duplicate"
+    INFORMATIONAL = "informational"  # stored, on the timeline, but no cargo milestone
     REJECTED = "rejected"
 
 
@@ -118,7 +120,12 @@ def ingest_events(
         stored_pairs.add(pair)
         stored_hashes.add(digest)
         rows.append(repo.to_values(item.event, digest, dict(item.references), raw_id))
-        results[index] = ItemResult(index, ItemStatus.ACCEPTED, item.event.event_id)
+        status = (
+            ItemStatus.INFORMATIONAL
+            if item.event.milestone is Milestone.INFORMATIONAL
+            else ItemStatus.ACCEPTED
+        )
+        results[index] = ItemResult(index, status, item.event.event_id)
         accepted.append(item.event)
     repo.add_all(session, rows)
     tracking_refresh.mark_events(session, accepted)

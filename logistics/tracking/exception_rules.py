@@ -65,7 +65,8 @@ def _reported(projection: Projection, delivered: bool) -> list[OpenException]:
         e = entry.event
         reason = e.reason or ExceptionReason.OTHER
         moved_on = any(
-            t.event.milestone is not Milestone.EXCEPTION and t.event.event_time > e.event_time
+            t.event.milestone not in (Milestone.EXCEPTION, Milestone.INFORMATIONAL)
+            and t.event.event_time > e.event_time
             for t in projection.timeline
         )
         if reason not in STAY_OPEN and (moved_on or delivered):

@@ -5,7 +5,8 @@ the first received copy winning; a retraction removes the event it names (and it
 duplicates) from the projection; the timeline holds ACTUAL events ordered by event time, then
 leg order, then milestone order, never by arrival order; a truck or train event at a stop that
 is not one of this shipment's leg ends is left out (it is about other shipments); DELIVERED is terminal unless retracted
-(only a later EXCEPTION changes the status after it); per leg and milestone the newest ESTIMATED
+(only a later EXCEPTION changes the status after it); an INFORMATIONAL event is on the
+timeline but never the status; per leg and milestone the newest ESTIMATED
 event (by recorded_at, then received_at, then id) is the open estimate until an ACTUAL event
 for the same leg and milestone closes it. The result does not depend on the input order.
 """
@@ -143,8 +144,9 @@ def _newest_per_slot(
 
 
 def _status(
-    timeline: Sequence[TimelineEntry],
+    shown: Sequence[TimelineEntry],
 ) -> tuple[Milestone | None, str | None, datetime | None]:
+    timeline = [t for t in shown if t.event.milestone is not Milestone.INFORMATIONAL]
     delivered = [t for t in timeline if t.event.milestone is Milestone.DELIVERED]
     if delivered:
         first = delivered[0]

@@ -156,3 +156,20 @@ def test_projection_without_legs_keeps_every_event() -> None:
     p = project(_events("sh00001.clean.jsonl"))
     assert p.legs == () and "gps-5" in {t.event.event_id for t in p.timeline}
     assert p.status is Milestone.DELIVERED
+
+
+def test_informational_event_is_shown_but_never_the_status() -> None:
+    """An INFORMATIONAL event after the delivery is on the timeline; the status stays DELIVERED."""
+    events = _events("sh00001.clean.jsonl")
+    delivered = next(e for e in events if e.event_id == "U-3")
+    note = replace(
+        delivered,
+        event_id="U-info",
+        milestone=Milestone.INFORMATIONAL,
+        source_code="AWR",
+        event_time=delivered.event_time.replace(hour=16),
+    )
+    p = project([*events, note], _legs())
+    assert p.timeline[-1].event.event_id == "U-info"
+    assert p.status is Milestone.DELIVERED and p.status_event_id == "U-3"
+    assert project([note]).status is None
