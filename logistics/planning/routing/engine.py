@@ -46,12 +46,19 @@ class Layout:
 
 
 def layout(problem: RoutingProblem) -> Layout:
-    """Lay out solver nodes: the vehicles' depot nodes first, then one node per visit."""
+    """Lay out solver nodes: one node per visit first, then the vehicles' depot nodes.
+
+    The order matters to OR-Tools' ruin-and-recreate ILS (9.15, routing/ils.cc): its ruins pick
+    a seed visit uniformly among solver indices 0 .. Size() - vehicles() and retry until the pick
+    is a performed visit. That range is the visits only when they take the lowest indices; with
+    the depots first it missed the last visits (never ruined), and with more depots than visits
+    it held no visit at all, so the retry loop never ended (no limit is checked inside a ruin).
+    """
     depots = sorted(
         {v.start_node for v in problem.vehicles} | {v.end_node for v in problem.vehicles}
     )
-    locations = list(depots)
-    is_visit = [False] * len(locations)
+    locations: list[int] = []
+    is_visit: list[bool] = []
     pickup: dict[str, int] = {}
     delivery: dict[str, int] = {}
     owner: dict[int, Request] = {}
@@ -63,7 +70,9 @@ def layout(problem: RoutingProblem) -> Layout:
             owner[len(locations)] = req
             locations.append(visit.node)
             is_visit.append(True)
-    depot_index = {node: i for i, node in enumerate(depots)}
+    depot_index = {node: len(locations) + i for i, node in enumerate(depots)}
+    locations.extend(depots)
+    is_visit.extend([False] * len(depots))
     return Layout(tuple(locations), tuple(is_visit), depot_index, pickup, delivery, owner)
 
 

@@ -61,3 +61,54 @@ def load_pdp(name: str) -> RoutingProblem:
     )
     nodes = tuple(RoutingNode(n, s) for n, s in data["nodes"])
     return RoutingProblem(nodes, distance, {"truck": minutes}, requests, vehicles, epoch)
+
+
+def _visit(data: dict[str, str | int] | None) -> Visit | None:
+    if data is None:
+        return None
+    return Visit(
+        int(data["node"]),
+        datetime.fromisoformat(str(data["earliest"])),
+        datetime.fromisoformat(str(data["latest"])),
+    )
+
+
+def load_problem(name: str) -> RoutingProblem:
+    """A routing problem stored field by field (as `RoutingProblem`, times ISO 8601)."""
+    data = json.loads((FIXTURES / name).read_text())["problem"]
+    at = datetime.fromisoformat
+    return RoutingProblem(
+        tuple(RoutingNode(n["location_id"], n["service_minutes"]) for n in data["nodes"]),
+        tuple(tuple(row) for row in data["distance_m"]),
+        {p: tuple(tuple(row) for row in m) for p, m in data["duration_min"].items()},
+        tuple(
+            Request(
+                r["id"],
+                _visit(r["pickup"]),
+                _visit(r["delivery"]),
+                r["weight_kg"],
+                r["volume_m3"],
+                frozenset(r["requirements"]),
+                r["penalty"],
+            )
+            for r in data["requests"]
+        ),
+        tuple(
+            RoutingVehicle(
+                v["id"],
+                v["start_node"],
+                v["end_node"],
+                at(v["shift_start"]),
+                at(v["shift_end"]),
+                v["capacity_kg"],
+                v["capacity_m3"],
+                v["profile"],
+                v["cost_per_km"],
+                v["cost_per_hour"],
+                v["fixed_cost"],
+                frozenset(v["capabilities"]),
+            )
+            for v in data["vehicles"]
+        ),
+        at(data["epoch"]),
+    )
