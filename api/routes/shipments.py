@@ -66,7 +66,9 @@ def create_shipments(
 
 
 class ReferenceIn(BaseModel):
-    """A feed reference to link: `awb` (e.g. 160-12345675), `container` or `booking`."""
+    """A feed reference to link: `awb` (e.g. 160-12345675), `container`, `booking`,
+    `transport_document`, `logistics_object` (a ONE Record IRI) or a GS1 `sscc` / `grai` / `giai` /
+    `sgtin` (digits, EPC URN or GS1 Digital Link)."""
 
     kind: str
     value: str
@@ -76,7 +78,7 @@ class ReferenceIn(BaseModel):
 def link_reference(
     shipment_id: str, body: ReferenceIn, session: SessionDep, principal: CoordinatorDep
 ) -> dict[str, Any]:
-    """Link an air waybill, container or booking number, so feeds naming it reach the shipment."""
+    """Link a waybill, container, booking, ONE Record object or GS1 key so feeds naming it reach it."""
     value = shipment_references.link(session, principal, shipment_id, body.kind, body.value)
     return {
         "shipment_id": shipment_id,

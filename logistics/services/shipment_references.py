@@ -1,4 +1,4 @@
-"""Linking feed references (air waybill, container, booking) to shipments, and resolving them."""
+"""Linking feed references (waybills, containers, bookings, ONE Record objects, GS1 keys) to shipments."""
 
 from __future__ import annotations
 
@@ -11,15 +11,44 @@ from logistics.domain import Principal
 from logistics.errors import Conflict, DomainError
 from logistics.persistence.repositories import shipment_references as repo
 from logistics.services.master_data import get_shipment
+from logistics.tracking import identifiers
+from logistics.tracking.identifiers import GS1_KINDS
 from logistics.tracking.results import SourceEvent
 
-KINDS = ("awb", "container", "booking")
+KINDS = (
+    "awb",
+    "container",
+    "booking",
+    "transport_document",
+    "logistics_object",
+    *GS1_KINDS,
+)
+"""awb (air waybill), container, booking and transport_document (DCSA), logistics_object (a ONE
+Record logistics object IRI: Shipment, Waybill, Piece, ...), and the GS1 sscc, grai, giai, sgtin
+(EPCIS: handling units, returnable and individual assets, serialised items)."""
 _AWB = re.compile(r"^\d{3}-?\d{8}$")
+_IRI = re.compile(r"^https?://[^\s/]+/\S*$")
+MAX_VALUE_LENGTH = 512
 
 
 def normalise(kind: str, value: str) -> str:
-    """Canonical spelling: AWBs as `160-12345675`, containers and bookings upper case."""
-    value = value.strip().replace(" ", "").upper()
+    """Canonical spelling: AWBs as `160-12345675`, GS1 keys as digits, IRIs as given."""
+    value = value.strip()
+    if len(value) > MAX_VALUE_LENGTH:
+        raise DomainError(f"{kind} reference is longer than {MAX_VALUE_LENGTH} characters")
+    if kind == "logistics_object":
+        if not _IRI.match(value):
+            raise DomainError(
+                f"logistics object {value!r} must be an http(s) IRI, "
+                "e.g. https://1r.example.com/logistics-objects/8a76ed85"
+            )
+        return value.rstrip("/")
+    if kind in GS1_KINDS:
+        try:
+            return identifiers.canonical(kind, value)
+        except ValueError as exc:
+            raise DomainError(f"{kind}: {exc}") from exc
+    value = value.replace(" ", "").upper()
     if kind == "awb":
         if not _AWB.match(value):
             raise DomainError(f"air waybill {value!r} must be 3 + 8 digits, e.g. 160-12345675")

@@ -15,6 +15,7 @@ from typing import Any
 
 from logistics.tracking.adapters.cargo_imp_fsu import parse_fsu
 from logistics.tracking.adapters.dcsa_tnt import parse_dcsa_tnt
+from logistics.tracking.adapters.epcis import parse_epcis
 from logistics.tracking.adapters.one_record import parse_one_record
 from logistics.tracking.adapters.rail_csv import parse_rail_csv
 from logistics.tracking.adapters.road_gps import PlannedStop, parse_road_gps
@@ -31,6 +32,7 @@ ADAPTERS: dict[str, tuple[Parser, tuple[str, ...]]] = {
     "dcsa": (parse_dcsa_tnt, (".json",)),
     "rail_csv": (parse_rail_csv, (".csv",)),
     "gps": (parse_road_gps, (".jsonl",)),
+    "epcis": (parse_epcis, (".jsonld", ".xml")),
 }
 _TIMES = ("reference_time", "received_at")
 

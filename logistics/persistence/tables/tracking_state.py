@@ -69,10 +69,10 @@ class PositionRow(Base):
 
 
 class ShipmentReferenceRow(Base):
-    """A source's reference linked to a shipment: an air waybill, a container, a booking."""
+    """A source's reference linked to a shipment: waybill, container, booking, IRI, GS1 key."""
 
     __tablename__ = "shipment_references"
 
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # awb | container | booking
-    value: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)  # see shipment_references.KINDS
+    value: Mapped[str] = mapped_column(String(512), primary_key=True)
     shipment_id: Mapped[str] = mapped_column(ForeignKey("shipments.id"), index=True)

@@ -1,19 +1,25 @@
-"""Adapter (d): DCSA Track & Trace 2.2 events (JSON), used here for rail and truck calls.
+"""Adapter (d): DCSA Track & Trace events, 2.2, 3.0.0-Beta-1 and 3.0.0 (JSON).
 
-Read per event: `eventID`, `eventType` (TRANSPORT / EQUIPMENT / SHIPMENT), the type code
-(`transportEventTypeCode`, `equipmentEventTypeCode`, `shipmentEventTypeCode`),
-`eventClassifierCode` (ACT / EST / PLN), `eventDateTime`, `eventCreatedDateTime` (recorded_at),
-`transportCall` (`modeOfTransport`, `UNLocationCode` or `location.UNLocationCode`,
-`exportVoyageNumber` / `carrierVoyageNumber` / `carrierServiceCode`), `eventLocation`,
-`equipmentReference` (container), `documentReferences` (BKG / TRD), and `retractedEventID`
-(DCSA 3.0 metadata, accepted here when present; a record with only a retraction becomes a
-CANCELLED event that `retracts` the named id).
+The three shapes are read into one flat form by `dcsa_shapes` (which lists what is read from each);
+this module maps codes and subjects. Codes: the 2.2 / Beta four-letter codes and the 3.0 words
+(`DEPARTED`, `GATED_IN`, ...) share one table per event type; a code with no cargo milestone
+(e.g. DROP, RSEA, APPROACHING, ISSUED, an IOT or REEFER event) or an unknown one is an
+INFORMATIONAL event with its raw code, listed in the messages. A move of EMPTY equipment is stored
+as INFORMATIONAL (never a cargo LOADED / DISCHARGED). Delay reason codes (SMDG, e.g. WEA) make the
+event carry reason DELAY and the codes under the reference `delay_reason`.
 
-Subjects, in order: an equipment event is about its container; any event whose booking or
-transport document is known in `subjects` is about that shipment; a transport event with a
-voyage / service number is a movement-level event (`service_id` for rail, `vehicle_id` for
-truck) that fans out; else the booking placeholder `booking:<ref>`. UN/LOCODEs are mapped to our
-location ids through `locations` when given. Payload: a JSON list of events or `{"events": [...]}`.
+Retractions: a Beta `retractedEventID` or a 3.0 `isRetracted: true` gives a CANCELLED event that
+`retracts` the named id (3.0: the same `eventID`, so the retraction's own id is `<eventID>#retracted`).
+A retraction without references is about the retracted event's subject when that event is in the
+same payload, else it names `event:<id>` for the subject lookup. A 3.0 event republished under the
+same `eventID` with a later `eventUpdatedDateTime` is acknowledged as a duplicate (first version
+kept): retract it first, then send the new version under a new id.
+
+Subjects, in order: a booking or transport document linked in `subjects`; the container
+(`container:` in `subjects`); a rail or truck event with a voyage / service / departure number is a
+movement event (`service_id` / `vehicle_id`) that fans out; else the booking (or container)
+placeholder. UN/LOCODEs are mapped to location ids through `locations` when given.
+Payload: a list of events, `{"events": [...]}` or one event.
 """
 
 from __future__ import annotations
@@ -33,11 +39,16 @@ from logistics.tracking.adapters._common import (
     parse_instant,
     resolve_subject,
 )
+from logistics.tracking.adapters.dcsa_shapes import DcsaEvent, read_event
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
+_INFO = Milestone.INFORMATIONAL
 DCSA_TRANSPORT_CODES: dict[str, Milestone] = {
     "ARRI": Milestone.ARRIVED,
     "DEPA": Milestone.DEPARTED,
+    "ARRIVED": Milestone.ARRIVED,
+    "DEPARTED": Milestone.DEPARTED,
+    "APPROACHING": _INFO,
 }
 DCSA_EQUIPMENT_CODES: dict[str, Milestone] = {
     "GTIN": Milestone.RECEIVED,  # gated in at the terminal
@@ -48,68 +59,113 @@ DCSA_EQUIPMENT_CODES: dict[str, Milestone] = {
     "GTOT": Milestone.TRANSFERRED,  # gated out, handed to the next leg
     "PICK": Milestone.PICKED_UP,
     "INSP": Milestone.CUSTOMS_HOLD,  # inspected
+    "DROP": _INFO,  # dropped off (depot or customer: no cargo milestone by itself)
+    "RSEA": _INFO,  # resealed
+    "RMVD": _INFO,  # removed
+    "GATED_IN": Milestone.RECEIVED,
+    "STUFFED": Milestone.RECEIVED,
+    "LOADED": Milestone.LOADED,
+    "DISCHARGED": Milestone.UNLOADED,
+    "STRIPPED": Milestone.UNLOADED,
+    "GATED_OUT": Milestone.TRANSFERRED,
+    "PICKED_UP": Milestone.PICKED_UP,
+    "INSPECTED": Milestone.CUSTOMS_HOLD,
+    "CUSTOMS_SELECTED_FOR_INSPECTION": Milestone.CUSTOMS_HOLD,
+    "CUSTOMS_SELECTED_FOR_SCAN": Milestone.CUSTOMS_HOLD,
+    "CUSTOMS_RELEASED": Milestone.CUSTOMS_CLEARED,
+    "CROSSED": Milestone.BORDER_CROSSED,
+    "AVAILABLE_FOR_PICKUP": Milestone.AVAILABLE_FOR_PICKUP,
+    "AVAILABLE_FOR_DROP_OFF": _INFO,
+    "DROPPED_OFF": _INFO,
+    "RESEALED": _INFO,
+    "REMOVED": _INFO,
 }
 DCSA_SHIPMENT_CODES: dict[str, Milestone] = {
     "CONF": Milestone.BOOKED,  # booking confirmed
     "HOLD": Milestone.CUSTOMS_HOLD,
     "RELS": Milestone.CUSTOMS_CLEARED,
+    "CONFIRMED": Milestone.BOOKED,
+    "ON_HOLD": Milestone.CUSTOMS_HOLD,
+    "RELEASED": Milestone.CUSTOMS_CLEARED,
+    "CANCELLED": Milestone.CANCELLED,
+    "CANCELLATION_CONFIRMED": Milestone.CANCELLED,
 }
-"""Codes not listed (e.g. DROP, RSEA, DRFT, ISSU) give a warning and no event."""
+"""Document codes (RECE, DRFT, ISSU, SURR, APPROVED, ISSUED, ...) are informational."""
 
 DCSA_CLASSIFIERS: dict[str, TimeType] = {
     "ACT": TimeType.ACTUAL,
     "EST": TimeType.ESTIMATED,
     "PLN": TimeType.PLANNED,
+    "ACTUAL": TimeType.ACTUAL,
+    "ESTIMATED": TimeType.ESTIMATED,
+    "PLANNED": TimeType.PLANNED,
 }
 DCSA_MODES: dict[str, Mode] = {"RAIL": Mode.RAIL, "TRUCK": Mode.ROAD}
-_TYPE_FIELDS = {
-    "TRANSPORT": ("transportEventTypeCode", DCSA_TRANSPORT_CODES),
-    "EQUIPMENT": ("equipmentEventTypeCode", DCSA_EQUIPMENT_CODES),
-    "SHIPMENT": ("shipmentEventTypeCode", DCSA_SHIPMENT_CODES),
+"""VESSEL / BARGE / MULTIMODAL calls have no platform mode: their events are about the shipment."""
+_TABLES = {
+    "TRANSPORT": DCSA_TRANSPORT_CODES,
+    "EQUIPMENT": DCSA_EQUIPMENT_CODES,
+    "SHIPMENT": DCSA_SHIPMENT_CODES,
+    "IOT": {},
+    "REEFER": {},
 }
-_DOCUMENT_KINDS = {"BKG": "booking", "TRD": "transport_document"}
 
 
-def _unlocode(item: Mapping[str, Any]) -> str | None:
-    for holder in (item.get("transportCall"), item.get("eventLocation")):
-        if not isinstance(holder, Mapping):
-            continue
-        code = holder.get("UNLocationCode")
-        if not code and isinstance(holder.get("location"), Mapping):
-            code = holder["location"].get("UNLocationCode")
-        if isinstance(code, str) and code:
-            return code
-    return None
+def _milestone(flat: DcsaEvent, ref: str, builder: ResultBuilder) -> tuple[str, Milestone]:
+    if flat.retracts:
+        return (flat.code or "RETRACT").upper(), Milestone.CANCELLED
+    if flat.event_type not in _TABLES:
+        raise RecordError(f"unknown {flat.type_field} {flat.event_type or None!r}")
+    if not flat.code:
+        raise RecordError(f"{flat.code_field} is missing")
+    code = flat.code.upper()
+    milestone = _TABLES[flat.event_type].get(code)
+    if milestone is None:
+        builder.warning(
+            ref,
+            f"DCSA {flat.event_type} code {code!r} has no cargo milestone: stored as informational",
+        )
+        return code, _INFO
+    if flat.empty and milestone is not _INFO:
+        builder.warning(
+            ref, f"{code} of EMPTY equipment: stored as informational, not a cargo move"
+        )
+        return code, _INFO
+    return code, milestone
 
 
-def _documents(item: Mapping[str, Any]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for doc in item.get("documentReferences") or []:
-        if isinstance(doc, Mapping):
-            kind = _DOCUMENT_KINDS.get(str(doc.get("documentReferenceType", "")))
-            if kind and doc.get("documentReferenceValue"):
-                out[kind] = str(doc["documentReferenceValue"])
-    return out
+Subject = tuple[str | None, bool, str | None, str | None]
 
 
-def _movement(call: Mapping[str, Any]) -> str | None:
-    for name in ("exportVoyageNumber", "carrierVoyageNumber", "carrierServiceCode"):
-        if isinstance(call.get(name), str) and call[name]:
-            return str(call[name])
-    return None
-
-
-def _milestone(item: Mapping[str, Any]) -> tuple[str, Milestone | None]:
-    event_type = str(item.get("eventType", "")).upper()
-    if event_type not in _TYPE_FIELDS:
-        raise RecordError(f"unknown eventType {item.get('eventType')!r}")
-    field_name, table = _TYPE_FIELDS[event_type]
-    code = item.get(field_name)
-    if not isinstance(code, str) or not code:
-        if item.get("retractedEventID"):
-            return "RETRACT", Milestone.CANCELLED
-        raise RecordError(f"{field_name} is missing")
-    return code.upper(), table.get(code.upper())
+def _subject(
+    flat: DcsaEvent,
+    subjects: Mapping[str, str] | None,
+    mode: Mode | None,
+    seen: Mapping[str, Subject],
+) -> Subject:
+    if flat.retracts and not (flat.documents or flat.container or flat.movement):
+        if flat.retracts in seen:  # retraction-only record: about what the retracted event was
+            return seen[flat.retracts]
+        candidate, ok = resolve_subject("event", flat.retracts, subjects)
+        return candidate, ok, None, None
+    service_id = flat.movement if mode is Mode.RAIL else None
+    vehicle_id = flat.movement if mode is Mode.ROAD else None
+    for kind in ("booking", "transport_document"):
+        if kind in flat.documents and subjects:
+            candidate, ok = resolve_subject(kind, flat.documents[kind], subjects)
+            if ok:
+                return candidate, True, service_id, vehicle_id
+    if flat.container:
+        candidate, ok = resolve_subject("container", flat.container, subjects)
+        if ok or not (service_id or vehicle_id):
+            return candidate, ok, service_id, vehicle_id
+    if service_id or vehicle_id:
+        return None, True, service_id, vehicle_id
+    for kind in ("booking", "transport_document"):
+        if kind in flat.documents:
+            candidate, ok = resolve_subject(kind, flat.documents[kind], subjects)
+            return candidate, ok, None, None
+    raise RecordError("no subject: no booking, transport document, equipment or voyage reference")
 
 
 def _event(
@@ -121,53 +177,59 @@ def _event(
     received_at: datetime | None,
     subjects: Mapping[str, str] | None,
     locations: Mapping[str, str] | None,
+    seen: dict[str, Subject],
 ) -> None:
-    code, milestone = _milestone(item)
-    if milestone is None:
-        builder.warning(ref, f"unknown DCSA event code {code!r}: not mapped to a milestone")
-        return
-    classifier = str(item.get("eventClassifierCode", "")).upper()
+    flat = read_event(item)
+    code, milestone = _milestone(flat, ref, builder)
+    retraction_only = bool(flat.retracts) and flat.event_time is None
+    classifier = (flat.classifier or ("ACT" if flat.retracts else "")).upper()
     if classifier not in DCSA_CLASSIFIERS:
-        raise RecordError(f"unknown eventClassifierCode {item.get('eventClassifierCode')!r}")
-    event_time = parse_instant(item.get("eventDateTime"), "eventDateTime")
-    recorded_at = optional_instant(item.get("eventCreatedDateTime"), "eventCreatedDateTime")
-    raw_call = item.get("transportCall")
-    call: Mapping[str, Any] = raw_call if isinstance(raw_call, Mapping) else {}
-    mode_code = str(call.get("modeOfTransport", "")).upper()
-    mode = DCSA_MODES.get(mode_code)
-    movement = _movement(call)
-    references = _documents(item)
-    details: dict[str, str] = {"event_type": str(item["eventType"]).upper()}
-    if mode_code:
-        details["mode_of_transport"] = mode_code
-    if movement:
-        references["voyage"] = movement
-    container = item.get("equipmentReference")
-    if isinstance(container, str) and container:
-        references["container"] = container
-    shipment_id, resolved, service_id, vehicle_id = None, True, None, None
-    if mode is Mode.RAIL:
-        service_id = movement
-    elif mode is Mode.ROAD:
-        vehicle_id = movement
-    for kind in ("booking", "transport_document"):
-        if kind in references and subjects:
-            candidate, ok = resolve_subject(kind, references[kind], subjects)
-            if ok:
-                shipment_id, resolved = candidate, True
-                break
-    if shipment_id is None and "container" in references:
-        shipment_id, resolved = resolve_subject("container", references["container"], subjects)
-    if shipment_id is None and not (service_id or vehicle_id) and "booking" in references:
-        shipment_id, resolved = resolve_subject("booking", references["booking"], subjects)
-    unlocode = _unlocode(item)
-    location = (locations or {}).get(unlocode, unlocode) if unlocode else None
-    retracts = item.get("retractedEventID")
-    event_id = item.get("eventID")
+        name = (
+            "eventClassification.eventClassifier"
+            if flat.version == "3.0.0"
+            else "eventClassifierCode"
+        )
+        raise RecordError(
+            f"unknown {name} {flat.classifier!r} (ACT/EST/PLN or ACTUAL/ESTIMATED/PLANNED)"
+        )
+    created = optional_instant(flat.created, "eventCreatedDateTime")
+    if retraction_only:
+        event_time = created or received_at
+        if event_time is None:
+            raise RecordError("a retraction needs eventCreatedDateTime / eventUpdatedDateTime")
+    else:
+        event_time = parse_instant(flat.event_time, "eventDateTime")
+    mode = DCSA_MODES.get((flat.mode or "").upper())
+    references = dict(flat.documents)
+    if flat.movement:
+        references["voyage"] = flat.movement
+    if flat.container:
+        references["container"] = flat.container
+    if flat.empty:
+        references["empty"] = "true"
+    if flat.delay_codes:
+        references["delay_reason"] = ",".join(flat.delay_codes)
+    references["dcsa_version"] = flat.version
+    subject = _subject(flat, subjects, mode, seen)
+    shipment_id, resolved, service_id, vehicle_id = subject
+    if flat.event_id:
+        seen[flat.event_id] = subject
+    location = (locations or {}).get(flat.location, flat.location) if flat.location else None
+    event_id = flat.event_id
+    if flat.retracts and event_id == flat.retracts:
+        event_id = f"{event_id}#retracted"
+    reason = None
+    if milestone is Milestone.EXCEPTION:
+        reason = ExceptionReason.OTHER
+    elif flat.delay_codes and not flat.retracts:
+        reason = ExceptionReason.DELAY
+    details = {"event_type": flat.event_type}
+    if flat.mode:
+        details["mode_of_transport"] = flat.mode.upper()
     add_event(
         builder,
         ref,
-        event_id=event_id if isinstance(event_id, str) and event_id else None,
+        event_id=event_id,
         references=references,
         details=details,
         subject_resolved=resolved,
@@ -178,13 +240,13 @@ def _event(
         shipment_id=shipment_id,
         service_id=service_id,
         vehicle_id=vehicle_id,
-        recorded_at=recorded_at,
+        recorded_at=created,
         received_at=received_at,
         location=location,
         mode=mode,
-        reason=ExceptionReason.OTHER if milestone is Milestone.EXCEPTION else None,
-        retracts=retracts if isinstance(retracts, str) and retracts else None,
-        source_code=code,
+        reason=reason,
+        retracts=flat.retracts,
+        source_code=code[:32],
         raw_ref=ref,
     )
 
@@ -197,7 +259,7 @@ def parse_dcsa_tnt(
     subjects: Mapping[str, str] | None = None,
     locations: Mapping[str, str] | None = None,
 ) -> AdapterResult:
-    """Parse DCSA T&T events; `locations` maps UN/LOCODE -> location id."""
+    """Parse DCSA T&T 2.2 / 3.0 events; `locations` maps UN/LOCODE -> location id."""
     builder = ResultBuilder()
     try:
         data = json.loads(decode(payload))
@@ -208,6 +270,7 @@ def parse_dcsa_tnt(
         data = data["events"]
     if not isinstance(data, list):
         data = [data]
+    seen: dict[str, Subject] = {}
     for index, item in enumerate(data):
         ref = f"index {index}"
         if not isinstance(item, Mapping):
@@ -222,6 +285,7 @@ def parse_dcsa_tnt(
                 received_at=received_at,
                 subjects=subjects,
                 locations=locations,
+                seen=seen,
             )
         except RecordError as exc:
             builder.error(ref, str(exc))

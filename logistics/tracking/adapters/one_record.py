@@ -1,21 +1,34 @@
-"""Adapter (c): IATA ONE Record LogisticsEvent (JSON-LD), ontology 3.x with 2.x spellings.
+"""Adapter (c): IATA ONE Record LogisticsEvents (JSON-LD), data model 3.x / API 2.x, 2.x names.
 
-Read per event: `@id` (the event IRI, our event_id), `eventCode` (a string or a CodeListElement
-`{"code": "DEP"}`), `eventDate`, `eventTimeType` (`ACTUAL`/`ESTIMATED`/`PLANNED`, also as an
-IRI such as `cargo:ESTIMATED` or the 2.x words `Actual`/`Expected`/`Planned`), `creationDate`
-(recorded_at), `eventFor` (2.x `linkedObject`: the logistics object, e.g. a Shipment or Waybill
-IRI), `eventLocation` (location codes or name). Property names may carry the `cargo:` prefix or
-the full ontology IRI. A typed literal `{"@value": ...}` is unwrapped.
+Read per event: `@id` (the event IRI, our event_id), `eventCode` (a core code list IRI such as
+`https://onerecord.iata.org/ns/coreCodeLists#StatusCode_DEP`, a `code-lists/StatusCode#DEP` IRI,
+a CodeListElement `{"code": "DEP"}` / `{"@id": ...}`, or a plain code), `eventDate`,
+`eventTimeType` (ACTUAL, ESTIMATED / EXPECTED, PLANNED / SCHEDULED, REQUESTED as a word, an IRI or
+`{"@id": ...}`; absent = ACTUAL), `creationDate` (recorded_at), `eventLocation`, else
+`recordedAtLocation` (a Location with `locationCodes`, `code` or `locationName`, or a link whose
+last path segment is the code), `partialEventIndicator` and the subject. Property names may carry
+the `cargo:` prefix, the cargo namespace IRI (versioned or not) or none (`@vocab`); typed literals
+`{"@value": ...}` are unwrapped. 2.x names: `linkedObject` (eventFor), `location` (eventLocation).
 
-Payload: one event object, a list, or a JSON-LD `@graph` / `@set`. Records are `index N`.
-Event codes are the Cargo-IMP / Cargo-iQ status codes, so the FSU code table applies.
-The subject is the `eventFor` object: resolved via `subjects` (IRI or its last path segment),
-else the placeholder `lo:<last segment>`.
+Subject, in order: `eventFor` (one object or a list; each its IRI, and its waybill number when the
+object carries `waybillPrefix` + `waybillNumber`), 2.x `linkedObject`, the logistics object the
+event was posted to (its own `@id` up to `/logistics-events/`), else `logistics_object` (the
+`?logistics_object=` query parameter or `Logistics-Object` header of `POST /v1/feeds/one_record`).
+Each is looked up as `logistics_object:<IRI>` or `awb:<number>` in `subjects`; one event per
+distinct shipment.
+
+A partial event (`partialEventIndicator` true: only some pieces reached the milestone) is stored
+as INFORMATIONAL with its code and `partial` in its references, so a split departure never reads as
+the whole shipment departing; the complete event (without the indicator) moves the status.
+
+Payload: one event, a list, a JSON-LD `@graph`, or an `api:Collection` (`hasItem`). Records are
+`index N` in that order. Codes with no cargo milestone, or unknown ones, are INFORMATIONAL.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -28,30 +41,52 @@ from logistics.tracking.adapters._common import (
     decode,
     optional_instant,
     parse_instant,
-    resolve_subject,
 )
-from logistics.tracking.adapters.cargo_imp_fsu import FSU_STATUS_CODES
+from logistics.tracking.adapters._subjects import event_id_for, subjects_of
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
-ONE_RECORD_EVENT_CODES: dict[str, Milestone] = dict(FSU_STATUS_CODES)
-"""ONE Record eventCode -> milestone (the Cargo-IMP status code list)."""
+_INFO = Milestone.INFORMATIONAL
+ONE_RECORD_EVENT_CODES: dict[str, Milestone] = {
+    "BKD": Milestone.BOOKED,
+    "FOH": Milestone.RECEIVED,  # freight on hand
+    "RCS": Milestone.RECEIVED,  # received from shipper, ready for carriage
+    "PRE": _INFO,  # prepared for loading
+    "MAN": Milestone.LOADED,  # manifested on a flight
+    "DEP": Milestone.DEPARTED,
+    "ARR": Milestone.ARRIVED,
+    "RCF": Milestone.UNLOADED,  # received from flight
+    "RCT": Milestone.TRANSFERRED,  # received from another carrier
+    "TFD": Milestone.TRANSFERRED,  # transferred to another carrier
+    "TRM": _INFO,  # to be transferred
+    "NFD": Milestone.AVAILABLE_FOR_PICKUP,  # consignee notified
+    "AWD": _INFO,  # documents delivered
+    "AWR": _INFO,  # documents received
+    "CCD": Milestone.CUSTOMS_CLEARED,
+    "TGC": Milestone.CUSTOMS_HOLD,  # transferred to customs / government control
+    "CRC": _INFO,  # reported to customs
+    "DLV": Milestone.DELIVERED,
+    "DDL": Milestone.DELIVERED,  # delivered to the consignee's door
+    "DIS": Milestone.EXCEPTION,  # discrepancy
+}
+"""Core code list StatusCode -> milestone (the Cargo-IMP status codes)."""
 
 ONE_RECORD_TIME_TYPES: dict[str, TimeType] = {
     "ACTUAL": TimeType.ACTUAL,
     "ESTIMATED": TimeType.ESTIMATED,
-    "EXPECTED": TimeType.ESTIMATED,  # 2.x wording
+    "EXPECTED": TimeType.ESTIMATED,
     "PLANNED": TimeType.PLANNED,
+    "SCHEDULED": TimeType.PLANNED,
+    "REQUESTED": TimeType.PLANNED,  # a time asked for: a plan, never a report
 }
-_PREFIXES = ("https://onerecord.iata.org/ns/cargo#", "cargo:")
+_CARGO = re.compile(r"^(?:cargo:|https?://onerecord\.iata\.org/ns/cargo(?:/[\d.]+)?#)")
+_API = re.compile(r"^(?:api:|https?://onerecord\.iata\.org/ns/api(?:/[\d.]+)?#)")
+_CODE_PREFIX = re.compile(r"^[A-Za-z]+Code_")
+_LOCATION = re.compile(r"^[A-Z]{3}$|^[A-Z]{2}[A-Z2-9]{3}$")
+_EVENTS_PATH = re.compile(r"^(.*?)/(?:logistics-)?events/[^/]+/?$")
 
 
 def _key(name: str) -> str:
-    for prefix in _PREFIXES:
-        if name.startswith(prefix):
-            return name[len(prefix) :]
-    if name.startswith("https://onerecord.iata.org/ns/cargo/") and "#" in name:
-        return name.split("#", 1)[1]
-    return name
+    return _API.sub("", _CARGO.sub("", name))
 
 
 def _normalise(node: Any) -> Any:
@@ -64,35 +99,156 @@ def _normalise(node: Any) -> Any:
     return node
 
 
-def _code(value: Any) -> str | None:
-    if isinstance(value, list) and value:
-        value = value[0]
+def _word(value: Any) -> str | None:
+    """The code of a code list value: IRI fragment without its list prefix, or the plain code."""
+    if isinstance(value, list):
+        value = value[0] if value else None
     if isinstance(value, Mapping):
         value = value.get("code") or value.get("@id")
-    if isinstance(value, str) and value.strip():
-        return _key(value.strip()).rsplit("#", 1)[-1].upper()
-    return None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = _CARGO.sub("", value.strip())
+    text = text.rsplit("#", 1)[-1] if "#" in text else text.rsplit("/", 1)[-1]
+    return _CODE_PREFIX.sub("", text).upper()
+
+
+def _flag(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def _location(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, str):
+        return value.rstrip("/").rsplit("/", 1)[-1][:64] or None
     if not isinstance(value, Mapping):
-        return _code(value)
-    codes = value.get("locationCodes")
-    code = _code(codes) if codes else None
-    return code or (
-        value.get("locationName") if isinstance(value.get("locationName"), str) else None
-    )
+        return None
+    for name in ("locationCodes", "locationCode", "code"):
+        code = _word(value.get(name))
+        if code:
+            return code[:64]
+    if isinstance(value.get("locationName"), str) and value["locationName"].strip():
+        return str(value["locationName"]).strip()[:64]
+    iri = value.get("@id")
+    if isinstance(iri, str):
+        segment = iri.rstrip("/").rsplit("/", 1)[-1]
+        return segment if _LOCATION.match(segment) else segment[:64]
+    return None
 
 
 def _records(data: Any) -> list[Any]:
-    if isinstance(data, Mapping):
-        for container in ("@graph", "@set"):
-            if isinstance(data.get(container), list):
-                return list(data[container])
-        return [data]
     if isinstance(data, list):
         return data
-    raise RecordError("payload is neither a JSON-LD object nor a list")
+    if not isinstance(data, Mapping):
+        raise RecordError("payload is neither a JSON-LD object nor a list")
+    if "hasItem" in data:
+        items = data["hasItem"]
+        return items if isinstance(items, list) else [items]
+    for container in ("@graph", "@set"):
+        if isinstance(data.get(container), list):
+            return list(data[container])
+    return [data]
+
+
+def _targets(item: Mapping[str, Any], posted_to: str | None) -> list[tuple[str, str]]:
+    raw = item.get("eventFor") or item.get("linkedObject")
+    objects = raw if isinstance(raw, list) else [raw] if raw else []
+    out: list[tuple[str, str]] = []
+    for obj in objects:
+        iri = obj.get("@id") if isinstance(obj, Mapping) else obj
+        if isinstance(iri, str) and iri.strip():
+            out.append(("logistics_object", iri.strip()))
+        if isinstance(obj, Mapping):
+            nested = obj.get("waybill")
+            waybill: Mapping[str, Any] = nested if isinstance(nested, Mapping) else obj
+            prefix, number = waybill.get("waybillPrefix"), waybill.get("waybillNumber")
+            if prefix and number:
+                out.append(("awb", f"{prefix}-{number}"))
+    if not out:
+        own = item.get("@id")
+        parent = _EVENTS_PATH.match(own.strip()) if isinstance(own, str) else None
+        if parent:
+            out.append(("logistics_object", parent.group(1)))
+        elif posted_to:
+            out.append(("logistics_object", posted_to))
+    if not out:
+        raise RecordError(
+            "no subject: eventFor is missing, the @id is not <logistics object>/logistics-events/<id>"
+            " and no logistics_object was given"
+        )
+    return out
+
+
+def _event(
+    builder: ResultBuilder,
+    ref: str,
+    raw: Any,
+    *,
+    source: str,
+    received_at: datetime | None,
+    subjects: Mapping[str, str] | None,
+    posted_to: str | None,
+    locations: Mapping[str, str] | None,
+) -> None:
+    item = _normalise(raw)
+    if not isinstance(item, Mapping):
+        raise RecordError("record is not a JSON object")
+    if set(item) <= {"@id", "@type"}:
+        raise RecordError("hasItem is only a link: fetch the LogisticsEvent itself and send it")
+    code = _word(item.get("eventCode"))
+    if code is None:
+        raise RecordError("eventCode is missing")
+    time_code = _word(item.get("eventTimeType")) or "ACTUAL"
+    if time_code not in ONE_RECORD_TIME_TYPES:
+        raise RecordError(
+            f"eventTimeType {time_code!r} is not ACTUAL, ESTIMATED, EXPECTED, PLANNED or REQUESTED"
+        )
+    event_time = parse_instant(item.get("eventDate"), "eventDate")
+    recorded_at = optional_instant(item.get("creationDate"), "creationDate")
+    targets = _targets(item, posted_to)
+    milestone = ONE_RECORD_EVENT_CODES.get(code)
+    references: dict[str, str] = {}
+    if milestone is None:
+        builder.warning(
+            ref, f"eventCode {code!r} is not a known status code: stored as informational"
+        )
+        milestone = _INFO
+    elif milestone is _INFO:
+        builder.warning(ref, f"eventCode {code!r} has no cargo milestone: stored as informational")
+    if _flag(item.get("partialEventIndicator")) and milestone is not _INFO:
+        builder.warning(
+            ref,
+            f"partialEventIndicator: only some pieces reached {code}; stored as informational "
+            "until the complete event",
+        )
+        milestone = _INFO
+        references["partial"] = "true"
+    place = _location(
+        item.get("eventLocation") or item.get("location") or item.get("recordedAtLocation")
+    )
+    location = (locations or {}).get(place, place) if place else None
+    event_iri = item.get("@id") if isinstance(item.get("@id"), str) else None
+    found = subjects_of(targets, subjects)
+    for subject in found:
+        add_event(
+            builder,
+            ref,
+            event_id=event_id_for(event_iri, subject, len(found)),
+            references={**references, subject.reference[0]: subject.reference[1]},
+            subject_resolved=subject.resolved,
+            source=source,
+            milestone=milestone,
+            time_type=ONE_RECORD_TIME_TYPES[time_code],
+            event_time=event_time,
+            shipment_id=subject.shipment_id,
+            recorded_at=recorded_at,
+            received_at=received_at,
+            location=location,
+            mode=Mode.AIR,
+            reason=ExceptionReason.OTHER if milestone is Milestone.EXCEPTION else None,
+            source_code=code[:32],
+            raw_ref=ref,
+        )
 
 
 def parse_one_record(
@@ -101,61 +257,29 @@ def parse_one_record(
     source: str = "one_record",
     received_at: datetime | None = None,
     subjects: Mapping[str, str] | None = None,
+    logistics_object: str | None = None,
+    locations: Mapping[str, str] | None = None,
 ) -> AdapterResult:
-    """Parse ONE Record LogisticsEvents into unified events about their `eventFor` object."""
+    """Parse ONE Record LogisticsEvents into unified events about their logistics objects."""
     builder = ResultBuilder()
     try:
-        records = _records(json.loads(decode(payload)))
+        records = _records(_normalise(json.loads(decode(payload))))
     except (RecordError, json.JSONDecodeError) as exc:
         builder.error("payload", f"not valid JSON-LD: {exc}")
         return builder.build()
     for index, raw in enumerate(records):
         ref = f"index {index}"
         try:
-            item = _normalise(raw)
-            if not isinstance(item, Mapping):
-                raise RecordError("record is not a JSON object")
-            code = _code(item.get("eventCode"))
-            if code is None:
-                raise RecordError("eventCode is missing")
-            milestone = ONE_RECORD_EVENT_CODES.get(code)
-            if milestone is None:
-                builder.warning(ref, f"unknown eventCode {code!r}: not mapped to a milestone")
-                continue
-            time_code = _code(item.get("eventTimeType")) or "ACTUAL"
-            if time_code not in ONE_RECORD_TIME_TYPES:
-                raise RecordError(f"unknown eventTimeType {time_code!r}")
-            target = item.get("eventFor") or item.get("linkedObject")
-            target_iri = target.get("@id") if isinstance(target, Mapping) else target
-            if not isinstance(target_iri, str) or not target_iri:
-                raise RecordError("eventFor (the logistics object) is missing")
-            event_time = parse_instant(item.get("eventDate"), "eventDate")
-            recorded_at = optional_instant(item.get("creationDate"), "creationDate")
+            _event(
+                builder,
+                ref,
+                raw,
+                source=source,
+                received_at=received_at,
+                subjects=subjects,
+                posted_to=logistics_object,
+                locations=locations,
+            )
         except RecordError as exc:
             builder.error(ref, str(exc))
-            continue
-        segment = target_iri.rstrip("/").rsplit("/", 1)[-1]
-        shipment_id, resolved = resolve_subject("lo", segment, subjects)
-        if not resolved and subjects and target_iri in subjects:
-            shipment_id, resolved = subjects[target_iri], True
-        event_iri = item.get("@id")
-        add_event(
-            builder,
-            ref,
-            event_id=event_iri if isinstance(event_iri, str) and event_iri else None,
-            references={"logistics_object": target_iri},
-            subject_resolved=resolved,
-            source=source,
-            milestone=milestone,
-            time_type=ONE_RECORD_TIME_TYPES[time_code],
-            event_time=event_time,
-            shipment_id=shipment_id,
-            recorded_at=recorded_at,
-            received_at=received_at,
-            location=_location(item.get("eventLocation") or item.get("location")),
-            mode=Mode.AIR,
-            reason=ExceptionReason.OTHER if milestone is Milestone.EXCEPTION else None,
-            source_code=code,
-            raw_ref=ref,
-        )
     return builder.build()

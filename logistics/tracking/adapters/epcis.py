@@ -1,0 +1,326 @@
+"""Adapter: GS1 EPCIS 2.0 events (JSON / JSON-LD, and the XML binding) through CBV 2.0.
+
+Read per event: `type` (ObjectEvent, AggregationEvent, TransactionEvent, AssociationEvent,
+TransformationEvent), `eventID`, `eventTime` with `eventTimeZoneOffset` (the time is kept in that
+offset), `recordTime` (recorded_at), `bizStep` and `disposition` (bare CBV words, `urn:epcglobal:cbv:`
+URNs or `https://ref.gs1.org/cbv/` URIs), `bizLocation` / `readPoint` (SGLN, UN/LOCODE or any id),
+the identifiers `epcList`, `parentID`, `childEPCs`, `inputEPCList`, `outputEPCList` (SSCC, GRAI,
+GIAI, SGTIN as EPC URNs or GS1 Digital Link URIs), and `errorDeclaration`.
+
+Payload: an `EPCISDocument` (`epcisBody.eventList`), an `EPCISQueryDocument`
+(`epcisBody.queryResults.resultsBody.eventList`), a list of events or one event; XML documents of
+either kind are read through `epcis_xml`. Records are `event N` in document order.
+
+Milestones come from the business step (`EPCIS_BIZ_STEPS`); the disposition overrides it where it
+says more (`damaged`, `stolen`, ...). A step with no cargo milestone (packing, inspecting, ...) or an
+unknown one is an INFORMATIONAL event with its raw code. An event carrying `errorDeclaration`
+declares the event with the same `eventID` wrong: it becomes a retraction of that event (the
+corrective events, if any, arrive as events of their own). Subjects: every identifier is looked up
+as `sscc:` / `grai:` / `giai:` / `sgtin:` in `subjects`; one event per distinct shipment.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
+from logistics.tracking.adapters._common import RecordError, add_event, decode, optional_instant
+from logistics.tracking.adapters._subjects import event_id_for, subjects_of
+from logistics.tracking.adapters.epcis_xml import looks_like_xml, xml_events
+from logistics.tracking.identifiers import parse_identifier
+from logistics.tracking.results import AdapterResult, ResultBuilder
+
+EPCIS_BIZ_STEPS: dict[str, Milestone] = {
+    "shipping": Milestone.DEPARTED,  # overall outbound process, ends with the goods leaving
+    "departing": Milestone.DEPARTED,
+    "arriving": Milestone.ARRIVED,
+    "receiving": Milestone.RECEIVED,
+    "accepting": Milestone.RECEIVED,  # custody taken over from the previous party
+    "loading": Milestone.LOADED,
+    "unloading": Milestone.UNLOADED,
+    "void_shipping": Milestone.EXCEPTION,  # a declared shipping did not happen
+}
+"""CBV 2.0 business step -> milestone; every other step is informational (stored and shown)."""
+
+EPCIS_DISPOSITIONS: dict[str, tuple[Milestone, ExceptionReason]] = {
+    "damaged": (Milestone.EXCEPTION, ExceptionReason.DAMAGED),
+    "destroyed": (Milestone.EXCEPTION, ExceptionReason.DAMAGED),
+    "stolen": (Milestone.EXCEPTION, ExceptionReason.LOST),
+    "mismatch_instance": (Milestone.EXCEPTION, ExceptionReason.DISCREPANCY),
+    "mismatch_class": (Milestone.EXCEPTION, ExceptionReason.DISCREPANCY),
+    "mismatch_quantity": (Milestone.EXCEPTION, ExceptionReason.DISCREPANCY),
+}
+"""CBV 2.0 dispositions that override the business step (the goods are not moving on as planned)."""
+
+_EVENT_TYPES = (
+    "ObjectEvent",
+    "AggregationEvent",
+    "TransactionEvent",
+    "AssociationEvent",
+    "TransformationEvent",
+)
+_CBV_PREFIXES = (
+    "urn:epcglobal:cbv:bizstep:",
+    "urn:epcglobal:cbv:disp:",
+    "https://ref.gs1.org/cbv/BizStep-",
+    "https://ref.gs1.org/cbv/Disp-",
+    "http://ref.gs1.org/cbv/BizStep-",
+    "http://ref.gs1.org/cbv/Disp-",
+    "cbv:BizStep-",
+    "cbv:Disp-",
+    "gs1:BizStep-",
+    "gs1:Disp-",
+    "urn:epcglobal:cbv:er:",
+    "https://ref.gs1.org/cbv/ER-",
+)
+_OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
+_LOCODE = re.compile(r"(?:^|[:/])([A-Z]{2}[A-Z2-9]{3})$")
+_IDENTIFIER_FIELDS = ("parentID", "epcList", "childEPCs", "inputEPCList", "outputEPCList")
+
+
+def _key(name: str) -> str:
+    for prefix in ("epcis:", "https://ref.gs1.org/epcis/"):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _clean(node: Any) -> Any:
+    if isinstance(node, Mapping):
+        if "@value" in node:
+            return node["@value"]
+        return {_key(str(k)): _clean(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_clean(v) for v in node]
+    return node
+
+
+def cbv_word(value: Any, name: str) -> str | None:
+    """The bare CBV word of a bizStep / disposition in any of its spellings; None if absent."""
+    if isinstance(value, Mapping):
+        value = value.get("id") or value.get("@id")
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise RecordError(f"{name} must be a string, got {type(value).__name__}")
+    text = value.strip()
+    for prefix in _CBV_PREFIXES:
+        if text.lower().startswith(prefix.lower()):
+            return text[len(prefix) :].lower()
+    return text if ":" in text or "/" in text else text.lower()
+
+
+def _events(data: Any) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, Mapping):
+        raise RecordError("payload is neither an EPCIS document, a list of events nor an event")
+    body = data.get("epcisBody")
+    if isinstance(body, Mapping):
+        if "queryResults" in body:
+            results = body["queryResults"]
+            body = results.get("resultsBody") if isinstance(results, Mapping) else None
+            if not isinstance(body, Mapping):
+                raise RecordError("epcisBody.queryResults.resultsBody is missing")
+        events = body.get("eventList")
+        if events is None:
+            return []
+        if not isinstance(events, list):
+            raise RecordError("epcisBody.eventList must be a list")
+        return events
+    if data.get("type") in _EVENT_TYPES or data.get("@type") in _EVENT_TYPES:
+        return [data]
+    raise RecordError("no epcisBody.eventList and not an EPCIS event (type ObjectEvent, ...)")
+
+
+def _offset(value: Any) -> timezone | None:
+    if value is None or value == "":
+        return None
+    match = _OFFSET.match(str(value).strip())
+    if not match or int(match.group(2)) > 14 or int(match.group(3)) > 59:
+        raise RecordError(f"eventTimeZoneOffset {value!r} is not ±hh:mm")
+    minutes = int(match.group(2)) * 60 + int(match.group(3))
+    return timezone(timedelta(minutes=-minutes if match.group(1) == "-" else minutes))
+
+
+def _event_time(item: Mapping[str, Any]) -> datetime:
+    offset = _offset(item.get("eventTimeZoneOffset"))
+    raw = item.get("eventTime")
+    if not isinstance(raw, str) or not raw.strip():
+        raise RecordError("eventTime is missing")
+    text = raw.strip()
+    text = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise RecordError(f"eventTime {raw!r} is not an ISO 8601 time") from exc
+    if parsed.tzinfo is None:
+        if offset is None:
+            raise RecordError(f"eventTime {raw!r} has no UTC offset and no eventTimeZoneOffset")
+        return parsed.replace(tzinfo=offset)
+    return parsed.astimezone(offset) if offset else parsed
+
+
+def _place(value: Any, locations: Mapping[str, str] | None) -> str | None:
+    if isinstance(value, Mapping):
+        value = value.get("id") or value.get("@id")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if locations and text in locations:
+        return locations[text]
+    locode = _LOCODE.search(text) if "locode" in text.lower() or len(text) == 5 else None
+    code = locode.group(1) if locode else text
+    return (locations or {}).get(code, code)[:64]
+
+
+def _identifiers(
+    item: Mapping[str, Any], ref: str, builder: ResultBuilder
+) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for field in _IDENTIFIER_FIELDS:
+        raw = item.get(field)
+        values = raw if isinstance(raw, list) else [raw] if raw else []
+        for value in values:
+            text = value.get("epc") if isinstance(value, Mapping) else value
+            if not isinstance(text, str):
+                continue
+            try:
+                parsed = parse_identifier(text)
+            except ValueError as exc:
+                raise RecordError(f"{field}: {exc}") from exc
+            if parsed is None:
+                builder.warning(ref, f"{field}: {text!r} is not an SSCC, GRAI, GIAI or SGTIN")
+            elif parsed not in found:
+                found.append(parsed)
+    return found
+
+
+def _milestone(
+    biz_step: str | None, disposition: str | None
+) -> tuple[Milestone, ExceptionReason | None]:
+    if disposition in EPCIS_DISPOSITIONS:
+        return EPCIS_DISPOSITIONS[disposition]
+    if biz_step in EPCIS_BIZ_STEPS:
+        milestone = EPCIS_BIZ_STEPS[biz_step]
+        return milestone, ExceptionReason.OTHER if milestone is Milestone.EXCEPTION else None
+    return Milestone.INFORMATIONAL, None
+
+
+def _event(
+    builder: ResultBuilder,
+    ref: str,
+    item: Mapping[str, Any],
+    *,
+    source: str,
+    received_at: datetime | None,
+    subjects: Mapping[str, str] | None,
+    locations: Mapping[str, str] | None,
+) -> None:
+    event_type = item.get("type") or item.get("@type")
+    if event_type not in _EVENT_TYPES:
+        raise RecordError(
+            f"type {event_type!r} is not an EPCIS event type ({', '.join(_EVENT_TYPES)})"
+        )
+    event_time = _event_time(item)
+    recorded_at = optional_instant(item.get("recordTime"), "recordTime")
+    biz_step = cbv_word(item.get("bizStep"), "bizStep")
+    disposition = cbv_word(item.get("disposition"), "disposition")
+    identifiers = _identifiers(item, ref, builder)
+    if not identifiers:
+        raise RecordError(
+            "no SSCC, GRAI, GIAI or SGTIN in epcList / parentID / childEPCs: nothing to link"
+        )
+    milestone, reason = _milestone(biz_step, disposition)
+    code = (
+        disposition if disposition in EPCIS_DISPOSITIONS else biz_step or f"{event_type}:no-bizStep"
+    )
+    if milestone is Milestone.INFORMATIONAL:
+        builder.warning(
+            ref,
+            f"bizStep {biz_step!r} is not a cargo milestone: stored as informational"
+            if biz_step
+            else "no bizStep: stored as informational",
+        )
+    base_id = item.get("eventID")
+    base_id = base_id.strip() if isinstance(base_id, str) and base_id.strip() else None
+    declaration = item.get("errorDeclaration")
+    if declaration is not None and base_id is None:
+        raise RecordError("errorDeclaration without the eventID of the event it declares wrong")
+    references: dict[str, str] = {"epcis_type": str(event_type)}
+    if disposition:
+        references["disposition"] = disposition[:64]
+    location = _place(item.get("bizLocation"), locations) or _place(
+        item.get("readPoint"), locations
+    )
+    found = subjects_of(identifiers, subjects)
+    for subject in found:
+        refs = {**references, subject.reference[0]: subject.reference[1]}
+        event_id = event_id_for(base_id, subject, len(found))
+        fields: dict[str, Any] = {
+            "source": source,
+            "milestone": milestone,
+            "time_type": TimeType.ACTUAL,
+            "event_time": event_time,
+            "shipment_id": subject.shipment_id,
+            "recorded_at": recorded_at,
+            "received_at": received_at,
+            "location": location,
+            "reason": reason,
+            "source_code": code[:32],
+            "raw_ref": ref,
+        }
+        if declaration is not None:
+            reason_code = declaration.get("reason") if isinstance(declaration, Mapping) else None
+            if reason_code:
+                refs["error_reason"] = str(cbv_word(reason_code, "errorDeclaration.reason"))[:64]
+            fields.update(milestone=Milestone.CANCELLED, reason=None, retracts=event_id)
+            event_id = f"{event_id}#error-declaration"
+        add_event(
+            builder,
+            ref,
+            event_id=event_id,
+            references=refs,
+            subject_resolved=subject.resolved,
+            **fields,
+        )
+
+
+def parse_epcis(
+    payload: bytes | str,
+    *,
+    source: str = "epcis",
+    received_at: datetime | None = None,
+    subjects: Mapping[str, str] | None = None,
+    locations: Mapping[str, str] | None = None,
+) -> AdapterResult:
+    """Parse an EPCIS 2.0 document (JSON-LD or XML) into unified events about linked shipments."""
+    builder = ResultBuilder()
+    try:
+        text = decode(payload)
+        records = xml_events(text) if looks_like_xml(text) else _events(_clean(json.loads(text)))
+    except (RecordError, json.JSONDecodeError) as exc:
+        builder.error("payload", f"not an EPCIS 2.0 document: {exc}")
+        return builder.build()
+    for index, raw in enumerate(records):
+        ref = f"event {index}"
+        if not isinstance(raw, Mapping):
+            builder.error(ref, "event is not a JSON object")
+            continue
+        try:
+            _event(
+                builder,
+                ref,
+                raw,
+                source=source,
+                received_at=received_at,
+                subjects=subjects,
+                locations=locations,
+            )
+        except RecordError as exc:
+            builder.error(ref, str(exc))
+    return builder.build()
