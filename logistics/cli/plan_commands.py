@@ -33,6 +33,14 @@ def plan(
     objective: Annotated[str, typer.Option(help=f"One of: {', '.join(PRESETS)}")] = "balanced",
     seed: Annotated[int, typer.Option(help="Random seed (same input and seed, same plan)")] = 0,
     workers: Annotated[int, typer.Option(help="Worker processes for truck routing")] = 2,
+    lateness_price: Annotated[
+        float | None,
+        typer.Option(
+            help="CNY per shipment-hour late: let lateness trade against the objective's own "
+            "measure at this price (default: on time first, never late to save money)",
+            min=0.0,
+        ),
+    ] = None,
 ) -> None:
     """Recommend a plan for a bundle, check it, and write the plan JSON."""
     try:
@@ -46,6 +54,7 @@ def plan(
             factors=factors,
             workers=workers,
             progress=_progress,
+            lateness_price=lateness_price,
         )
         violations = check_plan(scenario, result)
         write_plan_json(result, out)

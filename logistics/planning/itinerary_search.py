@@ -56,7 +56,8 @@ class Itinerary:
     delivered_at: datetime
     cost: float
     co2_kg: float
-    score: float
+    score: float  # the preset's measure (plus lateness at its price, when one is set)
+    late_minutes: int = 0  # estimated minutes delivered after due
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -203,6 +204,13 @@ class Network:
         return best
 
 
+def rank(objective: Objective, it: Itinerary) -> tuple[object, ...]:
+    """Sort key of a shipment's itineraries: on time first unless lateness has a price."""
+    if objective.on_time_first:
+        return (it.late_minutes > 0, it.late_minutes, it.score, it.key)
+    return (it.score, it.key)
+
+
 def _score(
     net: Network, sh: Shipment, segs: Sequence[Segment], objective: Objective
 ) -> tuple[float, float, float]:
@@ -221,12 +229,9 @@ def _score(
     delivered = segs[-1].arrive
     late_h = max(0.0, (delivered - sh.due_at).total_seconds() / 3600)
     transit_h = (delivered - sh.ready_at).total_seconds() / 3600
-    score = (
-        objective.cost * cost
-        + objective.per_transit_hour * transit_h
-        + objective.per_co2_kg * co2
-        + objective.per_late_hour_per_tonne * late_h * max(1.0, sh.weight_kg / 1000)
-    )
+    score = objective.measure(cost, transit_h, co2)
+    if objective.lateness_price is not None:
+        score += objective.lateness_price * late_h
     return cost, co2, score
 
 
@@ -264,7 +269,8 @@ def search(
 
     def add(segs: list[Segment]) -> None:
         it_cost, it_co2, score = _score(net, sh, segs, objective)
-        it = Itinerary(sh.id, tuple(segs), segs[-1].arrive, it_cost, it_co2, score)
+        late = max(0, int((segs[-1].arrive - sh.due_at).total_seconds() // 60))
+        it = Itinerary(sh.id, tuple(segs), segs[-1].arrive, it_cost, it_co2, score, late)
         if it.key not in forbidden:
             found.append(it)
 
@@ -315,7 +321,7 @@ def search(
                             *last,
                         ]
                     )
-    found.sort(key=lambda it: (it.score, it.key))
+    found.sort(key=lambda it: rank(objective, it))
     unique: dict[tuple[str, ...], Itinerary] = {}
     for it in found:
         unique.setdefault(it.key, it)

@@ -11,7 +11,7 @@ from logistics.planning.costing import factor_table
 from logistics.planning.itinerary_search import Itinerary, Network, search
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_assembly import assemble_plan
-from logistics.planning.service_assignment import assign, fill_remaining
+from logistics.planning.service_assignment import Preferences, assign, fill_remaining
 from logistics.planning.truck_stage import (
     Routed,
     route_trucks,
@@ -47,10 +47,17 @@ def plan(
     workers: int = 2,
     progress: Progress = _quiet,
     plan_id: str | None = None,
+    lateness_price: float | None = None,
 ) -> Plan:
-    """Recommend a plan: which service each shipment takes and how trucks collect and deliver it."""
+    """Recommend a plan: which service each shipment takes and how trucks collect and deliver it.
+
+    Every preset plans as many shipments as it can, then as many on time as it can, then the
+    least lateness, and only then minimises its own measure (objectives.py). `lateness_price`
+    (currency units per shipment-hour late) lets lateness trade against that measure instead.
+    """
     started = time.monotonic()
-    preset = objective_named(objective)
+    preset = objective_named(objective, lateness_price=lateness_price)
+    prefs = Preferences(on_time_first=preset.on_time_first)
     table = factor_table(factors)
     net = Network(scenario, table)
     forbidden: dict[str, set[tuple[str, ...]]] = {}
@@ -73,12 +80,12 @@ def plan(
             scenario.shipments,
             options,
             capacities,
-            unplanned_penalty=preset.unplanned_penalty,
             # more shipments, more time: 20 s plus 1 s per 100 shipments, at most 15 % of what
             # is left (the assignment runs twice a round when shipments are crowded out)
             time_limit_s=share * max(2.0, min(remaining * 0.15, 20.0 + len(options) / 100)),
             seed=seed,
             previous=previous,
+            preferences=prefs,
         )
 
     # Round 1: every shipment's itineraries, the service assignment, every truck leg routed.
@@ -191,6 +198,7 @@ def plan(
             "iterations": rounds,
             "status": status.lower(),
             "time_limit_s": time_limit_s,
+            "lateness_price": lateness_price,
         },
     )
     progress(

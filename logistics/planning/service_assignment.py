@@ -1,7 +1,18 @@
 """Stage A, part 2: choose one itinerary per shipment under service capacities (CP-SAT).
 
-The choice is lexicographic: first as many shipments as possible, then the lowest objective
-score among the choices that plan that many. Both phases start from a greedy solution (hint).
+The choice is lexicographic, solved level by level; each level's best value is then fixed as a
+constraint for the next (a level the solver proves optimal is exact; one stopped by its time
+limit fixes the best value found, never a worse one than the starting hint):
+
+1. as many shipments planned as possible;
+2. as many of them on time as possible (estimated delivery no later than due);
+3. the least remaining lateness, in shipment-minutes;
+4. as many shipments kept on their incumbent (accepted) itinerary as possible;
+5. the lowest score: the preset's own measure.
+
+With a lateness price, levels 2 and 3 fold into the score (lateness at that price); with a change
+penalty, level 4 folds into it too (each changed shipment at that price). Every level starts from
+a hint (the greedy or previous choice); a level whose hint already meets its bound is not solved.
 """
 
 from __future__ import annotations
@@ -9,7 +20,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -17,7 +28,17 @@ from logistics.domain import Shipment
 from logistics.planning.itinerary_search import Itinerary
 
 SCORE_SCALE = 10  # objective in tenths of a currency unit
-COUNT_SHARE = 0.4  # of the time limit for phase 1 (how many), the rest for phase 2 (how cheap)
+# shares of the time limit per level (a level skipped leaves its share to the last one)
+SHARES = {"planned": 0.3, "on_time": 0.15, "lateness": 0.1, "kept": 0.1}
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """What the assignment ranks between "planned" and the score: punctuality and incumbents."""
+
+    on_time_first: bool = True  # False when lateness carries a price (already in the score)
+    incumbent: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # id -> itinerary key
+    change_penalty: float | None = None  # None: keeping ranks above the score; else its price
 
 
 @dataclass(slots=True)
@@ -34,7 +55,6 @@ def _build(
     shipments: Sequence[Shipment],
     options: Mapping[str, Sequence[Itinerary]],
     capacities: Mapping[str, tuple[float, float]],
-    unplanned_penalty: float,
 ) -> _Model:
     model = cp_model.CpModel()
     choice: dict[tuple[str, int], cp_model.IntVar] = {}
@@ -61,10 +81,6 @@ def _build(
         y = model.new_bool_var(f"planned_{sid}")
         model.add(sum(vars_) == y)
         planned[sid] = y
-        # Leaving a shipment out costs more than any of its itineraries (phase 2 keeps the count
-        # of phase 1 anyway; the penalty only ranks choices that plan the same number).
-        penalty = max(unplanned_penalty, 2 * max(it.score for it in its))
-        scores.append((-round(penalty * SCORE_SCALE), y))
     for service_id in sorted(load_kg):
         cap_kg, cap_m3 = capacities[service_id]
         model.add(sum(w * x for w, x in load_kg[service_id]) <= int(cap_kg))
@@ -98,43 +114,116 @@ def _read(
     return {sid: options[sid][n] for (sid, n), x in m.choice.items() if solver.value(x)}
 
 
+@dataclass(frozen=True, slots=True)
+class _Level:
+    """One level of the lexicographic order: integer weights per choice, a direction, a bound."""
+
+    name: str
+    weights: dict[tuple[str, int], int]  # (shipment, itinerary index) -> weight
+    maximize: bool
+    bound: int  # the best value any choice could reach, ignoring capacities
+
+    def value(self, options: Mapping[str, Sequence[Itinerary]], chosen: Mapping[str, Itinerary]):
+        """The level's value for a choice."""
+        index = {(sid, it.key): n for sid, its in options.items() for n, it in enumerate(its)}
+        return sum(self.weights.get((sid, index[(sid, it.key)]), 0) for sid, it in chosen.items())
+
+
+def _levels(options: Mapping[str, Sequence[Itinerary]], prefs: Preferences) -> list[_Level]:
+    """The levels above the score, in order."""
+    planned = {(sid, n): 1 for sid, its in options.items() for n in range(len(its))}
+    levels = [_Level("planned", planned, True, sum(1 for its in options.values() if its))]
+    if prefs.on_time_first:
+        on_time = {
+            (sid, n): 1
+            for sid, its in options.items()
+            for n, it in enumerate(its)
+            if it.late_minutes == 0
+        }
+        late = {
+            (sid, n): it.late_minutes
+            for sid, its in options.items()
+            for n, it in enumerate(its)
+            if it.late_minutes > 0
+        }
+        levels.append(_Level("on_time", on_time, True, len({sid for sid, _ in on_time})))
+        levels.append(_Level("lateness", late, False, 0))
+    if prefs.incumbent and prefs.change_penalty is None:
+        kept = {
+            (sid, n): 1
+            for sid, its in options.items()
+            for n, it in enumerate(its)
+            if prefs.incumbent.get(sid) == it.key
+        }
+        levels.append(_Level("kept", kept, True, len(kept)))
+    return levels
+
+
+def _better_or_equal(level: _Level, a: int, b: int) -> bool:
+    return a >= b if level.maximize else a <= b
+
+
 def assign(
     shipments: Sequence[Shipment],
     options: Mapping[str, Sequence[Itinerary]],
     capacities: Mapping[str, tuple[float, float]],
     *,
-    unplanned_penalty: float,
     time_limit_s: float,
     seed: int = 0,
     previous: Mapping[str, Itinerary] | None = None,
+    preferences: Preferences | None = None,
 ) -> tuple[dict[str, Itinerary], str]:
-    """Pick at most one itinerary per shipment, as many shipments as possible, then cheapest.
+    """Pick at most one itinerary per shipment: as many shipments as possible, then on time,
+    then the least lateness, then kept, then the lowest score (see the module's order).
 
     The search starts from `previous` (an earlier choice, completed greedily where services have
     room) or from the greedy choice, whichever plans more. Returns the choice per shipment id
-    and the CP-SAT status name of the cost phase.
+    and the CP-SAT status name of the score level.
     """
+    prefs = preferences or Preferences()
     start = greedy(shipments, options, capacities)
     if previous:
         kept = {sid: it for sid, it in previous.items() if it in options.get(sid, ())}
         completed = fill_remaining(shipments, options, capacities, kept)
         if _fits(shipments, capacities, completed) and len(completed) >= len(start):
             start = completed
-    m = _build(shipments, options, capacities, unplanned_penalty)
+    m = _build(shipments, options, capacities)
     if not m.planned:
         return {}, "OPTIMAL"
-    # Phase 1: the largest number of shipments the services can take.
+    spare = 1.0 - sum(SHARES.values())
+    for level in _levels(options, prefs):
+        share = SHARES[level.name]
+        expr = sum(w * m.choice[key] for key, w in level.weights.items())
+        found = level.value(options, start)
+        if found == level.bound:
+            spare += share  # the hint already reaches what no choice can beat
+        else:
+            _hint(m, options, start)
+            if level.maximize:
+                m.model.maximize(expr)
+            else:
+                m.model.minimize(expr)
+            solver = _solver(time_limit_s * share, seed)
+            status = solver.solve(m.model)
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                better = _read(m, solver, options)
+                if _better_or_equal(level, level.value(options, better), found):
+                    start, found = better, level.value(options, better)
+        # fix this level at the value reached before ranking by the next one
+        if level.maximize:
+            m.model.add(expr >= found)
+        else:
+            m.model.add(expr <= found)
+    score = [(c, x) for c, x in m.scores]
+    if prefs.incumbent and prefs.change_penalty is not None:
+        # a changed shipment (planned, not on its incumbent) costs the change penalty
+        penalty = round(prefs.change_penalty * SCORE_SCALE)
+        for (sid, n), x in m.choice.items():
+            if sid in prefs.incumbent and options[sid][n].key != prefs.incumbent[sid]:
+                score.append((penalty, x))
     _hint(m, options, start)
-    m.model.maximize(sum(m.planned.values()))
-    solver = _solver(time_limit_s * COUNT_SHARE, seed)
-    status = solver.solve(m.model)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and solver.objective_value >= len(start):
-        start = _read(m, solver, options)
-    # Phase 2: the lowest score among choices that plan that many.
-    m.model.add(sum(m.planned.values()) >= len(start))
-    _hint(m, options, start)
-    m.model.minimize(sum(c * x for c, x in m.scores))
-    solver = _solver(time_limit_s * (1 - COUNT_SHARE), seed)
+    m.model.minimize(sum(c * x for c, x in score))
+    solver = _solver(time_limit_s * spare, seed)
     status = solver.solve(m.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _read(m, solver, options), solver.status_name(status)
@@ -169,7 +258,7 @@ def max_planned(
     seed: int = 0,
 ) -> tuple[int, int]:
     """(best count found, proven upper bound) of shipments the services can take at once."""
-    m = _build(shipments, options, capacities, 0.0)
+    m = _build(shipments, options, capacities)
     if not m.planned:
         return 0, 0
     _hint(m, options, greedy(shipments, options, capacities))

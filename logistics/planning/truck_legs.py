@@ -48,6 +48,10 @@ def truck_legs(scenario: Scenario, itineraries: Mapping[str, Itinerary]) -> list
                 latest = nxt.cutoff - timedelta(
                     minutes=scenario.location_by_id[nxt.origin].service_minutes
                 )
+            elif it.late_minutes == 0:
+                # on time in the assignment: the routing keeps it on time or gives it back
+                # (a dropped leg is repaired with another itinerary, never delivered late silently)
+                latest = sh.due_at
             else:
                 latest = max(sh.due_at, it.delivered_at + LATE_SLACK)
             out.append(
