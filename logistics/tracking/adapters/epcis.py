@@ -38,13 +38,17 @@ EPCIS_BIZ_STEPS: dict[str, Milestone] = {
     "shipping": Milestone.DEPARTED,  # overall outbound process, ends with the goods leaving
     "departing": Milestone.DEPARTED,
     "arriving": Milestone.ARRIVED,
-    "receiving": Milestone.RECEIVED,
-    "accepting": Milestone.RECEIVED,  # custody taken over from the previous party
+    "accepting": Milestone.RECEIVED,  # custody taken over by the carrier / forwarder
+    "receiving": Milestone.DELIVERED,  # added to the receiver's inventory: the consignee has it
     "loading": Milestone.LOADED,
     "unloading": Milestone.UNLOADED,
     "void_shipping": Milestone.EXCEPTION,  # a declared shipping did not happen
 }
-"""CBV 2.0 business step -> milestone; every other step is informational (stored and shown)."""
+"""CBV 2.0 business step -> milestone; every other step is informational (stored and shown).
+
+CBV pairs `shipping` (the sender) with `receiving` (the receiver adds the goods to its inventory,
+"mutually exclusive" with arriving / accepting), while a carrier taking custody records
+`accepting`: so receiving is the consignee's receipt (DELIVERED) and accepting is RECEIVED."""
 
 EPCIS_DISPOSITIONS: dict[str, tuple[Milestone, ExceptionReason]] = {
     "damaged": (Milestone.EXCEPTION, ExceptionReason.DAMAGED),
