@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from api.dependencies import ReaderDep as AnyReaderDep
@@ -24,6 +24,7 @@ from logistics.services import (
     tracking_refresh,
     tracking_view,
 )
+from logistics.tracking.adapters.registry import REGISTRY, FeedFormat
 
 router = APIRouter(tags=["tracking"])
 
@@ -86,23 +87,44 @@ async def post_events(
     )
 
 
-@router.post("/feeds/{feed_format}", response_model=IngestOut)
+@router.post(
+    "/feeds/{feed_format}",
+    response_model=IngestOut,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The payload as the source sent it; see the feed format's description.",
+            "content": {
+                content_type: {"schema": {"type": "string"}}
+                for spec in REGISTRY.values()
+                for content_type in spec.content_types
+            },
+        }
+    },
+)
 async def post_feed(
-    feed_format: str,
+    feed_format: Annotated[
+        FeedFormat,
+        Path(
+            description="; ".join(f"{s.format.value}: {s.description}" for s in REGISTRY.values())
+        ),
+    ],
     request: Request,
     session: SessionDep,
     principal: FeedDep,
     source: Annotated[str | None, Query(description="Source name stored with the events")] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    """Ingest a raw payload (fsu, one_record, dcsa, rail_csv, unified) through its adapter."""
+    """Ingest a raw payload through its format's adapter; answers per record."""
     body = await request.body()
     return _replay_or_run(
         session,
         principal,
         idempotency_key,
         body,
-        lambda: IngestOut.of(feed_ingest.ingest_raw(session, feed_format, body, source=source)),
+        lambda: IngestOut.of(
+            feed_ingest.ingest_raw(session, feed_format.value, body, source=source)
+        ),
     )
 
 

@@ -12,13 +12,14 @@ from logistics.cli.output import fail, info
 from logistics.errors import LogisticsError
 from logistics.persistence.database import session_scope
 from logistics.services import tracking_refresh
-from logistics.services.feed_ingest import FORMATS, ingest_raw
+from logistics.services.feed_ingest import ingest_raw
 from logistics.services.tracking_ingest import ItemStatus
+from logistics.tracking.adapters.registry import FeedFormat
 
 
 def ingest(
     feed_format: Annotated[
-        str, typer.Argument(metavar="FORMAT", help=f"One of: {', '.join(FORMATS)}")
+        FeedFormat, typer.Argument(metavar="FORMAT", help="The feed's format", case_sensitive=False)
     ],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The feed file")],
     source: Annotated[str | None, typer.Option(help="Source name stored with the events")] = None,
@@ -27,9 +28,9 @@ def ingest(
     """Parse a feed file and store its events (duplicates acknowledged, bad records listed)."""
     try:
         factory = open_database(database_url)
-        info(f"ingesting {file} as {feed_format} ...")
+        info(f"ingesting {file} as {feed_format.value} ...")
         with session_scope(factory) as session:
-            report = ingest_raw(session, feed_format, file.read_bytes(), source=source)
+            report = ingest_raw(session, feed_format.value, file.read_bytes(), source=source)
         with session_scope(factory) as session:
             refreshed = tracking_refresh.refresh(session)
     except LogisticsError as exc:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from logistics.errors import DomainError
 from logistics.persistence.repositories import booked_legs, positions
 from logistics.persistence.repositories import locations as location_repo
-from logistics.services import tracking_refresh
+from logistics.services import shipment_references, tracking_refresh
 from logistics.services.tracking_ingest import (
     IngestReport,
     ItemResult,
@@ -19,19 +18,9 @@ from logistics.services.tracking_ingest import (
     ingest_events,
     ingest_feed,
 )
-from logistics.tracking.adapters import (
-    parse_dcsa_tnt,
-    parse_fsu,
-    parse_one_record,
-    parse_rail_csv,
-    parse_road_gps,
-    parse_unified_json,
-)
+from logistics.tracking.adapters.registry import FeedContext, feed_spec
 from logistics.tracking.adapters.road_gps import PlannedStop
 from logistics.tracking.adapters.unified_json import parse_unified_items
-from logistics.tracking.results import AdapterResult
-
-FORMATS = ("unified", "fsu", "one_record", "dcsa", "rail_csv", "gps")
 
 
 def ingest_unified_batch(
@@ -40,11 +29,7 @@ def ingest_unified_batch(
     """Ingest a batch of unified events; every item gets its own accepted/duplicate/rejected answer."""
     now = received_at or datetime.now(UTC)
     result = parse_unified_items(list(items), received_at=now)
-    failed = {
-        int(m.record.split()[1]): m.reason
-        for m in result.errors
-        if m.record.startswith("index ") and m.record.split()[1].isdigit()
-    }
+    failed = {m.index: m.reason for m in result.errors if m.index is not None}
     produced = [i for i in range(len(items)) if i not in failed]
     report = ingest_events(session, result.events, received_at=now)
     answers: dict[int, ItemResult] = {
@@ -56,28 +41,6 @@ def ingest_unified_batch(
     return IngestReport(tuple(answers[i] for i in range(len(items))))
 
 
-def _parser(
-    session: Session, format_: str, received_at: datetime
-) -> Callable[[bytes], AdapterResult]:
-    if format_ == "unified":
-        return lambda p: parse_unified_json(p, received_at=received_at)
-    if format_ == "fsu":
-        zones = {loc.id: loc.timezone for loc in location_repo.all_locations(session)}
-        return lambda p: parse_fsu(
-            p, airport_timezones=zones, reference_time=received_at, received_at=received_at
-        )
-    if format_ == "one_record":
-        return lambda p: parse_one_record(p, received_at=received_at)
-    if format_ == "dcsa":
-        return lambda p: parse_dcsa_tnt(p, received_at=received_at)
-    if format_ == "rail_csv":
-        return lambda p: parse_rail_csv(p, received_at=received_at)
-    if format_ == "gps":
-        stops = planned_stops(session)
-        return lambda p: parse_road_gps(p, stops=stops, received_at=received_at)
-    raise DomainError(f"unknown feed format {format_!r}; use one of: {', '.join(FORMATS)}")
-
-
 def ingest_raw(
     session: Session,
     format_: str,
@@ -86,15 +49,29 @@ def ingest_raw(
     source: str | None = None,
     received_at: datetime | None = None,
 ) -> IngestReport:
-    """Keep the payload as received, parse it with its format's adapter, and ingest the events."""
+    """Keep the payload as received, parse it with its format's adapter, and ingest the events.
+
+    References in the payload (AWB, container, booking) are resolved to shipments while parsing,
+    through the links in storage.
+    """
+    spec = feed_spec(format_)
     now = received_at or datetime.now(UTC)
-    result = _parser(session, format_, now)(payload)
+    context = FeedContext(
+        received_at=now,
+        reference_time=now,
+        source=source,
+        subjects=shipment_references.lookup(session),
+        stops=planned_stops(session) if spec.needs_stops else (),
+        location_timezones={loc.id: loc.timezone for loc in location_repo.all_locations(session)},
+    )
+    result = spec.parse(payload, context)
+    name = source or spec.format.value
     report = ingest_feed(
-        session, result, source=source or format_, format_=format_, payload=payload, received_at=now
+        session, result, source=name, format_=spec.format.value, payload=payload, received_at=now
     )
     if result.positions:
         fixes = [(p.vehicle_id, p.time, p.lat, p.lon, p.speed_kmh) for p in result.positions]
-        positions.add_new(session, fixes, source=source or format_, received_at=now)
+        positions.add_new(session, fixes, source=name, received_at=now)
         tracking_refresh.mark_vehicles(session, {p.vehicle_id for p in result.positions})
     return report
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
@@ -13,7 +13,6 @@ from logistics.persistence.repositories import shipment_references as repo
 from logistics.services.master_data import get_shipment
 from logistics.tracking import identifiers
 from logistics.tracking.identifiers import GS1_KINDS
-from logistics.tracking.results import SourceEvent
 
 KINDS = (
     "awb",
@@ -80,24 +79,20 @@ def references_of(session: Session, shipment_id: str) -> list[tuple[str, str]]:
     return [(r.kind, r.value) for r in repo.for_shipment(session, shipment_id)]
 
 
-def _placeholder(event: SourceEvent) -> tuple[str, str] | None:
-    kind, _, value = (event.event.shipment_id or "").partition(":")
-    if kind not in KINDS or not value:
-        return None
-    try:
-        return kind, normalise(kind, value)
-    except DomainError:
-        return None
+def lookup(session: Session) -> Callable[[str, str], str | None]:
+    """A subject lookup for the adapters: the shipment a (kind, value) is linked to, cached."""
+    cache: dict[tuple[str, str], str | None] = {}
 
+    def find(kind: str, value: str) -> str | None:
+        if kind not in KINDS:
+            return None
+        try:
+            key = (kind, normalise(kind, value))
+        except DomainError:
+            return None
+        if key not in cache:
+            row = repo.get(session, *key)
+            cache[key] = row.shipment_id if row is not None else None
+        return cache[key]
 
-def resolve_events(session: Session, events: Sequence[SourceEvent]) -> list[SourceEvent]:
-    """Replace `<kind>:<value>` placeholders of unresolved events by the linked shipment ids."""
-    wanted = {p for e in events if not e.subject_resolved and (p := _placeholder(e))}
-    if not wanted:
-        return list(events)
-    linked = repo.resolve(session, wanted)
-    out = []
-    for e in events:
-        key = None if e.subject_resolved else _placeholder(e)
-        out.append(e.with_shipment(linked[key]) if key in linked else e)
-    return out
+    return find

@@ -16,7 +16,7 @@ from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as repo
 from logistics.persistence.repositories import vehicles as vehicle_repo
-from logistics.services import shipment_references, tracking_refresh
+from logistics.services import tracking_refresh
 from logistics.tracking.hashing import content_hash
 from logistics.tracking.results import AdapterResult, SourceEvent
 
@@ -55,7 +55,8 @@ class IngestReport:
 def _subject_problem(event: SourceEvent, known: dict[str, set[str]]) -> str | None:
     e = event.event
     if not event.subject_resolved:
-        return f"reference {e.shipment_id} is not linked to any shipment"
+        kind, _, value = (e.shipment_id or "").partition(":")
+        return f"{kind} {value} is not linked to any shipment (link it to the shipment first)"
     if e.shipment_id and e.shipment_id not in known["shipments"]:
         return f"unknown shipment {e.shipment_id!r}"
     if not e.shipment_id and e.service_id and e.service_id not in known["services"]:
@@ -93,7 +94,6 @@ def ingest_events(
     The caller owns the transaction: this flushes, it never commits.
     """
     now = received_at or clock.now()
-    events = shipment_references.resolve_events(session, events)
     known = _known_subjects(session, events)
     prepared: list[tuple[int, SourceEvent, str]] = []
     results: dict[int, ItemResult] = {}

@@ -21,11 +21,18 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class AdapterMessage:
-    """One problem with one record of a feed: where (`record`, e.g. `line 7`) and why."""
+    """One problem with one record of a feed: where (`record`, e.g. `line 7`) and why.
+
+    `index` is the record's position as data (list index from 0 for JSON batches, line number
+    from 1 for line-based text, None for the payload as a whole); `code` names the kind of
+    problem for programs (e.g. `unknown_status_code`), `reason` explains it to people.
+    """
 
     record: str
     severity: Severity
     reason: str
+    index: int | None = None
+    code: str = ""
 
     def __str__(self) -> str:
         """Render as `record: severity: reason`."""
@@ -111,13 +118,15 @@ class ResultBuilder:
         self.messages: list[AdapterMessage] = []
         self.positions: list[Position] = []
 
-    def error(self, record: str, reason: str) -> None:
+    def error(self, record: str, reason: str, *, index: int | None = None, code: str = "") -> None:
         """Record that `record` was refused for `reason`."""
-        self.messages.append(AdapterMessage(record, Severity.ERROR, reason))
+        self.messages.append(AdapterMessage(record, Severity.ERROR, reason, index, code))
 
-    def warning(self, record: str, reason: str) -> None:
+    def warning(
+        self, record: str, reason: str, *, index: int | None = None, code: str = ""
+    ) -> None:
         """Record a warning about `record` (an event may still have been produced)."""
-        self.messages.append(AdapterMessage(record, Severity.WARNING, reason))
+        self.messages.append(AdapterMessage(record, Severity.WARNING, reason, index, code))
 
     def build(self) -> AdapterResult:
         """Freeze what was collected."""

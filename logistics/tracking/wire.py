@@ -52,9 +52,18 @@ def source_event_to_dict(source_event: SourceEvent) -> dict[str, Any]:
     return data
 
 
-def message_to_dict(message: AdapterMessage) -> dict[str, str]:
-    """A per-record message as a JSON-ready dict."""
-    return {"record": message.record, "severity": message.severity.value, "reason": message.reason}
+def message_to_dict(message: AdapterMessage) -> dict[str, Any]:
+    """A per-record message as a JSON-ready dict (`index` and `code` only when the adapter set them)."""
+    data: dict[str, Any] = {
+        "record": message.record,
+        "severity": message.severity.value,
+        "reason": message.reason,
+    }
+    if message.index is not None:
+        data["index"] = message.index
+    if message.code:
+        data["code"] = message.code
+    return data
 
 
 def position_to_dict(position: Position) -> dict[str, Any]:

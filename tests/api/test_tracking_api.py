@@ -104,4 +104,5 @@ def test_raw_feed_goes_through_its_adapter_and_bad_format_is_refused(live_api: L
         ok = client.post("/v1/feeds/unified", content=payload)
         bad = client.post("/v1/feeds/telex", content=b"x")
     assert ok.status_code == 200 and ok.json()["accepted"] == 1
-    assert bad.status_code == 422 and "unknown feed format" in bad.json()["detail"]
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "path.feed_format"
+    assert "'fsu'" in bad.json()["errors"][0]["reason"]  # the registry's formats are listed

@@ -8,44 +8,28 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from logistics.tracking.adapters.cargo_imp_fsu import parse_fsu
-from logistics.tracking.adapters.dcsa_tnt import parse_dcsa_tnt
-from logistics.tracking.adapters.epcis import parse_epcis
-from logistics.tracking.adapters.one_record import parse_one_record
-from logistics.tracking.adapters.rail_csv import parse_rail_csv
-from logistics.tracking.adapters.road_gps import PlannedStop, parse_road_gps
-from logistics.tracking.adapters.unified_json import parse_unified_json
-from logistics.tracking.results import AdapterResult
+from logistics.tracking.adapters.registry import REGISTRY, FeedContext, FeedFormat
+from logistics.tracking.adapters.road_gps import PlannedStop
 from logistics.tracking.wire import result_to_dict
 
 FEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "feeds"
-Parser = Callable[..., AdapterResult]
-ADAPTERS: dict[str, tuple[Parser, tuple[str, ...]]] = {
-    "unified": (parse_unified_json, (".json", ".jsonl")),
-    "fsu": (parse_fsu, (".txt",)),
-    "one_record": (parse_one_record, (".jsonld",)),
-    "dcsa": (parse_dcsa_tnt, (".json",)),
-    "rail_csv": (parse_rail_csv, (".csv",)),
-    "gps": (parse_road_gps, (".jsonl",)),
-    "epcis": (parse_epcis, (".jsonld", ".xml")),
-}
-_TIMES = ("reference_time", "received_at")
+_FIELDS = ("received_at", "reference_time", "source", "subjects", "stops")
 
 
 def cases() -> list[tuple[str, Path]]:
-    """Every (format, input file) pair under fixtures/feeds."""
+    """Every (format, input file) pair under fixtures/feeds, formats as the registry lists them."""
     found = []
-    for fmt, (_, suffixes) in ADAPTERS.items():
-        for path in sorted((FEEDS / fmt).iterdir()):
-            if path.suffix in suffixes and not path.name.endswith(
+    for fmt, spec in REGISTRY.items():
+        folder = FEEDS / fmt.value
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if path.suffix in spec.file_suffixes and not path.name.endswith(
                 (".expected.json", ".context.json")
             ):
-                found.append((fmt, path))
+                found.append((fmt.value, path))
     return found
 
 
@@ -53,7 +37,7 @@ def context(path: Path) -> dict[str, Any]:
     """Keyword arguments for the adapter from `NAME.context.json` (times and stops converted)."""
     ctx_path = path.with_name(path.stem + ".context.json")
     ctx: dict[str, Any] = json.loads(ctx_path.read_text()) if ctx_path.exists() else {}
-    for name in _TIMES:
+    for name in ("reference_time", "received_at"):
         if name in ctx:
             ctx[name] = datetime.fromisoformat(ctx[name])
     if "stops" in ctx:
@@ -61,10 +45,17 @@ def context(path: Path) -> dict[str, Any]:
     return ctx
 
 
+def feed_context(path: Path) -> FeedContext:
+    """The fixture's context as the registry's FeedContext (adapter-specific keys as options)."""
+    ctx = context(path)
+    known = {name: ctx.pop(name) for name in _FIELDS if name in ctx}
+    return FeedContext(**known, options=ctx)
+
+
 def run(fmt: str, path: Path) -> dict[str, Any]:
-    """Parse one fixture (from bytes, as received) and return the golden-file dict."""
-    parser, _ = ADAPTERS[fmt]
-    return result_to_dict(parser(path.read_bytes(), **context(path)))
+    """Parse one fixture (from bytes, as received) through the registry; the golden-file dict."""
+    spec = REGISTRY[FeedFormat(fmt)]
+    return result_to_dict(spec.parse(path.read_bytes(), feed_context(path)))
 
 
 def expected_path(path: Path) -> Path:

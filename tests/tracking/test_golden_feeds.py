@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from logistics.tracking.adapters.registry import FeedFormat
+
 from ._golden import cases, expected_path, run
 
 
@@ -20,7 +22,7 @@ def test_feed_matches_expected_output(fmt: str, path: Path) -> None:
 def test_every_format_has_a_golden_case_with_messages() -> None:
     """Each adapter has at least one fixture, and each fixture exercises bad records."""
     formats = {fmt for fmt, _ in cases()}
-    assert formats == {"unified", "fsu", "one_record", "dcsa", "rail_csv", "gps", "epcis"}
+    assert formats == {f.value for f in FeedFormat}
     for _, path in cases():
         expected = json.loads(expected_path(path).read_text())
         assert expected["messages"], f"{path.name} has no malformed or unknown record"

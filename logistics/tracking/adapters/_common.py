@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -52,9 +52,26 @@ def optional_instant(value: Any, name: str) -> datetime | None:
     return parse_instant(value, name)
 
 
-def resolve_subject(kind: str, value: str, subjects: Mapping[str, str] | None) -> tuple[str, bool]:
-    """Shipment id for a source reference, else the placeholder `<kind>:<value>` (unresolved)."""
-    if subjects:
+SubjectLookup = Callable[[str, str], str | None]
+"""(kind, value) -> the shipment id that reference is linked to, or None."""
+
+Subjects = Mapping[str, str] | SubjectLookup | None
+"""How an adapter resolves references: a table (`kind:value` or bare value -> shipment id, as in
+the fixtures' contexts) or a lookup the service layer passes in (linked references in storage)."""
+
+
+def resolve_subject(kind: str, value: str, subjects: Subjects) -> tuple[str, bool]:
+    """Shipment id for a source reference, resolved at parse time.
+
+    When nothing is linked, returns `<kind>:<value>` and False: the event keeps that reference as
+    its subject so it stays visible, and ingestion answers it as rejected (not linked); it is
+    never rewritten into a shipment id afterwards.
+    """
+    if callable(subjects):
+        found = subjects(kind, value)
+        if found:
+            return found, True
+    elif subjects:
         for key in (f"{kind}:{value}", value):
             if key in subjects:
                 return subjects[key], True

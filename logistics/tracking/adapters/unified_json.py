@@ -30,25 +30,27 @@ TIME_TYPE_CODES: dict[str, TimeType] = {t.value: t for t in TimeType}
 _STRING_FIELDS = ("shipment_id", "service_id", "vehicle_id", "location", "retracts", "raw_ref")
 
 
-def _records(text: str) -> list[tuple[str, Any]]:
+_Record = tuple[str, int, Any]  # label (`index 3`, `line 4`), index as data, the item
+
+
+def _records(text: str) -> list[_Record]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
-        lines = [(f"line {n}", line) for n, line in enumerate(text.splitlines(), 1)]
-        out: list[tuple[str, Any]] = []
-        for ref, line in lines:
+        out: list[_Record] = []
+        for n, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
-                out.append((ref, json.loads(line)))
+                out.append((f"line {n}", n, json.loads(line)))
             except json.JSONDecodeError as exc:
-                out.append((ref, RecordError(f"not valid JSON ({exc.msg})")))
+                out.append((f"line {n}", n, RecordError(f"not valid JSON ({exc.msg})")))
         return out
     if isinstance(data, Mapping) and isinstance(data.get("events"), list):
         data = data["events"]
     if isinstance(data, list):
-        return [(f"index {i}", item) for i, item in enumerate(data)]
-    return [("index 0", data)]
+        return [(f"index {i}", i, item) for i, item in enumerate(data)]
+    return [("index 0", 0, data)]
 
 
 def _enum(table: Mapping[str, Any], value: Any, name: str) -> Any:
@@ -101,18 +103,16 @@ def parse_unified_items(
     items: Sequence[Any], *, source: str = "unified", received_at: datetime | None = None
 ) -> AdapterResult:
     """Parse already decoded unified events (an API body's list); records are `index N`."""
-    return _parse([(f"index {i}", item) for i, item in enumerate(items)], source, received_at)
+    return _parse([(f"index {i}", i, item) for i, item in enumerate(items)], source, received_at)
 
 
-def _parse(
-    records: Sequence[tuple[str, Any]], source: str, received_at: datetime | None
-) -> AdapterResult:
+def _parse(records: Sequence[_Record], source: str, received_at: datetime | None) -> AdapterResult:
     builder = ResultBuilder()
-    for ref, item in records:
+    for ref, index, item in records:
         try:
             fields = _fields(item, source, received_at)
         except RecordError as exc:
-            builder.error(ref, str(exc))
+            builder.error(ref, str(exc), index=index, code="invalid_record")
             continue
         event_id = item.get("event_id") if isinstance(item.get("event_id"), str) else None
         add_event(builder, ref, event_id=event_id, references=references_of(item), **fields)
