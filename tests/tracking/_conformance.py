@@ -17,9 +17,10 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+from logistics.tracking.adapters.registry import REGISTRY, FeedFormat
 from logistics.tracking.results import AdapterResult, Severity
 
-from ._golden import ADAPTERS, FEEDS, context
+from ._golden import FEEDS, feed_context
 
 CONFORMANCE = FEEDS / "conformance"
 
@@ -66,13 +67,13 @@ def _key(event: dict[str, Any]) -> str:
 def score(fmt: str) -> Score:
     """Score one format's corpus against its expectations."""
     spec = json.loads((CONFORMANCE / f"{fmt}.json").read_text())
-    parser, _ = ADAPTERS[fmt]
+    spec_parse = REGISTRY[FeedFormat(fmt)].parse
     results: dict[str, AdapterResult] = {}
     exact, misses = 0, []
     for rec in spec["records"]:
         path: Path = FEEDS / rec["file"]
         if rec["file"] not in results:
-            results[rec["file"]] = parser(path.read_bytes(), **context(path))
+            results[rec["file"]] = spec_parse(path.read_bytes(), feed_context(path))
         result = results[rec["file"]]
         events = _observed(result).get(rec["record"], [])
         errors = [
