@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from logistics import clock
 from logistics.bundles.emission_factors import read_emission_factors
 from logistics.bundles.plan_json import read_plan_json, write_plan_json
 from logistics.bundles.reader import read_bundle
 from logistics.cli.output import fail, info
-from logistics.errors import LogisticsError
+from logistics.errors import DomainError, LogisticsError
 from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.objectives import PRESETS
 from logistics.planning.plan_checker import check_plan
@@ -20,6 +23,60 @@ from logistics.settings import get_settings
 BundleArg = Annotated[
     Path, typer.Argument(exists=True, file_okay=False, help="Scenario bundle folder")
 ]
+
+
+NowOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Book nothing before this time: an ISO 8601 time with offset, or 'clock' for the "
+        "platform's clock (LOGISTICS_NOW when set, else the system clock). Default: no clock "
+        "(offline planning of a bundle)",
+    ),
+]
+
+
+def _now(value: str | None) -> datetime | None:
+    """The --now option as an aware time (None when not given)."""
+    if value is None:
+        return None
+    if value == "clock":
+        return clock.now()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise DomainError(
+            f"--now {value!r} is not an ISO 8601 time; give e.g. 2026-11-29T20:00:00+08:00 "
+            "or 'clock'"
+        ) from None
+    if parsed.tzinfo is None:
+        raise DomainError(f"--now {value!r} has no UTC offset; add one, e.g. +08:00")
+    return parsed
+
+
+def _forecasts(path: Path | None) -> dict[str | tuple[str, int], datetime]:
+    """A forecasts file: a JSON object of service id, or SHIPMENT#LEG (leg index from 0), to an
+    ISO 8601 forecast arrival time with offset."""
+    if path is None:
+        return {}
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DomainError(f"{path}: not a readable JSON file ({exc})") from None
+    if not isinstance(raw, dict):
+        raise DomainError(f"{path}: expected a JSON object of id -> forecast arrival time")
+    out: dict[str | tuple[str, int], datetime] = {}
+    for key, value in raw.items():
+        try:
+            when = datetime.fromisoformat(str(value))
+        except ValueError:
+            raise DomainError(f"{path}: {key}: {value!r} is not an ISO 8601 time") from None
+        if when.tzinfo is None:
+            raise DomainError(f"{path}: {key}: {value!r} has no UTC offset")
+        sid, sep, leg = key.partition("#")
+        if sep and not leg.isdigit():
+            raise DomainError(f"{path}: {key}: the leg after '#' must be an index from 0")
+        out[(sid, int(leg)) if sep else key] = when
+    return out
 
 
 def _progress(stage: str, fraction: float, message: str) -> None:
@@ -41,9 +98,11 @@ def plan(
             min=0.0,
         ),
     ] = None,
+    now: NowOption = None,
 ) -> None:
     """Recommend a plan for a bundle, check it, and write the plan JSON."""
     try:
+        at = _now(now)
         scenario = read_bundle(bundle)
         factors = read_emission_factors(get_settings().fixtures_dir / "emission_factors.csv")
         result = make_plan(
@@ -55,8 +114,9 @@ def plan(
             workers=workers,
             progress=_progress,
             lateness_price=lateness_price,
+            now=at,
         )
-        violations = check_plan(scenario, result)
+        violations = check_plan(scenario, result, now=at)
         write_plan_json(result, out)
     except LogisticsError as exc:
         raise fail(exc) from exc
@@ -74,11 +134,23 @@ def plan(
 def check(
     bundle: BundleArg,
     plan_file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, metavar="PLAN.json")],
+    now: NowOption = None,
+    forecasts: Annotated[
+        Path | None,
+        typer.Option(
+            exists=True,
+            dir_okay=False,
+            help="JSON object: service id, or SHIPMENT#LEG (leg index from 0), to its forecast "
+            "arrival time; a connection missed from that arrival is a violation",
+        ),
+    ] = None,
 ) -> None:
     """Verify a plan against the timing, capacity, requirement and cost rules; list violations."""
     try:
+        at = _now(now)
+        expected = _forecasts(forecasts)
         scenario = read_bundle(bundle)
-        violations = check_plan(scenario, read_plan_json(plan_file))
+        violations = check_plan(scenario, read_plan_json(plan_file), now=at, forecasts=expected)
     except LogisticsError as exc:
         raise fail(exc) from exc
     for v in violations:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -76,11 +76,26 @@ class Itinerary:
 
 
 class Network:
-    """Precomputed indexes over a scenario for fast itinerary search."""
+    """Precomputed indexes over a scenario for fast itinerary search.
 
-    def __init__(self, scenario: Scenario, factors: dict[str, float]) -> None:
+    `now`: nothing is booked before it (a shipment is available from the later of its ready time
+    and now; the scenario given should already hold only services and shifts bookable from now,
+    see as_of.py). `forecasts`: service id -> forecast arrival (tracking), used instead of the
+    scheduled arrival for what connects after that service.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        factors: dict[str, float],
+        *,
+        now: datetime | None = None,
+        forecasts: Mapping[str, datetime] | None = None,
+    ) -> None:
         self.scenario = scenario
         self.factors = factors
+        self.now = now
+        self.forecasts = dict(forecasts or {})
         self.by_origin: dict[str, list[Service]] = defaultdict(list)
         for svc in sorted(scenario.services, key=lambda s: (s.departure, s.id)):
             self.by_origin[svc.origin].append(svc)
@@ -135,6 +150,14 @@ class Network:
                 taken[lane] += 1
                 out.append(svc)
         return out
+
+    def ready(self, sh: Shipment) -> datetime:
+        """When a shipment can first be picked up or handed over: ready, and not before now."""
+        return sh.ready_at if self.now is None else max(sh.ready_at, self.now)
+
+    def arrival(self, svc: Service) -> datetime:
+        """When a service's cargo is at its destination: the forecast if tracking gives one."""
+        return max(svc.arrival, self.forecasts.get(svc.id, svc.arrival))
 
     @cache  # noqa: B019 (one Network per planning run)
     def road_km(self, a: str, b: str) -> float:
@@ -238,16 +261,16 @@ def _score(
 def _first_mile(net: Network, sh: Shipment, svc: Service) -> list[Segment] | None:
     handover_by = svc.cutoff
     if sh.origin == svc.origin:
-        return [] if sh.ready_at <= handover_by else None
+        return [] if net.ready(sh) <= handover_by else None
     hub_service = timedelta(minutes=net.scenario.location_by_id[svc.origin].service_minutes)
-    leg = net.truck_leg(sh, sh.origin, svc.origin, sh.ready_at, handover_by - hub_service)
+    leg = net.truck_leg(sh, sh.origin, svc.origin, net.ready(sh), handover_by - hub_service)
     return None if leg is None else [leg]
 
 
 def _last_mile(net: Network, sh: Shipment, svc: Service) -> list[Segment] | None:
     if svc.destination == sh.destination:
         return []
-    available = svc.arrival + timedelta(
+    available = net.arrival(svc) + timedelta(
         minutes=net.scenario.location_by_id[svc.destination].handling_minutes
     )
     leg = net.truck_leg(sh, svc.destination, sh.destination, available, sh.due_at + MAX_LATE)
@@ -275,11 +298,11 @@ def search(
             found.append(it)
 
     if net.road_km(sh.origin, sh.destination) <= DIRECT_TRUCK_MAX_KM:
-        leg = net.truck_leg(sh, sh.origin, sh.destination, sh.ready_at, latest)
+        leg = net.truck_leg(sh, sh.origin, sh.destination, net.ready(sh), latest)
         if leg is not None:
             add([leg])
     for hub in net.hubs_near(sh.origin, arriving=False):
-        at_hub = sh.ready_at + timedelta(minutes=net.truck_minutes(sh.origin, hub))
+        at_hub = net.ready(sh) + timedelta(minutes=net.truck_minutes(sh.origin, hub))
         for s1 in net.departures(hub, at_hub, latest, FIRST_SERVICES_PER_LANE):
             saw_service = True
             if not sh.fits(s1.capabilities):
@@ -298,11 +321,13 @@ def search(
                     add(
                         [
                             *first,
-                            Segment(s1.origin, s1.destination, s1.departure, s1.arrival, s1),
+                            Segment(s1.origin, s1.destination, s1.departure, net.arrival(s1), s1),
                             *last,
                         ]
                     )
-            for s2 in net.departures(s1.destination, s1.arrival, latest, ONWARD_SERVICES_PER_LANE):
+            for s2 in net.departures(
+                s1.destination, net.arrival(s1), latest, ONWARD_SERVICES_PER_LANE
+            ):
                 if s2.destination == s1.origin:
                     continue
                 if not sh.fits(s2.capabilities):
@@ -316,8 +341,8 @@ def search(
                     add(
                         [
                             *first,
-                            Segment(s1.origin, s1.destination, s1.departure, s1.arrival, s1),
-                            Segment(s2.origin, s2.destination, s2.departure, s2.arrival, s2),
+                            Segment(s1.origin, s1.destination, s1.departure, net.arrival(s1), s1),
+                            Segment(s2.origin, s2.destination, s2.departure, net.arrival(s2), s2),
                             *last,
                         ]
                     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 
 from logistics.domain import EmissionFactor, Plan, Scenario, Shipment, UnplannedReason
+from logistics.planning.as_of import as_of, whole_minute
 from logistics.planning.costing import factor_table
 from logistics.planning.itinerary_search import Itinerary, Network, search
 from logistics.planning.objectives import objective_named
@@ -48,18 +50,29 @@ def plan(
     progress: Progress = _quiet,
     plan_id: str | None = None,
     lateness_price: float | None = None,
+    now: datetime | None = None,
+    forecasts: Mapping[str, datetime] | None = None,
 ) -> Plan:
     """Recommend a plan: which service each shipment takes and how trucks collect and deliver it.
 
     Every preset plans as many shipments as it can, then as many on time as it can, then the
     least lateness, and only then minimises its own measure (objectives.py). `lateness_price`
     (currency units per shipment-hour late) lets lateness trade against that measure instead.
+
+    `now`: nothing is booked before it (no service whose cutoff has passed, no truck leaving
+    earlier; a shipment not yet ready plans from its ready time). None plans offline, without a
+    clock. `forecasts` (service id -> forecast arrival, from tracking): connections after such a
+    service are planned from its forecast, so a connection the forecast misses is never offered.
     """
     started = time.monotonic()
     preset = objective_named(objective, lateness_price=lateness_price)
     prefs = Preferences(on_time_first=preset.on_time_first)
     table = factor_table(factors)
-    net = Network(scenario, table)
+    if now is not None:
+        now = whole_minute(now)
+        scenario = as_of(scenario, now)
+    forecasts = dict(forecasts or {})
+    net = Network(scenario, table, now=now, forecasts=forecasts)
     forbidden: dict[str, set[tuple[str, ...]]] = {}
     reasons: dict[str, tuple[UnplannedReason, str]] = {}
     options: dict[str, list[Itinerary]] = {}
@@ -112,7 +125,7 @@ def plan(
             options[sh.id] = itineraries(sh, k=WIDE_K)[0]
         chosen, status = assign_services(chosen, share=0.5)
         chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
-    legs = truck_legs(scenario, chosen)
+    legs = truck_legs(scenario, chosen, now=now, forecasts=forecasts)
     progress("routing", 0.5, f"routing {len(legs)} truck legs")
     routed = route_trucks(
         scenario,
@@ -164,7 +177,7 @@ def plan(
         # half of what is left (a few seconds at least: a repair round is small)
         budget = max(MIN_REPAIR_S, left() * 0.5)
         routed = without(routed, old_legs, time_limit_s=budget * 0.3, seed=seed, workers=workers)
-        new_legs = truck_legs(scenario, added)
+        new_legs = truck_legs(scenario, added, now=now, forecasts=forecasts)
         legs = [leg for leg in legs if leg.request_id not in old_legs] + new_legs
         for sid in added:
             reasons.pop(sid, None)
@@ -199,6 +212,7 @@ def plan(
             "status": status.lower(),
             "time_limit_s": time_limit_s,
             "lateness_price": lateness_price,
+            "now": now.isoformat() if now is not None else None,
         },
     )
     progress(

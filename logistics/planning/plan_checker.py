@@ -1,8 +1,15 @@
-"""The product's plan checker: every rule of DESIGN 3.2 and the cost rules of 3.3."""
+"""The product's plan checker: every rule of DESIGN 3.2 and the cost rules of 3.3.
+
+Given `now`, a plan that books the past fails: a service whose cutoff is before now, a truck
+leg or a truck route leaving before now (`books_the_past`). Given forecasts (tracking's forecast
+arrival per service id, or per (shipment id, leg index)), a connection the shipment cannot make
+from its forecast arrival fails as `missed_connection`.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,11 +36,34 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= max(0.01, 0.0001 * max(abs(a), abs(b)))
 
 
+Forecasts = Mapping[str | tuple[str, int], datetime]
+
+
 class _Checker:
-    def __init__(self, scenario: Scenario, plan: Plan) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        plan: Plan,
+        now: datetime | None = None,
+        forecasts: Forecasts | None = None,
+    ) -> None:
         self.s = scenario
         self.plan = plan
+        self.now = now
+        self.forecasts = forecasts or {}
+        self.via_forecast = False  # whether the shipment's availability comes from a forecast
         self.out: list[Violation] = []
+
+    def connection(self, code: str) -> str:
+        """The code of a connection broken only by the forecast arrival, or `code`."""
+        return "missed_connection" if self.via_forecast else code
+
+    def forecast(self, sid: str, n: int, leg: Leg) -> datetime | None:
+        """The forecast arrival of leg n of a shipment, when later than planned."""
+        f = self.forecasts.get((sid, n))
+        if f is None and leg.service_id is not None:
+            f = self.forecasts.get(leg.service_id)
+        return f if f is not None and f > leg.arrive else None
 
     def bad(self, code: str, subject: str, message: str) -> None:
         self.out.append(Violation(code, subject, message))
@@ -79,6 +109,12 @@ class _Checker:
                 "missing_times", subject, "first stop needs a departure and last stop an arrival"
             )
             return out
+        if self.now is not None and first + TOLERANCE < self.now:
+            self.bad(
+                "books_the_past",
+                subject,
+                f"leaves its depot {first.isoformat()}, before now ({self.now.isoformat()})",
+            )
         if first < v.available_from or last > v.available_until:
             self.bad(
                 "outside_shift",
@@ -169,10 +205,15 @@ class _Checker:
                     "route_ends", subject, "legs do not run from its origin to its destination"
                 )
             available = sh.ready_at
+            self.via_forecast = False
             for n, leg in enumerate(sp.legs):
                 available = self.leg(
                     sp.shipment_id, subject, n, leg, available, sp.legs, truck_legs, used
                 )
+                late = self.forecast(sp.shipment_id, n, leg)
+                self.via_forecast = late is not None
+                if late is not None:
+                    available += late - leg.arrive
             if sp.delivered_at != sp.legs[-1].arrive:
                 self.bad("delivered_at", subject, "delivered_at is not the arrival of its last leg")
         for key in set(truck_legs) - used:
@@ -211,11 +252,20 @@ class _Checker:
                     subject,
                     f"{svc.id} lacks {sorted(sh.requirements - svc.capabilities)}",
                 )
+            if self.now is not None and svc.cutoff < self.now:
+                self.bad(
+                    "books_the_past",
+                    subject,
+                    f"leg {n} books {svc.id}, whose cutoff {svc.cutoff.isoformat()} is before "
+                    f"now ({self.now.isoformat()})",
+                )
             if available > svc.cutoff:
                 self.bad(
-                    "missed_cutoff",
+                    self.connection("missed_cutoff"),
                     subject,
-                    f"available {available.isoformat()} after {svc.id}'s cutoff",
+                    f"available {available.isoformat()}"
+                    + (" by the forecast" if self.via_forecast else "")
+                    + f" after {svc.id}'s cutoff {svc.cutoff.isoformat()}",
                 )
             if nxt is not None and nxt.service_id is not None:
                 return svc.arrival
@@ -233,6 +283,13 @@ class _Checker:
             return leg.arrive
         used.add(key)
         origin, dest, depart, arrive = moved
+        if self.now is not None and depart + TOLERANCE < self.now:
+            self.bad(
+                "books_the_past",
+                subject,
+                f"leg {n} leaves {origin} on {leg.vehicle_id} at {depart.isoformat()}, before "
+                f"now ({self.now.isoformat()})",
+            )
         if (origin, dest, depart, arrive) != (
             leg.from_location,
             leg.to_location,
@@ -245,9 +302,11 @@ class _Checker:
         service = timedelta(minutes=self.s.location_by_id[origin].service_minutes)
         if depart + TOLERANCE < available + service:
             self.bad(
-                "picked_up_before_available",
+                self.connection("picked_up_before_available"),
                 subject,
-                f"leg {n} leaves {origin} before {available.isoformat()} + service",
+                f"leg {n} leaves {origin} before {available.isoformat()}"
+                + (" (by the forecast)" if self.via_forecast else "")
+                + " + service",
             )
         handover = arrive + timedelta(minutes=self.s.location_by_id[dest].service_minutes)
         if nxt is not None and nxt.service_id is not None:
@@ -313,6 +372,13 @@ class _Checker:
             )
 
 
-def check_plan(scenario: Scenario, plan: Plan) -> list[Violation]:
-    """Every violation of the timing, capacity, requirement and cost rules, with its subject."""
-    return _Checker(scenario, plan).run()
+def check_plan(
+    scenario: Scenario,
+    plan: Plan,
+    *,
+    now: datetime | None = None,
+    forecasts: Forecasts | None = None,
+) -> list[Violation]:
+    """Every violation of the timing, capacity, requirement and cost rules, with its subject;
+    with `now`, every booking in the past; with `forecasts`, every connection they miss."""
+    return _Checker(scenario, plan, now, forecasts).run()

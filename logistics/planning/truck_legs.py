@@ -25,8 +25,19 @@ class TruckLeg:
     latest_drop: datetime
 
 
-def truck_legs(scenario: Scenario, itineraries: Mapping[str, Itinerary]) -> list[TruckLeg]:
-    """Every truck leg of the chosen itineraries with windows from ready times, cutoffs and due dates."""
+def truck_legs(
+    scenario: Scenario,
+    itineraries: Mapping[str, Itinerary],
+    *,
+    now: datetime | None = None,
+    forecasts: Mapping[str, datetime] | None = None,
+) -> list[TruckLeg]:
+    """Every truck leg of the chosen itineraries with windows from ready times, cutoffs and due dates.
+
+    No leg is picked up before `now`; after a service, a leg starts from its forecast arrival
+    (`forecasts`: service id -> arrival) when later than the scheduled one.
+    """
+    forecasts = forecasts or {}
     out: list[TruckLeg] = []
     for sid, it in itineraries.items():
         sh = scenario.shipment_by_id[sid]
@@ -39,7 +50,8 @@ def truck_legs(scenario: Scenario, itineraries: Mapping[str, Itinerary]) -> list
             else:
                 prev = segs[i - 1].service
                 assert prev is not None
-                earliest = prev.arrival + timedelta(
+                arrival = max(prev.arrival, forecasts.get(prev.id, prev.arrival))
+                earliest = arrival + timedelta(
                     minutes=scenario.location_by_id[prev.destination].handling_minutes
                 )
             if i + 1 < len(segs):
@@ -54,6 +66,8 @@ def truck_legs(scenario: Scenario, itineraries: Mapping[str, Itinerary]) -> list
                 latest = sh.due_at
             else:
                 latest = max(sh.due_at, it.delivered_at + LATE_SLACK)
+            if now is not None:
+                earliest = max(earliest, now)
             out.append(
                 TruckLeg(f"{sid}#{i}", sh, i, seg.from_location, seg.to_location, earliest, latest)
             )

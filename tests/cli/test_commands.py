@@ -152,6 +152,32 @@ def test_plan_writes_a_checked_plan_and_check_plan_verifies_it(db: str, tmp_path
     assert tampered.returncode == 1 and "truck_cost" in tampered.stdout
 
 
+def test_plan_and_check_plan_take_a_now_and_forecasts(db: str, tmp_path: Path) -> None:
+    """`plan --now` books nothing before it; `check-plan --now` flags a plan booking the past,
+    `--forecasts` a connection the forecast misses, and a bad --now is refused with a fix."""
+    offline = tmp_path / "offline.json"
+    made = run(["plan", str(MINIMAL), "--out", str(offline), "--time-limit", "5"], db, tmp_path)
+    assert made.returncode == 0, made.stderr
+    at = "2026-11-29T21:00:00+08:00"
+    past = run(["check-plan", str(MINIMAL), str(offline), "--now", at], db, tmp_path)
+    assert past.returncode == 1 and "books_the_past" in past.stdout
+    late = tmp_path / "forecasts.json"
+    late.write_text(json.dumps({"CV9751-20261130": "2026-11-30T19:00:00+01:00"}))
+    missed = run(["check-plan", str(MINIMAL), str(offline), "--forecasts", str(late)], db, tmp_path)
+    assert missed.returncode == 1 and "missed_connection" in missed.stdout
+    now_plan = tmp_path / "now.json"
+    made = run(
+        ["plan", str(MINIMAL), "--out", str(now_plan), "--time-limit", "5", "--now", at],
+        db,
+        tmp_path,
+    )
+    assert made.returncode == 0, made.stderr
+    clean = run(["check-plan", str(MINIMAL), str(now_plan), "--now", at], db, tmp_path)
+    assert clean.returncode == 0 and "0 violation(s)" in clean.stderr
+    bad = run(["check-plan", str(MINIMAL), str(offline), "--now", "tomorrow"], db, tmp_path)
+    assert bad.returncode != 0 and "ISO 8601" in bad.stderr
+
+
 def test_generate_writes_a_valid_bundle_of_the_asked_size(db: str, tmp_path: Path) -> None:
     """`logistics generate` writes a bundle that validates with the requested shipment count."""
     out = tmp_path / "gen"
