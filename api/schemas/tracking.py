@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field
 
-from logistics.domain import TrackingEvent
+from logistics.domain import Mode, TrackingEvent
 from logistics.services.tracking_ingest import IngestReport, ItemStatus
 from logistics.services.tracking_view import ShipmentTracking
+from logistics.tracking.evidence import Evidence, basis_text
 from logistics.tracking.exception_rules import OpenException, needs_replan
+from logistics.tracking.timeline import TimelineEntry
 
 
 class ItemOut(BaseModel):
@@ -83,6 +85,20 @@ def event_out(
     return out
 
 
+def _basis(view: ShipmentTracking, entry: TimelineEntry) -> str:
+    """Why this event is on the shipment's timeline: its own report, or its movement's, with the
+    evidence rule's level (`logistics.tracking.evidence`)."""
+    e = entry.event
+    if e.shipment_id == view.shipment.id:
+        return "own report"
+    level = view.evidence.get(entry.leg_index) if entry.leg_index is not None else None
+    movement = e.service_id or e.vehicle_id
+    if level is Evidence.CONFIRMED:
+        return f"reported for {movement}; the shipment is confirmed on it"
+    mode = next((leg.mode for leg in view.legs if leg.leg_index == entry.leg_index), e.mode)
+    return basis_text(Evidence.INFERRED, mode, movement) or "inferred"
+
+
 def tracking_out(view: ShipmentTracking, zones: dict[str, str]) -> dict[str, Any]:
     """The shipment's tracking document: status, legs with planned/estimated/actual, timeline."""
     p = view.projection
@@ -113,6 +129,11 @@ def tracking_out(view: ShipmentTracking, zones: dict[str, str]) -> dict[str, Any
         out["expected_depart"] = _local(forecast.depart, dep_zone) if forecast else None
         out["expected_arrive"] = _local(forecast.arrive, arr_zone) if forecast else None
         out["expected_basis"] = forecast.arrive_basis.value if forecast else None
+        level = view.evidence.get(out["leg_index"])
+        out["evidence"] = level.value if level else None
+        out["evidence_text"] = basis_text(
+            level, Mode(out["mode"]), out["service_id"] or out["vehicle_id"]
+        )
     eta = view.forecast.eta
     position = view.last_position
     missed = view.forecast.missed
@@ -147,7 +168,9 @@ def tracking_out(view: ShipmentTracking, zones: dict[str, str]) -> dict[str, Any
         "as_of": view.as_of.isoformat(),
         "legs": legs,
         "timeline": [
-            event_out(entry.event, zones) | {"leg_index": entry.leg_index} for entry in p.timeline
+            event_out(entry.event, zones)
+            | {"leg_index": entry.leg_index, "basis": _basis(view, entry)}
+            for entry in p.timeline
         ],
         "exception_events": [
             event_out(entry.event, zones) | {"leg_index": entry.leg_index} for entry in p.exceptions

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from logistics import clock
 from logistics.persistence.repositories import booked_legs, positions
 from logistics.persistence.repositories import locations as location_repo
 from logistics.services import shipment_references, tracking_refresh
@@ -27,7 +28,7 @@ def ingest_unified_batch(
     session: Session, items: Sequence[Mapping[str, Any]], *, received_at: datetime | None = None
 ) -> IngestReport:
     """Ingest a batch of unified events; every item gets its own accepted/duplicate/rejected answer."""
-    now = received_at or datetime.now(UTC)
+    now = received_at or clock.now()
     result = parse_unified_items(list(items), received_at=now)
     failed = {m.index: m.reason for m in result.errors if m.index is not None}
     produced = [i for i in range(len(items)) if i not in failed]
@@ -55,7 +56,7 @@ def ingest_raw(
     through the links in storage.
     """
     spec = feed_spec(format_)
-    now = received_at or datetime.now(UTC)
+    now = received_at or clock.now()
     context = FeedContext(
         received_at=now,
         reference_time=now,

@@ -6,34 +6,19 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from logistics.domain import Milestone, Scenario, TimeType
+from logistics.domain import Scenario
 from logistics.persistence.repositories import booked_legs
 from logistics.persistence.repositories import shipments as shipment_repo
-from logistics.persistence.repositories import tracking_events as event_repo
 from logistics.planning.commitments import BookedLeg, Committed, committed
 from logistics.services.tracking_view import load_tracking
-
-# The shipment's own reports that it is on a leg (or through with it). A service or truck that
-# departed is no proof the shipment was on board (it may have been offloaded), and received or
-# loaded at a hub can still be rebooked.
-ON_THE_LEG = frozenset(
-    {
-        Milestone.PICKED_UP,
-        Milestone.DEPARTED,
-        Milestone.BORDER_CROSSED,
-        Milestone.ARRIVED,
-        Milestone.UNLOADED,
-        Milestone.OUT_FOR_DELIVERY,
-        Milestone.DELIVERED,
-    }
-)
 
 
 def plan_around_bookings(session: Session, scenario: Scenario) -> Committed:
     """The scenario fitted around every accepted booking: other shipments keep their legs (and
-    their room and trucks); a planned shipment keeps its legs up to the last one it is reported
-    on (ON_THE_LEG), and is planned onward from where that leg arrives (by the tracking
-    forecast)."""
+    their room and trucks); a planned shipment keeps its legs up to the last one it counts as on
+    by the evidence rule (its own report, a confirmed movement, or a movement report that no
+    missed connection contradicts), and is planned onward from where that leg arrives (by the
+    tracking forecast, never before now)."""
     rows = booked_legs.all_legs(session)
     if not rows:
         return committed(scenario, ())
@@ -43,19 +28,12 @@ def plan_around_bookings(session: Session, scenario: Scenario) -> Committed:
         for sid, sh in shipment_repo.by_ids(session, {r.shipment_id for r in rows}).items()
     }
     status: dict[tuple[str, int], tuple[bool, datetime]] = {}
-    # only a shipment's own reports put it on a leg: those without events keep nothing
-    reported = planned & {r.shipment_id for r in rows} & event_repo.subject_shipment_ids(session)
+    # a planned shipment with bookings may be under way: its own, confirmed or inferred reports
+    reported = planned & {r.shipment_id for r in rows}
     for sid in sorted(reported):
         view = load_tracking(session, scenario.shipment_by_id[sid])
         eta = {f.leg_index: f.arrive for f in view.forecast.legs}
-        on = {
-            t.leg_index
-            for t in view.projection.timeline
-            if t.leg_index is not None
-            and t.event.shipment_id == sid
-            and t.event.time_type is TimeType.ACTUAL
-            and t.event.milestone in ON_THE_LEG
-        }
+        on = view.on_legs  # the one evidence rule (logistics.tracking.evidence)
         for leg in view.projection.legs:
             status[sid, leg.leg_index] = (
                 leg.leg_index in on,

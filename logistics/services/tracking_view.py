@@ -16,6 +16,7 @@ from logistics.persistence.repositories import tracking_events as event_repo
 from logistics.persistence.tables import BookedLegRow
 from logistics.services.master_data import get_shipment
 from logistics.tracking.eta import Forecast, StopTiming, forecast
+from logistics.tracking.evidence import Evidence, leg_evidence, on_legs, strong_legs
 from logistics.tracking.exception_rules import ExceptionRules, OpenException, open_exceptions
 from logistics.tracking.legs import PlannedLeg, belongs
 from logistics.tracking.timeline import Projection, project
@@ -43,6 +44,13 @@ class ShipmentTracking:
     exceptions: tuple[OpenException, ...]
     last_position: LastPosition | None
     as_of: datetime
+    evidence: dict[int, Evidence]  # per leg: how the shipment is known to be on it
+
+    @property
+    def on_legs(self) -> frozenset[int]:
+        """The legs the shipment counts as on or through, by the one evidence rule."""
+        missed = self.forecast.missed
+        return on_legs(self.evidence, missed.leg_index if missed else None)
 
 
 def planned_leg(row: BookedLegRow) -> PlannedLeg:
@@ -103,7 +111,10 @@ def load_tracking(
         for loc in location_repo.by_ids(session, places).values()
     }
     cutoffs = {s.id: s.cutoff_minutes for s in service_repo.by_ids(session, service_ids).values()}
-    confirmed = {
+    evidence = leg_evidence(
+        shipment.id, projection.timeline, (*projection.planned, *projection.open_estimates)
+    )
+    confirmed = strong_legs(evidence) | {
         t.leg_index
         for t in projection.timeline
         if t.leg_index is not None and t.event.shipment_id == shipment.id
@@ -115,6 +126,7 @@ def load_tracking(
         cutoffs=cutoffs,
         confirmed_legs=confirmed,
         delivered_at=projection.delivered_at,
+        now=now,
     )
     exceptions = open_exceptions(
         due_at=shipment.due_at,
@@ -133,6 +145,7 @@ def load_tracking(
         exceptions,
         _last_position(session, legs, projection),
         now,
+        evidence,
     )
 
 

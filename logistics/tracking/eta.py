@@ -14,6 +14,11 @@ Leg by leg, in leg order:
   travelled on that service (no shipment-level actual event on that leg), the connection is
   missed: the rest of the itinerary no longer holds, the ETA is unknown until a replan.
 
+Now (`now`): a leg after the last one the shipment is known to be on or through, and not
+reported departed, leaves at `now` at the earliest; an arrival not reported leaves its expected
+time at `now` at the earliest. So an undelivered shipment's ETA is never before now: time moving
+on without news makes the forecast later, never stale (basis `overdue`).
+
 The ETA is the delivery time when delivered, else the expected arrival of the last leg.
 """
 
@@ -35,6 +40,7 @@ class Basis(StrEnum):
     ESTIMATED = "estimated"
     PLANNED = "planned"
     PROPAGATED = "propagated"
+    OVERDUE = "overdue"  # the expected time has passed without a report: now at the earliest
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +117,19 @@ def _arrival(
     return depart + (leg.planned_arrive - leg.planned_depart), Basis.PROPAGATED
 
 
+def _not_before(
+    time: datetime, basis: Basis, now: datetime | None, reported: bool
+) -> tuple[datetime, Basis]:
+    if reported or now is None or time >= now:
+        return time, basis
+    return now, Basis.OVERDUE
+
+
+def _last_known(statuses: Mapping[int, LegStatus], known_legs: Collection[int]) -> int:
+    seen = [i for i, s in statuses.items() if s.actual_depart or s.actual_arrive]
+    return max([*seen, *known_legs], default=-1)
+
+
 def forecast(
     legs: Sequence[PlannedLeg],
     statuses: Sequence[LegStatus],
@@ -119,21 +138,28 @@ def forecast(
     cutoffs: Mapping[str, int],
     confirmed_legs: Collection[int] = (),
     delivered_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> Forecast:
     """Expected times of every leg and the ETA (see the module docstring for the rules).
 
-    `cutoffs` maps service ids to cutoff minutes; `confirmed_legs` are legs with a shipment-level
-    actual event (proof the shipment itself travelled on them).
+    `cutoffs` maps service ids to cutoff minutes; `confirmed_legs` are legs the shipment itself
+    was seen on (own or confirmed evidence, `logistics.tracking.evidence`).
     """
     by_index = {s.leg_index: s for s in statuses}
     ordered = sorted(legs, key=lambda leg: leg.leg_index)
     out: list[LegForecast] = []
     available: datetime | None = None  # when the shipment is ready for a truck at the next origin
     handed_over: datetime | None = None  # when it is ready for a service at the next origin
+    through = _last_known(by_index, confirmed_legs) if delivered_at is None else len(ordered)
+    clock = None if delivered_at is not None else now
     for leg in ordered:
         status = by_index.get(leg.leg_index)
         here = timing.get(leg.from_location, StopTiming())
         depart, depart_basis = _departure(leg, status, available, here)
+        done = leg.leg_index < through
+        depart, depart_basis = _not_before(
+            depart, depart_basis, clock, done or depart_basis is Basis.ACTUAL
+        )
         if leg.service_id is not None and handed_over is not None:
             latest = depart - timedelta(minutes=cutoffs.get(leg.service_id, 0))
             if handed_over > latest and leg.leg_index not in confirmed_legs:
@@ -142,6 +168,9 @@ def forecast(
                 )
                 return Forecast(tuple(out), delivered_at, missed)
         arrive, arrive_basis = _arrival(leg, status, depart, depart_basis)
+        arrive, arrive_basis = _not_before(
+            arrive, arrive_basis, clock, done or arrive_basis is Basis.ACTUAL
+        )
         out.append(LegForecast(leg.leg_index, depart, arrive, depart_basis, arrive_basis))
         there = timing.get(leg.to_location, StopTiming())
         if leg.service_id is None:

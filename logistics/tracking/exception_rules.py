@@ -4,7 +4,8 @@ Derived (opened and closed automatically as events and time move on):
 
 - `MISSED_CONNECTION`: the forecast finds the shipment at a hub after the next service's cutoff,
   or that service left without it (see `logistics.tracking.eta`); the shipment needs a replan;
-- `DELAY`: the ETA is after the due time (plus a grace);
+- `DELAY`: the ETA is after the due time (plus a grace), or the shipment is past its due time
+  undelivered with no ETA (the ETA itself is never before now, see `logistics.tracking.eta`);
 - `DWELL_EXCEEDED`: the shipment arrived at a hub and has not left on its next leg by the later
   of that leg's planned departure and its arrival, plus a grace;
 - `TRACKING_LOST`: a truck leg is under way (departed, not arrived) and its vehicle, which does
@@ -186,9 +187,20 @@ def open_exceptions(
                 key="DELAY",
                 reason=ExceptionReason.DELAY,
                 origin="derived",
-                since=now,
+                since=min(now, due_at + grace),
                 detail=f"ETA {forecast.eta.isoformat()} is {_minutes(forecast.eta - due_at)} min "
                 f"after due {due_at.isoformat()}",
+            )
+        )
+    elif forecast.eta is None and now > due_at + grace:
+        derived.append(
+            OpenException(
+                key="DELAY",
+                reason=ExceptionReason.DELAY,
+                origin="derived",
+                since=due_at + grace,
+                detail=f"not delivered, {_minutes(now - due_at)} min past due {due_at.isoformat()}; "
+                "ETA unknown until a replan",
             )
         )
     derived += _dwell(ordered, statuses, now, rules.dwell_grace_minutes)

@@ -103,9 +103,11 @@ def belongs(event: TrackingEvent, legs: Sequence[PlannedLeg]) -> bool:
 
 def match_leg(event: TrackingEvent, legs: Sequence[PlannedLeg]) -> int | None:
     """Index of the leg an event belongs to: by service/vehicle, then location; None if none."""
-    if not legs or event.milestone is Milestone.BOOKED:
+    if not legs:
         return None
     movement = _movement_legs(event, legs)
+    if event.milestone is Milestone.BOOKED:  # a booking confirmation names its movement, if any
+        return min((leg.leg_index for leg in movement), default=None)
     located = _by_location(event, movement or legs)
     if located:
         return min(leg.leg_index for leg in located)

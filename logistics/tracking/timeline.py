@@ -192,7 +192,10 @@ def _leg_status(
         planned_arrive=leg.planned_arrive,
         estimated_depart=open_est.get(Milestone.DEPARTED),
         estimated_arrive=arrive_est,
-        actual_depart=_actual_time(mine, (Milestone.DEPARTED,)),
+        # a pickup or a start of delivery is the truck leaving with the shipment
+        actual_depart=_actual_time(
+            mine, (Milestone.DEPARTED, Milestone.PICKED_UP, Milestone.OUT_FOR_DELIVERY)
+        ),
         actual_arrive=_actual_time(mine, (Milestone.ARRIVED, Milestone.DELIVERED)),
     )
 

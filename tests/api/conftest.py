@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,14 @@ from logistics.domain import Role
 from logistics.persistence.database import session_scope
 from logistics.services.api_keys import create_api_key
 from logistics.services.import_scenario import import_scenario
+from logistics.settings import get_settings
 from tests.api.live_server import serve_in_thread
 
 FIXTURE_BUNDLE = Path(__file__).resolve().parents[2] / "fixtures" / "bundles" / "minimal"
+# The minimal bundle's world: shipments ready from 09:00 on 29 November (Zhengzhou time), the
+# first freighter at 01:30 the next night. Its tests run at this time, whatever today is; a test
+# that needs another moment sets LOGISTICS_NOW itself before this fixture runs.
+MINIMAL_NOW = "2026-11-29T10:30:00+08:00"
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,18 @@ class LiveApi:
 
 
 @pytest.fixture
-def live_api(session_factory: sessionmaker[Session]) -> Iterator[LiveApi]:
+def minimal_clock() -> Iterator[None]:
+    """Freeze the clock (tracking, planning, ingestion) in the minimal bundle's world."""
+    with pytest.MonkeyPatch.context() as patch:
+        if "LOGISTICS_NOW" not in os.environ:
+            patch.setenv("LOGISTICS_NOW", MINIMAL_NOW)
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def live_api(session_factory: sessionmaker[Session], minimal_clock: None) -> Iterator[LiveApi]:
     """Import the minimal bundle, create keys for every role, and serve the app over HTTP."""
     scenario = read_bundle(FIXTURE_BUNDLE)
     shippers = sorted({s.shipper for s in scenario.shipments})
