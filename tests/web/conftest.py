@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from tests.api.conftest import live_api  # noqa: F401  (the served app with keys per role)
+from tests.api.conftest import live_api, minimal_clock  # noqa: F401  (served app, its clock)
 from tests.web.browser import CHROMIUM_ARGS, require_chromium
 
 
