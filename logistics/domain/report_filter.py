@@ -37,7 +37,10 @@ class ReportFilter:
         if self.end is not None:
             require_aware("report period end", self.end)
         if self.start is not None and self.end is not None and self.end <= self.start:
-            raise DomainError("the report period must end after it starts (--to after --from)")
+            raise DomainError(
+                f"the report period must end after it starts: to {self.end.isoformat()} "
+                f"is not after from {self.start.isoformat()}"
+            )
 
     def described(self) -> dict[str, str]:
         """Every restriction as text ("all" where there is none), for export headers."""

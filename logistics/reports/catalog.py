@@ -70,7 +70,7 @@ _DELIVERY = (
         "of which no actual delivery is known, so the last booked leg's planned arrival is used",
     ),
     _c("on_time", Kind.INT, "delivered at or before due_at"),
-    _c("on_time_rate", Kind.FLOAT, "on_time / delivered"),
+    _c("on_time_rate", Kind.RATE, "on_time / delivered"),
     _c(
         "late_mean_min",
         Kind.FLOAT,
@@ -157,8 +157,8 @@ _CAPACITY = (
     _c("capacity_m3", Kind.FLOAT, "capacity offered, m3"),
     _c("booked_kg", Kind.FLOAT, "gross weight of the booked shipments, kg"),
     _c("booked_m3", Kind.FLOAT, "volume of the booked shipments, m3"),
-    _c("load_factor_kg", Kind.FLOAT, "booked_kg / capacity_kg; " + _LF),
-    _c("load_factor_m3", Kind.FLOAT, "booked_m3 / capacity_m3; " + _LF),
+    _c("load_factor_kg", Kind.RATE, "booked_kg / capacity_kg; " + _LF),
+    _c("load_factor_m3", Kind.RATE, "booked_m3 / capacity_m3; " + _LF),
 )
 UTILIZATION = ReportSpec(
     "utilization",
@@ -209,8 +209,8 @@ UTILIZATION = ReportSpec(
                     "to its planned arrival; drops at a stop before pickups there)",
                 ),
                 _c("peak_m3", Kind.FLOAT, "most m3 on board at once"),
-                _c("peak_load_factor_kg", Kind.FLOAT, "peak_kg / capacity_kg"),
-                _c("peak_load_factor_m3", Kind.FLOAT, "peak_m3 / capacity_m3"),
+                _c("peak_load_factor_kg", Kind.RATE, "peak_kg / capacity_kg"),
+                _c("peak_load_factor_m3", Kind.RATE, "peak_m3 / capacity_m3"),
                 _c(
                     "used_hours",
                     Kind.FLOAT,
@@ -308,7 +308,13 @@ EXCEPTIONS = ReportSpec(
                     Kind.STR,
                     "exception reason (DELAY, MISSED_CONNECTION, OFFLOADED, ...)",
                 ),
-                _c("hub", Kind.STR, "location the exception was raised at (unknown when none)"),
+                _c(
+                    "hub",
+                    Kind.STR,
+                    "where it happened: the exception's location; else the next stop of its "
+                    "leg; else, for a DELAY (an ETA after due, which has no place of its own), the "
+                    "shipment's destination, where it will arrive late; unknown when none of these",
+                ),
                 _c(
                     "mode",
                     Kind.STR,

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import PurePath
+from typing import TYPE_CHECKING
 
-from logistics.reports.report import Report
+from logistics.errors import DomainError
+
+if TYPE_CHECKING:  # pandas stays out of commands that only name a format
+    from logistics.reports.report import Report
 
 
 class ExportFormat(StrEnum):
@@ -42,3 +47,19 @@ def file_name(report: Report, fmt: ExportFormat, table: str | None = None) -> st
     elif fmt is ExportFormat.PNG:
         part = "_chart"
     return f"{report.spec.name}{part}_{stamp}.{fmt.value}"
+
+
+SUFFIXES = {"." + f.value: f for f in ExportFormat} | {".pq": ExportFormat.PARQUET}
+
+
+def format_of(path: PurePath) -> ExportFormat:
+    """The export format a file name asks for (`.csv`, `.xlsx`, `.parquet`/`.pq`, `.json`, `.png`)."""
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(SUFFIXES))
+        shown = path.suffix or "no extension"
+        raise DomainError(
+            f"cannot tell the format of {path.name!r} from its extension ({shown}); "
+            f"name the file with one of {known}, or give --format"
+        )
+    return fmt

@@ -7,11 +7,12 @@ from enum import StrEnum
 
 
 class Kind(StrEnum):
-    """Column types every export keeps: text, whole numbers, decimals, UTC dates and times."""
+    """Column types every export keeps: text, whole numbers, decimals, rates, UTC dates and times."""
 
     STR = "str"
     INT = "int"
     FLOAT = "float"
+    RATE = "rate"  # a fraction (0.317); CSV and XLSX show it as a percentage (31.7) in `NAME_pct`
     DATE = "date"
     DATETIME = "datetime"
 

@@ -8,9 +8,8 @@ import math
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
+from logistics.reports.display import display_frame
 from logistics.reports.report import Report
 from logistics.reports.spec import Kind, TableSpec
 
@@ -26,9 +25,9 @@ def _text_times(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 
 def to_csv(report: Report, table: str | None = None) -> bytes:
-    """One table as UTF-8 CSV with a header row; dates `YYYY-MM-DD`, times ISO 8601 UTC."""
+    """One table as UTF-8 CSV: dates `YYYY-MM-DD`, times ISO 8601 UTC, rates in %, decimals rounded."""
     spec, frame = report.table(table)
-    return _text_times(frame, spec).to_csv(index=False).encode("utf-8")
+    return display_frame(_text_times(frame, spec), spec).to_csv(index=False).encode("utf-8")
 
 
 def _value(value: Any) -> Any:
@@ -76,7 +75,10 @@ def to_json(report: Report) -> bytes:
 
 
 def to_parquet(report: Report, table: str | None = None) -> bytes:
-    """One table as Parquet; the report name, filters and as-of time ride in the schema metadata."""
+    """One table as Parquet at full precision; report, filters and as-of ride in the metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     spec, frame = report.table(table)
     arrow = pa.Table.from_pandas(frame, preserve_index=False)
     about = {"report": report.spec.name, "table": spec.name, "as_of": report.as_of.isoformat()}

@@ -17,7 +17,7 @@ def _column(values: pd.Series, kind: Kind) -> pd.Series:
         return values.astype("str")
     if kind is Kind.INT:
         return pd.to_numeric(values).astype("int64")
-    if kind is Kind.FLOAT:
+    if kind in (Kind.FLOAT, Kind.RATE):
         return pd.to_numeric(values, errors="coerce").astype("float64")
     stamps = _as_utc_naive(values)
     return stamps.dt.normalize() if kind is Kind.DATE else stamps

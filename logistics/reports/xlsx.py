@@ -8,12 +8,14 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from logistics.reports.display import display_frame, display_name
 from logistics.reports.report import Report
 from logistics.reports.spec import Kind, TableSpec
 
 NUMBER_FORMATS = {
     Kind.INT: "#,##0",
-    Kind.FLOAT: "#,##0.00##",
+    Kind.FLOAT: "#,##0.00",
+    Kind.RATE: "0.0",  # the value is already a percentage (display_frame)
     Kind.DATE: "yyyy-mm-dd",
     Kind.DATETIME: "yyyy-mm-dd hh:mm",
 }
@@ -24,7 +26,7 @@ def _format_sheet(sheet: Worksheet, spec: TableSpec, rows: int) -> None:
     sheet.freeze_panes = "A2"
     for i, column in enumerate(spec.columns, start=1):
         letter = get_column_letter(i)
-        sheet.column_dimensions[letter].width = max(12, min(40, len(column.name) + 4))
+        sheet.column_dimensions[letter].width = max(12, min(40, len(display_name(column)) + 4))
         number_format = NUMBER_FORMATS.get(column.kind)
         if number_format is None:
             continue
@@ -43,21 +45,24 @@ def _definitions(report: Report) -> pd.DataFrame:
         ),
         ("generated_at", report.generated_at.isoformat(), "", "when the report was computed"),
     ]
-    meaning = dict(report.spec.filters)
+    filter_meaning = dict(report.spec.filters)
     for name, value in report.filters.items():
-        lines.append(("filter", name, value, meaning.get(name, "")))
+        lines.append(("filter", name, value, filter_meaning.get(name, "")))
     for table in report.spec.tables:
         for column in table.columns:
-            lines.append((table.name, column.name, column.kind.value, column.definition))
+            meaning = column.definition
+            if column.kind is Kind.RATE:
+                meaning += ", as a percentage"
+            lines.append((table.name, display_name(column), column.kind.value, meaning))
     return pd.DataFrame(lines, columns=["section", "name", "value_or_type", "definition"])
 
 
 def to_xlsx(report: Report) -> bytes:
-    """The workbook: a sheet per table in spec order, then `definitions`."""
+    """The workbook: a sheet per table in spec order (rates in %, rounded), then `definitions`."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for spec in report.spec.tables:
-            frame = report.tables[spec.name]
+            frame = display_frame(report.tables[spec.name], spec)
             frame.to_excel(writer, sheet_name=spec.name[:31], index=False)
             _format_sheet(writer.sheets[spec.name[:31]], spec, len(frame))
         definitions = _definitions(report)

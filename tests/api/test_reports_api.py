@@ -106,8 +106,12 @@ def test_bad_requests_are_problems(reports_api: LiveApi) -> None:
             ("/v1/reports/throughput", {"mode": "sea"}, 422),
             ("/v1/reports/throughput", {"from": "yesterday"}, 422),
             ("/v1/reports/throughput", {"format": "csv", "table": "nope"}, 422),
+            ("/v1/reports/throughput", {"hub": "NOWHERE"}, 422),
+            ("/v1/reports/on-time", {"lane": "CGO-NOWHERE"}, 422),
+            ("/v1/reports/throughput", {"from": "2026-12-02", "to": "2026-12-01"}, 422),
         ]
         for path, params, status in cases:
             response = client.get(path, params=params)
             assert response.status_code == status, (path, params, response.text)
             assert response.headers["content-type"] == "application/problem+json"
+            assert "--" not in response.json()["detail"], "API errors name API parameters"

@@ -25,9 +25,13 @@ def rows_by_key(frame: pd.DataFrame, keys: Sequence[str]) -> dict[tuple[Any, ...
 
 
 def assert_table(
-    frame: pd.DataFrame, keys: Sequence[str], expected: Mapping[tuple[Any, ...], Mapping[str, Any]]
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    expected: Mapping[tuple[Any, ...], Mapping[str, Any]],
+    *,
+    rounded: float = 1e-6,
 ) -> None:
-    """Same keys, and every expected figure equal (floats to 1e-6 relative; None is empty)."""
+    """Same keys, and every expected figure equal (floats to 1e-6 relative or `rounded` absolute)."""
     got = rows_by_key(frame, keys)
     assert set(got) == set(expected), f"keys differ: {sorted(map(str, set(got) ^ set(expected)))}"
     for key, figures in expected.items():
@@ -41,4 +45,4 @@ def assert_table(
             elif isinstance(value, str):
                 assert actual == value, where
             else:
-                assert actual == pytest.approx(value, rel=1e-6, abs=1e-6), where
+                assert actual == pytest.approx(value, rel=1e-6, abs=rounded), where

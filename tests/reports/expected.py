@@ -402,6 +402,14 @@ def emissions(
     return lanes, dict(by_factor)
 
 
+def _exception_place(h: History, x: dict[str, str]) -> str:
+    """No location: the leg's next stop, else the destination for a DELAY, else unknown."""
+    legs = {g["leg_index"]: g for g in h.legs.get(x["shipment_id"], [])}
+    if x["leg_index"] in legs:
+        return legs[x["leg_index"]]["to_location"]
+    return h.shipments[x["shipment_id"]]["destination"] if x["reason"] == "DELAY" else "unknown"
+
+
 def exceptions(h: History, c: Criteria) -> dict[Key, dict[str, float | None]]:
     """(reason, hub, mode) -> exceptions, open, open ages, mean hours to close, as of AS_OF."""
     groups: dict[Key, list[dict[str, str]]] = defaultdict(list)
@@ -411,7 +419,7 @@ def exceptions(h: History, c: Criteria) -> dict[Key, dict[str, float | None]]:
         sid = x["shipment_id"]
         booked = sid in h.legs
         mode = x["mode"] or (h.profile(sid)["mode"] if booked else "unknown")
-        hub = x["location"] or "unknown"
+        hub = x["location"] or _exception_place(h, x)
         if (
             opened > AS_OF
             or not c.in_period(opened)

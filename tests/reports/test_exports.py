@@ -12,10 +12,11 @@ from openpyxl import load_workbook
 
 from logistics.errors import DomainError
 from logistics.reports.catalog import REPORTS
+from logistics.reports.display import display_names, from_display
 from logistics.reports.export import export_report
 from logistics.reports.formats import ExportFormat, file_name
 from logistics.reports.report import Report
-from logistics.reports.spec import TableSpec
+from logistics.reports.spec import Kind, TableSpec
 from logistics.reports.typed import typed
 from logistics.reports.xlsx import DEFINITIONS_SHEET
 
@@ -28,14 +29,33 @@ def same(read_back: pd.DataFrame, report: Report, spec: TableSpec) -> None:
     pd.testing.assert_frame_equal(typed(read_back, spec), report.tables[spec.name])
 
 
+def same_displayed(read_back: pd.DataFrame, report: Report, spec: TableSpec) -> None:
+    """A CSV or XLSX table equals the report's within its rounding (2 decimals, 0.1 %)."""
+    pd.testing.assert_frame_equal(
+        typed(from_display(read_back, spec), spec),
+        report.tables[spec.name],
+        check_exact=False,
+        rtol=0,
+        atol=0.0051,
+    )
+    for column in spec.columns:
+        shown = read_back[display_names(spec)[spec.columns.index(column)]]
+        if column.kind is Kind.FLOAT:
+            assert (shown.dropna().round(2) == shown.dropna()).all(), column.name
+        if column.kind is Kind.RATE:  # 0.317 -> 31.7, one decimal
+            assert (shown.dropna().round(1) == shown.dropna()).all(), column.name
+            expected = report.tables[spec.name][column.name].dropna() * 100
+            assert (shown.dropna().to_numpy() == expected.round(1).to_numpy()).all(), column.name
+
+
 @pytest.mark.parametrize(("name", "table"), TABLES)
 def test_csv_round_trips(reports: dict[str, Report], name: str, table: str) -> None:
-    """CSV holds one table; read back it equals the report's."""
+    """CSV holds one table, rates in % and decimals rounded; read back it equals the report's."""
     report = reports[name]
     data = export_report(report, ExportFormat.CSV, table)
     back = pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""])
-    assert list(back.columns) == report.spec.table(table).column_names
-    same(back, report, report.spec.table(table))
+    assert list(back.columns) == display_names(report.spec.table(table))
+    same_displayed(back, report, report.spec.table(table))
 
 
 @pytest.mark.parametrize(("name", "table"), TABLES)
@@ -72,7 +92,8 @@ def test_xlsx_round_trips(reports: dict[str, Report], name: str) -> None:
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None)
     assert list(sheets) == [t.name for t in report.spec.tables] + [DEFINITIONS_SHEET]
     for spec in report.spec.tables:
-        same(sheets[spec.name], report, spec)
+        assert list(sheets[spec.name].columns) == display_names(spec)
+        same_displayed(sheets[spec.name], report, spec)
     book = load_workbook(io.BytesIO(data))
     for spec in report.spec.tables:
         sheet = book[spec.name]
@@ -80,12 +101,12 @@ def test_xlsx_round_trips(reports: dict[str, Report], name: str) -> None:
         if sheet.max_row > 1:
             kinds = {c.name: c.kind.value for c in spec.columns}
             for column, cell in zip(spec.column_names, sheet[2], strict=True):
-                if kinds[column] in ("int", "float") and cell.value is not None:
+                if kinds[column] in ("int", "float", "rate") and cell.value is not None:
                     assert isinstance(cell.value, int | float), column
     definitions = sheets[DEFINITIONS_SHEET]
     described = set(zip(definitions["section"], definitions["name"], strict=True))
     for spec in report.spec.tables:
-        assert {(spec.name, c) for c in spec.column_names} <= described
+        assert {(spec.name, c) for c in display_names(spec)} <= described
     assert {
         ("filter", f) for f in ("from", "to", "hub", "mode", "lane", "shipper", "carrier")
     } <= described

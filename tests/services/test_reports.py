@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from logistics.domain import Mode
 from logistics.domain.report_filter import Granularity, ReportFilter
-from logistics.errors import NotFound
+from logistics.errors import DomainError, NotFound
 from logistics.services.reports import build_report
 from tests.reports import expected as x
 from tests.reports.compare import assert_table
@@ -153,9 +153,31 @@ def test_unknown_report_is_not_found(history: Session) -> None:
 def test_empty_selection_gives_empty_typed_tables(history: Session) -> None:
     """A filter matching nothing yields empty tables with every column."""
     for name in ("throughput", "on-time", "hub-dwell", "utilization", "emissions", "exceptions"):
-        report = build(history, name, ReportFilter(shipper="NOBODY", hub="NOWHERE"))
+        report = build(history, name, ReportFilter(shipper="NOBODY"))
         for spec in report.spec.tables:
             frame = report.tables[spec.name]
             assert list(frame.columns) == spec.column_names
             if spec.name not in ("services", "lanes", "truck_shifts"):
                 assert frame.empty
+
+
+@pytest.mark.parametrize(
+    ("f", "reason"),
+    [
+        (ReportFilter(hub="NOWHERE"), "hub 'NOWHERE' is not a known location id"),
+        (ReportFilter(lane="CGO-NOWHERE"), "lane 'CGO-NOWHERE' is not FROM-TO of two known"),
+        (ReportFilter(lane="CGOLUX"), "lane 'CGOLUX' is not FROM-TO"),
+    ],
+)
+def test_unknown_places_are_refused(history: Session, f: ReportFilter, reason: str) -> None:
+    """A hub or lane naming no location is an error, not an empty table."""
+    with pytest.raises(DomainError, match=reason):
+        build(history, "throughput", f)
+
+
+def test_delays_are_placed_where_they_happen(history: Session) -> None:
+    """A DELAY without a place sits at its leg's next stop, or (ETA after due) the destination."""
+    table = build(history, "exceptions", ReportFilter()).tables["exceptions"]
+    delays = set(table[table["reason"] == "DELAY"]["hub"])
+    assert "unknown" not in delays
+    assert {"LUX", "FXZ"} <= delays  # SH05: destination LUX; SH10: leg 1 ends at FXZ

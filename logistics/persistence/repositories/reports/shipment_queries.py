@@ -20,10 +20,11 @@ from logistics.persistence.repositories.reports.profile import (
     shipment_profile,
 )
 from logistics.persistence.repositories.reports.sql_time import minutes_between, utc_day
-from logistics.persistence.tables import ExceptionRow, ShipmentStateRow
+from logistics.persistence.tables import BookedLegRow, ExceptionRow, ShipmentStateRow
 
 STATES = ShipmentStateRow.__table__
 EXCEPTIONS = ExceptionRow.__table__
+BOOKED_LEGS = BookedLegRow.__table__
 
 
 def throughput(session: Session, report_filter: ReportFilter) -> pd.DataFrame:
@@ -94,14 +95,18 @@ def exception_summary(
     f = report_filter
     at = bindparam("as_of", as_of, type_=UtcDateTime())
     unknown: ColumnElement[str] = literal_column("'unknown'")
-    hub = func.coalesce(EXCEPTIONS.c.location, unknown)
+    leg = BOOKED_LEGS.alias("exception_leg")
+    # where it happened: the exception's place, else its leg's next stop, else (a derived
+    # lateness against due, which has neither) the shipment's destination
+    late_at = case((EXCEPTIONS.c.reason == "DELAY", SHIPMENTS.c.destination), else_=unknown)
+    hub = func.coalesce(EXCEPTIONS.c.location, leg.c.to_location, late_at)
     mode = func.coalesce(EXCEPTIONS.c.mode, p.c.mode, unknown)
     is_open = or_(EXCEPTIONS.c.closed_at.is_(None), EXCEPTIONS.c.closed_at > at)
     age_h = minutes_between(EXCEPTIONS.c.opened_at, at) / 60.0
     close_h = minutes_between(EXCEPTIONS.c.opened_at, EXCEPTIONS.c.closed_at) / 60.0
     conditions = [EXCEPTIONS.c.opened_at <= at, *in_period(EXCEPTIONS.c.opened_at, f)]
     if f.hub:
-        conditions.append(EXCEPTIONS.c.location == f.hub)
+        conditions.append(hub == f.hub)
     if f.mode:
         conditions.append(mode == f.mode.value)
     if f.lane:
@@ -122,8 +127,12 @@ def exception_summary(
             func.avg(case((~is_open, close_h))).label("hours_to_close_mean"),
         )
         .select_from(
-            EXCEPTIONS.join(SHIPMENTS, SHIPMENTS.c.id == EXCEPTIONS.c.shipment_id).outerjoin(
-                p, p.c.shipment_id == EXCEPTIONS.c.shipment_id
+            EXCEPTIONS.join(SHIPMENTS, SHIPMENTS.c.id == EXCEPTIONS.c.shipment_id)
+            .outerjoin(p, p.c.shipment_id == EXCEPTIONS.c.shipment_id)
+            .outerjoin(
+                leg,
+                (leg.c.shipment_id == EXCEPTIONS.c.shipment_id)
+                & (leg.c.leg_index == EXCEPTIONS.c.leg_index),
             )
         )
         .where(*conditions)
