@@ -113,17 +113,31 @@ async def post_feed(
     session: SessionDep,
     principal: FeedDep,
     source: Annotated[str | None, Query(description="Source name stored with the events")] = None,
+    logistics_object: Annotated[
+        str | None,
+        Query(
+            description="one_record only: the IRI of the logistics object the events were posted "
+            "to (their subject when they carry no eventFor)"
+        ),
+    ] = None,
+    logistics_object_header: Annotated[
+        str | None, Header(alias="Logistics-Object", description="Same as ?logistics_object=")
+    ] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Ingest a raw payload through its format's adapter; answers per record."""
     body = await request.body()
+    posted_to = logistics_object or logistics_object_header
+    if posted_to and feed_format is not FeedFormat.ONE_RECORD:
+        raise DomainError("logistics_object applies to one_record feeds only")
+    options = {"logistics_object": posted_to} if posted_to else None
     return _replay_or_run(
         session,
         principal,
         idempotency_key,
         body,
         lambda: IngestOut.of(
-            feed_ingest.ingest_raw(session, feed_format.value, body, source=source)
+            feed_ingest.ingest_raw(session, feed_format.value, body, source=source, options=options)
         ),
     )
 

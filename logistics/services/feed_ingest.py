@@ -49,8 +49,12 @@ def ingest_raw(
     *,
     source: str | None = None,
     received_at: datetime | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> IngestReport:
     """Keep the payload as received, parse it with its format's adapter, and ingest the events.
+
+    `options` are further adapter keywords the caller knows, e.g. ONE Record's
+    `logistics_object` (the object the events were posted to).
 
     References in the payload (AWB, container, booking) are resolved to shipments while parsing,
     through the links in storage.
@@ -64,6 +68,7 @@ def ingest_raw(
         subjects=shipment_references.lookup(session),
         stops=planned_stops(session) if spec.needs_stops else (),
         location_timezones={loc.id: loc.timezone for loc in location_repo.all_locations(session)},
+        options=dict(options or {}),
     )
     result = spec.parse(payload, context)
     name = source or spec.format.value

@@ -80,10 +80,18 @@ def references_of(session: Session, shipment_id: str) -> list[tuple[str, str]]:
 
 
 def lookup(session: Session) -> Callable[[str, str], str | None]:
-    """A subject lookup for the adapters: the shipment a (kind, value) is linked to, cached."""
+    """A subject lookup for the adapters: the shipment a (kind, value) is linked to, cached.
+
+    Kind `event` answers the shipment of a stored event with that id (a retraction that names
+    only the event it retracts is about the same shipment).
+    """
     cache: dict[tuple[str, str], str | None] = {}
 
     def find(kind: str, value: str) -> str | None:
+        if kind == "event":  # a bare retraction: about the shipment of the event it retracts
+            if ("event", value) not in cache:
+                cache[("event", value)] = repo.shipment_of_event(session, value)
+            return cache[("event", value)]
         if kind not in KINDS:
             return None
         try:

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from logistics.persistence.tables import ShipmentReferenceRow
+from logistics.persistence.tables import EventRow, ShipmentReferenceRow
 
 
 def get(session: Session, kind: str, value: str) -> ShipmentReferenceRow | None:
@@ -42,3 +42,14 @@ def resolve(session: Session, pairs: Collection[tuple[str, str]]) -> dict[tuple[
         ).where(tuple_(ShipmentReferenceRow.kind, ShipmentReferenceRow.value).in_(chunk))
         found.update({(k, v): s for k, v, s in session.execute(query)})
     return found
+
+
+def shipment_of_event(session: Session, event_id: str) -> str | None:
+    """The shipment a stored event with this id is about (None: unknown or movement-level)."""
+    query = (
+        select(EventRow.shipment_id)
+        .where(EventRow.event_id == event_id, EventRow.shipment_id.is_not(None))
+        .order_by(EventRow.seq)
+        .limit(1)
+    )
+    return session.scalars(query).first()

@@ -17,8 +17,8 @@ kept): retract it first, then send the new version under a new id.
 
 Subjects, in order: a booking or transport document linked in `subjects`; the container
 (`container:` in `subjects`); a rail or truck event with a voyage / service / departure number is a
-movement event (`service_id` / `vehicle_id`) that fans out; else the booking (or container)
-placeholder. UN/LOCODEs are mapped to location ids through `locations` when given.
+movement event (`service_id` / `vehicle_id`) that fans out; else the booking, transport document
+or container placeholder (answered "not linked"). UN/LOCODEs are mapped to location ids through `locations` when given.
 Payload: a list of events, `{"events": [...]}` or one event.
 """
 
@@ -39,6 +39,7 @@ from logistics.tracking.adapters._common import (
     parse_instant,
     resolve_subject,
 )
+from logistics.tracking.adapters._records import refuse, warn
 from logistics.tracking.adapters.dcsa_shapes import DcsaEvent, read_event
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
@@ -120,15 +121,21 @@ def _milestone(flat: DcsaEvent, ref: str, builder: ResultBuilder) -> tuple[str, 
         raise RecordError(f"{flat.code_field} is missing")
     code = flat.code.upper()
     milestone = _TABLES[flat.event_type].get(code)
-    if milestone is None:
-        builder.warning(
+    if milestone is None or milestone is _INFO:
+        known = "has no cargo milestone" if milestone else "is not a known code"
+        warn(
+            builder,
             ref,
-            f"DCSA {flat.event_type} code {code!r} has no cargo milestone: stored as informational",
+            f"DCSA {flat.event_type} code {code!r} {known}: stored as informational",
+            "informational_code" if milestone else "unknown_code",
         )
         return code, _INFO
-    if flat.empty and milestone is not _INFO:
-        builder.warning(
-            ref, f"{code} of EMPTY equipment: stored as informational, not a cargo move"
+    if flat.empty:
+        warn(
+            builder,
+            ref,
+            f"{code} of EMPTY equipment: stored as informational, not a cargo move",
+            "empty_equipment",
         )
         return code, _INFO
     return code, milestone
@@ -157,14 +164,16 @@ def _subject(
                 return candidate, True, service_id, vehicle_id
     if flat.container:
         candidate, ok = resolve_subject("container", flat.container, subjects)
-        if ok or not (service_id or vehicle_id):
+        if ok:
             return candidate, ok, service_id, vehicle_id
     if service_id or vehicle_id:
         return None, True, service_id, vehicle_id
-    for kind in ("booking", "transport_document"):
+    for kind in ("booking", "transport_document"):  # the placeholder the ingest answers with
         if kind in flat.documents:
             candidate, ok = resolve_subject(kind, flat.documents[kind], subjects)
             return candidate, ok, None, None
+    if flat.container:
+        return f"container:{flat.container}", False, None, None
     raise RecordError("no subject: no booking, transport document, equipment or voyage reference")
 
 
@@ -264,7 +273,7 @@ def parse_dcsa_tnt(
     try:
         data = json.loads(decode(payload))
     except (RecordError, json.JSONDecodeError) as exc:
-        builder.error("payload", f"not valid JSON: {exc}")
+        refuse(builder, "payload", f"not valid JSON: {exc}", "invalid_payload")
         return builder.build()
     if isinstance(data, Mapping) and isinstance(data.get("events"), list):
         data = data["events"]
@@ -274,7 +283,7 @@ def parse_dcsa_tnt(
     for index, item in enumerate(data):
         ref = f"index {index}"
         if not isinstance(item, Mapping):
-            builder.error(ref, "record is not a JSON object")
+            refuse(builder, ref, "record is not a JSON object")
             continue
         try:
             _event(
@@ -288,5 +297,5 @@ def parse_dcsa_tnt(
                 seen=seen,
             )
         except RecordError as exc:
-            builder.error(ref, str(exc))
+            refuse(builder, ref, str(exc))
     return builder.build()

@@ -29,6 +29,7 @@ from typing import Any
 
 from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
 from logistics.tracking.adapters._common import RecordError, add_event, decode, optional_instant
+from logistics.tracking.adapters._records import refuse, warn
 from logistics.tracking.adapters._subjects import event_id_for, subjects_of
 from logistics.tracking.adapters.epcis_xml import looks_like_xml, xml_events
 from logistics.tracking.identifiers import parse_identifier
@@ -198,7 +199,12 @@ def _identifiers(
             except ValueError as exc:
                 raise RecordError(f"{field}: {exc}") from exc
             if parsed is None:
-                builder.warning(ref, f"{field}: {text!r} is not an SSCC, GRAI, GIAI or SGTIN")
+                warn(
+                    builder,
+                    ref,
+                    f"{field}: {text!r} is not an SSCC, GRAI, GIAI or SGTIN",
+                    "not_an_instance_identifier",
+                )
             elif parsed not in found:
                 found.append(parsed)
     return found
@@ -244,11 +250,13 @@ def _event(
         disposition if disposition in EPCIS_DISPOSITIONS else biz_step or f"{event_type}:no-bizStep"
     )
     if milestone is Milestone.INFORMATIONAL:
-        builder.warning(
+        warn(
+            builder,
             ref,
             f"bizStep {biz_step!r} is not a cargo milestone: stored as informational"
             if biz_step
             else "no bizStep: stored as informational",
+            "informational_code" if biz_step else "no_biz_step",
         )
     base_id = item.get("eventID")
     base_id = base_id.strip() if isinstance(base_id, str) and base_id.strip() else None
@@ -308,12 +316,12 @@ def parse_epcis(
         text = decode(payload)
         records = xml_events(text) if looks_like_xml(text) else _events(_clean(json.loads(text)))
     except (RecordError, json.JSONDecodeError) as exc:
-        builder.error("payload", f"not an EPCIS 2.0 document: {exc}")
+        refuse(builder, "payload", f"not an EPCIS 2.0 document: {exc}", "invalid_payload")
         return builder.build()
     for index, raw in enumerate(records):
         ref = f"event {index}"
         if not isinstance(raw, Mapping):
-            builder.error(ref, "event is not a JSON object")
+            refuse(builder, ref, "event is not a JSON object")
             continue
         try:
             _event(
@@ -326,5 +334,5 @@ def parse_epcis(
                 locations=locations,
             )
         except RecordError as exc:
-            builder.error(ref, str(exc))
+            refuse(builder, ref, str(exc))
     return builder.build()

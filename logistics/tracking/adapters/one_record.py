@@ -42,6 +42,7 @@ from logistics.tracking.adapters._common import (
     optional_instant,
     parse_instant,
 )
+from logistics.tracking.adapters._records import refuse, warn
 from logistics.tracking.adapters._subjects import event_id_for, subjects_of
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
@@ -209,17 +210,27 @@ def _event(
     milestone = ONE_RECORD_EVENT_CODES.get(code)
     references: dict[str, str] = {}
     if milestone is None:
-        builder.warning(
-            ref, f"eventCode {code!r} is not a known status code: stored as informational"
+        warn(
+            builder,
+            ref,
+            f"eventCode {code!r} is not a known status code: stored as informational",
+            "unknown_code",
         )
         milestone = _INFO
     elif milestone is _INFO:
-        builder.warning(ref, f"eventCode {code!r} has no cargo milestone: stored as informational")
+        warn(
+            builder,
+            ref,
+            f"eventCode {code!r} has no cargo milestone: stored as informational",
+            "informational_code",
+        )
     if _flag(item.get("partialEventIndicator")) and milestone is not _INFO:
-        builder.warning(
+        warn(
+            builder,
             ref,
             f"partialEventIndicator: only some pieces reached {code}; stored as informational "
             "until the complete event",
+            "partial_event",
         )
         milestone = _INFO
         references["partial"] = "true"
@@ -265,7 +276,7 @@ def parse_one_record(
     try:
         records = _records(_normalise(json.loads(decode(payload))))
     except (RecordError, json.JSONDecodeError) as exc:
-        builder.error("payload", f"not valid JSON-LD: {exc}")
+        refuse(builder, "payload", f"not valid JSON-LD: {exc}", "invalid_payload")
         return builder.build()
     for index, raw in enumerate(records):
         ref = f"index {index}"
@@ -281,5 +292,5 @@ def parse_one_record(
                 locations=locations,
             )
         except RecordError as exc:
-            builder.error(ref, str(exc))
+            refuse(builder, ref, str(exc))
     return builder.build()
