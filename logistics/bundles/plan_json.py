@@ -12,6 +12,7 @@ from typing import Any
 
 from logistics.domain import (
     Alternative,
+    Change,
     Leg,
     Mode,
     Plan,
@@ -53,6 +54,7 @@ def _shipment(sp: ShipmentPlan) -> dict[str, Any]:
             "reason": sp.reason.value,
             "detail": sp.detail,
             "due_at": _t(sp.due_at),
+            **_change(sp),
         }
     out: dict[str, Any] = {
         "id": sp.shipment_id,
@@ -72,8 +74,17 @@ def _shipment(sp: ShipmentPlan) -> dict[str, Any]:
             "delta_cost": a.delta_cost,
             "delta_transit_minutes": a.delta_transit_minutes,
             "delta_co2_kg": a.delta_co2_kg,
+            "reason": a.reason,
         }
+    out.update(_change(sp))
     return out
+
+
+def _change(sp: ShipmentPlan) -> dict[str, Any]:
+    """`change` and `change_reason` against the incumbent, when the shipment had one."""
+    if sp.change is None:
+        return {}
+    return {"change": sp.change.value, "change_reason": sp.change_reason}
 
 
 def plan_to_document(plan: Plan) -> dict[str, Any]:
@@ -134,6 +145,8 @@ def plan_from_document(doc: Mapping[str, Any]) -> Plan:
                         datetime.fromisoformat(s["due_at"]),
                         reason=UnplannedReason(s["reason"]),
                         detail=s.get("detail", ""),
+                        change=Change(s["change"]) if s.get("change") else None,
+                        change_reason=s.get("change_reason", ""),
                     )
                 )
                 continue
@@ -167,9 +180,12 @@ def plan_from_document(doc: Mapping[str, Any]) -> Plan:
                         alt["delta_cost"],
                         alt["delta_transit_minutes"],
                         alt["delta_co2_kg"],
+                        alt.get("reason", ""),
                     )
                     if alt
                     else None,
+                    change=Change(s["change"]) if s.get("change") else None,
+                    change_reason=s.get("change_reason", ""),
                 )
             )
         vehicles = []

@@ -6,6 +6,7 @@ from logistics.domain.location import Location
 from logistics.domain.notification import Notice, NoticeKind
 from logistics.domain.plan import (
     Alternative,
+    Change,
     Leg,
     Plan,
     ServiceLoad,
@@ -25,6 +26,7 @@ from logistics.domain.vehicle import Vehicle
 
 __all__ = [
     "Alternative",
+    "Change",
     "EmissionFactor",
     "ExceptionReason",
     "Leg",

@@ -66,6 +66,15 @@ class Alternative:
     delta_cost: float
     delta_transit_minutes: float
     delta_co2_kg: float
+    reason: str = ""  # the binding fact it was rejected for (capacity, cutoff, shift, measure)
+
+
+class Change(StrEnum):
+    """A shipment's plan against its incumbent (accepted) itinerary, when it has one."""
+
+    KEPT = "kept"
+    CHANGED = "changed"
+    DROPPED = "dropped"  # planned before, unplanned now
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +91,8 @@ class ShipmentPlan:
     reason: UnplannedReason | None = None
     detail: str = ""
     alternative: Alternative | None = None
+    change: Change | None = None  # against the incumbent; None when it had none
+    change_reason: str = ""
 
     def __post_init__(self) -> None:
         if self.status is ShipmentPlanStatus.PLANNED:

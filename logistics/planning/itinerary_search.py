@@ -22,13 +22,9 @@ from logistics.planning.objectives import Objective
 ESTIMATE_SPEED_KMH = 60.0
 REGION_KM = 250.0
 HUB_REACH_KM = 350.0
-DIRECT_TRUCK_MAX_KM = 900.0
 MAX_LATE = timedelta(days=3)
 FIRST_SERVICES_PER_LANE = 4  # departures per lane considered after a shipment is ready
 ONWARD_SERVICES_PER_LANE = 2
-LONGEST_SHIFT = timedelta(
-    hours=24
-)  # no truck shift is longer (generator and reference: 16 h)  # and after a first service arrives
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +121,7 @@ class Network:
             (v.available_until - v.available_from for v in scenario.vehicles),
             default=timedelta(),
         )
+        self._fastest = max((v.speed_kmh for v in scenario.vehicles), default=ESTIMATE_SPEED_KMH)
         self._shift_starts = {
             d: [v.available_from for v in vs] for d, vs in self.vehicles_by_depot.items()
         }
@@ -174,8 +171,32 @@ class Network:
 
     @cache  # noqa: B019
     def depots_near(self, location: str) -> tuple[str, ...]:
-        """Depots within the regional radius of a location."""
-        return tuple(d for d in self.vehicles_by_depot if self.road_km(d, location) <= REGION_KM)
+        """Depots whose trucks serve a location: those within the regional radius; where there
+        is none, every depot with a shift long enough to drive there and back (a long-haul
+        depot), so no place a shift can reach is left without trucks."""
+        near = tuple(d for d in self.vehicles_by_depot if self.road_km(d, location) <= REGION_KM)
+        if near:
+            return near
+        return tuple(d for d in self.vehicles_by_depot if self._reaches(d, location))
+
+    def _reaches(self, depot: str, location: str) -> bool:
+        """Whether some shift of `depot` can drive to `location` and back within its hours."""
+        for v in self.vehicles_by_depot[depot]:
+            there = self.truck_minutes(depot, location, v.speed_kmh)
+            back = self.truck_minutes(location, depot, v.speed_kmh)
+            if timedelta(minutes=there + back) <= v.available_until - v.available_from:
+                return True
+        return False
+
+    @cache  # noqa: B019
+    def capable_shifts(self, requirements: frozenset[str]) -> tuple[Vehicle, ...]:
+        """Every truck shift (one per kind) whose capabilities cover `requirements`."""
+        return tuple(
+            v
+            for vs in self.vehicles_by_depot.values()
+            for v in vs
+            if requirements <= v.capabilities
+        )
 
     @cache  # noqa: B019
     def hubs_near(self, location: str, arriving: bool) -> tuple[str, ...]:
@@ -188,6 +209,8 @@ class Network:
     ) -> Segment | None:
         """A fleet truck leg from a to b leaving no earlier than `earliest`, if some shift can do it."""
         key = (sh.id, a, b, earliest)
+        if self.truck_minutes(a, b, self._fastest) > self._longest_shift.total_seconds() / 60:
+            return None  # no shift is long enough for the drive alone
         if key not in self._earliest_arrival:
             self._earliest_arrival[key] = self._earliest_truck_arrival(sh, a, b, earliest)
         best = self._earliest_arrival[key]
@@ -258,6 +281,15 @@ def _score(
     return cost, co2, score
 
 
+def score_itinerary(
+    net: Network, sh: Shipment, segs: Sequence[Segment], objective: Objective
+) -> Itinerary:
+    """An itinerary of these legs with its estimated delivery, cost, CO2, score and lateness."""
+    it_cost, it_co2, score = _score(net, sh, segs, objective)
+    late = max(0, int((segs[-1].arrive - sh.due_at).total_seconds() // 60))
+    return Itinerary(sh.id, tuple(segs), segs[-1].arrive, it_cost, it_co2, score, late)
+
+
 def _first_mile(net: Network, sh: Shipment, svc: Service) -> list[Segment] | None:
     handover_by = svc.cutoff
     if sh.origin == svc.origin:
@@ -288,36 +320,41 @@ def search(
     """The best k itineraries of a shipment, or none with a reason code and a readable detail."""
     found: list[Itinerary] = []
     latest = sh.due_at + MAX_LATE
-    saw_service, saw_cutoff, saw_requirements = False, False, False
+    lacking: list[Service] = []  # departures in reach without the shipment's requirements
+    missed: list[tuple[Service, datetime | None]] = []  # (departure, earliest truck at its hub)
+    no_mile: list[Service] = []  # services with no last-mile truck after them
 
     def add(segs: list[Segment]) -> None:
-        it_cost, it_co2, score = _score(net, sh, segs, objective)
-        late = max(0, int((segs[-1].arrive - sh.due_at).total_seconds() // 60))
-        it = Itinerary(sh.id, tuple(segs), segs[-1].arrive, it_cost, it_co2, score, late)
+        it = score_itinerary(net, sh, segs, objective)
         if it.key not in forbidden:
             found.append(it)
 
-    if net.road_km(sh.origin, sh.destination) <= DIRECT_TRUCK_MAX_KM:
-        leg = net.truck_leg(sh, sh.origin, sh.destination, net.ready(sh), latest)
-        if leg is not None:
-            add([leg])
+    # Direct trucking at any distance: the shifts' hours and the road time decide.
+    leg = net.truck_leg(sh, sh.origin, sh.destination, net.ready(sh), latest)
+    if leg is not None:
+        add([leg])
     for hub in net.hubs_near(sh.origin, arriving=False):
         at_hub = net.ready(sh) + timedelta(minutes=net.truck_minutes(sh.origin, hub))
         for s1 in net.departures(hub, at_hub, latest, FIRST_SERVICES_PER_LANE):
-            saw_service = True
             if not sh.fits(s1.capabilities):
-                saw_requirements = True
+                lacking.append(s1)
                 continue
             first = _first_mile(net, sh, s1)
             if first is None:
-                saw_cutoff = True
+                if sh.origin != s1.origin:
+                    arrive = net.truck_leg(sh, sh.origin, s1.origin, net.ready(sh), None)
+                    missed.append((s1, None if arrive is None else arrive.arrive))
+                else:
+                    missed.append((s1, net.ready(sh)))
                 continue
             tail_ok = s1.destination == sh.destination or s1.destination in net.hubs_near(
                 sh.destination, arriving=True
             )
             if tail_ok:
                 last = _last_mile(net, sh, s1)
-                if last is not None:
+                if last is None:
+                    no_mile.append(s1)
+                else:
                     add(
                         [
                             *first,
@@ -337,7 +374,9 @@ def search(
                 ):
                     continue
                 last = _last_mile(net, sh, s2)
-                if last is not None:
+                if last is None:
+                    no_mile.append(s2)
+                else:
                     add(
                         [
                             *first,
@@ -353,25 +392,69 @@ def search(
     best = list(unique.values())[:k]
     if best:
         return best, UnplannedReason.NO_FEASIBLE_ITINERARY, ""
-    if saw_requirements and not saw_cutoff:
+    return [], *_why_none(net, sh, latest, lacking, missed, no_mile)
+
+
+def _at(t: datetime) -> str:
+    return t.isoformat(timespec="minutes")
+
+
+def _why_none(
+    net: Network,
+    sh: Shipment,
+    latest: datetime,
+    lacking: list[Service],
+    missed: list[tuple[Service, datetime | None]],
+    no_mile: list[Service],
+) -> tuple[UnplannedReason, str]:
+    """The reason a shipment has no itinerary, with the fact that binds."""
+    km = net.road_km(sh.origin, sh.destination)
+    direct = (
+        f"no truck shift can drive it {sh.origin}->{sh.destination} ({km:,.0f} km) directly "
+        f"and return within its hours between {_at(net.ready(sh))} and {_at(latest)}"
+    )
+    capable = net.capable_shifts(sh.requirements) if sh.requirements else ()
+    if lacking and not missed and not no_mile:
+        tags = sorted(sh.requirements)
+        services = ", ".join(s.id for s in lacking[:3]) + (" ..." if len(lacking) > 3 else "")
+        if not capable:
+            return (
+                UnplannedReason.REQUIREMENTS,
+                f"no service or truck accepts requirements {tags}: the {len(lacking)} "
+                f"departure(s) in reach lack them ({services}) and no truck shift has them",
+            )
         return (
-            [],
             UnplannedReason.REQUIREMENTS,
-            f"no service or truck accepts requirements {sorted(sh.requirements)}",
+            f"no service in reach accepts {tags} ({services}); {direct} among the "
+            f"{len(capable)} {'/'.join(tags)}-capable shift kind(s) "
+            f"(e.g. {capable[0].id} at {capable[0].depot})",
         )
-    if saw_cutoff:
+    if missed:
+        svc, truck_at = missed[0]
+        how = (
+            f"the earliest it can be at {svc.origin} is {_at(truck_at)}"
+            if truck_at is not None
+            else f"no truck shift can bring it from {sh.origin} to {svc.origin} in time"
+        )
         return (
-            [],
             UnplannedReason.MISSED_CUTOFF,
-            "no truck can bring it to a departure before its cutoff",
+            f"ready {_at(net.ready(sh))}: the first departure in reach, {svc.id}, closes at its "
+            f"cutoff {_at(svc.cutoff)}; {how}; {direct}",
         )
-    if not saw_service:
+    if no_mile:
+        svc = no_mile[0]
         return (
-            [],
-            UnplannedReason.NO_FEASIBLE_ITINERARY,
-            "no service or truck connects its origin and destination in time",
+            UnplannedReason.NO_VEHICLE,
+            f"after {svc.id} arrives at {svc.destination} ({_at(net.arrival(svc))}) no truck "
+            f"shift can take it to {sh.destination} by {_at(latest)}; {direct}",
         )
-    return [], UnplannedReason.NO_VEHICLE, "no truck shift can do the first or last mile"
+    hubs = ", ".join(net.hubs_near(sh.origin, arriving=False)) or "none"
+    return (
+        UnplannedReason.NO_FEASIBLE_ITINERARY,
+        f"no departure from a hub in reach of {sh.origin} (within {HUB_REACH_KM:.0f} km: "
+        f"{hubs}) connects to {sh.destination} between {_at(net.ready(sh))} and "
+        f"{_at(latest)}; {direct}",
+    )
 
 
 def vehicle_factor(net: Network, vehicle: Vehicle) -> float:

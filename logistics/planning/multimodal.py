@@ -8,11 +8,14 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from logistics.domain import EmissionFactor, Plan, Scenario, Shipment, UnplannedReason
+from logistics.errors import DomainError
 from logistics.planning.as_of import as_of, whole_minute
+from logistics.planning.binding_facts import shifts_taken
 from logistics.planning.costing import factor_table
-from logistics.planning.itinerary_search import Itinerary, Network, search
+from logistics.planning.incumbent import rebuild
+from logistics.planning.itinerary_search import Itinerary, Network, rank, search
 from logistics.planning.objectives import objective_named
-from logistics.planning.plan_assembly import assemble_plan
+from logistics.planning.plan_assembly import Context, assemble_plan
 from logistics.planning.service_assignment import Preferences, assign, fill_remaining
 from logistics.planning.truck_stage import (
     Routed,
@@ -52,6 +55,8 @@ def plan(
     lateness_price: float | None = None,
     now: datetime | None = None,
     forecasts: Mapping[str, datetime] | None = None,
+    incumbent: Mapping[str, Sequence[str]] | None = None,
+    change_penalty: float | None = None,
 ) -> Plan:
     """Recommend a plan: which service each shipment takes and how trucks collect and deliver it.
 
@@ -63,10 +68,23 @@ def plan(
     earlier; a shipment not yet ready plans from its ready time). None plans offline, without a
     clock. `forecasts` (service id -> forecast arrival, from tracking): connections after such a
     service are planned from its forecast, so a connection the forecast misses is never offered.
+
+    `incumbent` (shipment id -> its accepted itinerary: service ids and `truck:FROM>TO`, see
+    incumbent.py) and `change_penalty`: keeping a shipment's incumbent ranks below on time and
+    above the preset's measure (None), or costs `change_penalty` currency units per changed
+    shipment against the measure. An incumbent whose connection is missed (by `now` or the
+    forecasts) is never offered. Each shipment with an incumbent is marked kept, changed or
+    dropped, with the reason.
     """
     started = time.monotonic()
     preset = objective_named(objective, lateness_price=lateness_price)
-    prefs = Preferences(on_time_first=preset.on_time_first)
+    if change_penalty is not None and not change_penalty >= 0:
+        raise DomainError(
+            f"change_penalty must be currency units per changed shipment >= 0, "
+            f"got {change_penalty!r}"
+        )
+    incumbent_keys = {sid: tuple(key) for sid, key in (incumbent or {}).items()}
+    prefs = Preferences(preset.on_time_first, incumbent_keys, change_penalty)
     table = factor_table(factors)
     if now is not None:
         now = whole_minute(now)
@@ -82,8 +100,19 @@ def plan(
     def left() -> float:
         return time_limit_s - (time.monotonic() - started)
 
+    unusable: dict[str, str] = {}  # shipment -> why its incumbent cannot be offered
+
     def itineraries(sh: Shipment, k: int) -> tuple[list[Itinerary], UnplannedReason, str]:
-        return search(net, sh, preset, k=k, forbidden=frozenset(forbidden.get(sh.id, ())))
+        banned = frozenset(forbidden.get(sh.id, ()))
+        found, reason, detail = search(net, sh, preset, k=k, forbidden=banned)
+        key = incumbent_keys.get(sh.id)
+        if key is not None and key not in banned and all(it.key != key for it in found):
+            kept, why = rebuild(net, sh, key, preset)
+            if kept is None:
+                unusable[sh.id] = why
+            else:
+                found = sorted([*found, kept], key=lambda it: rank(preset, it))
+        return found, reason, detail
 
     def assign_services(
         previous: dict[str, Itinerary] | None = None, share: float = 1.0
@@ -142,13 +171,20 @@ def plan(
     rounds = 1
     while dropped := _dropped(routed):
         old_legs = {leg.request_id for leg in legs if leg.shipment.id in dropped}
+        dropped_ids = {d.request_id for r in routed for d in r.solution.dropped}
+        routes_now = [route for r in routed for route in r.solution.routes]
+        facts = {
+            leg.shipment.id: shifts_taken(scenario, net, leg, routes_now)
+            for leg in legs
+            if leg.request_id in dropped_ids
+        }
         if rounds >= MAX_ROUNDS:
             # Out of rounds: those shipments stay unplanned and come off the routes, so
             # no truck carries a shipment the plan does not move.
             for sid in dropped:
                 reasons[sid] = (
                     UnplannedReason.NO_VEHICLE,
-                    "no truck shift could serve its truck legs in time",
+                    f"no truck shift could serve its truck legs in time ({facts[sid]})",
                 )
                 chosen.pop(sid)
             progress("routing", 0.9, f"{len(dropped)} shipment(s) left unplanned")
@@ -169,6 +205,7 @@ def plan(
                 UnplannedReason.NO_VEHICLE,
                 f"no truck shift could serve the truck legs of {tried} itinerar"
                 f"{'y' if tried == 1 else 'ies'} in time"
+                + f" (last: {facts[sid]})"
                 + ("; its other feasible itineraries are on full services" if found else ""),
             )
         before = set(chosen)
@@ -205,6 +242,9 @@ def plan(
         reasons,
         plan_id=plan_id or f"plan-{digest[:12]}",
         objective=objective,
+        context=Context(
+            preset, forbidden, incumbent_keys, unusable, status.lower(), change_penalty
+        ),
         solver={
             "time_s": round(time.monotonic() - started, 2),
             "seed": seed,

@@ -5,11 +5,13 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from logistics.domain import (
     Alternative,
+    Change,
     Leg,
     Mode,
     Plan,
@@ -21,6 +23,7 @@ from logistics.domain import (
     VehicleRoute,
     VehicleStop,
 )
+from logistics.planning.binding_facts import ServiceBook, blocked, kept_or_changed, rejection
 from logistics.planning.costing import (
     co2_kg,
     service_distance_km,
@@ -29,6 +32,7 @@ from logistics.planning.costing import (
     vehicle_factor_id,
 )
 from logistics.planning.itinerary_search import Itinerary, Network
+from logistics.planning.objectives import Objective, objective_named
 from logistics.planning.plan_kpis import plan_kpis
 from logistics.planning.routing import Route, RoutingSolution
 
@@ -47,6 +51,18 @@ def _request_positions(routes: Sequence[Route]) -> dict[str, tuple[Route, int, i
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the plan's explanations need: the preset, what was tried, and the incumbents."""
+
+    preset: Objective = field(default_factory=lambda: objective_named("balanced"))
+    forbidden: Mapping[str, set[tuple[str, ...]]] = field(default_factory=dict)
+    incumbent: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    unusable: Mapping[str, str] = field(default_factory=dict)  # why an incumbent is not offered
+    status: str = ""  # the service assignment's CP-SAT status
+    change_penalty: float | None = None
+
+
 def assemble_plan(
     scenario: Scenario,
     net: Network,
@@ -58,8 +74,10 @@ def assemble_plan(
     plan_id: str,
     objective: str,
     solver: Mapping[str, Any],
+    context: Context | None = None,
 ) -> Plan:
     """Build the plan document's domain value from the stage results."""
+    ctx = context or Context(preset=objective_named(objective))
     routes = [r for s in solutions for r in s.routes]
     dropped = {d.request_id.split("#")[0]: d for s in solutions for d in s.dropped}
     positions = _request_positions(routes)
@@ -77,11 +95,25 @@ def assemble_plan(
         sid = rid.split("#")[0]
         tkm[route.vehicle_id][rid] = max(1e-6, km * scenario.shipment_by_id[sid].weight_kg)
     route_cost = {r.vehicle_id: r.cost for r in routes}
+    book = ServiceBook(scenario)
+    for sid, it in chosen.items():
+        if sid not in dropped:
+            for seg in it.segments:
+                if seg.service is not None:
+                    book.book(seg.service.id, scenario.shipment_by_id[sid])
+    changes = kept_or_changed(
+        options,
+        {sid: it for sid, it in chosen.items() if sid not in dropped},
+        ctx.incumbent,
+        ctx.unusable,
+        ctx.preset,
+        ctx.change_penalty,
+    )
     plans: list[ShipmentPlan] = []
     loads: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for sh in scenario.shipments:
-        it = chosen.get(sh.id)
-        if it is None or sh.id in dropped:
+        found = chosen.get(sh.id)
+        if found is None or sh.id in dropped:
             reason, detail = reasons.get(
                 sh.id, (UnplannedReason.CAPACITY, "every feasible itinerary is full")
             )
@@ -90,17 +122,26 @@ def assemble_plan(
                     UnplannedReason.NO_VEHICLE,
                     f"no truck could serve a leg: {dropped[sh.id].detail}",
                 )
-            elif it is None and sh.id in options and sh.id not in reasons:
+            elif found is None and sh.id in options and sh.id not in reasons:
                 reason, detail = (
                     UnplannedReason.CAPACITY,
-                    "its feasible services are full with other shipments",
+                    "no itinerary fits: "
+                    + blocked(sh, options[sh.id], book, ctx.forbidden.get(sh.id, ()), ctx.status),
                 )
+            change, why = changes.get(sh.id, (None, ""))
             plans.append(
                 ShipmentPlan(
-                    sh.id, ShipmentPlanStatus.UNPLANNED, sh.due_at, reason=reason, detail=detail
+                    sh.id,
+                    ShipmentPlanStatus.UNPLANNED,
+                    sh.due_at,
+                    reason=reason,
+                    detail=detail,
+                    change=Change(change) if change else None,
+                    change_reason=why,
                 )
             )
             continue
+        it = found
         legs: list[Leg] = []
         for i, seg in enumerate(it.segments):
             if seg.service is None:
@@ -145,6 +186,20 @@ def assemble_plan(
                 loads[svc.id][1] += sh.volume_m3
         delivered: datetime = legs[-1].arrive
         alternative = _alternative(it, options.get(sh.id, ()))
+        if alternative is not None:
+            other = next(o for o in options[sh.id] if o.key != it.key)
+            fact = rejection(
+                sh,
+                it,
+                other,
+                preset=ctx.preset,
+                book=book,
+                forbidden=ctx.forbidden.get(sh.id, ()),
+                incumbent=ctx.incumbent.get(sh.id),
+                status=ctx.status,
+            )
+            alternative = replace(alternative, reason=fact)
+        change, why = changes.get(sh.id, (None, ""))
         plans.append(
             ShipmentPlan(
                 sh.id,
@@ -155,6 +210,8 @@ def assemble_plan(
                 round(sum(leg.cost for leg in legs), 2),
                 round(sum(leg.co2_kg for leg in legs), 3),
                 alternative=alternative,
+                change=Change(change) if change else None,
+                change_reason=why,
             )
         )
     vehicle_routes = tuple(_vehicle_route(r, scenario) for r in routes)

@@ -43,7 +43,9 @@ function explanation(sp) {
   if (alt.delta_cost !== null && alt.delta_cost !== undefined) parts.push(`${alt.delta_cost >= 0 ? "+" : ""}${fmtNumber(alt.delta_cost, 0)} CNY`);
   if (alt.delta_transit_minutes !== null && alt.delta_transit_minutes !== undefined) parts.push(`${alt.delta_transit_minutes >= 0 ? "+" : "-"}${fmtMinutes(Math.abs(alt.delta_transit_minutes))}`);
   if (alt.delta_co2_kg !== null && alt.delta_co2_kg !== undefined) parts.push(`${alt.delta_co2_kg >= 0 ? "+" : ""}${fmtNumber(alt.delta_co2_kg, 0)} kg CO2e`);
-  return h("div", {}, h("div", {}, `Best rejected: ${alt.description}`), h("div", { class: "muted" }, parts.join(" · ")));
+  const lines = [h("div", {}, `Best rejected: ${alt.description}`), h("div", { class: "muted" }, parts.join(" · "))];
+  if (alt.reason) lines.push(h("div", { class: "muted" }, `Why not: ${alt.reason}`));
+  return h("div", {}, ...lines);
 }
 
 function renderShipments(plan) {

@@ -1,0 +1,208 @@
+"""The facts that bind a plan's choices: which capacity, which cutoff, which shift and whose.
+
+Every unplanned reason and every rejected alternative in a plan states one of these facts, so
+a coordinator sees why, not only that.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from logistics.domain import Scenario, Shipment
+from logistics.planning.itinerary_search import Itinerary, Network
+from logistics.planning.objectives import Objective
+from logistics.planning.routing import Route
+from logistics.planning.truck_legs import TruckLeg
+
+NAMES = 3  # shipment or shift ids named before "+N more"
+
+
+def names(ids: Iterable[str]) -> str:
+    """A short list of ids: the first few, then how many more."""
+    items = sorted(ids)
+    head = ", ".join(items[:NAMES])
+    return head + (f" +{len(items) - NAMES} more" if len(items) > NAMES else "")
+
+
+def _at(t: datetime) -> str:
+    return t.isoformat(timespec="minutes")
+
+
+@dataclass(slots=True)
+class ServiceBook:
+    """The room left on each service once the plan's shipments are on it, and who is on it."""
+
+    scenario: Scenario
+    load: dict[str, list[float]] = field(default_factory=lambda: defaultdict(lambda: [0.0, 0.0]))
+    riders: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def book(self, service_id: str, sh: Shipment) -> None:
+        """Record a shipment on a service."""
+        self.load[service_id][0] += sh.weight_kg
+        self.load[service_id][1] += sh.volume_m3
+        self.riders[service_id].append(sh.id)
+
+    def short(self, it: Itinerary, sh: Shipment) -> str | None:
+        """The first service of `it` without room for `sh`, stated with its room and riders."""
+        for seg in it.segments:
+            svc = seg.service
+            if svc is None or sh.id in self.riders.get(svc.id, ()):
+                continue
+            kg, m3 = self.load.get(svc.id, (0.0, 0.0))
+            left_kg, left_m3 = svc.capacity_kg - kg, svc.capacity_m3 - m3
+            if left_kg < sh.weight_kg or left_m3 < sh.volume_m3:
+                return (
+                    f"{svc.id} has {max(0.0, left_kg):,.0f} kg / {max(0.0, left_m3):,.2f} m3 "
+                    f"left of {svc.capacity_kg:,.0f} kg / {svc.capacity_m3:,.1f} m3 and it needs "
+                    f"{sh.weight_kg:,.0f} kg / {sh.volume_m3:,.2f} m3 (booked by "
+                    f"{names(self.riders.get(svc.id, ())) or 'shipments held from earlier plans'})"
+                )
+        return None
+
+
+def rejection(
+    sh: Shipment,
+    chosen: Itinerary,
+    other: Itinerary,
+    *,
+    preset: Objective,
+    book: ServiceBook,
+    forbidden: Iterable[tuple[str, ...]] = (),
+    incumbent: tuple[str, ...] | None = None,
+    status: str = "",
+) -> str:
+    """Why `other` was not chosen for `sh` instead of `chosen`: the binding fact."""
+    if other.key in set(forbidden):
+        return "no truck shift could serve its truck legs in time (tried by the routing)"
+    full = book.short(other, sh)
+    if full is not None:
+        return full
+    if preset.on_time_first and other.late_minutes > chosen.late_minutes:
+        return (
+            f"it would deliver {other.late_minutes / 60:.1f} h after due (estimated "
+            f"{_at(other.delivered_at)}, due {_at(sh.due_at)}); on time ranks before "
+            f"{preset.name}"
+        )
+    if incumbent is not None and chosen.key == incumbent and other.key != incumbent:
+        return "the shipment keeps its accepted itinerary, which still works (change penalty)"
+    if other.score > chosen.score or (other.score == chosen.score and other.key > chosen.key):
+        dh = (other.delivered_at - chosen.delivered_at).total_seconds() / 3600
+        price = (
+            f" and {preset.lateness_price:g} CNY per late shipment-hour"
+            if preset.lateness_price is not None
+            else ""
+        )
+        return (
+            f"scores {other.score - chosen.score:+,.0f} under '{preset.name}' "
+            f"({preset.cost:g} x cost {other.cost - chosen.cost:+,.0f} CNY, "
+            f"{preset.per_transit_hour:g}/h x transit {dh:+.1f} h, "
+            f"{preset.per_co2_kg:g}/kg x CO2e {other.co2_kg - chosen.co2_kg:+,.1f} kg{price})"
+        )
+    return (
+        "the service assignment kept the other choice: it stopped at its time limit "
+        f"(status {status or 'unknown'}) without proving this one worse"
+    )
+
+
+def blocked(
+    sh: Shipment,
+    options: Sequence[Itinerary],
+    book: ServiceBook,
+    forbidden: Iterable[tuple[str, ...]] = (),
+    status: str = "",
+) -> str:
+    """Why none of a shipment's itineraries is in the plan: each one's binding fact."""
+    tried = set(forbidden)
+    facts: list[str] = []
+    for it in options[:NAMES]:
+        if it.key in tried:
+            fact = "no truck shift could serve its truck legs in time"
+        else:
+            fact = book.short(it, sh) or (
+                "its services have room, but the service assignment did not reach it within "
+                f"its time limit (status {status or 'unknown'})"
+            )
+        facts.append(f"{it.describe()}: {fact}")
+    more = f" (+{len(options) - NAMES} more itineraries)" if len(options) > NAMES else ""
+    return "; ".join(facts) + more
+
+
+def shifts_taken(scenario: Scenario, net: Network, leg: TruckLeg, routes: Sequence[Route]) -> str:
+    """Which truck shifts could carry a leg in its window, and whom each one carries instead."""
+    sh = leg.shipment
+    carried: dict[str, set[str]] = {}
+    for route in routes:
+        carried[route.vehicle_id] = {
+            rid.split("#")[0] for stop in route.stops for rid in stop.pickups
+        }
+    suitable: list[str] = []
+    for depot in net.depots_near(leg.from_location):
+        for v in scenario.vehicles:
+            if v.depot != depot or not (
+                sh.fits(v.capabilities)
+                and sh.weight_kg <= v.capacity_kg
+                and sh.volume_m3 <= v.capacity_m3
+            ):
+                continue
+            to_pickup = timedelta(minutes=net.truck_minutes(depot, leg.from_location, v.speed_kmh))
+            drive = timedelta(
+                minutes=net.truck_minutes(leg.from_location, leg.to_location, v.speed_kmh)
+            )
+            drop = max(leg.earliest, v.available_from + to_pickup) + drive
+            if drop <= leg.latest_drop and drop <= v.available_until:
+                suitable.append(v.id)
+    window = f"{leg.from_location}>{leg.to_location} between {_at(leg.earliest)} and {_at(leg.latest_drop)}"
+    if not suitable:
+        return f"no truck shift can drive {window}"
+    busy = [
+        f"{vid} carries {names(carried[vid] - {sh.id})}"
+        for vid in suitable
+        if carried.get(vid, set()) - {sh.id}
+    ]
+    free = [vid for vid in suitable if not (carried.get(vid, set()) - {sh.id})]
+    text = f"leg {window}: {len(suitable)} shift(s) could drive it alone"
+    if busy:
+        text += f"; taken: {'; '.join(busy[:NAMES])}" + (" ..." if len(busy) > NAMES else "")
+    if free:
+        text += f"; free but not routed in time: {names(free)}"
+    return text
+
+
+def kept_or_changed(
+    options: Mapping[str, Sequence[Itinerary]],
+    chosen: Mapping[str, Itinerary],
+    incumbent: Mapping[str, tuple[str, ...]],
+    unusable: Mapping[str, str],
+    preset: Objective,
+    change_penalty: float | None = None,
+) -> dict[str, tuple[str, str]]:
+    """Per shipment with an incumbent: ('kept' | 'changed' | 'dropped', why)."""
+    out: dict[str, tuple[str, str]] = {}
+    for sid, key in incumbent.items():
+        it = chosen.get(sid)
+        if it is not None and it.key == key:
+            out[sid] = ("kept", "its accepted itinerary still works")
+            continue
+        if sid in unusable:
+            why = f"its accepted itinerary no longer works: {unusable[sid]}"
+        elif not any(o.key == key for o in options.get(sid, ())):
+            why = "its accepted itinerary was given up after the routing could not serve it"
+        else:
+            old = next(o for o in options[sid] if o.key == key)
+            if it is not None and old.late_minutes > it.late_minutes and preset.on_time_first:
+                why = (
+                    f"its accepted itinerary would now deliver {old.late_minutes / 60:.1f} h "
+                    "after due; the new one is earlier"
+                )
+            elif it is not None and change_penalty is not None and old.score > it.score:
+                why = (
+                    f"the new itinerary scores {it.score - old.score:+,.0f} under "
+                    f"'{preset.name}', more than the change penalty of {change_penalty:g}"
+                )
+            else:
+                why = "keeping it would leave another shipment unplanned or late"
+        out[sid] = ("changed" if it is not None else "dropped", why)
+    return out
