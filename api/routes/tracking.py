@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from api.dependencies import ReaderDep as AnyReaderDep
 from api.dependencies import SessionDep, require_roles
 from api.schemas.common import Page
-from api.schemas.tracking import IngestOut, event_out, tracking_out
+from api.schemas.tracking import IngestOut, event_out, local_iso, tracking_out
 from logistics.domain import Principal, Role
 from logistics.errors import Conflict, DomainError
 from logistics.persistence.repositories.tracking_state import ExceptionFilter
@@ -199,15 +199,16 @@ def list_needs_replan(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[dict[str, Any]]:
-    """Shipments whose accepted itinerary no longer holds (a missed connection, an offload)."""
+    """Shipments whose accepted itinerary no longer holds; due_at in the destination's local time."""
     page, exceptions = tracking_exceptions.needing_replan(
         session, principal, limit=limit, offset=offset
     )
+    zones = tracking_queries.destination_zones(session, [row.shipment_id for row in page.items])
     items = [
         {
             "shipment_id": row.shipment_id,
             "status": row.status,
-            "due_at": row.due_at.isoformat(),
+            "due_at": local_iso(row.due_at, zones.get(row.shipment_id)),  # destination's time
             "exceptions": [
                 tracking_refresh.exception_document(e) for e in exceptions[row.shipment_id]
             ],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from logistics.domain import Mode, TrackingEvent
 from logistics.services.tracking_ingest import IngestReport, ItemStatus
 from logistics.services.tracking_view import ShipmentTracking
+from logistics.tracking.eta import MissedConnection
 from logistics.tracking.evidence import Evidence, basis_text
 from logistics.tracking.exception_rules import OpenException, needs_replan
 from logistics.tracking.timeline import TimelineEntry
@@ -55,6 +56,30 @@ def _local(value: datetime | None, zone: str | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(ZoneInfo(zone)).isoformat() if zone else value.isoformat()
+
+
+def local_iso(value: datetime, zone: str | None) -> str:
+    """ISO 8601 in the zone's local time with its offset (UTC when the zone is unknown)."""
+    return value.astimezone(ZoneInfo(zone) if zone else UTC).isoformat()
+
+
+def _readable(value: datetime, zone: str | None) -> str:
+    """`2026-12-23 12:23 (+01:00)`: a time in a sentence, local with its offset as the pages show."""
+    local = value.astimezone(ZoneInfo(zone)) if zone else value
+    offset = local.strftime("%z")
+    shown = "UTC" if offset in ("+0000", "") else f"{offset[:3]}:{offset[3:]}"
+    return f"{local:%Y-%m-%d %H:%M} ({shown})"
+
+
+def missed_out(missed: MissedConnection, zones: dict[str, str]) -> dict[str, Any]:
+    """A missed connection with its times in the hub's local time."""
+    zone = zones.get(missed.hub)
+    late = int((missed.available_at - missed.latest).total_seconds() // 60)
+    detail = (
+        f"expected at {missed.hub} {_readable(missed.available_at, zone)}, {late} min after the "
+        f"cutoff {_readable(missed.latest, zone)} of {missed.service_id or 'the next service'}"
+    )
+    return {"leg_index": missed.leg_index, "hub": missed.hub, "detail": detail}
 
 
 def event_out(
@@ -148,11 +173,7 @@ def tracking_out(view: ShipmentTracking, zones: dict[str, str]) -> dict[str, Any
         "eta": _local(eta, zones.get(s.destination)),
         "eta_minutes_late": int((eta - s.due_at).total_seconds() // 60) if eta else None,
         "needs_replan": needs_replan(view.exceptions),
-        "missed_connection": (
-            {"leg_index": missed.leg_index, "hub": missed.hub, "detail": missed.detail}
-            if missed
-            else None
-        ),
+        "missed_connection": missed_out(missed, zones) if missed else None,
         "exceptions": [exception_out(e, zones) for e in view.exceptions],
         "last_position": (
             {

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from logistics.domain import TrackingEvent
 from logistics.persistence.repositories import idempotency
 from logistics.persistence.repositories import locations as location_repo
+from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as event_repo
 from logistics.persistence.tables import IdempotencyRow
 
@@ -16,6 +17,17 @@ from logistics.persistence.tables import IdempotencyRow
 def location_zones(session: Session) -> dict[str, str]:
     """Time zone of every location, for local times."""
     return {loc.id: loc.timezone for loc in location_repo.all_locations(session)}
+
+
+def destination_zones(session: Session, shipment_ids: list[str]) -> dict[str, str]:
+    """Time zone of each shipment's destination, for its due time."""
+    shipments = shipment_repo.by_ids(session, shipment_ids)
+    places = location_repo.by_ids(session, {s.destination for s in shipments.values()})
+    return {
+        sid: places[s.destination].timezone
+        for sid, s in shipments.items()
+        if s.destination in places
+    }
 
 
 def events_after(

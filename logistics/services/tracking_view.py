@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from logistics import clock
 from logistics.domain import Principal, Shipment
-from logistics.persistence.repositories import booked_legs, positions
+from logistics.persistence.repositories import booked_legs, positions, tracking_state
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import tracking_events as event_repo
@@ -87,6 +87,17 @@ def _last_position(
     return None
 
 
+def _opened_when_stored(
+    session: Session, shipment_id: str, found: tuple[OpenException, ...]
+) -> tuple[OpenException, ...]:
+    # A rule gives `since` as of the evaluation (an ETA after due holds "now"); the stored
+    # exception of the same key knows when it opened.
+    if not found:
+        return found
+    opened = {row.key: row.opened_at for row in tracking_state.open_for(session, shipment_id)}
+    return tuple(replace(e, since=opened[e.key]) if e.key in opened else e for e in found)
+
+
 def load_tracking(
     session: Session,
     shipment: Shipment,
@@ -142,7 +153,7 @@ def load_tracking(
         legs,
         projection,
         expected,
-        exceptions,
+        _opened_when_stored(session, shipment.id, exceptions),
         _last_position(session, legs, projection),
         now,
         evidence,

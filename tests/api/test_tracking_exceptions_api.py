@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
@@ -51,6 +52,15 @@ def test_a_late_truck_opens_missed_connections_coordinators_can_list(
     assert view["needs_replan"] is True and view["eta"] is None
     assert view["missed_connection"]["hub"] == "CGO"
     assert [e["reason"] for e in view["exceptions"]] == ["MISSED_CONNECTION"]
+    # times a person reads are local with their offset: due at the destination, the missed
+    # connection at the hub; `since` is when the exception opened, as /v1/exceptions stores it
+    assert [item["due_at"][-6:] for item in replan["items"]] == ["+01:00", "+01:00"]
+    assert "(+08:00)" in view["missed_connection"]["detail"]
+    assert "+00:00" not in view["missed_connection"]["detail"]
+    stored = next(e for e in exceptions["items"] if e["shipment_id"] == "SH00001")
+    since = datetime.fromisoformat(view["exceptions"][0]["since"])
+    assert since == datetime.fromisoformat(stored["opened_at"])
+    assert since.utcoffset() == timedelta(hours=8)  # CGO's local time
     assert filtered["total"] == 0
     assert bad.status_code == 422 and "unknown reason" in bad.json()["detail"]
 
