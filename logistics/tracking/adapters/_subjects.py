@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from logistics.tracking.adapters._common import resolve_subject
+from logistics.tracking.adapters._common import Subjects, resolve_subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,9 +17,7 @@ class Subject:
     reference: tuple[str, str]
 
 
-def subjects_of(
-    candidates: Sequence[tuple[str, str]], subjects: Mapping[str, str] | None
-) -> list[Subject]:
+def subjects_of(candidates: Sequence[tuple[str, str]], subjects: Subjects) -> list[Subject]:
     """Distinct shipments the `(kind, value)` references resolve to, in reference order.
 
     `subjects` maps `kind:value` (or the bare value) to a shipment id. When no reference

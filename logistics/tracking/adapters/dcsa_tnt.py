@@ -33,6 +33,7 @@ from logistics.domain.enums import Mode
 from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
 from logistics.tracking.adapters._common import (
     RecordError,
+    Subjects,
     add_event,
     decode,
     optional_instant,
@@ -146,7 +147,7 @@ Subject = tuple[str | None, bool, str | None, str | None]
 
 def _subject(
     flat: DcsaEvent,
-    subjects: Mapping[str, str] | None,
+    subjects: Subjects,
     mode: Mode | None,
     seen: Mapping[str, Subject],
 ) -> Subject:
@@ -184,7 +185,7 @@ def _event(
     *,
     source: str,
     received_at: datetime | None,
-    subjects: Mapping[str, str] | None,
+    subjects: Subjects,
     locations: Mapping[str, str] | None,
     seen: dict[str, Subject],
 ) -> None:
@@ -265,7 +266,7 @@ def parse_dcsa_tnt(
     *,
     source: str = "dcsa",
     received_at: datetime | None = None,
-    subjects: Mapping[str, str] | None = None,
+    subjects: Subjects = None,
     locations: Mapping[str, str] | None = None,
 ) -> AdapterResult:
     """Parse DCSA T&T 2.2 / 3.0 events; `locations` maps UN/LOCODE -> location id."""

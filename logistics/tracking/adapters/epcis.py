@@ -28,7 +28,13 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
-from logistics.tracking.adapters._common import RecordError, add_event, decode, optional_instant
+from logistics.tracking.adapters._common import (
+    RecordError,
+    Subjects,
+    add_event,
+    decode,
+    optional_instant,
+)
 from logistics.tracking.adapters._records import refuse, warn
 from logistics.tracking.adapters._subjects import event_id_for, subjects_of
 from logistics.tracking.adapters.epcis_xml import looks_like_xml, xml_events
@@ -228,7 +234,7 @@ def _event(
     *,
     source: str,
     received_at: datetime | None,
-    subjects: Mapping[str, str] | None,
+    subjects: Subjects,
     locations: Mapping[str, str] | None,
 ) -> None:
     event_type = item.get("type") or item.get("@type")
@@ -307,7 +313,7 @@ def parse_epcis(
     *,
     source: str = "epcis",
     received_at: datetime | None = None,
-    subjects: Mapping[str, str] | None = None,
+    subjects: Subjects = None,
     locations: Mapping[str, str] | None = None,
 ) -> AdapterResult:
     """Parse an EPCIS 2.0 document (JSON-LD or XML) into unified events about linked shipments."""

@@ -8,7 +8,9 @@ a CodeListElement `{"code": "DEP"}` / `{"@id": ...}`, or a plain code), `eventDa
 `recordedAtLocation` (a Location with `locationCodes`, `code` or `locationName`, or a link whose
 last path segment is the code), `partialEventIndicator` and the subject. Property names may carry
 the `cargo:` prefix, the cargo namespace IRI (versioned or not) or none (`@vocab`); typed literals
-`{"@value": ...}` are unwrapped. 2.x names: `linkedObject` (eventFor), `location` (eventLocation).
+`{"@value": ...}` are unwrapped. 2.x names: `linkedObject` (eventFor), `location`
+(eventLocation); 1.x: `dateTime` (ISO or epoch milliseconds) for eventDate,
+`eventTypeIndicator` for eventTimeType, `id` for `@id`.
 
 Subject, in order: `eventFor` (one object or a list; each its IRI, and its waybill number when the
 object carries `waybillPrefix` + `waybillNumber`), 2.x `linkedObject`, the logistics object the
@@ -30,13 +32,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from logistics.domain.enums import Mode
 from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
 from logistics.tracking.adapters._common import (
     RecordError,
+    Subjects,
     add_event,
     decode,
     optional_instant,
@@ -137,6 +140,15 @@ def _location(value: Any) -> str | None:
     return None
 
 
+def _event_date(item: Mapping[str, Any]) -> datetime:
+    if "eventDate" in item or "dateTime" not in item:
+        return parse_instant(item.get("eventDate"), "eventDate")
+    value = item["dateTime"]  # 1.x: an ISO time, or epoch milliseconds
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value / 1000, tz=UTC)
+    return parse_instant(value, "dateTime")
+
+
 def _records(data: Any) -> list[Any]:
     if isinstance(data, list):
         return data
@@ -156,7 +168,7 @@ def _targets(item: Mapping[str, Any], posted_to: str | None) -> list[tuple[str, 
     objects = raw if isinstance(raw, list) else [raw] if raw else []
     out: list[tuple[str, str]] = []
     for obj in objects:
-        iri = obj.get("@id") if isinstance(obj, Mapping) else obj
+        iri = (obj.get("@id") or obj.get("id")) if isinstance(obj, Mapping) else obj
         if isinstance(iri, str) and iri.strip():
             out.append(("logistics_object", iri.strip()))
         if isinstance(obj, Mapping):
@@ -187,7 +199,7 @@ def _event(
     *,
     source: str,
     received_at: datetime | None,
-    subjects: Mapping[str, str] | None,
+    subjects: Subjects,
     posted_to: str | None,
     locations: Mapping[str, str] | None,
 ) -> None:
@@ -199,12 +211,12 @@ def _event(
     code = _word(item.get("eventCode"))
     if code is None:
         raise RecordError("eventCode is missing")
-    time_code = _word(item.get("eventTimeType")) or "ACTUAL"
+    time_code = _word(item.get("eventTimeType") or item.get("eventTypeIndicator")) or "ACTUAL"
     if time_code not in ONE_RECORD_TIME_TYPES:
         raise RecordError(
             f"eventTimeType {time_code!r} is not ACTUAL, ESTIMATED, EXPECTED, PLANNED or REQUESTED"
         )
-    event_time = parse_instant(item.get("eventDate"), "eventDate")
+    event_time = _event_date(item)
     recorded_at = optional_instant(item.get("creationDate"), "creationDate")
     targets = _targets(item, posted_to)
     milestone = ONE_RECORD_EVENT_CODES.get(code)
@@ -238,7 +250,8 @@ def _event(
         item.get("eventLocation") or item.get("location") or item.get("recordedAtLocation")
     )
     location = (locations or {}).get(place, place) if place else None
-    event_iri = item.get("@id") if isinstance(item.get("@id"), str) else None
+    own = item.get("@id") or item.get("id")
+    event_iri = own if isinstance(own, str) and own else None
     found = subjects_of(targets, subjects)
     for subject in found:
         add_event(
@@ -267,7 +280,7 @@ def parse_one_record(
     *,
     source: str = "one_record",
     received_at: datetime | None = None,
-    subjects: Mapping[str, str] | None = None,
+    subjects: Subjects = None,
     logistics_object: str | None = None,
     locations: Mapping[str, str] | None = None,
 ) -> AdapterResult:
