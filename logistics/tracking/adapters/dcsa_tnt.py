@@ -40,6 +40,7 @@ from logistics.tracking.adapters._common import (
     parse_instant,
     resolve_subject,
 )
+from logistics.tracking.adapters._places import Places, place_id
 from logistics.tracking.adapters._records import refuse, warn
 from logistics.tracking.adapters.dcsa_shapes import DcsaEvent, read_event
 from logistics.tracking.results import AdapterResult, ResultBuilder
@@ -186,7 +187,7 @@ def _event(
     source: str,
     received_at: datetime | None,
     subjects: Subjects,
-    locations: Mapping[str, str] | None,
+    locations: Places,
     seen: dict[str, Subject],
 ) -> None:
     flat = read_event(item)
@@ -224,7 +225,7 @@ def _event(
     shipment_id, resolved, service_id, vehicle_id = subject
     if flat.event_id:
         seen[flat.event_id] = subject
-    location = (locations or {}).get(flat.location, flat.location) if flat.location else None
+    location = place_id(flat.location, locations, mode)
     event_id = flat.event_id
     if flat.retracts and event_id == flat.retracts:
         event_id = f"{event_id}#retracted"
@@ -267,9 +268,9 @@ def parse_dcsa_tnt(
     source: str = "dcsa",
     received_at: datetime | None = None,
     subjects: Subjects = None,
-    locations: Mapping[str, str] | None = None,
+    locations: Places = None,
 ) -> AdapterResult:
-    """Parse DCSA T&T 2.2 / 3.0 events; `locations` maps UN/LOCODE -> location id."""
+    """Parse DCSA T&T 2.2 / 3.0 events; `locations` maps a UN/LOCODE to our location id."""
     builder = ResultBuilder()
     try:
         data = json.loads(decode(payload))

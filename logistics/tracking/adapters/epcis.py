@@ -35,6 +35,7 @@ from logistics.tracking.adapters._common import (
     decode,
     optional_instant,
 )
+from logistics.tracking.adapters._places import Places, place_id
 from logistics.tracking.adapters._records import refuse, warn
 from logistics.tracking.adapters._subjects import event_id_for, subjects_of
 from logistics.tracking.adapters.epcis_xml import looks_like_xml, xml_events
@@ -176,17 +177,17 @@ def _event_time(item: Mapping[str, Any]) -> datetime:
     return parsed.astimezone(offset) if offset else parsed
 
 
-def _place(value: Any, locations: Mapping[str, str] | None) -> str | None:
+def _place(value: Any, locations: Places) -> str | None:
     if isinstance(value, Mapping):
         value = value.get("id") or value.get("@id")
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    if locations and text in locations:
-        return locations[text]
+    mapped = place_id(text, locations)
+    if mapped != text[:64]:
+        return mapped
     locode = _LOCODE.search(text) if "locode" in text.lower() or len(text) == 5 else None
-    code = locode.group(1) if locode else text
-    return (locations or {}).get(code, code)[:64]
+    return place_id(locode.group(1), locations) if locode else mapped
 
 
 def _identifiers(
@@ -235,7 +236,7 @@ def _event(
     source: str,
     received_at: datetime | None,
     subjects: Subjects,
-    locations: Mapping[str, str] | None,
+    locations: Places,
 ) -> None:
     event_type = item.get("type") or item.get("@type")
     if event_type not in _EVENT_TYPES:
@@ -271,7 +272,9 @@ def _event(
         raise RecordError("errorDeclaration without the eventID of the event it declares wrong")
     references: dict[str, str] = {"epcis_type": str(event_type)}
     if disposition:
-        references["disposition"] = disposition[:64]
+        references["disposition"] = disposition
+    if biz_step and len(biz_step) > 32:  # a non-CBV step: kept whole, source_code is cut
+        references["biz_step"] = biz_step
     location = _place(item.get("bizLocation"), locations) or _place(
         item.get("readPoint"), locations
     )
@@ -314,7 +317,7 @@ def parse_epcis(
     source: str = "epcis",
     received_at: datetime | None = None,
     subjects: Subjects = None,
-    locations: Mapping[str, str] | None = None,
+    locations: Places = None,
 ) -> AdapterResult:
     """Parse an EPCIS 2.0 document (JSON-LD or XML) into unified events about linked shipments."""
     builder = ResultBuilder()

@@ -45,6 +45,7 @@ from logistics.tracking.adapters._common import (
     optional_instant,
     parse_instant,
 )
+from logistics.tracking.adapters._places import Places, place_id
 from logistics.tracking.adapters._records import refuse, warn
 from logistics.tracking.adapters._subjects import event_id_for, subjects_of
 from logistics.tracking.results import AdapterResult, ResultBuilder
@@ -201,7 +202,7 @@ def _event(
     received_at: datetime | None,
     subjects: Subjects,
     posted_to: str | None,
-    locations: Mapping[str, str] | None,
+    locations: Places,
 ) -> None:
     item = _normalise(raw)
     if not isinstance(item, Mapping):
@@ -249,7 +250,7 @@ def _event(
     place = _location(
         item.get("eventLocation") or item.get("location") or item.get("recordedAtLocation")
     )
-    location = (locations or {}).get(place, place) if place else None
+    location = place_id(place, locations, Mode.AIR)
     own = item.get("@id") or item.get("id")
     event_iri = own if isinstance(own, str) and own else None
     found = subjects_of(targets, subjects)
@@ -282,7 +283,7 @@ def parse_one_record(
     received_at: datetime | None = None,
     subjects: Subjects = None,
     logistics_object: str | None = None,
-    locations: Mapping[str, str] | None = None,
+    locations: Places = None,
 ) -> AdapterResult:
     """Parse ONE Record LogisticsEvents into unified events about their logistics objects."""
     builder = ResultBuilder()
