@@ -72,12 +72,10 @@ def _book(session_factory: sessionmaker[Session]) -> None:
         tracking_state.mark_stale(session, [SETUP["shipment"]])
 
 
-def _post_stream(api: LiveApi) -> list[tuple[str, dict[str, Any]]]:
+def _post(api: LiveApi, paths: list[Path]) -> list[tuple[str, dict[str, Any]]]:
     answers = []
-    files = sorted(p for p in STREAM.iterdir() if p.name != "setup.json")
-    order = [*files, next(p for p in files if p.name.startswith("05."))]  # 05 arrives twice
     with api.client("feed") as client:
-        for path in order:
+        for path in paths:
             fmt = path.name.split(".")[1]
             response = client.post(f"/v1/feeds/{fmt}", content=path.read_bytes())
             assert response.status_code == 200, response.text
@@ -85,12 +83,17 @@ def _post_stream(api: LiveApi) -> list[tuple[str, dict[str, Any]]]:
     return answers
 
 
+def _now(monkeypatch: pytest.MonkeyPatch, when: str) -> None:
+    monkeypatch.setenv("LOGISTICS_NOW", when)
+    get_settings.cache_clear()
+
+
 def _utc(text: str) -> str:
     return datetime.fromisoformat(text).astimezone(UTC).isoformat()
 
 
 def test_mixed_standards_give_the_shipper_one_correct_timeline(
-    live_api: LiveApi, session_factory: sessionmaker[Session]
+    live_api: LiveApi, session_factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """FSU air legs, DCSA rail leg and EPCIS handling units for SH00001 make one timeline."""
     _book(session_factory)
@@ -99,9 +102,24 @@ def test_mixed_standards_give_the_shipper_one_correct_timeline(
         for ref in SETUP["references"]:
             linked = client.post(f"/v1/shipments/{shipment}/references", json=ref)
             assert linked.status_code == 201, linked.text
-    answers = _post_stream(live_api)
+    files = sorted(p for p in STREAM.iterdir() if p.name != "setup.json")
+    answers = _post(live_api, files[:5])  # up to the train's departure and its estimate
+    _now(monkeypatch, "2026-11-30T22:00:00+00:00")  # the train is under way
+    with live_api.client("shipper") as client:
+        under_way = client.get(f"/v1/shipments/{shipment}/tracking").json()
+    _now(monkeypatch, "2026-12-01T18:00:00+00:00")
+    answers += _post(live_api, [*files[5:], files[4]])  # then the rest, and 05 a second time
     with live_api.client("shipper") as client:
         view = client.get(f"/v1/shipments/{shipment}/tracking").json()
+
+    assert under_way["status"] == "DEPARTED"
+    train = under_way["legs"][2]
+    assert _utc(train["estimated_arrive"]) == "2026-12-01T08:30:00+00:00"
+    assert (train["expected_basis"], _utc(train["expected_arrive"])) == (
+        "estimated",
+        "2026-12-01T08:30:00+00:00",
+    )
+    assert under_way["eta"] is not None
 
     by_file = dict(answers[:-1])
     assert by_file["01.epcis.jsonld"]["informational"] == 1  # packing
