@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from logistics.domain import Mode, TrackingEvent
 from logistics.services.tracking_ingest import IngestReport, ItemStatus
 from logistics.services.tracking_view import ShipmentTracking
+from logistics.tracking import places
 from logistics.tracking.eta import MissedConnection
 from logistics.tracking.evidence import Evidence, basis_text
 from logistics.tracking.exception_rules import OpenException, needs_replan
@@ -21,9 +22,11 @@ class ItemOut(BaseModel):
     """The answer for one submitted event."""
 
     index: int
-    status: str = Field(description="accepted | duplicate | rejected")
+    status: str = Field(description="accepted | duplicate | informational | rejected")
     event_id: str | None = None
     reason: str = ""
+    record: str = Field("", description="Where in the payload, e.g. `line 7` or `index 3`")
+    code: str = Field("", description="Why a record was refused, for programs (e.g. bad_element)")
 
 
 class IngestOut(BaseModel):
@@ -45,7 +48,14 @@ class IngestOut(BaseModel):
             informational=report.count(ItemStatus.INFORMATIONAL),
             rejected=report.count(ItemStatus.REJECTED),
             items=[
-                ItemOut(index=i.index, status=i.status.value, event_id=i.event_id, reason=i.reason)
+                ItemOut(
+                    index=i.index,
+                    status=i.status.value,
+                    event_id=i.event_id,
+                    reason=i.reason,
+                    record=i.record,
+                    code=i.code,
+                )
                 for i in report.items
             ],
             messages=list(report.messages),
@@ -86,7 +96,8 @@ def event_out(
     event: TrackingEvent, zones: dict[str, str], seq: int | None = None
 ) -> dict[str, Any]:
     """An event as JSON, with its time also in the local time of its location."""
-    zone = zones.get(event.location or "")
+    place = None if event.location in zones else places.resolve(event.location)
+    zone = zones.get(event.location or "") or (place.timezone if place else None)
     out: dict[str, Any] = {
         "event_id": event.event_id,
         "source": event.source,
@@ -105,6 +116,14 @@ def event_out(
         "inferred": event.inferred,
         "received_at": event.received_at.isoformat() if event.received_at else None,
     }
+    if place is not None:  # a place outside the platform's locations, from the places data
+        out["place"] = {
+            "code": place.code,
+            "name": place.name,
+            "timezone": place.timezone,
+            "lat": place.lat,
+            "lon": place.lon,
+        }
     if seq is not None:
         out["seq"] = seq
     return out

@@ -39,7 +39,8 @@ def ingest(
         typer.echo(f"  {message}", err=True)
     for item in report.items:
         if item.status is ItemStatus.REJECTED:
-            typer.echo(f"  event {item.event_id}: rejected: {item.reason}", err=True)
+            where = item.record or f"event {item.event_id}"
+            typer.echo(f"  {where}: rejected ({item.code or 'invalid'}): {item.reason}", err=True)
     typer.echo(
         f"{report.count(ItemStatus.ACCEPTED)} accepted, {report.count(ItemStatus.DUPLICATE)} duplicate, "
         f"{report.count(ItemStatus.INFORMATIONAL)} informational, "

@@ -30,15 +30,17 @@ def ingest_unified_batch(
     """Ingest a batch of unified events; every item gets its own accepted/duplicate/rejected answer."""
     now = received_at or clock.now()
     result = parse_unified_items(list(items), received_at=now)
-    failed = {m.index: m.reason for m in result.errors if m.index is not None}
+    failed = {m.index: m for m in result.errors if m.index is not None}
     produced = [i for i in range(len(items)) if i not in failed]
     report = ingest_events(session, result.events, received_at=now)
     answers: dict[int, ItemResult] = {
         index: ItemResult(index, item.status, item.event_id, item.reason)
         for index, item in zip(produced, report.items, strict=True)
     }
-    for index, reason in failed.items():
-        answers[index] = ItemResult(index, ItemStatus.REJECTED, None, reason)
+    for index, message in failed.items():
+        answers[index] = ItemResult(
+            index, ItemStatus.REJECTED, None, message.reason, message.record, message.code
+        )
     return IngestReport(tuple(answers[i] for i in range(len(items))))
 
 

@@ -38,6 +38,8 @@ class ItemResult:
     status: ItemStatus
     event_id: str | None = None
     reason: str = ""
+    record: str = ""  # where in a raw payload (`line 7`, `index 3`), when it came from one
+    code: str = ""  # why a record was refused, for programs
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,14 @@ def ingest_events(
     for index, item in enumerate(events):
         problem = _subject_problem(item, known)
         if problem:
-            results[index] = ItemResult(index, ItemStatus.REJECTED, item.event.event_id, problem)
+            results[index] = ItemResult(
+                index,
+                ItemStatus.REJECTED,
+                item.event.event_id,
+                problem,
+                item.event.raw_ref or "",
+                "unlinked_reference" if not item.subject_resolved else "unknown_subject",
+            )
             continue
         event = item.event if item.event.received_at else replace(item.event, received_at=now)
         item = SourceEvent(event, item.references, item.details, item.subject_resolved)
@@ -115,7 +124,9 @@ def ingest_events(
     for index, item, digest in prepared:
         pair = (item.event.source, item.event.event_id)
         if pair in stored_pairs or digest in stored_hashes:
-            results[index] = ItemResult(index, ItemStatus.DUPLICATE, item.event.event_id)
+            results[index] = ItemResult(
+                index, ItemStatus.DUPLICATE, item.event.event_id, record=item.event.raw_ref or ""
+            )
             continue
         stored_pairs.add(pair)
         stored_hashes.add(digest)
@@ -125,7 +136,9 @@ def ingest_events(
             if item.event.milestone is Milestone.INFORMATIONAL
             else ItemStatus.ACCEPTED
         )
-        results[index] = ItemResult(index, status, item.event.event_id)
+        results[index] = ItemResult(
+            index, status, item.event.event_id, record=item.event.raw_ref or ""
+        )
         accepted.append(item.event)
     repo.add_all(session, rows)
     tracking_refresh.mark_events(session, accepted)
@@ -141,7 +154,11 @@ def ingest_feed(
     payload: bytes,
     received_at: datetime | None = None,
 ) -> IngestReport:
-    """Keep the raw payload, then ingest what an adapter parsed from it."""
+    """Keep the raw payload, then ingest what an adapter parsed from it.
+
+    Items answer every event (accepted, duplicate, informational, rejected), then every record
+    the adapter refused (rejected, with its record, code and reason); warnings stay messages.
+    """
     now = received_at or clock.now()
     raw_id = repo.add_raw(
         session,
@@ -152,4 +169,15 @@ def ingest_feed(
         payload=payload,
     )
     report = ingest_events(session, result.events, received_at=now, raw_id=raw_id)
-    return IngestReport(report.items, tuple(str(m) for m in result.messages))
+    refused = tuple(
+        ItemResult(
+            len(report.items) + n,
+            ItemStatus.REJECTED,
+            None,
+            m.reason,
+            m.record,
+            m.code or "invalid_record",
+        )
+        for n, m in enumerate(result.errors)
+    )
+    return IngestReport(report.items + refused, tuple(str(m) for m in result.messages))

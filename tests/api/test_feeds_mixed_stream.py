@@ -175,7 +175,10 @@ def test_one_record_events_posted_to_a_logistics_object_reach_its_shipment(
         view = client.get("/v1/shipments/SH00002/tracking").json()
     assert by_query["informational"] == 1 and "partialEventIndicator" in by_query["messages"][0]
     assert by_header["accepted"] == 1
-    assert unposted["items"] == [] and "no subject" in unposted["messages"][0]
+    assert [i["status"] for i in unposted["items"]] == ["rejected"]  # the refused record
+    assert (
+        "no subject" in unposted["items"][0]["reason"] and "no subject" in unposted["messages"][0]
+    )
     assert misplaced.status_code == 422 and "one_record" in misplaced.json()["detail"]
     assert [(e["milestone"], e["source_code"]) for e in view["timeline"]] == [
         ("RECEIVED", "FOH"),  # same time: a milestone sorts before an informational note

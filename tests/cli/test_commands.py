@@ -131,7 +131,7 @@ def test_ingest_reports_accepted_duplicates_and_rejections(db: str, tmp_path: Pa
     batch = ROOT / "fixtures" / "tracking" / "minimal_batch.json"
     first = run(["ingest", "unified", str(batch)], db, tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "4 accepted, 1 duplicate, 0 informational, 1 rejected" in first.stdout
+    assert "4 accepted, 1 duplicate, 0 informational, 2 rejected" in first.stdout
     assert "TELEPORTED" in first.stderr and "SH99999" in first.stderr
     again = run(["ingest", "unified", str(batch)], db, tmp_path)
     assert "0 accepted, 5 duplicate" in again.stdout

@@ -6,61 +6,21 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from logistics.domain.enums import Mode
-from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
-from logistics.tracking.adapters.cargo_imp_fsu import parse_fsu
+from logistics.domain.tracking import Milestone, TimeType
 from logistics.tracking.adapters.dcsa_tnt import parse_dcsa_tnt
 from logistics.tracking.adapters.rail_csv import parse_rail_csv
 from logistics.tracking.adapters.road_gps import GeofenceRules, parse_road_gps
 from logistics.tracking.adapters.unified_json import parse_unified_json
 from logistics.tracking.hashing import content_hash
-from logistics.tracking.results import Severity
 from logistics.tracking.wire import event_to_dict
 
 from ._golden import FEEDS, context
 
-FSU = FEEDS / "fsu" / "cv9751.txt"
 GPS = FEEDS / "gps" / "tr0001.jsonl"
 
 
 def _utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def test_fsu_converts_station_local_times_with_the_airport_zone() -> None:
-    """DEP 23NOV0105 at CGO (UTC+8) is 17:05 UTC the day before; ARR at LUX in winter is UTC+1."""
-    result = parse_fsu(FSU.read_bytes(), **context(FSU))
-    by_code = {e.event.source_code: e.event for e in result.events if e.subject_resolved}
-    assert by_code["DEP"].event_time == _utc("2025-11-22T17:05:00")
-    assert by_code["ARR"].event_time == _utc("2025-11-23T05:20:00")
-    assert by_code["DEP"].location == "CGO" and by_code["ARR"].location == "LUX"
-    assert by_code["DEP"].mode is Mode.AIR and by_code["DLV"].milestone is Milestone.DELIVERED
-
-
-def test_fsu_year_is_the_one_nearest_the_reference_time() -> None:
-    """A November status received in January belongs to the previous year."""
-    ctx = context(FSU) | {"reference_time": datetime(2026, 1, 10, tzinfo=UTC)}
-    result = parse_fsu(FSU.read_bytes(), **ctx)
-    assert {e.event.event_time.year for e in result.events} == {2025}
-
-
-def test_fsu_discrepancy_codes_give_exception_reasons_and_unresolved_awbs_stay_visible() -> None:
-    """DIS/OFLD is OFFLOADED, an unknown code OTHER with a warning; the AWB is a placeholder."""
-    result = parse_fsu(FSU.read_bytes(), **context(FSU))
-    dis = [e for e in result.events if e.event.source_code == "DIS"]
-    assert [e.event.reason for e in dis] == [ExceptionReason.OFFLOADED, ExceptionReason.OTHER]
-    assert all(e.event.shipment_id == "awb:160-12345686" and not e.subject_resolved for e in dis)
-    assert dis[0].details["pieces"] == "2" and dis[0].details["quantity_type"] == "part"
-    resolved = dis[0].with_shipment("SH00009")
-    assert resolved.event.shipment_id == "SH00009" and resolved.subject_resolved
-
-
-def test_fsu_bad_records_are_messages_and_the_batch_goes_through() -> None:
-    """Unknown code, bad time, unknown airport and bad AWB are reported by line; 10 events remain."""
-    result = parse_fsu(FSU.read_bytes(), **context(FSU))
-    assert len(result.events) == 10
-    errors = {m.record for m in result.messages if m.severity is Severity.ERROR}
-    assert errors == {"line 17", "line 18", "line 20", "line 21"}
-    assert any("AWD" in m.reason and m.severity is Severity.WARNING for m in result.messages)
 
 
 def test_source_ids_are_kept_and_content_hash_is_deterministic() -> None:

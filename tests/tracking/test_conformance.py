@@ -8,8 +8,8 @@ from ._conformance import formats, score
 
 
 def test_every_standard_has_a_conformance_corpus() -> None:
-    """ONE Record, DCSA and EPCIS each have hand-written expectations."""
-    assert {"one_record", "dcsa", "epcis"} <= set(formats())
+    """FSU, ONE Record, DCSA and EPCIS each have hand-written expectations."""
+    assert {"fsu", "one_record", "dcsa", "epcis"} <= set(formats())
 
 
 @pytest.mark.parametrize("fmt", formats())

@@ -1,54 +1,78 @@
-"""Adapter (b): IATA Cargo-IMP FSU (freight status update) text messages, the subset we read.
+"""Adapter (b): IATA Cargo-IMP FSU status update messages (FSU/14 and later; FSA is read alike).
 
-Layout (modelled on FSU/14; `/` separates fields, one status per line):
+A message is the line `FSU/nn`, the consignment line (`160-12345675CGOLUX/T10K250.5`, origin and
+destination optional, quantity `T`/`P` pieces with optional weight `K`/`L` and total pieces) and
+status lines `CODE/...` laid out per code as the manual specifies (see `fsu_grammar`), each
+optionally followed by continuation lines (`/...`), `ULD/` lines (about the status line before
+them), `OCI/` lines and one `OSI/` remark. A Type-B envelope (SOH/STX/ETX, address line, origin
+line) around messages is skipped; several messages may follow each other.
 
-    FSU/14
-    160-12345675CGOLUX/T10K250.0             AWB, origin+destination, total quantity
-    RCS/22NOV1830/CGO/T10K250.0              status, day+month+time, station, quantity
-    DEP/CV9751/23NOV0105/CGOLUX/T10K250.0    status, flight, day+month+time, from+to, quantity
-    DIS/CV9751/23NOV0700/LUX/P2K50.0/OFLD    ... plus the discrepancy code
-
-Fields after the status code are recognised by shape, so optional ones may be left out: a flight
-(`CV9751`), a day+month with a local time (`23NOV0105`), one airport (`LUX`) or a pair
-(`CGOLUX`), a quantity (`T` total or `P` part, pieces, `K`, kg) and, on DIS, a 4-letter
-discrepancy code. Deviation from Cargo-IMP, on purpose: every status line must carry a time
-(BKD/MAN lines carry the booking / manifest time, not only the flight date).
-
-Times are station-local: converted with the station's IANA time zone from `airport_timezones`
-(DEP, BKD, MAN use the departure airport; other statuses their station). FSU dates have no year:
-the year that puts the time nearest to `reference_time` (e.g. the receive time) is taken.
-Several messages may be concatenated; each starts with an `FSU/` line. Records are `line N`.
+Times are local to the airport where the status happened (platform locations first, then any
+IATA airport through `logistics.tracking.places`); dates carry no year: the year putting the time
+nearest `reference_time` is taken. Flight lines (BKD, MAN, DEP, PRE) carry the flight's date and
+separate times `S`/`E`/`A` + hhmm with a day-change indicator (`-N` next day, `-P` previous day)
+counted from the flight date; those become PLANNED / ESTIMATED / ACTUAL departure and arrival
+events. BKD, MAN, PRE and TRM carry no time of their own: their event is dated when the message
+was received (`reference_time`). A status without an hour is dated 00:00 local with
+`time_precision=day`. Codes without a cargo milestone (PRE, TRM, AWD, AWR, CRC and unknown codes)
+are INFORMATIONAL events; a DIS maps its discrepancy code to an exception reason. Records are
+`line N` (N also as the message index), message codes say what went wrong.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from logistics.domain.enums import Mode
 from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
-from logistics.tracking.adapters._common import RecordError, add_event, decode, resolve_subject
+from logistics.tracking import places
+from logistics.tracking.adapters._common import (
+    RecordError,
+    Subjects,
+    add_event,
+    decode,
+    resolve_subject,
+)
+from logistics.tracking.adapters.fsu_grammar import (
+    DAY_CHANGE,
+    ELEMENTS,
+    LAYOUTS,
+    MONTHS,
+    QUANTITY,
+    StatusLine,
+    parse_status_line,
+)
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
 FSU_STATUS_CODES: dict[str, Milestone] = {
-    "BKD": Milestone.BOOKED,  # booked on a flight
-    "FOH": Milestone.RECEIVED,  # freight on hand, not yet ready for carriage
-    "RCS": Milestone.RECEIVED,  # received from shipper/agent, ready for carriage
-    "MAN": Milestone.LOADED,  # manifested on a flight (the closest milestone we have)
+    "FOH": Milestone.RECEIVED,  # freight on hand, pending ready-for-carriage
+    "RCS": Milestone.RECEIVED,  # received from shipper, ready for carriage
+    "RCT": Milestone.TRANSFERRED,  # received from another airline
+    "RCF": Milestone.UNLOADED,  # received from a flight
+    "BKD": Milestone.BOOKED,
+    "MAN": Milestone.LOADED,  # manifested on a flight (closest milestone)
     "DEP": Milestone.DEPARTED,
-    "ARR": Milestone.ARRIVED,
-    "RCF": Milestone.UNLOADED,  # received from flight at the station
-    "RCT": Milestone.TRANSFERRED,  # received from another carrier
+    "PRE": Milestone.INFORMATIONAL,  # prepared for loading
+    "TRM": Milestone.INFORMATIONAL,  # to be transferred to another carrier
     "TFD": Milestone.TRANSFERRED,  # transferred to another carrier
+    "ARR": Milestone.ARRIVED,
+    "AWR": Milestone.INFORMATIONAL,  # documents arrived
+    "NFD": Milestone.AVAILABLE_FOR_PICKUP,  # consignee notified of arrival
+    "AWD": Milestone.INFORMATIONAL,  # documents delivered to the consignee
     "CCD": Milestone.CUSTOMS_CLEARED,
-    "NFD": Milestone.AVAILABLE_FOR_PICKUP,  # consignee notified, ready for pick-up
-    "DLV": Milestone.DELIVERED,
+    "TGC": Milestone.CUSTOMS_HOLD,  # transferred to customs / government control
+    "CRC": Milestone.INFORMATIONAL,  # reported to customs
+    "DLV": Milestone.DELIVERED,  # delivered to the consignee or agent
+    "DDL": Milestone.DELIVERED,  # delivered to the consignee's door
     "DIS": Milestone.EXCEPTION,
 }
-"""Cargo-IMP status code -> milestone. Codes not listed (e.g. AWD, PRE, DDL) give a warning."""
+"""Cargo-IMP status code -> milestone (INFORMATIONAL: stored and shown, no cargo milestone)."""
 
 FSU_DISCREPANCY_CODES: dict[str, ExceptionReason] = {
     "OFLD": ExceptionReason.OFFLOADED,  # offloaded
@@ -62,171 +86,539 @@ FSU_DISCREPANCY_CODES: dict[str, ExceptionReason] = {
     "OVCD": ExceptionReason.DISCREPANCY,  # overcarried
     "DFLD": ExceptionReason.DISCREPANCY,  # definitely loaded (but not found)
 }
-"""DIS discrepancy code -> exception reason; an unknown or missing code maps to OTHER."""
+"""DIS discrepancy code -> exception reason; any other code maps to OTHER (with a warning)."""
 
-_DEPARTURE_SIDE = {"BKD", "MAN", "DEP"}
-_AWB = re.compile(r"^(\d{3}-\d{8})([A-Z]{3})([A-Z]{3})(?:/([TP])(\d+)K([\d.]+))?")
-_FLIGHT = re.compile(r"^[A-Z0-9]{2}\d{1,4}[A-Z]?$")
-_DAY_TIME = re.compile(r"^(\d{2})([A-Z]{3})(\d{4})?$")
-_AIRPORT = re.compile(r"^[A-Z]{3}$")
-_AIRPORT_PAIR = re.compile(r"^([A-Z]{3})([A-Z]{3})$")
-_QUANTITY = re.compile(r"^([TP])(\d+)K(\d+(?:\.\d+)?)$")
-_DISCREPANCY = re.compile(r"^[A-Z]{4}$")
-_MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-_MONTHS = {m: i for i, m in enumerate(_MONTH_NAMES, 1)}
+_SMI = re.compile(r"^(FSU|FSA)/(\d{1,3})$")
+_AWB = re.compile(r"^(\d{3})-(\d{8})(?:([A-Z]{3})([A-Z]{3}))?(?:/(.*))?$")
+_ADDRESS = re.compile(r"^(Q[A-Z]|[A-Z]{2})( [A-Z0-9]{7})+$")
+_ORIGIN = re.compile(r"^\.([A-Z0-9]{7})(?: (\d{6}))?(?: (\S+))?")
+_LINE_ID = re.compile(r"^([A-Z]{3})/(.*)$")
+_CONTROL = str.maketrans("", "", "\x01\x02\x03\x04")
+_TIME_TYPES = {"S": TimeType.PLANNED, "E": TimeType.ESTIMATED, "A": TimeType.ACTUAL}
+_FLIGHT_CODES = {"BKD", "MAN", "DEP", "PRE"}
+_LB_TO_KG = 0.45359237
 
 
 @dataclass
-class _Status:
+class _Logical:
+    number: int
     code: str
-    flight: str | None = None
-    day: int = 0
-    month: int = 0
-    hhmm: str | None = None
-    airports: list[str] = field(default_factory=list)
-    quantity: tuple[str, str, str] | None = None
-    discrepancy: str | None = None
+    fields: list[str]
+    text: str
+    continuation: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _parse_status(line: str) -> _Status:
-    code, *parts = line.split("/")
-    status = _Status(code=code)
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if m := _DAY_TIME.match(part):
-            if m.group(2) not in _MONTHS:
-                raise RecordError(f"unknown month in {part!r}")
-            status.day, status.month, status.hhmm = int(m.group(1)), _MONTHS[m.group(2)], m.group(3)
-        elif m := _QUANTITY.match(part):
-            status.quantity = (m.group(1), m.group(2), m.group(3))
-        elif _FLIGHT.match(part):
-            status.flight = part
-        elif m := _AIRPORT_PAIR.match(part):
-            status.airports = [m.group(1), m.group(2)]
-        elif _AIRPORT.match(part):
-            status.airports = [part]
-        elif code == "DIS" and _DISCREPANCY.match(part):
-            status.discrepancy = part
-        else:
-            raise RecordError(f"unrecognised field {part!r}")
-    if not status.month:
-        raise RecordError("no day and month (e.g. 23NOV0105)")
-    if status.hhmm is None:
-        raise RecordError("no local time after the day and month (e.g. 23NOV0105)")
-    if not status.airports:
-        raise RecordError("no airport")
-    return status
+@dataclass
+class _Message:
+    number: int
+    version: str
+    awb: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
+    lines: list[_Logical] = field(default_factory=list)
 
 
-def _local_time(status: _Status, zone: ZoneInfo, reference: datetime) -> datetime:
-    hh, mm = int(status.hhmm[:2]), int(status.hhmm[2:])  # type: ignore[index]
-    best: datetime | None = None
-    for year in (reference.year - 1, reference.year, reference.year + 1):
-        try:
-            candidate = datetime(year, status.month, status.day, hh, mm, tzinfo=zone)
-        except ValueError:
-            continue
-        if best is None or abs(candidate - reference) < abs(best - reference):
-            best = candidate
-    if best is None:
-        raise RecordError(f"invalid date or time {status.day:02d}/{status.month:02d} {status.hhmm}")
-    return best
+@dataclass
+class _Context:
+    zones: Mapping[str, str]
+    reference: datetime
+    source: str
+    received_at: datetime | None
+    subjects: Subjects
 
 
-def _zone(airport: str, airport_timezones: Mapping[str, str]) -> ZoneInfo:
-    name = airport_timezones.get(airport)
+def _split(text: str, builder: ResultBuilder) -> list[_Message]:
+    """Cut the payload into messages (skipping Type-B envelopes) and logical lines."""
+    messages: list[_Message] = []
+    current: _Message | None = None
+    expect_awb = False
+    origin: dict[str, str] = {}
+    for number, raw in enumerate(text.splitlines(), 1):
+        ends = "\x03" in raw
+        line = raw.translate(_CONTROL).strip()
+        if line and (m := _SMI.match(line.upper())):
+            current = _Message(number, m.group(2), details=dict(origin))
+            messages.append(current)
+            expect_awb, origin = True, {}
+        elif line and not expect_awb and (_ADDRESS.match(line) or _ORIGIN.match(line)):
+            current = None
+            if o := _ORIGIN.match(line):
+                origin = {"type_b_origin": o.group(1)}
+                if o.group(3):
+                    origin["type_b_message_id"] = o.group(3)
+        elif line and current is not None and expect_awb:
+            expect_awb = False
+            _consignment(current, line.upper(), number, builder)
+        elif line and current is not None:
+            if line.startswith("/") and current.lines:
+                current.lines[-1].continuation.append((number, line))
+            elif m := _LINE_ID.match(line.upper()):
+                text_fields = line.split("/")[1:]
+                current.lines.append(_Logical(number, m.group(1), text_fields, line))
+            else:
+                builder.error(
+                    f"line {number}",
+                    f"{line[:20]!r} is neither a status line (CODE/...) nor a continuation (/...)",
+                    index=number,
+                    code="unrecognised_line",
+                )
+        elif line:
+            builder.error(
+                f"line {number}",
+                "outside an FSU message: a message starts with its FSU/nn line",
+                index=number,
+                code="outside_message",
+            )
+        if ends:
+            current, expect_awb = None, False
+    return messages
+
+
+def _consignment(message: _Message, line: str, number: int, builder: ResultBuilder) -> None:
+    ref = f"line {number}"
+    m = _AWB.match(line)
+    if not m:
+        builder.error(
+            ref,
+            f"consignment detail: expected the AWB (e.g. 160-12345675CGOLUX/T10K250), got {line!r}",
+            index=number,
+            code="bad_consignment_line",
+        )
+        return
+    prefix, serial, origin, destination, quantity = m.groups()
+    if quantity and not QUANTITY.match(quantity):
+        builder.error(
+            ref,
+            f"consignment detail: quantity {quantity!r} is not T/P pieces [K|L weight] [T total]",
+            index=number,
+            code="bad_element",
+        )
+        return
+    message.awb = f"{prefix}-{serial}"
+    if int(serial[:7]) % 7 != int(serial[7]):
+        builder.warning(
+            ref,
+            f"AWB {message.awb}: check digit does not match (serial mod 7)",
+            index=number,
+            code="awb_check_digit",
+        )
+    if origin:
+        message.details.update(awb_origin=origin, awb_destination=destination or "")
+    if quantity:
+        message.details.update(_quantity(quantity, "awb_"))
+
+
+def _quantity(text: str, prefix: str = "") -> dict[str, str]:
+    m = QUANTITY.match(text)
+    assert m is not None
+    kind, pieces, unit, weight, total = m.groups()
+    out = {f"{prefix}quantity_type": "total" if kind == "T" else "part", f"{prefix}pieces": pieces}
+    if weight:
+        kg = float(weight) if unit == "K" else round(float(weight) * _LB_TO_KG, 1)
+        out[f"{prefix}weight_kg"] = f"{kg:g}"
+        if unit == "L":
+            out[f"{prefix}weight_lb"] = weight
+    if total:
+        out[f"{prefix}total_pieces"] = total
+    return out
+
+
+def _zone(airport: str, ctx: _Context) -> ZoneInfo:
+    name = ctx.zones.get(airport) or places.timezone_of(airport)
     if not name:
-        raise RecordError(f"no time zone known for airport {airport}")
+        raise RecordError(f"no time zone known for {airport}: not an IATA airport code")
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise RecordError(f"unknown time zone {name!r} for airport {airport}") from exc
 
 
-def parse_fsu(
-    payload: bytes | str,
-    *,
-    airport_timezones: Mapping[str, str],
-    reference_time: datetime,
-    source: str = "fsu",
-    received_at: datetime | None = None,
-    subjects: Mapping[str, str] | None = None,
-) -> AdapterResult:
-    """Parse FSU messages into events about the AWB (resolved through `subjects` if given)."""
-    builder = ResultBuilder()
+def _date(day: str, month: str, ctx: _Context, zone: ZoneInfo) -> datetime:
+    if month not in MONTHS:
+        raise RecordError(f"unknown month {month!r} in {day}{month}")
+    best: datetime | None = None
+    for year in (ctx.reference.year - 1, ctx.reference.year, ctx.reference.year + 1):
+        try:
+            candidate = datetime(year, MONTHS.index(month) + 1, int(day), tzinfo=zone)
+        except ValueError:
+            continue
+        if best is None or abs(candidate - ctx.reference) < abs(best - ctx.reference):
+            best = candidate
+    if best is None:
+        raise RecordError(f"day {day} does not exist in {month}")
+    return best
+
+
+def _at(base: datetime, hhmm: str, change: str | None, zone: ZoneInfo) -> datetime:
+    hh, mm = int(hhmm[:2]), int(hhmm[2:])
+    if hh > 23 or mm > 59:
+        raise RecordError(f"time {hhmm} is not a valid hhmm")
+    if change is not None and change not in DAY_CHANGE:
+        raise RecordError(f"day change indicator -{change} is not read (only -N and -P)")
+    day = base.date() + timedelta(days=DAY_CHANGE.get(change or "", 0))
+    return datetime(day.year, day.month, day.day, hh, mm, tzinfo=zone)
+
+
+_T = TypeVar("_T")
+
+
+def _element(kind: str, text: str, compute: Callable[[], _T]) -> _T:
+    """Run `compute`; a RecordError names the element and the value it came from."""
     try:
-        lines = decode(payload).splitlines()
+        return compute()
     except RecordError as exc:
-        builder.error("payload", str(exc))
-        return builder.build()
-    awb: str | None = None
-    expect_awb = False
-    for number, raw in enumerate(lines, 1):
-        line, ref = raw.strip().upper(), f"line {number}"
-        if not line:
-            continue
-        if line.startswith("FSU/"):
-            awb, expect_awb = None, True
-            continue
-        if expect_awb:
-            expect_awb = False
-            if m := _AWB.match(line):
-                awb = m.group(1)
-                serial = awb[4:]
-                if int(serial[:7]) % 7 != int(serial[7]):
-                    builder.warning(ref, f"AWB {awb}: check digit does not match (mod 7)")
-            else:
-                builder.error(ref, f"expected the AWB line (e.g. 160-12345675CGOLUX), got {line!r}")
-            continue
-        if awb is None:
-            builder.error(ref, "status line outside a valid FSU message (no AWB line before it)")
-            continue
-        code = line.split("/", 1)[0]
-        if code == "OSI" or line.startswith("/"):
-            continue  # free-text lines carry no status
-        milestone = FSU_STATUS_CODES.get(code)
-        if milestone is None:
-            builder.warning(ref, f"unknown FSU status code {code!r}: not mapped to a milestone")
+        raise RecordError(f"element {ELEMENTS[kind][1]} {text!r}: {exc}") from exc
+
+
+@dataclass
+class _Event:
+    milestone: Milestone
+    time_type: TimeType
+    time: datetime
+    location: str
+    role: str
+    details: dict[str, str] = field(default_factory=dict)
+
+
+def _flight_events(
+    status: StatusLine, ctx: _Context, warnings: list[tuple[str, str]]
+) -> list[_Event]:
+    airports = status.get("airports")
+    assert airports is not None
+    dep, arr = airports.group(1), airports.group(2)
+    dep_zone = _element("airports", airports[0], lambda: _zone(dep, ctx))
+    events: list[_Event] = []
+    date = status.get("flight_date")
+    base = (
+        _element("flight_date", date[0], lambda: _date(date.group(1), date.group(2), ctx, dep_zone))
+        if date
+        else None
+    )
+    timed: dict[str, _Event] = {}
+    for kind, airport, milestone in (
+        ("departure_time", dep, Milestone.DEPARTED),
+        ("arrival_time", arr, Milestone.ARRIVED),
+    ):
+        info = status.get(kind)
+        if info is None or base is None:
             continue
         try:
-            status = _parse_status(line)
-            station = status.airports[0 if code in _DEPARTURE_SIDE else -1]
-            event_time = _local_time(status, _zone(station, airport_timezones), reference_time)
+            zone = dep_zone if airport == dep else _zone(airport, ctx)
+            when = _at(base, info.group(2), info.group(3), zone)  # counted from the flight date
         except RecordError as exc:
-            builder.error(ref, f"{code}: {exc}")
+            if kind == "departure_time" and status.code == "DEP":
+                raise RecordError(f"element {ELEMENTS[kind][1]} {info[0]!r}: {exc}") from exc
+            warnings.append(
+                (f"element {ELEMENTS[kind][1]} {info[0]!r} not read: {exc}", "bad_time")
+            )
             continue
-        references = {"awb": awb}
-        details: dict[str, str] = {}
-        if status.flight:
-            references["flight"] = status.flight
-        if status.quantity:
-            details["quantity_type"] = "total" if status.quantity[0] == "T" else "part"
-            details["pieces"], details["weight_kg"] = status.quantity[1], status.quantity[2]
-        reason = None
-        if milestone is Milestone.EXCEPTION:
-            reason = FSU_DISCREPANCY_CODES.get(status.discrepancy or "", ExceptionReason.OTHER)
-            if status.discrepancy:
-                details["discrepancy"] = status.discrepancy
-            if status.discrepancy not in FSU_DISCREPANCY_CODES:
-                builder.warning(ref, f"DIS discrepancy code {status.discrepancy!r} mapped to OTHER")
-        shipment_id, resolved = resolve_subject("awb", awb, subjects)
+        timed[kind] = _Event(
+            milestone, _TIME_TYPES[info.group(1)], when, airport, kind, {"time_indicator": info[0]}
+        )
+    code = status.code
+    stamped = None  # a time written into the flight date element (not the manual's layout)
+    if date and date.group(3) and base is not None:
+        stamped = _element("flight_date", date[0], lambda: _at(base, date.group(3), None, dep_zone))
+        warnings.append(
+            (
+                f"{code}: time {date.group(3)} inside the flight date {date[0]!r} is not the "
+                "manual's layout (times are separate S/E/A fields); read as the status time",
+                "nonstandard_time",
+            )
+        )
+    if code == "DEP" and stamped is not None and "departure_time" not in timed:
+        events.append(
+            _Event(
+                Milestone.DEPARTED,
+                TimeType.ACTUAL,
+                stamped,
+                dep,
+                "status",
+                {"time_basis": "flight date field"},
+            )
+        )
+    elif code == "DEP":
+        departure = timed.pop("departure_time", None)
+        if departure is not None:
+            basis = departure.details["time_indicator"][0]
+            departure.time_type = TimeType.ACTUAL
+            if basis != "A":
+                departure.details["time_basis"] = {"S": "scheduled", "E": "estimated"}[basis]
+            departure.role = "status"
+            events.append(departure)
+        elif base is not None:
+            events.append(
+                _Event(
+                    Milestone.DEPARTED,
+                    TimeType.ACTUAL,
+                    base,
+                    dep,
+                    "status",
+                    {"time_precision": "day"},
+                )
+            )
+        else:
+            raise RecordError("DEP: neither a flight date nor a time of departure is given")
+    else:
+        # BKD, MAN, PRE say what is so, not when it became so: dated when received, but never
+        # after the flight's departure (a late-sent BKD must not follow the DEP it precedes)
+        when, basis = (
+            (stamped, "flight date field") if stamped else (ctx.reference, "message received")
+        )
+        departure = timed.get("departure_time")
+        cap = departure.time if departure is not None else base
+        if stamped is None and cap is not None and cap < when:
+            when, basis = cap, "no later than the flight's departure"
+        events.append(
+            _Event(
+                FSU_STATUS_CODES[code], TimeType.ACTUAL, when, dep, "status", {"time_basis": basis}
+            )
+        )
+    events.extend(timed.values())
+    if date:
+        for event in events:
+            event.details.setdefault("flight_date", date[0][:5])
+    return events
+
+
+def _dated_events(status: StatusLine, ctx: _Context) -> list[_Event]:
+    date_time = status.get("date_time")
+    airport = status.get("airport")
+    assert date_time is not None and airport is not None
+    station = airport[0]
+    zone = _element("airport", station, lambda: _zone(station, ctx))
+    day, month, hhmm, change = date_time.groups()
+    details: dict[str, str] = {}
+    if hhmm is None:
+        details["time_precision"] = "day"
+    when = _element(
+        "date_time",
+        date_time[0],
+        lambda: _at(_date(day, month, ctx, zone), hhmm or "0000", change, zone),
+    )
+    milestone = FSU_STATUS_CODES.get(status.code, Milestone.INFORMATIONAL)
+    events = [_Event(milestone, TimeType.ACTUAL, when, station, "status", details)]
+    arrival = status.get("arrival_time")
+    if arrival is not None:  # RCF, ARR, AWR: counted from the scheduled arrival day
+        scheduled_day = _date(day, month, ctx, zone)
+        at = _element(
+            "arrival_time",
+            arrival[0],
+            lambda: _at(scheduled_day, arrival.group(2), arrival.group(3), zone),
+        )
+        time_type = _TIME_TYPES[arrival.group(1)]
+        if status.code == "ARR" and hhmm is None and time_type is TimeType.ACTUAL:
+            events[0].time, events[0].details = at, {}
+        elif status.code != "ARR":
+            events.append(
+                _Event(
+                    Milestone.ARRIVED,
+                    time_type,
+                    at,
+                    station,
+                    "arrival_time",
+                    {"time_indicator": arrival[0]},
+                )
+            )
+    return events
+
+
+def _line_details(status: StatusLine) -> tuple[dict[str, str], dict[str, str]]:
+    references: dict[str, str] = {}
+    details: dict[str, str] = {}
+    if flight := status.get("flight"):
+        references["flight"] = flight[0]
+    if carrier := status.get("carrier"):
+        details["carrier"] = carrier[0]
+    if other := status.get("other_carrier"):
+        details["other_carrier"] = other[0]
+    if quantity := status.get("quantity"):
+        details.update(_quantity(quantity[0]))
+    if volume := status.get("volume"):
+        details.update(volume_code=volume.group(1), volume=volume.group(2))
+    if density := status.get("density"):
+        details["density_group"] = density.group(1)
+    if name := status.text.get("name"):
+        details["name"] = name
+    if manifest := status.get("manifest"):
+        details["transfer_manifest"] = manifest[0]
+    if status.code == "CRC" and (pair := status.get("airports")):
+        details["customs_flight_route"] = pair[0]
+    if status.code == "TRM" and status.get("airport"):
+        details["transfer_airport"] = status.text["airport"]
+    return references, details
+
+
+def _event_id(awb: str, line: str, role: str) -> str:
+    digest = hashlib.sha256(f"{awb}|{' '.join(line.split()).upper()}|{role}".encode()).hexdigest()
+    return f"fsu-{awb}-{digest[:16]}"
+
+
+def _status_events(
+    message: _Message, logical: _Logical, ctx: _Context, builder: ResultBuilder
+) -> None:
+    ref, code = f"line {logical.number}", logical.code
+    continuation = [text[1:].split("/") for _, text in logical.continuation]
+    warnings: list[tuple[str, str]] = []
+    if code in LAYOUTS:
+        status = parse_status_line(code, logical.fields, continuation)
+        if code in _FLIGHT_CODES:
+            events = _flight_events(status, ctx, warnings)
+        elif code == "TRM":
+            airport = status.text["airport"]
+            _element("airport", airport, lambda: _zone(airport, ctx))
+            events = [
+                _Event(
+                    Milestone.INFORMATIONAL,
+                    TimeType.ACTUAL,
+                    ctx.reference,
+                    airport,
+                    "status",
+                    {"time_basis": "message received"},
+                )
+            ]
+        else:
+            events = _dated_events(status, ctx)
+        references, details = _line_details(status)
+    else:
+        status, references, details = StatusLine(code), {}, {"raw": logical.text}
+        events = _unknown_events(logical, ctx)
+        warnings.append(
+            (
+                f"unknown FSU status code {code!r}: stored as informational",
+                "unknown_status_code",
+            )
+        )
+    reason = None
+    if code == "DIS":
+        discrepancy = status.text.get("discrepancy")
+        reason = FSU_DISCREPANCY_CODES.get(discrepancy or "", ExceptionReason.OTHER)
+        if discrepancy:
+            details["discrepancy"] = discrepancy
+        if discrepancy not in FSU_DISCREPANCY_CODES:
+            warnings.append(
+                (f"DIS discrepancy code {discrepancy!r} mapped to OTHER", "unknown_discrepancy")
+            )
+    for text, warning_code in warnings:
+        builder.warning(ref, text, index=logical.number, code=warning_code)
+    assert message.awb is not None
+    shipment_id, resolved = resolve_subject("awb", message.awb, ctx.subjects)
+    for event in events:
         add_event(
             builder,
             ref,
-            references=references,
-            details=details,
+            event_id=_event_id(message.awb, logical.text, event.role),  # same line, same event
+            references={"awb": message.awb, **references},
+            details={**message.details, **details, **event.details},
             subject_resolved=resolved,
-            source=source,
-            milestone=milestone,
-            time_type=TimeType.ACTUAL,
-            event_time=event_time,
+            source=ctx.source,
+            milestone=event.milestone,
+            time_type=event.time_type,
+            event_time=event.time,
             shipment_id=shipment_id,
-            received_at=received_at,
-            location=station,
+            received_at=ctx.received_at,
+            location=event.location,
             mode=Mode.AIR,
-            reason=reason,
+            reason=reason if event.milestone is Milestone.EXCEPTION else None,
             source_code=code,
             raw_ref=ref,
         )
+
+
+_DATE_TIME_ANY = re.compile(r"^(\d{2})([A-Z]{3})(\d{4})?$")
+
+
+def _unknown_events(logical: _Logical, ctx: _Context) -> list[_Event]:
+    """An unknown status code: its date/time and airport found by shape, stored informational."""
+    date_time = next((m for f in logical.fields if (m := _DATE_TIME_ANY.match(f.strip()))), None)
+    airport = next((f.strip() for f in logical.fields if re.match(r"^[A-Z]{3}$", f.strip())), None)
+    if date_time is None or airport is None:
+        raise RecordError(
+            f"unknown status code {logical.code!r} without a recognisable day/month and airport"
+        )
+    zone = _zone(airport, ctx)
+    base = _date(date_time.group(1), date_time.group(2), ctx, zone)
+    when = _at(base, date_time.group(3) or "0000", None, zone)
+    return [_Event(Milestone.INFORMATIONAL, TimeType.ACTUAL, when, airport, "status")]
+
+
+def parse_fsu(
+    payload: bytes | str,
+    *,
+    airport_timezones: Mapping[str, str] | None = None,
+    reference_time: datetime,
+    source: str = "fsu",
+    received_at: datetime | None = None,
+    subjects: Subjects = None,
+) -> AdapterResult:
+    """Parse FSU messages into events about their AWB (resolved through `subjects`)."""
+    builder = ResultBuilder()
+    try:
+        text = decode(payload)
+    except RecordError as exc:
+        builder.error("payload", str(exc), code="not_utf8")
+        return builder.build()
+    ctx = _Context(airport_timezones or {}, reference_time, source, received_at, subjects)
+    messages = _split(text, builder)
+    if not messages and not builder.messages:
+        builder.error("payload", "no FSU message found (expected a line FSU/nn)", code="empty")
+    for message in messages:
+        uld_for: dict[int, list[str]] = {}
+        last_status: _Logical | None = None
+        statuses: list[_Logical] = []
+        osi: list[str] = []
+        for logical in message.lines:
+            rest = [logical.text.split("/", 1)[1]] + [
+                t.lstrip("/") for _, t in logical.continuation
+            ]
+            if logical.code == "ULD":
+                if last_status is not None:
+                    uld_for.setdefault(last_status.number, []).extend(
+                        u for part in rest for u in part.split("/") if u
+                    )
+                else:
+                    builder.warning(
+                        f"line {logical.number}",
+                        "ULD line before any status line: not tied to a status",
+                        index=logical.number,
+                        code="orphan_uld",
+                    )
+            elif logical.code == "OCI":
+                message.details["oci"] = " ".join(filter(None, [message.details.get("oci"), *rest]))
+            elif logical.code == "OSI":
+                osi.extend(rest)
+            else:
+                statuses.append(logical)
+                last_status = logical
+        if osi:
+            message.details["osi"] = " ".join(osi)
+        if message.awb is None:
+            for logical in statuses:
+                builder.error(
+                    f"line {logical.number}",
+                    f"{logical.code}: the message has no valid AWB line (line {message.number + 1})",
+                    index=logical.number,
+                    code="no_awb",
+                )
+            continue
+        if not statuses:
+            builder.warning(
+                f"line {message.number}",
+                "message without a status line (OSI/OCI only): nothing to put on a timeline",
+                index=message.number,
+                code="no_status",
+            )
+        for logical in statuses:
+            saved = dict(message.details)
+            if logical.number in uld_for:
+                message.details["uld"] = ",".join(uld_for[logical.number])
+            try:
+                _status_events(message, logical, ctx, builder)
+            except RecordError as exc:
+                builder.error(
+                    f"line {logical.number}",
+                    f"{logical.code}: {exc}" if not str(exc).startswith(logical.code) else str(exc),
+                    index=logical.number,
+                    code="bad_element",
+                )
+            message.details = saved
     return builder.build()

@@ -1,0 +1,110 @@
+"""Places of the world by code: any IATA airport or UN/LOCODE to a name, time zone and position.
+
+Pure lookups over packaged data, nothing is downloaded: IATA airport codes come from
+`airportsdata` (name, city, country, IANA zone, latitude, longitude of ~7,900 airports). A
+UN/LOCODE (`CNCGO`: ISO country + 3-character location) resolves through the same table when its
+location part is the IATA code of an airport in that country, which is how UNECE assigns
+location codes where an IATA code exists; otherwise, when every airport of that country lies in
+one time zone, the place gets that zone without a position (e.g. any `DE...` code is in
+Europe/Berlin). A code neither rule answers is unknown (None): callers keep the raw code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import airportsdata
+
+_IATA = re.compile(r"^[A-Z]{3}$")
+_LOCODE = re.compile(r"^([A-Z]{2})\s?([A-Z2-9]{3})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A resolved place: the code as asked, what it is, and what is known about it."""
+
+    code: str
+    kind: str  # "iata" (an airport) or "unlocode"
+    name: str | None
+    timezone: str | None
+    country: str | None
+    lat: float | None = None
+    lon: float | None = None
+    basis: str = ""  # how a UN/LOCODE was resolved: "iata" or "country-zone"
+
+
+@cache
+def _airports() -> dict[str, dict[str, Any]]:
+    return {code: dict(row) for code, row in airportsdata.load("IATA").items()}
+
+
+@cache
+def _country_zones() -> dict[str, frozenset[str]]:
+    zones: dict[str, set[str]] = {}
+    for row in _airports().values():
+        if row.get("country") and row.get("tz"):
+            zones.setdefault(row["country"], set()).add(row["tz"])
+    return {country: frozenset(found) for country, found in zones.items()}
+
+
+def airport(code: str) -> Place | None:
+    """The airport with this IATA code (three letters, any case), or None."""
+    code = code.strip().upper()
+    row = _airports().get(code) if _IATA.match(code) else None
+    if row is None:
+        return None
+    name = row["name"] if not row.get("city") else f"{row['name']}, {row['city']}"
+    return Place(
+        code=code,
+        kind="iata",
+        name=name,
+        timezone=row.get("tz") or None,
+        country=row.get("country") or None,
+        lat=float(row["lat"]),
+        lon=float(row["lon"]),
+    )
+
+
+def unlocode(code: str) -> Place | None:
+    """The place with this UN/LOCODE (`CNCGO` or `CN CGO`), or None when it cannot be placed."""
+    match = _LOCODE.match(code.strip().upper())
+    if not match:
+        return None
+    country, location = match.groups()
+    canonical = country + location
+    found = _airports().get(location)
+    if found is not None and found.get("country") == country:
+        name = found.get("city") or found.get("name") or None
+        return Place(
+            canonical,
+            "unlocode",
+            name,
+            found.get("tz") or None,
+            country,
+            float(found["lat"]),
+            float(found["lon"]),
+            "iata",
+        )
+    zones = _country_zones().get(country, frozenset())
+    if len(zones) == 1:
+        return Place(canonical, "unlocode", None, next(iter(zones)), country, basis="country-zone")
+    return None
+
+
+def resolve(code: str | None) -> Place | None:
+    """A three-letter code as an IATA airport, a five-character one as a UN/LOCODE."""
+    if not code:
+        return None
+    text = code.strip().upper()
+    if _IATA.match(text):
+        return airport(text)
+    return unlocode(text)
+
+
+def timezone_of(code: str | None) -> str | None:
+    """The IANA time zone of an airport or UN/LOCODE, or None when unknown."""
+    place = resolve(code)
+    return place.timezone if place else None

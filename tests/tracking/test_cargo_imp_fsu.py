@@ -1,0 +1,149 @@
+"""Cargo-IMP FSU adapter: the manual's layouts, times with day changes, envelopes and refusals."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
+from logistics.tracking.adapters.cargo_imp_fsu import FSU_STATUS_CODES, parse_fsu
+from logistics.tracking.adapters.fsu_grammar import LAYOUTS
+from logistics.tracking.results import Severity
+
+from ._golden import FEEDS, context
+
+CODES = FEEDS / "fsu" / "status_codes.txt"
+ENVELOPE = FEEDS / "fsu" / "envelope_transfers.txt"
+MALFORMED = FEEDS / "fsu" / "malformed.txt"
+REFERENCE = datetime(2026, 3, 20, tzinfo=UTC)
+
+
+def _utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def _one(text: str, **kwargs: object) -> list[tuple[str, str, str, str]]:
+    result = parse_fsu(text, reference_time=REFERENCE, **kwargs)  # type: ignore[arg-type]
+    assert not result.errors, result.errors
+    return [
+        (
+            e.event.milestone.value,
+            e.event.time_type.value,
+            e.event.event_time.astimezone(UTC).strftime("%d%H%M"),
+            e.event.location or "",
+        )
+        for e in result.events
+    ]
+
+
+def test_every_listed_status_code_has_a_layout_and_a_mapping() -> None:
+    """The twenty codes of the manual are all laid out and mapped (none dropped)."""
+    manual = "FOH RCS RCT BKD MAN PRE DEP TFD TRM ARR RCF NFD AWD CCD TGC DLV DDL DIS CRC AWR"
+    assert set(manual.split()) == set(LAYOUTS) == set(FSU_STATUS_CODES)
+
+
+def test_quantity_without_weight_and_receiving_party_name() -> None:
+    """`T10` alone is a quantity, and a name after it is the receiving party, not an error."""
+    text = "FSU/15\n020-12345675FRANCE/T10\nDLV/19MAR1615/NCE/T10/MI CLARK\n"
+    result = parse_fsu(text, reference_time=REFERENCE)
+    (event,) = result.events
+    assert event.details["pieces"] == "10" and event.details["name"] == "MI CLARK"
+    assert event.event.event_time == _utc("2026-03-19T15:15:00")
+
+
+def test_flight_line_times_with_day_change_become_departure_and_arrival_events() -> None:
+    """DEP A2340 at DXB is actual; E1105-N is an estimated arrival the next day at HKG."""
+    text = "FSU/14\n176-40081226DXBHKG/T10\nDEP/EK9384/17MAR/DXBHKG/T10/A2340/E1105-N\n"
+    assert _one(text) == [
+        ("DEPARTED", "ACTUAL", "171940", "DXB"),
+        ("ARRIVED", "ESTIMATED", "180305", "HKG"),
+    ]
+
+
+def test_booking_gives_a_booked_event_and_the_planned_flight_times() -> None:
+    """BKD is BOOKED when received but not after the flight leaves, plus planned S times."""
+    text = "FSU/14\n020-12345675FRAORD/T2\nBKD/LH430/18MAR/FRAORD/T2/S1330/S1555\n"
+    assert _one(text) == [
+        ("BOOKED", "ACTUAL", "181230", "FRA"),
+        ("DEPARTED", "PLANNED", "181230", "FRA"),
+        ("ARRIVED", "PLANNED", "182055", "ORD"),
+    ]
+
+
+def test_weight_in_pounds_is_converted_and_part_totals_kept() -> None:
+    """`P4L100T10` is 4 of 10 pieces weighing 100 lb (45.4 kg)."""
+    text = "FSU/14\n020-12345675FRAORD/P4L100T10\nRCS/16MAR1145/FRA/P4L100T10\n"
+    (event,) = parse_fsu(text, reference_time=REFERENCE).events
+    assert event.details["weight_kg"] == "45.4" and event.details["total_pieces"] == "10"
+    assert event.details["quantity_type"] == "part"
+
+
+def test_type_b_envelope_is_skipped_and_its_origin_kept() -> None:
+    """SOH/STX/ETX, the address and origin lines are not data; the origin is kept as detail."""
+    result = parse_fsu(ENVELOPE.read_bytes(), **context(ENVELOPE))
+    first = result.events[0]
+    assert first.event.source_code == "RCT" and first.details["type_b_origin"] == "HDQFMQR"
+    assert first.details["type_b_message_id"] == "MSG0042"
+    assert first.event.shipment_id == "SH00002" and first.subject_resolved
+
+
+def test_codes_without_milestone_and_unknown_codes_are_informational_and_listed() -> None:
+    """AWR, AWD, CRC, PRE, TRM and an unknown FIW are stored as informational, FIW is listed."""
+    codes = parse_fsu(CODES.read_bytes(), **context(CODES))
+    info = {
+        e.event.source_code for e in codes.events if e.event.milestone is Milestone.INFORMATIONAL
+    }
+    assert info == {"AWR", "AWD", "CRC", "PRE", "POD"}
+    envelope = parse_fsu(ENVELOPE.read_bytes(), **context(ENVELOPE))
+    fiw = [e for e in envelope.events if e.event.source_code == "FIW"]
+    assert fiw[0].event.milestone is Milestone.INFORMATIONAL
+    assert any(m.code == "unknown_status_code" and m.index == 38 for m in envelope.messages)
+
+
+def test_discrepancies_uld_and_osi_are_carried() -> None:
+    """DIS codes map to reasons; ULD ids attach to the line before; OSI text to the message."""
+    envelope = parse_fsu(ENVELOPE.read_bytes(), **context(ENVELOPE))
+    reasons = [e.event.reason for e in envelope.events if e.event.source_code == "DIS"]
+    assert reasons == [
+        ExceptionReason.DISCREPANCY,
+        ExceptionReason.OFFLOADED,
+        ExceptionReason.OTHER,
+    ]
+    codes = parse_fsu(CODES.read_bytes(), **context(CODES))
+    man = next(e for e in codes.events if e.event.source_code == "MAN")
+    assert man.details["uld"] == "PMC12345LH,AKE54321LH"
+    dlv = next(e for e in codes.events if e.event.source_code == "DLV")
+    assert dlv.details["osi"].endswith("SIGNED FOR BY J SMITH")
+
+
+def test_refusals_name_the_line_and_element_and_other_records_go_through() -> None:
+    """Each malformed record is one error with its line as data; the good DEP still parses."""
+    result = parse_fsu(MALFORMED.read_bytes(), **context(MALFORMED))
+    errors = {m.index: m for m in result.messages if m.severity is Severity.ERROR}
+    assert "Day, Month and Actual Time" in errors[9].reason and errors[9].code == "bad_element"
+    assert "Airport Code 'ZZZ'" in errors[15].reason
+    assert "'X1300'" in errors[18].reason
+    assert [e.event.time_type for e in result.events] == [TimeType.ACTUAL]
+    assert any(m.index == 24 and m.code == "bad_time" for m in result.messages)
+
+
+def test_airports_outside_the_platform_resolve_through_the_places_package() -> None:
+    """No platform zones given: NCE and BOG still get their zones, no refusal."""
+    text = "FSU/15\n077-12345675BOGNCE/T3\nRCS/27OCT1300/BOG/T3\nDLV/27OCT1300/NCE/T3\n"
+    result = parse_fsu(text, reference_time=datetime(2026, 10, 28, tzinfo=UTC))
+    assert [e.event.event_time.astimezone(UTC).hour for e in result.events] == [18, 12]
+
+
+def test_year_is_the_one_nearest_the_reference_time() -> None:
+    """A December status received in January belongs to the previous year."""
+    text = "FSU/14\n020-12345675FRAORD/T1\nRCS/30DEC1000/FRA/T1\n"
+    (event,) = parse_fsu(text, reference_time=datetime(2027, 1, 3, tzinfo=UTC)).events
+    assert event.event.event_time.year == 2026
+
+
+def test_a_time_written_into_the_flight_date_is_read_with_a_warning() -> None:
+    """`DEP/CV9751/30NOV0145/...` (not the manual's layout) departs at 01:45 local, warned."""
+    text = "FSU/14\n172-12345675CGOLUX/T2\nDEP/CV9751/30NOV0145/CGOLUX/T2\n"
+    result = parse_fsu(text, reference_time=datetime(2026, 11, 30, 12, tzinfo=UTC))
+    (event,) = result.events
+    assert event.event.event_time == _utc("2026-11-29T17:45:00")
+    assert [m.code for m in result.messages] == ["nonstandard_time"]
