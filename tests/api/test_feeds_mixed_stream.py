@@ -216,3 +216,27 @@ def test_a_bare_dcsa_retraction_reaches_the_shipment_of_the_event_it_retracts(
     assert first["accepted"] == 1 and second["accepted"] == 1
     assert second["items"][0]["event_id"] == "evt-r-1#retracted"
     assert view["timeline"] == [] and view["status"] is None
+
+
+def test_a_one_record_event_iri_longer_than_storage_keeps_is_stored_once(live_api: LiveApi) -> None:
+    """IATA's own IRI shape (UUID object, UUID event: 131 characters) is accepted, then duplicate."""
+    obj = "https://1r.example.com/logistics-objects/8a76ed85-959e-45d5-8c42-5fd39c08efb1"
+    event = {
+        "@context": {"@vocab": "https://onerecord.iata.org/ns/cargo#"},
+        "@type": "LogisticsEvent",
+        "@id": f"{obj}/logistics-events/23e4d5f6-959e-45d5-8c42-5fd39c08efb1",
+        "eventCode": {"@id": "https://onerecord.iata.org/ns/coreCodeLists#StatusCode_DEP"},
+        "eventDate": "2026-11-29T17:45:00Z",
+        "eventTimeType": {"@id": "https://onerecord.iata.org/ns/cargo#ACTUAL"},
+    }
+    with live_api.client("coordinator") as client:
+        client.post(
+            "/v1/shipments/SH00002/references", json={"kind": "logistics_object", "value": obj}
+        )
+    with live_api.client("feed") as client:
+        first = client.post("/v1/feeds/one_record", json=event).json()
+        again = client.post("/v1/feeds/one_record", json=event).json()
+    assert len(event["@id"]) > 128
+    assert first["accepted"] == 1 and again["duplicate"] == 1
+    assert first["items"][0]["event_id"] == again["items"][0]["event_id"]
+    assert len(first["items"][0]["event_id"]) <= 128

@@ -41,7 +41,7 @@ from logistics.tracking.adapters._common import (
     resolve_subject,
 )
 from logistics.tracking.adapters._places import Places, place_id
-from logistics.tracking.adapters._records import refuse, warn
+from logistics.tracking.adapters._records import bounded_id, refuse, warn
 from logistics.tracking.adapters.dcsa_shapes import DcsaEvent, read_event
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
@@ -155,7 +155,7 @@ def _subject(
     if flat.retracts and not (flat.documents or flat.container or flat.movement):
         if flat.retracts in seen:  # retraction-only record: about what the retracted event was
             return seen[flat.retracts]
-        candidate, ok = resolve_subject("event", flat.retracts, subjects)
+        candidate, ok = resolve_subject("event", bounded_id(flat.retracts) or "", subjects)
         return candidate, ok, None, None
     service_id = flat.movement if mode is Mode.RAIL else None
     vehicle_id = flat.movement if mode is Mode.ROAD else None
@@ -229,6 +229,7 @@ def _event(
     event_id = flat.event_id
     if flat.retracts and event_id == flat.retracts:
         event_id = f"{event_id}#retracted"
+    event_id = bounded_id(event_id)
     reason = None
     if milestone is Milestone.EXCEPTION:
         reason = ExceptionReason.OTHER
@@ -256,7 +257,7 @@ def _event(
         location=location,
         mode=mode,
         reason=reason,
-        retracts=flat.retracts,
+        retracts=bounded_id(flat.retracts),
         source_code=code[:32],
         raw_ref=ref,
     )

@@ -36,7 +36,7 @@ from logistics.tracking.adapters._common import (
     optional_instant,
 )
 from logistics.tracking.adapters._places import Places, place_id
-from logistics.tracking.adapters._records import refuse, warn
+from logistics.tracking.adapters._records import bounded_id, refuse, warn
 from logistics.tracking.adapters._subjects import event_id_for, subjects_of
 from logistics.tracking.adapters.epcis_xml import looks_like_xml, xml_events
 from logistics.tracking.identifiers import parse_identifier
@@ -281,7 +281,8 @@ def _event(
     found = subjects_of(identifiers, subjects)
     for subject in found:
         refs = {**references, subject.reference[0]: subject.reference[1]}
-        event_id = event_id_for(base_id, subject, len(found))
+        full_id = event_id_for(base_id, subject, len(found))
+        event_id = bounded_id(full_id)
         fields: dict[str, Any] = {
             "source": source,
             "milestone": milestone,
@@ -300,7 +301,7 @@ def _event(
             if reason_code:
                 refs["error_reason"] = str(cbv_word(reason_code, "errorDeclaration.reason"))[:64]
             fields.update(milestone=Milestone.CANCELLED, reason=None, retracts=event_id)
-            event_id = f"{event_id}#error-declaration"
+            event_id = bounded_id(f"{full_id}#error-declaration")
         add_event(
             builder,
             ref,

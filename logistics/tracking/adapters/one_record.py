@@ -46,7 +46,7 @@ from logistics.tracking.adapters._common import (
     parse_instant,
 )
 from logistics.tracking.adapters._places import Places, place_id
-from logistics.tracking.adapters._records import refuse, warn
+from logistics.tracking.adapters._records import bounded_id, refuse, warn
 from logistics.tracking.adapters._subjects import event_id_for, subjects_of
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
@@ -254,12 +254,13 @@ def _event(
     own = item.get("@id") or item.get("id")
     event_iri = own if isinstance(own, str) and own else None
     found = subjects_of(targets, subjects)
+    long_iri = {"event_iri": event_iri} if event_iri and bounded_id(event_iri) != event_iri else {}
     for subject in found:
         add_event(
             builder,
             ref,
-            event_id=event_id_for(event_iri, subject, len(found)),
-            references={**references, subject.reference[0]: subject.reference[1]},
+            event_id=bounded_id(event_id_for(event_iri, subject, len(found))),
+            references={**references, subject.reference[0]: subject.reference[1], **long_iri},
             subject_resolved=subject.resolved,
             source=source,
             milestone=milestone,
