@@ -67,6 +67,8 @@ def _shipment(sp: ShipmentPlan) -> dict[str, Any]:
         "co2_kg": sp.co2_kg,
         "legs": [_leg(leg) for leg in sp.legs],
     }
+    if sp.detail:
+        out["detail"] = sp.detail  # why it is late, when it is
     if sp.alternative is not None:
         a = sp.alternative
         out["alternative"] = {
@@ -175,6 +177,7 @@ def plan_from_document(doc: Mapping[str, Any]) -> Plan:
                     _time(s["delivered_at"]),
                     s.get("cost", 0.0),
                     s.get("co2_kg", 0.0),
+                    detail=s.get("detail", ""),
                     alternative=Alternative(
                         alt["description"],
                         alt["delta_cost"],

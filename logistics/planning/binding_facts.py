@@ -130,6 +130,43 @@ def blocked(
     return "; ".join(facts) + more
 
 
+def lateness(
+    sh: Shipment,
+    chosen: Itinerary,
+    options: Sequence[Itinerary],
+    *,
+    preset: Objective,
+    book: ServiceBook,
+    forbidden: Iterable[tuple[str, ...]] = (),
+    incumbent: tuple[str, ...] | None = None,
+    status: str = "",
+) -> str:
+    """Why a planned shipment is late: no on-time itinerary exists, or why the best one lost."""
+    if chosen.late_minutes == 0:
+        return (
+            f"estimated on time (by {_at(chosen.delivered_at)}), but its trucks could only be "
+            "routed later"
+        )
+    on_time = [o for o in options if o.late_minutes == 0]
+    if not on_time:
+        return (
+            f"late: no itinerary found reaches {sh.destination} by {_at(sh.due_at)}; the "
+            f"earliest is estimated at {_at(min(o.delivered_at for o in options))}"
+        )
+    best = on_time[0]
+    why = rejection(
+        sh,
+        chosen,
+        best,
+        preset=preset,
+        book=book,
+        forbidden=forbidden,
+        incumbent=incumbent,
+        status=status,
+    )
+    return f"late: its best on-time itinerary ({best.describe()}) was not taken: {why}"
+
+
 def shifts_taken(scenario: Scenario, net: Network, leg: TruckLeg, routes: Sequence[Route]) -> str:
     """Which truck shifts could carry a leg in its window, and whom each one carries instead."""
     sh = leg.shipment

@@ -23,7 +23,13 @@ from logistics.domain import (
     VehicleRoute,
     VehicleStop,
 )
-from logistics.planning.binding_facts import ServiceBook, blocked, kept_or_changed, rejection
+from logistics.planning.binding_facts import (
+    ServiceBook,
+    blocked,
+    kept_or_changed,
+    lateness,
+    rejection,
+)
 from logistics.planning.costing import (
     co2_kg,
     service_distance_km,
@@ -200,6 +206,20 @@ def assemble_plan(
             )
             alternative = replace(alternative, reason=fact)
         change, why = changes.get(sh.id, (None, ""))
+        late_why = (
+            lateness(
+                sh,
+                it,
+                options.get(sh.id, ()),
+                preset=ctx.preset,
+                book=book,
+                forbidden=ctx.forbidden.get(sh.id, ()),
+                incumbent=ctx.incumbent.get(sh.id),
+                status=ctx.status,
+            )
+            if delivered > sh.due_at
+            else ""
+        )
         plans.append(
             ShipmentPlan(
                 sh.id,
@@ -209,6 +229,7 @@ def assemble_plan(
                 delivered,
                 round(sum(leg.cost for leg in legs), 2),
                 round(sum(leg.co2_kg for leg in legs), 3),
+                detail=late_why,
                 alternative=alternative,
                 change=Change(change) if change else None,
                 change_reason=why,

@@ -60,6 +60,8 @@ def test_a_low_lateness_price_trades_punctuality_for_money(
         assert check_plan(scenario, result) == []
         assert all(sp.status is ShipmentPlanStatus.PLANNED for sp in result.shipments)
     assert "SH00201" not in _on_time(cheap)
+    late = next(sp for sp in cheap.shipments if sp.shipment_id == "SH00201")
+    assert "CV9751-20261130" in late.detail and "1 CNY per late shipment-hour" in late.detail
     assert float(cheap.kpis["cost"]) < float(default.kpis["cost"])
     assert _on_time(dear) == _on_time(default) == set(scenario.shipment_by_id)
     assert cheap.solver["lateness_price"] == 1.0
