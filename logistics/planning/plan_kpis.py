@@ -49,6 +49,7 @@ def plan_kpis(
         if p.delivered_at
     ]
     late = [p.late_minutes / 60 for p in planned if p.late_minutes > 0]
+    changes = Counter(p.change.value for p in plans if p.change is not None)
     return {
         "shipments": len(plans),
         "planned": len(planned),
@@ -77,4 +78,6 @@ def plan_kpis(
         "service_load_factor_avg": round(sum(s.utilization for s in loads) / len(loads), 4)
         if loads
         else 0.0,
+        # against the incumbents (accepted itineraries) the plan was given: kept / changed / dropped
+        **({"against_incumbent": dict(sorted(changes.items()))} if changes else {}),
     }
