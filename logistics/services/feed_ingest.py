@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from logistics import clock
 from logistics.persistence.repositories import booked_legs, positions
 from logistics.persistence.repositories import locations as location_repo
-from logistics.services import shipment_references, tracking_refresh
+from logistics.services import place_lookup, shipment_references, tracking_refresh
 from logistics.services.tracking_ingest import (
     IngestReport,
     ItemResult,
@@ -19,7 +19,7 @@ from logistics.services.tracking_ingest import (
     ingest_events,
     ingest_feed,
 )
-from logistics.tracking.adapters.registry import FeedContext, feed_spec
+from logistics.tracking.adapters.registry import FeedContext, FeedFormat, feed_spec
 from logistics.tracking.adapters.road_gps import PlannedStop
 from logistics.tracking.adapters.unified_json import parse_unified_items
 
@@ -70,7 +70,7 @@ def ingest_raw(
         subjects=shipment_references.lookup(session),
         stops=planned_stops(session) if spec.needs_stops else (),
         location_timezones={loc.id: loc.timezone for loc in location_repo.all_locations(session)},
-        options=dict(options or {}),
+        options=_options(session, spec.format, options),
     )
     result = spec.parse(payload, context)
     name = source or spec.format.value
@@ -82,6 +82,19 @@ def ingest_raw(
         positions.add_new(session, fixes, source=name, received_at=now)
         tracking_refresh.mark_vehicles(session, {p.vehicle_id for p in result.positions})
     return report
+
+
+_PLACED = frozenset({FeedFormat.ONE_RECORD, FeedFormat.DCSA, FeedFormat.EPCIS})
+"""Formats whose place codes (UN/LOCODE, IATA) are mapped onto our locations while parsing."""
+
+
+def _options(
+    session: Session, format_: FeedFormat, given: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    options = dict(given or {})
+    if format_ in _PLACED:
+        options.setdefault("locations", place_lookup.location_lookup(session))
+    return options
 
 
 def planned_stops(session: Session) -> list[PlannedStop]:
