@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.plan_runner import PlanRunner
 from api.problems import install_problem_handlers
 from api.routes import (
+    disruptions,
     health,
     master_data,
     me,
@@ -76,6 +77,7 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     app.include_router(shipments.router, prefix="/v1")
     app.include_router(tracking.router, prefix="/v1")
     app.include_router(plans.router, prefix="/v1")
+    app.include_router(disruptions.router, prefix="/v1")
     app.include_router(reports.router, prefix="/v1")
     app.include_router(webhooks.router, prefix="/v1")
     app.include_router(me.router, prefix="/v1")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from api.dependencies import SessionDep, require_roles
+from api.schemas.disruptions import PlanDiffOut, ShipmentChangeOut
 from logistics.domain import Principal, Role
 from logistics.persistence.tables import PlanJobRow
+from logistics.services import plan_diff as plan_diff_service
 from logistics.services import plan_jobs
 
 router = APIRouter(tags=["plans"])
@@ -92,3 +94,31 @@ def accept(plan_id: str, session: SessionDep, principal: CoordinatorDep) -> dict
     """Book the plan: each planned shipment's legs become the itinerary tracking follows."""
     booked = plan_jobs.accept_job(session, plan_id)
     return {"id": plan_id, "booked_shipments": booked}
+
+
+@router.get("/plans/{plan_id}/diff")
+def plan_diff(
+    plan_id: str,
+    session: SessionDep,
+    principal: CoordinatorDep,
+    against: Annotated[
+        str | None,
+        Query(max_length=64, description="Another plan's id (default: the accepted bookings)"),
+    ] = None,
+) -> PlanDiffOut:
+    """What accepting the plan would change, shipment by shipment: old and new itinerary, ETA and
+    cost change, and why (against the accepted bookings, or against another plan)."""
+    changes = (
+        plan_diff_service.diff_plans(session, against, plan_id)
+        if against
+        else plan_diff_service.diff_against_bookings(session, plan_id)
+    )
+    counts: dict[str, int] = {}
+    for c in changes:
+        counts[c.change] = counts.get(c.change, 0) + 1
+    return PlanDiffOut(
+        plan_id=plan_id,
+        against=against or "bookings",
+        counts=counts,
+        shipments=[ShipmentChangeOut.of(c) for c in changes],
+    )

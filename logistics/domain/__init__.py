@@ -1,5 +1,6 @@
 """Domain values: frozen, self-validating dataclasses and enums (standard library only)."""
 
+from logistics.domain.disruption import Disruption, DisruptionKind
 from logistics.domain.emission_factor import EmissionFactor
 from logistics.domain.enums import LocationKind, Mode, Role
 from logistics.domain.location import Location
@@ -27,6 +28,8 @@ from logistics.domain.vehicle import Vehicle
 __all__ = [
     "Alternative",
     "Change",
+    "Disruption",
+    "DisruptionKind",
     "EmissionFactor",
     "ExceptionReason",
     "Leg",

@@ -60,6 +60,7 @@ class ExceptionReason(StrEnum):
     DWELL_EXCEEDED = "DWELL_EXCEEDED"
     TRACKING_LOST = "TRACKING_LOST"
     DISCREPANCY = "DISCREPANCY"
+    DISRUPTED = "DISRUPTED"  # a booked movement is cancelled, delayed, cut or closed
     OTHER = "OTHER"
 
 

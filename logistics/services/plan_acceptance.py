@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from sqlalchemy.orm import Session
 
 from logistics.domain import Plan, Shipment, ShipmentPlan, ShipmentPlanStatus
@@ -12,12 +14,15 @@ from logistics.persistence.tables import BookedLegRow
 
 
 def accept_plan(session: Session, plan: Plan) -> int:
-    """Book every planned shipment's legs (replacing earlier bookings); return how many were booked."""
+    """Book every planned shipment's legs, replacing earlier bookings, except where the plan books
+    exactly what is booked already (that booking and its plan id stay); return how many shipments'
+    bookings changed."""
     planned = [sp for sp in plan.shipments if sp.status is ShipmentPlanStatus.PLANNED]
     known = shipment_repo.by_ids(session, [sp.shipment_id for sp in planned])
     missing = sorted({sp.shipment_id for sp in planned} - set(known))
     if missing:
         raise NotFound(f"plan {plan.plan_id} books unknown shipments: {', '.join(missing[:10])}")
+    changed: list[str] = []
     for sp in planned:
         kept = _kept_legs(session, known[sp.shipment_id], sp, plan.plan_id)
         rows = kept + [
@@ -33,9 +38,26 @@ def accept_plan(session: Session, plan: Plan) -> int:
             )
             for i, leg in enumerate(sp.legs)
         ]
+        if _booking(booked_legs.for_shipment(session, sp.shipment_id)) == _booking(rows):
+            continue  # its booking still works: it keeps it, and the plan that made it
         booked_legs.replace_for_shipment(session, sp.shipment_id, plan.plan_id, rows)
-    tracking_state.mark_stale(session, [sp.shipment_id for sp in planned])
-    return len(planned)
+        changed.append(sp.shipment_id)
+    tracking_state.mark_stale(session, changed)
+    return len(changed)
+
+
+def _booking(rows: list[BookedLegRow]) -> list[tuple[object, ...]]:
+    return [
+        (
+            r.from_location,
+            r.to_location,
+            r.service_id,
+            r.vehicle_id,
+            r.planned_depart.astimezone(UTC),
+            r.planned_arrive.astimezone(UTC),
+        )
+        for r in sorted(rows, key=lambda r: r.leg_index)
+    ]
 
 
 def _kept_legs(

@@ -10,14 +10,17 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from logistics import clock
 from logistics.bundles.emission_factors import read_emission_factors
 from logistics.bundles.plan_json import plan_from_document, plan_to_document
 from logistics.domain import Principal
 from logistics.errors import Conflict, NotFound
 from logistics.persistence.database import make_engine, make_session_factory, session_scope
+from logistics.persistence.repositories import disruptions as disruption_repo
 from logistics.persistence.repositories import plan_jobs as repo
 from logistics.persistence.repositories.scenario import load_scenario
 from logistics.persistence.tables import PlanJobRow
+from logistics.planning.disruptions import apply_disruptions
 from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_checker import check_plan
@@ -103,10 +106,18 @@ def run_job(database_url: str, job_id: str) -> str:
             )
             ids = json.loads(row.shipment_ids) if row.shipment_ids else None
             options = (row.objective, row.time_limit_s, row.seed)
+        now = clock.now()
         with session_scope(factory) as session:
-            # around what earlier accepted plans booked: their room, their trucks, legs under way
-            fitted = plan_around_bookings(session, load_scenario(session, shipment_ids=ids))
+            # known disruptions first (cancelled, delayed or cut services, lost shifts, closed
+            # hubs), then around what earlier accepted plans booked: their room, their trucks,
+            # legs under way (by the evidence rule)
+            known = disruption_repo.active(session)
+            world = apply_disruptions(load_scenario(session, shipment_ids=ids), known)
+            fitted = plan_around_bookings(session, world)
         scenario = fitted.scenario
+        delayed: dict[str | tuple[str, int], datetime] = {
+            d.service_id: d.new_arrival for d in known if d.service_id and d.new_arrival
+        }
         factors = read_emission_factors(get_settings().fixtures_dir / "emission_factors.csv")
         last = [0.0]
 
@@ -125,8 +136,10 @@ def run_job(database_url: str, job_id: str) -> str:
             factors=factors,
             progress=progress,
             plan_id=job_id,
+            now=now,
+            forecasts={k: v for k, v in delayed.items() if isinstance(k, str)},
         )
-        violations = check_plan(scenario, plan)
+        violations = check_plan(scenario, plan, now=now, forecasts=delayed)
         document = plan_to_document(plan)
         document["check"] = {"violations": [str(v) for v in violations]}
         with session_scope(factory) as session:
@@ -136,6 +149,7 @@ def run_job(database_url: str, job_id: str) -> str:
                 (
                     f"{plan.kpis.get('planned', 0)} of {len(scenario.shipments)} shipments planned",
                     *fitted.notes,
+                    *([f"{len(known)} disruption(s) applied"] if known else []),
                 )
             )
             row.result = json.dumps(document)

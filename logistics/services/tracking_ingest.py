@@ -16,7 +16,7 @@ from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as repo
 from logistics.persistence.repositories import vehicles as vehicle_repo
-from logistics.services import tracking_refresh
+from logistics.services import disruptions, tracking_refresh
 from logistics.tracking.hashing import content_hash
 from logistics.tracking.results import AdapterResult, SourceEvent
 
@@ -142,6 +142,7 @@ def ingest_events(
         accepted.append(item.event)
     repo.add_all(session, rows)
     tracking_refresh.mark_events(session, accepted)
+    disruptions.from_events(session, accepted)  # a feed's cancelled service is a disruption
     return IngestReport(tuple(results[i] for i in range(len(events))))
 
 

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from logistics import clock
 from logistics.domain import Principal, Shipment
 from logistics.persistence.repositories import booked_legs, positions, tracking_state
+from logistics.persistence.repositories import disruptions as disruption_repo
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import tracking_events as event_repo
 from logistics.persistence.tables import BookedLegRow
 from logistics.services.master_data import get_shipment
+from logistics.tracking.disruption_rules import as_estimates, disruption_exceptions
 from logistics.tracking.eta import Forecast, StopTiming, forecast
 from logistics.tracking.evidence import Evidence, leg_evidence, on_legs, strong_legs
 from logistics.tracking.exception_rules import ExceptionRules, OpenException, open_exceptions
@@ -113,10 +115,14 @@ def load_tracking(
     events = event_repo.for_subjects(
         session, shipment_id=shipment.id, service_ids=service_ids, vehicle_ids=vehicle_ids
     )
+    places = {leg.from_location for leg in legs} | {leg.to_location for leg in legs}
+    disruptions = disruption_repo.touching(
+        session, service_ids=service_ids, vehicle_ids=vehicle_ids, locations=places
+    )
+    events = [*events, *as_estimates(disruptions)]  # a delayed service: its new times
     # Movement events apply only at the stops of this shipment's legs (a truck's depot return does not).
     relevant = [e for e in events if e.shipment_id == shipment.id or belongs(e, legs)]
     projection = project(relevant, legs)
-    places = {leg.from_location for leg in legs} | {leg.to_location for leg in legs}
     timing = {
         loc.id: StopTiming(loc.service_minutes, loc.handling_minutes)
         for loc in location_repo.by_ids(session, places).values()
@@ -148,6 +154,23 @@ def load_tracking(
         last_positions=positions.last_times(session, vehicle_ids),
         rules=rules,
     )
+    if disruptions and projection.delivered_at is None:
+        cut = {d.service_id: d for d in disruptions if d.service_id and d.capacity_kg is not None}
+        cut |= {d.service_id: d for d in disruptions if d.service_id and d.capacity_m3 is not None}
+        loads = booked_legs.service_loads(session, cut) if cut else {}
+        overbooked = {
+            sid
+            for sid, d in cut.items()
+            if (d.capacity_kg is not None and loads.get(sid, (0, 0))[0] > d.capacity_kg)
+            or (d.capacity_m3 is not None and loads.get(sid, (0, 0))[1] > d.capacity_m3)
+        }
+        travelled = {s.leg_index for s in projection.legs if s.actual_depart is not None}
+        missed = expected.missed
+        travelled |= on_legs(evidence, missed.leg_index if missed else None)
+        exceptions = (
+            *disruption_exceptions(legs, disruptions, travelled=travelled, overbooked=overbooked),
+            *exceptions,
+        )
     return ShipmentTracking(
         shipment,
         legs,

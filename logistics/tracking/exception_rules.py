@@ -30,7 +30,9 @@ from logistics.tracking.legs import PlannedLeg
 from logistics.tracking.timeline import LegStatus, Projection
 
 STAY_OPEN = frozenset({ExceptionReason.DAMAGED, ExceptionReason.DISCREPANCY})
-NEEDS_REPLAN = frozenset({ExceptionReason.MISSED_CONNECTION, ExceptionReason.OFFLOADED})
+NEEDS_REPLAN = frozenset(
+    {ExceptionReason.MISSED_CONNECTION, ExceptionReason.OFFLOADED, ExceptionReason.DISRUPTED}
+)
 
 
 @dataclass(frozen=True, slots=True)

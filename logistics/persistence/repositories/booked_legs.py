@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from logistics.domain import Mode
-from logistics.persistence.tables import BookedLegRow
+from logistics.persistence.tables import BookedLegRow, ShipmentRow
 
 
 def replace_for_shipment(
@@ -75,3 +75,28 @@ def all_legs(session: Session) -> list[BookedLegRow]:
             select(BookedLegRow).order_by(BookedLegRow.shipment_id, BookedLegRow.leg_index)
         )
     )
+
+
+def shipments_at(session: Session, location: str) -> set[str]:
+    """Shipments with a booked leg leaving from or arriving at the location."""
+    query = select(BookedLegRow.shipment_id).where(
+        or_(BookedLegRow.from_location == location, BookedLegRow.to_location == location)
+    )
+    return set(session.scalars(query.distinct()))
+
+
+def service_loads(session: Session, service_ids: Collection[str]) -> dict[str, tuple[float, float]]:
+    """Booked kg and m3 on each of the services."""
+    if not service_ids:
+        return {}
+    query = (
+        select(
+            BookedLegRow.service_id,
+            func.sum(ShipmentRow.weight_kg),
+            func.sum(ShipmentRow.volume_m3),
+        )
+        .join(ShipmentRow, ShipmentRow.id == BookedLegRow.shipment_id)
+        .where(BookedLegRow.service_id.in_(sorted(service_ids)))
+        .group_by(BookedLegRow.service_id)
+    )
+    return {sid: (float(kg or 0), float(m3 or 0)) for sid, kg, m3 in session.execute(query)}

@@ -1,6 +1,7 @@
 """ORM tables, one module per aggregate; importing this package registers them all."""
 
 from logistics.persistence.tables.api_keys import ApiKeyRow
+from logistics.persistence.tables.disruptions import DisruptionRow
 from logistics.persistence.tables.master_data import (
     LocationRow,
     RoadLinkRow,
@@ -27,6 +28,7 @@ from logistics.persistence.tables.webhooks import WebhookOutboxRow, WebhookSubsc
 __all__ = [
     "ApiKeyRow",
     "BookedLegRow",
+    "DisruptionRow",
     "EventRow",
     "ExceptionRow",
     "IdempotencyRow",

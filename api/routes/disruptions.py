@@ -1,0 +1,97 @@
+"""Disruptions: report one, list them, resolve one, and request its recovery plan."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+from fastapi.responses import JSONResponse
+
+from api.dependencies import CoordinatorDep, SessionDep, require_roles
+from api.schemas.disruptions import DisruptionIn, DisruptionList, DisruptionOut, RecoveryRequest
+from logistics import clock
+from logistics.domain import Disruption, Principal, Role
+from logistics.errors import Conflict
+from logistics.services import disruptions, plan_jobs
+
+router = APIRouter(tags=["disruptions"])
+ReporterDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.FEED))]
+
+
+@router.post("/disruptions", status_code=status.HTTP_201_CREATED)
+def report_disruption(
+    body: DisruptionIn, session: SessionDep, principal: ReporterDep
+) -> DisruptionOut:
+    """Report a disruption: the shipments booked on what it touches are refreshed at once; those
+    it breaks show a DISRUPTED exception, need a replan, and webhook subscribers hear of it."""
+    d = Disruption(
+        id=disruptions.new_id(),
+        reported_at=clock.now(),
+        source=principal.role.value,
+        **body.model_dump(),
+    )
+    outcome = disruptions.report(session, d, reported_by=principal.key_id)
+    session.commit()
+    return DisruptionOut.of(d, booked=list(outcome.booked), needing=list(outcome.needing_replan))
+
+
+@router.get("/disruptions")
+def list_disruptions(session: SessionDep, principal: CoordinatorDep) -> DisruptionList:
+    """The newest disruptions, resolved or not."""
+    found = disruptions.recent(session)
+    return DisruptionList(items=[DisruptionOut.of(d, resolved_at=at) for d, at in found])
+
+
+@router.get("/disruptions/{disruption_id}")
+def get_disruption(
+    disruption_id: str, session: SessionDep, principal: CoordinatorDep
+) -> DisruptionOut:
+    """One disruption with the shipments booked on what it touches and those needing a replan."""
+    d, resolved_at = disruptions.one(session, disruption_id)
+    return DisruptionOut.of(
+        d,
+        resolved_at=resolved_at,
+        booked=sorted(disruptions.booked_on(session, d)),
+        needing=disruptions.needing_replan(session, disruption_id),
+    )
+
+
+@router.post("/disruptions/{disruption_id}/resolve")
+def resolve_disruption(
+    disruption_id: str, session: SessionDep, principal: CoordinatorDep
+) -> DisruptionOut:
+    """Close a disruption: plans and tracking stop applying it."""
+    d, resolved_at = disruptions.resolve(session, disruption_id)
+    session.commit()
+    return DisruptionOut.of(d, resolved_at=resolved_at)
+
+
+@router.post("/disruptions/{disruption_id}/recovery", status_code=status.HTTP_202_ACCEPTED)
+def request_recovery(
+    disruption_id: str,
+    body: RecoveryRequest,
+    request: Request,
+    session: SessionDep,
+    principal: CoordinatorDep,
+) -> JSONResponse:
+    """Queue a recovery plan for the shipments the disruption left needing a replan: everyone
+    else keeps their booking; read the proposal's difference at GET /v1/plans/{id}/diff and
+    accept it with POST /v1/plans/{id}/accept."""
+    ids = disruptions.needing_replan(session, disruption_id)
+    if not ids:
+        raise Conflict(f"disruption {disruption_id} leaves no shipment needing a replan")
+    row = plan_jobs.create_job(
+        session,
+        principal,
+        objective=body.objective,
+        time_limit_s=body.time_limit_s,
+        seed=body.seed,
+        shipment_ids=ids,
+    )
+    session.commit()
+    request.app.state.plan_runner.submit(row.id)
+    return JSONResponse(
+        {"id": row.id, "status": row.status, "shipment_ids": ids},
+        status_code=202,
+        headers={"Location": f"/v1/plans/{row.id}"},
+    )
