@@ -95,3 +95,26 @@ def test_openapi_lists_the_feed_formats_and_content_types(live_api: LiveApi) -> 
     )
     assert {"fsu", "dcsa", "epcis", "one_record", "unified"} <= set(enum)
     assert "text/plain" in post["requestBody"]["content"]
+
+
+def test_xfsu_reaches_the_linked_shipment_through_the_same_code_table(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """An XFSU StatusMessage with ARR and DLV delivers SH00001, arrival at LUX's local time."""
+    with session_scope(session_factory) as session:
+        book_minimal(session)
+    with live_api.client("coordinator") as client:
+        client.post(
+            "/v1/shipments/SH00001/references", json={"kind": "awb", "value": "16012345675"}
+        )
+    xfsu = (FIXTURES / "tracking" / "xfsu_sh00001_delivered.xml").read_bytes()
+    with live_api.client("feed") as client:
+        answer = client.post(
+            "/v1/feeds/xfsu", content=xfsu, headers={"Content-Type": "application/xml"}
+        ).json()
+    assert [i["status"] for i in answer["items"]] == ["accepted", "accepted"]
+    assert [i["record"] for i in answer["items"]] == ["ReportedStatus 1", "ReportedStatus 2"]
+    with live_api.client("coordinator") as client:
+        view = client.get("/v1/shipments/SH00001/tracking").json()
+    assert view["status"] == "DELIVERED"
+    assert view["legs"][1]["actual_arrive"] == "2026-11-30T06:25:00+01:00"

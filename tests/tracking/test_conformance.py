@@ -8,8 +8,8 @@ from ._conformance import formats, score
 
 
 def test_every_standard_has_a_conformance_corpus() -> None:
-    """FSU, ONE Record, DCSA and EPCIS each have hand-written expectations."""
-    assert {"fsu", "one_record", "dcsa", "epcis"} <= set(formats())
+    """FSU, XFSU, ONE Record, DCSA and EPCIS each have hand-written expectations."""
+    assert {"fsu", "xfsu", "one_record", "dcsa", "epcis"} <= set(formats())
 
 
 @pytest.mark.parametrize("fmt", formats())

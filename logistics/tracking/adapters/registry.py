@@ -17,6 +17,7 @@ from typing import Any
 from logistics.errors import DomainError
 from logistics.tracking.adapters._common import Subjects
 from logistics.tracking.adapters.cargo_imp_fsu import parse_fsu
+from logistics.tracking.adapters.cargo_xml_xfsu import parse_xfsu
 from logistics.tracking.adapters.dcsa_tnt import parse_dcsa_tnt
 from logistics.tracking.adapters.epcis import parse_epcis
 from logistics.tracking.adapters.one_record import parse_one_record
@@ -31,6 +32,7 @@ class FeedFormat(StrEnum):
 
     UNIFIED = "unified"
     FSU = "fsu"
+    XFSU = "xfsu"
     ONE_RECORD = "one_record"
     DCSA = "dcsa"
     RAIL_CSV = "rail_csv"
@@ -94,6 +96,12 @@ def _fsu(payload: bytes, ctx: FeedContext) -> AdapterResult:
     return parse_fsu(payload, reference_time=reference, **kwargs)
 
 
+def _xfsu(payload: bytes, ctx: FeedContext) -> AdapterResult:
+    kwargs = ctx.common()
+    kwargs.setdefault("airport_timezones", ctx.location_timezones)
+    return parse_xfsu(payload, **kwargs)
+
+
 def _one_record(payload: bytes, ctx: FeedContext) -> AdapterResult:
     return parse_one_record(payload, **ctx.common())
 
@@ -130,6 +138,13 @@ REGISTRY: dict[FeedFormat, FeedSpec] = {
             ("text/plain",),
             "IATA Cargo-IMP FSU freight status update (text, optionally in a Type-B envelope)",
             (".txt",),
+        ),
+        FeedSpec(
+            FeedFormat.XFSU,
+            _xfsu,
+            ("application/xml", "text/xml"),
+            "IATA Cargo-XML XFSU status message (StatusMessage, version 3)",
+            (".xml",),
         ),
         FeedSpec(
             FeedFormat.ONE_RECORD,

@@ -1,0 +1,49 @@
+"""Cargo-XML XFSU adapter: the verified StatusMessage layout through the FSU code table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from logistics.domain.tracking import Milestone, TimeType
+from logistics.tracking.adapters.cargo_xml_xfsu import parse_xfsu
+
+from ._golden import FEEDS, context
+
+STATUSES = FEEDS / "xfsu" / "statuses.xml"
+
+_ONE = """<StatusMessage><MasterConsignment>
+<TransportContractDocument><ID>02012345675</ID></TransportContractDocument>
+<ReportedStatus><ReasonCode>{code}</ReasonCode><AssociatedStatusConsignment>
+<PieceQuantity>1</PieceQuantity><TransportSplitDescription>T</TransportSplitDescription>
+<SpecifiedLogisticsTransportMovement><SpecifiedLocation><ID>NCE</ID></SpecifiedLocation>
+<SpecifiedEvent><OccurrenceDateTime>2026-10-27T13:00:00</OccurrenceDateTime>
+<DateTimeTypeCode>{kind}</DateTimeTypeCode></SpecifiedEvent>
+</SpecifiedLogisticsTransportMovement></AssociatedStatusConsignment></ReportedStatus>
+</MasterConsignment></StatusMessage>"""
+
+
+def test_reason_codes_map_through_the_fsu_table_and_local_times_use_the_place() -> None:
+    """DLV at NCE 13:00 local (UTC+1 in late October) is DELIVERED at 12:00 UTC; E is estimated."""
+    (event,) = parse_xfsu(_ONE.format(code="DLV", kind="A")).events
+    assert (
+        event.event.milestone is Milestone.DELIVERED and event.references["awb"] == "020-12345675"
+    )
+    assert event.event.event_time.astimezone(UTC) == datetime(2026, 10, 27, 12, tzinfo=UTC)
+    (estimate,) = parse_xfsu(_ONE.format(code="ARR", kind="E")).events
+    assert estimate.event.time_type is TimeType.ESTIMATED
+
+
+def test_corpus_statuses_answer_per_reported_status() -> None:
+    """Eight statuses give events, three are refused naming the element, ZZZ is listed."""
+    result = parse_xfsu(STATUSES.read_bytes(), **context(STATUSES))
+    assert len(result.events) == 8 and [m.index for m in result.errors] == [8, 9, 10]
+    assert any(m.code == "unknown_status_code" for m in result.messages)
+    assert all(e.event.shipment_id == "SH00001" for e in result.events)
+
+
+def test_doctype_and_non_xml_are_refused_as_payload_errors() -> None:
+    """No entity expansion: a DOCTYPE is refused; broken XML is one payload message."""
+    doctype = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><StatusMessage/>'
+    assert parse_xfsu(doctype).errors[0].code == "not_xml"
+    assert parse_xfsu("<StatusMessage>").errors[0].record == "payload"
+    assert parse_xfsu("<Waybill/>").errors[0].code == "not_xfsu"
