@@ -147,3 +147,17 @@ def test_a_time_written_into_the_flight_date_is_read_with_a_warning() -> None:
     (event,) = result.events
     assert event.event.event_time == _utc("2026-11-29T17:45:00")
     assert [m.code for m in result.messages] == ["nonstandard_time"]
+
+
+def test_a_second_consignment_line_starts_a_new_part_of_the_message() -> None:
+    """An FSA reporting two parts of a split shipment: each status belongs to its own part."""
+    text = (
+        "FSA/15\n085-22240002LHRZRH/P20T30\nRCF/SR803/26MAR0700/ZRH/T20\n"
+        "085-22240002LHRZRH/P10T30\nTFD/BA/25MAR1100/LHR/T10\n"
+    )
+    result = parse_fsu(text, reference_time=REFERENCE)
+    assert not result.messages
+    assert [(e.event.source_code, e.details["awb_pieces"]) for e in result.events] == [
+        ("RCF", "20"),
+        ("TFD", "10"),
+    ]

@@ -148,6 +148,12 @@ def _split(text: str, builder: ResultBuilder) -> list[_Message]:
         elif line and current is not None and expect_awb:
             expect_awb = False
             _consignment(current, line.upper(), number, builder)
+        elif line and current is not None and _AWB.match(line.upper()):
+            # an FSA may report several consignments: each consignment line starts a new part
+            envelope = {k: v for k, v in current.details.items() if k.startswith("type_b_")}
+            current = _Message(number - 1, current.version, details=envelope)
+            messages.append(current)
+            _consignment(current, line.upper(), number, builder)
         elif line and current is not None:
             if line.startswith("/") and current.lines:
                 current.lines[-1].continuation.append((number, line))
