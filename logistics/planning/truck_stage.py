@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from multiprocessing import get_context
+from functools import partial
 
 from logistics.domain import Scenario, Vehicle
 from logistics.planning.itinerary_search import Network
@@ -22,8 +21,9 @@ from logistics.planning.routing import (
     RoutingVehicle,
     SolverStats,
     Visit,
-    solve,
+    watchdog,
 )
+from logistics.planning.routing.engine import Report, from_snapshot, solve_here
 from logistics.planning.truck_legs import TruckLeg, truck_legs
 from logistics.planning.truck_waves import subproblems
 
@@ -100,20 +100,36 @@ FIRST_SOLUTION_RETRY_S = 20.0
 MIN_REGION_S = 0.5
 REPAIR_S = 5.0
 DEADLINE_SLACK = 1.1
+MIN_RETRY_S = 1.0  # no retry without a first solution when less than this is left
+MIN_SEARCH_S = 0.1
+SEARCH_MARGIN = 0.1  # of the time left: building the model and reading the routes
 NO_FIRST_SOLUTION = frozenset({"not_solved", "no_solution", "timeout"})
 
 
-def _solve(args: tuple[RoutingProblem, RoutingOptions, float]) -> RoutingSolution:
-    problem, options, deadline = args
-    solution = solve(problem, options=options)
-    if problem.requests and problem.vehicles and solution.stats.status in NO_FIRST_SOLUTION:
+def _solve(
+    problem: RoutingProblem,
+    options: RoutingOptions,
+    deadline: float,
+    *,
+    report: Report | None = None,
+) -> RoutingSolution:
+    """One subproblem in a worker: the search, a retry without a first solution, a warm repair;
+    each within what is left before `deadline` (wall clock), where the watchdog stops it."""
+    solution = solve_here(problem, _within(options, deadline), report=report)
+    left = deadline - time.time()
+    if (
+        problem.requests
+        and problem.vehicles
+        and solution.stats.status in NO_FIRST_SOLUTION
+        and left > MIN_RETRY_S
+    ):
         # The time limit ran out before a first solution (a busy machine, a large region): try
         # once more with a longer limit rather than leave every shipment of the region unplanned.
-        left = max(2 * options.time_limit_s, deadline - time.time())
         longer = replace(
-            options, time_limit_s=min(left, max(FIRST_SOLUTION_RETRY_S, 2 * options.time_limit_s))
+            options,
+            time_limit_s=min(left, max(FIRST_SOLUTION_RETRY_S, 2 * options.time_limit_s)),
         )
-        solution = solve(problem, options=longer)
+        solution = solve_here(problem, _within(longer, deadline), report=report)
     left = deadline - time.time()
     if solution.routes and any(d.reason == "not_served" for d in solution.dropped) and left > 1:
         # A short limit (a busy machine, a small share of the budget) can stop the search before
@@ -124,13 +140,19 @@ def _solve(args: tuple[RoutingProblem, RoutingOptions, float]) -> RoutingSolutio
             time_limit_s=min(left, max(REPAIR_S, 2 * options.time_limit_s)),
             initial_routes=_sequences(solution),
         )
-        repaired = solve(problem, options=warm)
+        repaired = solve_here(problem, _within(warm, deadline), report=report)
         if (len(repaired.dropped), repaired.total_cost) < (
             len(solution.dropped),
             solution.total_cost,
         ):
             solution = repaired
     return solution
+
+
+def _within(options: RoutingOptions, deadline: float) -> RoutingOptions:
+    """The options with a time limit that ends before `deadline` (some margin for the model)."""
+    left = (deadline - time.time()) * (1 - SEARCH_MARGIN)
+    return replace(options, time_limit_s=max(MIN_SEARCH_S, min(options.time_limit_s, left)))
 
 
 def _sequences(solution: RoutingSolution) -> dict[str, tuple[str, ...]]:
@@ -160,11 +182,14 @@ class Routed:
 def _run(
     args: list[tuple[RoutingProblem, RoutingOptions, float]], workers: int
 ) -> list[RoutingSolution]:
-    """Solve subproblems, `workers` at a time in spawned processes (the solver holds the GIL)."""
-    if workers > 1 and len(args) > 1:
-        with ProcessPoolExecutor(min(workers, len(args)), mp_context=get_context("spawn")) as pool:
-            return list(pool.map(_solve, args))
-    return [_solve(a) for a in args]
+    """Solve subproblems, `workers` at a time, each in a worker process the watchdog kills at
+    its deadline (its best routes so far kept, the legs it had not served dropped as timeout)."""
+    tasks = [
+        watchdog.Task(_solve, (p, o, deadline), deadline, partial(from_snapshot, p, o))
+        for p, o, deadline in args
+    ]
+    results: list[RoutingSolution] = watchdog.run(tasks, workers)
+    return results
 
 
 def _shares(problems: Sequence[RoutingProblem], time_limit_s: float, workers: int) -> list[float]:
@@ -187,10 +212,12 @@ def route_trucks(
     seed: int,
     workers: int,
     vehicles: Sequence[Vehicle] | None = None,
+    deadline: float | None = None,
 ) -> list[Routed]:
-    """Solve every region's routing problem, in parallel worker processes when there are several.
+    """Solve every region's routing problem in worker processes, `workers` at a time.
 
-    `vehicles` is the pool of truck shifts to use (all of the scenario's by default).
+    `vehicles` is the pool of truck shifts to use (all of the scenario's by default). Every
+    solve is stopped by `deadline` (wall clock; default: the time limit plus 10 %).
     """
     problems = [
         routing_problem(scenario, sub.depots, sub.legs, sub.vehicles)
@@ -200,7 +227,7 @@ def route_trucks(
     # Largest first, so the pool stays balanced; retries after a subproblem's own limit stop at
     # the stage's deadline (wall clock, shared with the worker processes).
     problems.sort(key=lambda p: -len(p.requests))
-    deadline = time.time() + time_limit_s * DEADLINE_SLACK
+    deadline = _deadline(time_limit_s, deadline)
     args = [
         (p, RoutingOptions(time_limit_s=share, seed=seed), deadline)
         for p, share in zip(problems, _shares(problems, time_limit_s, workers), strict=True)
@@ -239,6 +266,7 @@ def without(
     time_limit_s: float,
     seed: int,
     workers: int,
+    deadline: float | None = None,
 ) -> list[Routed]:
     """The routed subproblems with the given requests taken out.
 
@@ -273,7 +301,7 @@ def without(
                 for vid, seq in _sequences(r.solution).items()
             }
             again.append((problem, warm))
-    deadline = time.time() + time_limit_s * DEADLINE_SLACK
+    deadline = _deadline(time_limit_s, deadline)
     problems = [p for p, _ in again]
     args = [
         (p, RoutingOptions(time_limit_s=share, seed=seed, initial_routes=warm), deadline)
@@ -281,6 +309,12 @@ def without(
     ]
     kept += [Routed(p, s) for p, s in zip(problems, _run(args, workers), strict=True)]
     return kept
+
+
+def _deadline(time_limit_s: float, deadline: float | None) -> float:
+    """The stage's hard stop (wall clock): the caller's, or the time limit plus 10 %."""
+    own = time.time() + time_limit_s * DEADLINE_SLACK
+    return own if deadline is None else min(own, deadline)
 
 
 def _carried(route: Route) -> set[str]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing import get_context
+from functools import partial
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
+from logistics.planning.routing import watchdog
 from logistics.planning.routing.model import (
     DroppedRequest,
     Request,
@@ -26,11 +27,20 @@ from logistics.planning.routing.model import (
     SolverStats,
 )
 from logistics.planning.routing.search_parameters import mean_arc_cost, parameters
-from logistics.planning.routing.solution import build_solution
+from logistics.planning.routing.solution import (
+    RawRoute,
+    build_solution,
+    read_live_routes,
+    read_routes,
+)
 
 M3_SCALE = 100  # capacity in hundredths of a cubic metre
 COST_SCALE = 100  # objective in hundredths of a currency unit
 DEFAULT_PENALTY = 10_000_000.0
+# A search's worker is killed this long after its own time limit (OR-Tools may pass its limit by
+# a little, e.g. while building a first solution): the larger of these.
+WATCHDOG_MIN_GRACE_S = 2.0
+WATCHDOG_GRACE = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +244,49 @@ PORTFOLIO = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The best solution a search has found so far, as a worker streams it to its parent."""
+
+    objective: int
+    routes: tuple[RawRoute, ...]
+    label: str
+    started: float  # wall clock (time.time()) when the solve began
+
+
+Report = Callable[[Snapshot], None]
+
+
+def _watch(
+    model: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    time_dim: pywrapcp.RoutingDimension,
+    label: str,
+    report: Report,
+) -> None:
+    """Report every improving solution the search finds (through a solution callback)."""
+    best = [math.inf]
+    started = time.time()
+
+    def improved() -> None:
+        # (In a recreated ILS solution the cost may be a range: its least value ranks it.)
+        cost = model.CostVar()
+        objective = cost.Value() if cost.Bound() else cost.Min()
+        if objective < best[0]:
+            routes = read_live_routes(model, manager, time_dim)
+            if routes is not None:
+                best[0] = objective
+                report(Snapshot(objective, routes, label, started))
+
+    model.AddAtSolutionCallback(improved)
+
+
 def _solve_once(
-    problem: RoutingProblem, options: RoutingOptions, search: str, strategy: int
+    problem: RoutingProblem,
+    options: RoutingOptions,
+    search: str,
+    strategy: int,
+    report: Report | None = None,
 ) -> RoutingSolution:
     started = time.monotonic()
     lay = layout(problem)
@@ -251,6 +302,8 @@ def _solve_once(
         if initial is not None:
             # OR-Tools' ILS cannot start from a given assignment: a warm start improves it by GLS.
             label = "gls+warm_start"
+            if report is not None:
+                _watch(model, manager, time_dim, label, report)
             assignment = model.SolveFromAssignmentWithParameters(
                 initial,
                 parameters(
@@ -274,6 +327,8 @@ def _solve_once(
             mean_arc=mean_arc,
             visits=visits,
         )
+        if report is not None:
+            _watch(model, manager, time_dim, label, report)
         if search == "ils":
             assignment = model.SolveWithIteratedLocalSearch(params)
         else:
@@ -293,10 +348,7 @@ def _solve_once(
         lay.locations,
         lay.request_of,
         lay.pickup_node,
-        manager,
-        model,
-        time_dim,
-        assignment,
+        read_routes(model, manager, time_dim, assignment),
         dropped_early,
         SolverStats(
             status,
@@ -305,6 +357,38 @@ def _solve_once(
             options.seed,
             label,
         ),
+    )
+
+
+TIMED_OUT = DroppedRequest(
+    "", "timeout", "the routing search was stopped at its deadline before it served this request"
+)
+
+
+def from_snapshot(
+    problem: RoutingProblem, options: RoutingOptions, snapshot: Snapshot | None
+) -> RoutingSolution:
+    """The solution of a search stopped at its deadline: its last snapshot, the rest dropped as
+    `timeout` (status "timeout"; no snapshot: every request dropped so)."""
+    lay = layout(problem)
+    seconds = time.time() - snapshot.started if snapshot else 0.0
+    stats = SolverStats(
+        "timeout",
+        seconds,
+        snapshot.objective / COST_SCALE if snapshot else 0.0,
+        options.seed,
+        snapshot.label if snapshot else "",
+    )
+    raw = snapshot.routes if snapshot else (None,) * len(problem.vehicles)
+    return build_solution(
+        problem,
+        lay.locations,
+        lay.request_of,
+        lay.pickup_node,
+        raw,
+        _precheck(problem),
+        stats,
+        TIMED_OUT,
     )
 
 
@@ -344,12 +428,8 @@ def _initial_routes(
     return routes
 
 
-def _solve_strategy(args: tuple[RoutingProblem, RoutingOptions, str, int]) -> RoutingSolution:
-    return _solve_once(*args)
-
-
-def solve(problem: RoutingProblem, *, options: RoutingOptions) -> RoutingSolution:
-    """Route the trucks; with `workers` > 1, several searches run in processes and the best wins."""
+def _trivial(problem: RoutingProblem, options: RoutingOptions) -> RoutingSolution | None:
+    """The solution of a problem OR-Tools is not needed for (no requests, or no vehicles)."""
     if not problem.requests:
         return RoutingSolution((), (), 0.0, 0, SolverStats("optimal", 0.0, 0.0, options.seed))
     if not problem.vehicles:
@@ -359,12 +439,66 @@ def solve(problem: RoutingProblem, *, options: RoutingOptions) -> RoutingSolutio
             for r in problem.requests
         )
         return RoutingSolution((), dropped, 0.0, 0, SolverStats("none", 0.0, 0.0, options.seed))
+    return None
+
+
+def solve_here(
+    problem: RoutingProblem, options: RoutingOptions, *, report: Report | None = None
+) -> RoutingSolution:
+    """One search (`options.search`, or the portfolio's first) in this process, reporting its
+    improving solutions to `report`. Cannot be stopped before its own limits: call it in a worker
+    (`solve`, or a `watchdog.Task`)."""
+    trivial = _trivial(problem, options)
+    if trivial is not None:
+        return trivial
+    if options.search == "portfolio":
+        return _solve_once(problem, options, *PORTFOLIO[0], report)
+    alone = next(entry for entry in PORTFOLIO if entry[0] == options.search)
+    return _solve_once(problem, options, *alone, report)
+
+
+def _solve_strategy(
+    problem: RoutingProblem,
+    options: RoutingOptions,
+    search: str,
+    strategy: int,
+    *,
+    report: Report | None = None,
+) -> RoutingSolution:
+    return _solve_once(problem, options, search, strategy, report)
+
+
+def watchdog_grace(time_limit_s: float) -> float:
+    """How long past its own limit a search may run before its worker is killed."""
+    return max(WATCHDOG_MIN_GRACE_S, WATCHDOG_GRACE * time_limit_s)
+
+
+def solve(problem: RoutingProblem, *, options: RoutingOptions) -> RoutingSolution:
+    """Route the trucks in worker processes (several searches with `workers` > 1; the best wins).
+
+    Each search is killed at `options.deadline` (wall clock), or its time limit plus a grace;
+    a killed search gives its best solution so far, the requests it had not served dropped as
+    `timeout`."""
+    trivial = _trivial(problem, options)
+    if trivial is not None:
+        return trivial
     if options.search != "portfolio":
-        alone = next(entry for entry in PORTFOLIO if entry[0] == options.search)
-        return _solve_once(problem, options, *alone)
-    portfolio = PORTFOLIO[: max(1, min(options.workers, len(PORTFOLIO)))]
-    if len(portfolio) == 1:
-        return _solve_once(problem, options, *portfolio[0])
-    with ProcessPoolExecutor(len(portfolio), mp_context=get_context("spawn")) as pool:
-        results = list(pool.map(_solve_strategy, [(problem, options, s, f) for s, f in portfolio]))
+        portfolio = tuple(entry for entry in PORTFOLIO if entry[0] == options.search)[:1]
+    else:
+        portfolio = PORTFOLIO[: max(1, min(options.workers, len(PORTFOLIO)))]
+    kill_at = (
+        options.deadline
+        if options.deadline is not None
+        else time.time() + options.time_limit_s + watchdog_grace(options.time_limit_s)
+    )
+    tasks = [
+        watchdog.Task(
+            _solve_strategy,
+            (problem, options, search, strategy),
+            kill_at,
+            partial(from_snapshot, problem, options),
+        )
+        for search, strategy in portfolio
+    ]
+    results: list[RoutingSolution] = watchdog.run(tasks, len(tasks))
     return min(results, key=lambda r: (len(r.dropped), r.total_cost))

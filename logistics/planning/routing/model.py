@@ -92,6 +92,9 @@ class RoutingOptions:
     # Warm start: per vehicle id, the request visit sequence as ("P:<request id>" / "D:<request id>").
     initial_routes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     search: str = "portfolio"
+    # Hard stop (wall clock, `time.time()`): the search's worker process is killed then and its
+    # best solution so far kept. None: the time limit plus a grace (`engine.watchdog_grace`).
+    deadline: float | None = None
 
     def __post_init__(self) -> None:
         if self.search not in ("portfolio", "ils", "gls"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -27,35 +28,96 @@ def _stop_groups(nodes: Sequence[int], locations: Sequence[int]) -> list[list[in
     return groups
 
 
+# One vehicle's route as the solver left it: the start minute and (solver node, service start
+# minute) per visit; None for an unused vehicle. Plain integers, so a worker can send it.
+RawRoute = tuple[int, tuple[tuple[int, int], ...]] | None
+
+
+def read_routes(model: Any, manager: Any, time_dim: Any, assignment: Any) -> tuple[RawRoute, ...]:
+    """Every vehicle's raw route in an assignment."""
+    return _read(model, manager, time_dim, assignment.Value, assignment.Value, None)
+
+
+class Unbound(Exception):
+    """The search's current solution leaves a next variable open (no route to read)."""
+
+
+def read_live_routes(model: Any, manager: Any, time_dim: Any) -> tuple[RawRoute, ...] | None:
+    """Every vehicle's raw route in the search's current solution (from a solution callback).
+
+    The ILS restores only the next variables of a recreated solution, so a service start may be
+    a range: its least value is the earliest schedule along the route; the truck leaves its depot
+    as late as that schedule allows (no wait before its first visit). None if a route is open.
+    (Reading an unbound variable's Value() aborts the process, so every read is guarded.)"""
+
+    def next_value(var: Any) -> int:
+        if not var.Bound():
+            raise Unbound
+        return int(var.Value())
+
+    def cumul_value(var: Any) -> int:
+        return int(var.Value() if var.Bound() else var.Min())
+
+    def start(k: int, first: int, first_min: int) -> int:
+        var = time_dim.CumulVar(model.Start(k))
+        if var.Bound():
+            return int(var.Value())
+        latest = first_min - time_dim.GetTransitValue(model.Start(k), first, k)
+        return int(min(var.Max(), max(var.Min(), latest)))
+
+    try:
+        return _read(model, manager, time_dim, next_value, cumul_value, start)
+    except Unbound:
+        return None
+
+
+def _read(
+    model: Any, manager: Any, time_dim: Any, next_value: Any, value: Any, start: Any
+) -> tuple[RawRoute, ...]:
+    out: list[RawRoute] = []
+    for k in range(model.vehicles()):
+        index = next_value(model.NextVar(model.Start(k)))
+        first = index
+        visits: list[tuple[int, int]] = []
+        while not model.IsEnd(index):
+            visits.append((manager.IndexToNode(index), value(time_dim.CumulVar(index))))
+            index = next_value(model.NextVar(index))
+        if not visits:
+            out.append(None)
+            continue
+        begin = (
+            value(time_dim.CumulVar(model.Start(k)))
+            if start is None
+            else start(k, first, visits[0][1])
+        )
+        out.append((begin, tuple(visits)))
+    return tuple(out)
+
+
 def build_solution(
     problem: RoutingProblem,
     locations: Sequence[int],
     request_of: Mapping[int, Request],
     pickup_node: Mapping[str, int],
-    manager: Any,
-    model: Any,
-    time_dim: Any,
-    assignment: Any,
+    raw: Sequence[RawRoute],
     dropped_early: Mapping[str, DroppedRequest],
     stats: SolverStats,
+    unserved: DroppedRequest = DroppedRequest(
+        "", "not_served", "no truck could serve it within its windows and the shifts"
+    ),
 ) -> RoutingSolution:
-    """Routes of the used vehicles (stops grouped by location), dropped requests and totals."""
+    """Routes of the used vehicles (stops grouped by location), dropped requests and totals.
+
+    A request on no route is dropped with its precheck reason, else `unserved`'s reason."""
     epoch = problem.epoch
     routes: list[Route] = []
     served: set[str] = set()
     total_cost = 0.0
     total_m = 0
-    for k, vehicle in enumerate(problem.vehicles):
-        index = model.Start(k)
-        start_min = assignment.Value(time_dim.CumulVar(index))
-        visits: list[tuple[int, int]] = []  # (solver node, service start minute)
-        index = assignment.Value(model.NextVar(index))
-        while not model.IsEnd(index):
-            node = manager.IndexToNode(index)
-            visits.append((node, assignment.Value(time_dim.CumulVar(index))))
-            index = assignment.Value(model.NextVar(index))
-        if not visits:
+    for vehicle, route in zip(problem.vehicles, raw, strict=True):
+        if route is None:
             continue
+        start_min, visits = route
         durations = problem.duration_min[vehicle.profile]
         start_at = epoch + timedelta(minutes=start_min)
         stops = [
@@ -120,12 +182,7 @@ def build_solution(
         total_cost += cost
         total_m += distance
     dropped = [
-        dropped_early.get(
-            r.id,
-            DroppedRequest(
-                r.id, "not_served", "no truck could serve it within its windows and the shifts"
-            ),
-        )
+        dropped_early.get(r.id, replace(unserved, request_id=r.id))
         for r in problem.requests
         if r.id not in served
     ]

@@ -8,7 +8,7 @@ from multiprocessing.connection import Connection
 import pytest
 
 from logistics.planning.routing import RoutingOptions, RoutingSolution, solve
-from logistics.planning.routing.engine import _build, layout
+from logistics.planning.routing.engine import _build, layout, solve_here
 from tests.planning.routing.checker import violations
 from tests.planning.routing.problems import load_problem
 
@@ -18,8 +18,9 @@ WATCHDOG_S = 120.0
 
 
 def _solve_into(conn: Connection, name: str, search: str) -> None:
-    """Solve the stored problem in this (child) process and send the solution back."""
-    solution = solve(load_problem(name), options=RoutingOptions(time_limit_s=0.7, search=search))
+    """Run the search in this (child) process, unwatched, and send the solution back."""
+    problem = load_problem(name)
+    solution = solve_here(problem, RoutingOptions(time_limit_s=0.7, search=search))
     conn.send(solution)
     conn.close()
 
@@ -50,12 +51,22 @@ def test_visits_take_the_lowest_solver_indices() -> None:
     assert all(not model.IsStart(i) for i in indices)
 
 
-@pytest.mark.parametrize("search", ["ils", "portfolio", "gls"])
-def test_repro_returns_with_a_checked_solution(search: str) -> None:
-    """The subproblem that hung SolveWithIteratedLocalSearch returns, its request served."""
+@pytest.mark.parametrize("search", ["ils", "gls"])
+def test_repro_search_returns_by_itself(search: str) -> None:
+    """The search that hung SolveWithIteratedLocalSearch now ends on its own, request served."""
     problem = load_problem(REPRO)
     solution = _solve_watched(REPRO, search)
     assert solution is not None, f"{search} did not return within the {WATCHDOG_S:g} s watchdog"
     assert violations(problem, solution) == []
     assert solution.dropped == ()
     assert [s for r in solution.routes for s in r.stops if s.pickups] != []
+
+
+@pytest.mark.parametrize("search", ["ils", "portfolio", "gls"])
+def test_repro_solved_through_the_engine(search: str) -> None:
+    """Through `solve` (a watched worker) the repro is served, not stopped by the watchdog."""
+    problem = load_problem(REPRO)
+    solution = solve(problem, options=RoutingOptions(time_limit_s=0.7, search=search))
+    assert violations(problem, solution) == []
+    assert solution.dropped == ()
+    assert solution.stats.status != "timeout"

@@ -1,0 +1,234 @@
+"""Routing solves in worker processes that a watchdog can stop at a deadline.
+
+A task runs `fn(*args, report=report)` in a worker process; `report(snapshot)` streams the best
+solution found so far to the parent. The parent waits for the result until the task's `kill_at`
+(wall clock, `time.time()`); then it kills the worker and keeps the last snapshot, built into a
+solution by the task's `fallback`. OR-Tools' routing search cannot be interrupted from Python,
+so killing the process is the only stop that always holds.
+
+Workers are spawned (never forked: the caller may have threads) by one long-lived thread and are
+reused across calls; on Linux each asks the kernel to kill it when its parent dies
+(`PR_SET_PDEATHSIG`), so no solver outlives the planner, even after `kill -9`. The kernel ties that
+signal to the thread that spawned the worker, hence the one spawner thread that never ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import queue
+import signal
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing import get_context
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+PR_SET_PDEATHSIG = 1
+STOP_WAIT_S = 2.0  # how long an idle worker gets to exit before it is killed
+
+
+class RoutingWorkerError(RuntimeError):
+    """A task raised in its worker process (the message carries the worker's traceback)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One job for a worker: `fn(*args, report=...)`, stopped at `kill_at` (wall clock).
+
+    `fallback(snapshot)` turns the last snapshot received (None if none) into the task's result
+    when the worker is killed or dies; it runs in the parent."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    kill_at: float
+    fallback: Callable[[Any], Any]
+
+
+class Reporter:
+    """A worker's `report`: sends each snapshot (an improving solution) to the parent."""
+
+    def __init__(self, conn: Connection, index: int) -> None:
+        self.conn = conn
+        self.index = index
+
+    def __call__(self, snapshot: Any) -> None:
+        self.conn.send(("snapshot", self.index, snapshot))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent dies (Linux); exit if it already has."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _serve(conn: Connection, parent: int) -> None:
+    """A worker's loop: run tasks until told to stop or the parent's end of the pipe closes."""
+    _die_with_parent(parent)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, fn, args = message
+        try:
+            result = fn(*args, report=Reporter(conn, index))
+        except BaseException:
+            conn.send(("error", index, traceback.format_exc()))
+        else:
+            conn.send(("done", index, result))
+
+
+@dataclass(slots=True)
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+
+    def stop(self) -> None:
+        """Ask an idle worker to exit; kill it if it does not."""
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.process.join(STOP_WAIT_S)
+        self.kill()
+
+    def kill(self) -> None:
+        """Kill the process now and reap it."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+class _Spawner:
+    """The one thread that starts worker processes (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.requests: queue.Queue[queue.Queue[_Worker | BaseException]] = queue.Queue()
+        self.thread: threading.Thread | None = None
+        self.lock = threading.Lock()
+
+    def spawn(self) -> _Worker:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(
+                    target=self._loop, name="routing-spawner", daemon=True
+                )
+                self.thread.start()
+        answer: queue.Queue[_Worker | BaseException] = queue.Queue(maxsize=1)
+        self.requests.put(answer)
+        got = answer.get()
+        if isinstance(got, BaseException):
+            raise got
+        return got
+
+    def _loop(self) -> None:
+        ctx = get_context("spawn")
+        while True:
+            answer = self.requests.get()
+            try:
+                mine, theirs = ctx.Pipe(duplex=True)
+                process = ctx.Process(
+                    target=_serve, args=(theirs, os.getpid()), name="routing-worker", daemon=True
+                )
+                process.start()
+                theirs.close()
+                answer.put(_Worker(process, mine))
+            except BaseException as exc:
+                answer.put(exc)
+
+
+_SPAWNER = _Spawner()
+_IDLE: list[_Worker] = []
+_IDLE_LOCK = threading.Lock()
+
+
+def _checkout() -> _Worker:
+    with _IDLE_LOCK:
+        while _IDLE:
+            worker = _IDLE.pop()
+            if worker.process.is_alive():
+                return worker
+            worker.kill()
+    return _SPAWNER.spawn()
+
+
+def _checkin(worker: _Worker) -> None:
+    with _IDLE_LOCK:
+        _IDLE.append(worker)
+
+
+def shutdown() -> None:
+    """Stop every idle worker (they are also killed when this process exits)."""
+    with _IDLE_LOCK:
+        idle = list(_IDLE)
+        _IDLE.clear()
+    for worker in idle:
+        worker.stop()
+
+
+def run(tasks: Sequence[Task], workers: int) -> list[Any]:
+    """Each task's result, `workers` tasks at a time; a task past its `kill_at` is stopped."""
+    results: list[Any] = [None] * len(tasks)
+    snapshots: list[Any] = [None] * len(tasks)
+    pending = list(range(len(tasks)))[::-1]
+    busy: dict[int, tuple[_Worker, int]] = {}  # fileno -> worker, task index
+    failure: str | None = None
+    try:
+        while pending or busy:
+            while pending and len(busy) < max(1, workers) and failure is None:
+                index = pending.pop()
+                task = tasks[index]
+                if time.time() >= task.kill_at:
+                    results[index] = task.fallback(None)
+                    continue
+                worker = _checkout()
+                worker.conn.send((index, task.fn, task.args))
+                busy[worker.conn.fileno()] = (worker, index)
+            if not busy:
+                break
+            soonest = min(tasks[i].kill_at for _, i in busy.values())
+            ready = wait([w.conn for w, _ in busy.values()], max(0.0, soonest - time.time()))
+            for conn in ready:
+                worker, index = busy[conn.fileno()]  # type: ignore[union-attr]
+                try:
+                    kind, got_index, payload = worker.conn.recv()
+                except (EOFError, OSError):
+                    # The worker died (killed from outside, out of memory): keep what it sent.
+                    del busy[conn.fileno()]  # type: ignore[union-attr]
+                    worker.kill()
+                    results[index] = tasks[index].fallback(snapshots[index])
+                    continue
+                if kind == "snapshot":
+                    snapshots[got_index] = payload
+                    continue
+                del busy[conn.fileno()]  # type: ignore[union-attr]
+                _checkin(worker)
+                if kind == "error":
+                    failure = failure or payload
+                else:
+                    results[index] = payload
+            now = time.time()
+            for key, (worker, index) in list(busy.items()):
+                if now >= tasks[index].kill_at:
+                    del busy[key]
+                    worker.kill()
+                    results[index] = tasks[index].fallback(snapshots[index])
+            if failure is not None and not busy:
+                break
+    finally:
+        for worker, _ in busy.values():
+            worker.kill()
+    if failure is not None:
+        raise RoutingWorkerError(f"a routing worker failed:\n{failure}")
+    return results

@@ -1,0 +1,106 @@
+"""Routing solves run in worker processes that are stopped at their deadline and die with us."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from logistics.planning.routing import RoutingOptions, solve, watchdog
+from tests.planning.routing.checker import violations
+from tests.planning.routing.problems import load_pdp
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _boom(message: str, *, report: object) -> None:
+    """A task that fails in its worker."""
+    raise ValueError(message)
+
+
+def _echo(value: int, *, report: object) -> int:
+    """A task that returns its argument."""
+    return value
+
+
+def test_a_search_past_its_deadline_keeps_its_best_routes() -> None:
+    """GLS with a 60 s limit, deadline in 3 s: killed, its streamed best routes pass the checker."""
+    problem = load_pdp("small_pdp.json")
+    started = time.monotonic()
+    options = RoutingOptions(time_limit_s=60, search="gls", deadline=time.time() + 3)
+    solution = solve(problem, options=options)
+    assert time.monotonic() - started < 60  # stopped by the watchdog, not by its own limit
+    assert solution.stats.status == "timeout"
+    assert violations(problem, solution) == []
+    assert solution.dropped == ()  # a first solution serving everything was streamed
+
+
+def test_without_any_snapshot_every_request_is_dropped_as_timeout() -> None:
+    """A deadline already past: the search never starts and each request says `timeout`."""
+    problem = load_pdp("small_pdp.json")
+    options = RoutingOptions(time_limit_s=5, deadline=time.time() - 1)
+    solution = solve(problem, options=options)
+    assert solution.routes == ()
+    assert {d.reason for d in solution.dropped} == {"timeout"}
+    assert len(solution.dropped) == len(problem.requests)
+
+
+def test_a_failing_task_raises_with_the_worker_traceback() -> None:
+    """An exception in a worker reaches the caller, with where it happened."""
+    task = watchdog.Task(_boom, ("bad input",), time.time() + 60, lambda s: None)
+    with pytest.raises(watchdog.RoutingWorkerError, match="ValueError: bad input"):
+        watchdog.run([task], 1)
+
+
+def test_workers_are_reused_and_results_keep_their_order() -> None:
+    """Several tasks on two workers come back in the order they were given."""
+    tasks = [watchdog.Task(_echo, (n,), time.time() + 60, lambda s: None) for n in range(5)]
+    assert watchdog.run(tasks, 2) == [0, 1, 2, 3, 4]
+
+
+SCRIPT = """
+import sys, threading, time, multiprocessing
+from logistics.planning.routing import RoutingOptions, solve
+from tests.planning.routing.problems import load_pdp
+problem = load_pdp("small_pdp.json")
+options = RoutingOptions(time_limit_s=120, search="gls")
+threading.Thread(target=solve, args=(problem,), kwargs={"options": options}, daemon=True).start()
+while not multiprocessing.active_children():
+    time.sleep(0.1)
+print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+time.sleep(600)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_die_when_the_planner_is_killed() -> None:
+    """kill -9 of a process in the middle of a solve leaves no solver process behind."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    parent = subprocess.Popen(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        pids = [int(p) for p in parent.stdout.readline().split()]
+        assert pids and all(_alive(p) for p in pids)
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    waited = 0.0
+    while any(_alive(p) for p in pids) and waited < 30:
+        time.sleep(0.1)
+        waited += 0.1
+    assert not any(_alive(p) for p in pids)
