@@ -14,6 +14,7 @@ from logistics.planning.routing import (
     DroppedRequest,
     Request,
     Route,
+    RouteStop,
     RoutingNode,
     RoutingOptions,
     RoutingProblem,
@@ -23,7 +24,8 @@ from logistics.planning.routing import (
     Visit,
     watchdog,
 )
-from logistics.planning.routing.engine import Report, from_snapshot, solve_here
+from logistics.planning.routing.engine import from_snapshot
+from logistics.planning.routing.subproblem import sequences, solve_subproblem
 from logistics.planning.truck_legs import TruckLeg, truck_legs
 from logistics.planning.truck_waves import subproblems
 
@@ -33,6 +35,7 @@ __all__ = [
     "route_trucks",
     "routing_problem",
     "spare_vehicles",
+    "strip",
     "truck_legs",
     "without",
 ]
@@ -96,79 +99,8 @@ def routing_problem(
     return RoutingProblem(nodes, distance, durations, requests, fleet, epoch)
 
 
-FIRST_SOLUTION_RETRY_S = 20.0
 MIN_REGION_S = 0.5
-REPAIR_S = 5.0
 DEADLINE_SLACK = 1.1
-MIN_RETRY_S = 1.0  # no retry without a first solution when less than this is left
-MIN_SEARCH_S = 0.1
-SEARCH_MARGIN = 0.1  # of the time left: building the model and reading the routes
-NO_FIRST_SOLUTION = frozenset({"not_solved", "no_solution", "timeout"})
-
-
-def _solve(
-    problem: RoutingProblem,
-    options: RoutingOptions,
-    deadline: float,
-    *,
-    report: Report | None = None,
-) -> RoutingSolution:
-    """One subproblem in a worker: the search, a retry without a first solution, a warm repair;
-    each within what is left before `deadline` (wall clock), where the watchdog stops it."""
-    solution = solve_here(problem, _within(options, deadline), report=report)
-    left = deadline - time.time()
-    if (
-        problem.requests
-        and problem.vehicles
-        and solution.stats.status in NO_FIRST_SOLUTION
-        and left > MIN_RETRY_S
-    ):
-        # The time limit ran out before a first solution (a busy machine, a large region): try
-        # once more with a longer limit rather than leave every shipment of the region unplanned.
-        longer = replace(
-            options,
-            time_limit_s=min(left, max(FIRST_SOLUTION_RETRY_S, 2 * options.time_limit_s)),
-        )
-        solution = solve_here(problem, _within(longer, deadline), report=report)
-    left = deadline - time.time()
-    if solution.routes and any(d.reason == "not_served" for d in solution.dropped) and left > 1:
-        # A short limit (a busy machine, a small share of the budget) can stop the search before
-        # it inserts every request: continue from this solution for longer before giving up, as
-        # long as the stage's deadline allows.
-        warm = replace(
-            options,
-            time_limit_s=min(left, max(REPAIR_S, 2 * options.time_limit_s)),
-            initial_routes=_sequences(solution),
-        )
-        repaired = solve_here(problem, _within(warm, deadline), report=report)
-        if (len(repaired.dropped), repaired.total_cost) < (
-            len(solution.dropped),
-            solution.total_cost,
-        ):
-            solution = repaired
-    return solution
-
-
-def _within(options: RoutingOptions, deadline: float) -> RoutingOptions:
-    """The options with a time limit that ends before `deadline` (some margin for the model)."""
-    left = (deadline - time.time()) * (1 - SEARCH_MARGIN)
-    return replace(options, time_limit_s=max(MIN_SEARCH_S, min(options.time_limit_s, left)))
-
-
-def _sequences(solution: RoutingSolution) -> dict[str, tuple[str, ...]]:
-    """A solution's routes as warm-start visit sequences (at a stop, drops before pickups: the
-    truck unloads before it loads, so the sequence keeps to its capacity)."""
-    return {
-        route.vehicle_id: tuple(
-            token
-            for stop in route.stops
-            for token in (
-                *(f"D:{rid}" for rid in stop.drops),
-                *(f"P:{rid}" for rid in stop.pickups),
-            )
-        )
-        for route in solution.routes
-    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +117,7 @@ def _run(
     """Solve subproblems, `workers` at a time, each in a worker process the watchdog kills at
     its deadline (its best routes so far kept, the legs it had not served dropped as timeout)."""
     tasks = [
-        watchdog.Task(_solve, (p, o, deadline), deadline, partial(from_snapshot, p, o))
+        watchdog.Task(solve_subproblem, (p, o, deadline), deadline, partial(from_snapshot, p, o))
         for p, o, deadline in args
     ]
     results: list[RoutingSolution] = watchdog.run(tasks, workers)
@@ -298,7 +230,7 @@ def without(
         else:
             warm = {
                 vid: tuple(t for t in seq if t.partition(":")[2] not in request_ids)
-                for vid, seq in _sequences(r.solution).items()
+                for vid, seq in sequences(r.solution).items()
             }
             again.append((problem, warm))
     deadline = _deadline(time_limit_s, deadline)
@@ -319,3 +251,110 @@ def _deadline(time_limit_s: float, deadline: float | None) -> float:
 
 def _carried(route: Route) -> set[str]:
     return {rid for stop in route.stops for rid in stop.pickups}
+
+
+def strip(
+    routed: Sequence[Routed], request_ids: set[str] | frozenset[str]
+) -> tuple[list[Routed], set[str]]:
+    """The routed subproblems with the given requests taken off, without solving anything.
+
+    Each route keeps its other stops in order and its departure; later stops are re-timed (a
+    stop is never reached later than before unless the roads break the triangle inequality).
+    A route that no longer keeps its windows or its shift comes off whole: its requests are
+    returned as well, to be taken off (and their shipments unplanned) by the caller."""
+    kept: list[Routed] = []
+    extra: set[str] = set()
+    for r in routed:
+        dropped = tuple(d for d in r.solution.dropped if d.request_id not in request_ids)
+        if r.problem is None:
+            if dropped:
+                kept.append(Routed(None, replace(r.solution, dropped=dropped)))
+            continue
+        problem = r.problem
+        requests = {q.id: q for q in problem.requests}
+        routes: list[Route] = []
+        for route in r.solution.routes:
+            carried = _carried(route)
+            if not carried & request_ids:
+                routes.append(route)
+                continue
+            retimed = _retimed(problem, route, request_ids, requests)
+            if retimed is None:
+                extra |= carried - request_ids
+            elif retimed.stops[1:-1]:
+                routes.append(retimed)
+        gone = request_ids | extra
+        problem = replace(problem, requests=tuple(q for q in problem.requests if q.id not in gone))
+        routes = [route for route in routes if not _carried(route) & extra]
+        solution = replace(
+            r.solution,
+            routes=tuple(routes),
+            dropped=tuple(d for d in dropped if d.request_id not in extra),
+            total_cost=round(sum(route.cost for route in routes), 4),
+            total_distance_m=sum(route.distance_m for route in routes),
+        )
+        kept.append(Routed(problem, solution))
+    return kept, extra
+
+
+def _retimed(
+    problem: RoutingProblem,
+    route: Route,
+    removed: set[str] | frozenset[str],
+    requests: dict[str, Request],
+) -> Route | None:
+    """`route` without the `removed` requests' visits, re-timed; None if it breaks a window."""
+    vehicle = next(v for v in problem.vehicles if v.id == route.vehicle_id)
+    durations = problem.duration_min[vehicle.profile]
+    inner: list[RouteStop] = []
+    for stop in route.stops[1:-1]:
+        pickups = tuple(p for p in stop.pickups if p not in removed)
+        drops = tuple(d for d in stop.drops if d not in removed)
+        if not pickups and not drops:
+            continue
+        if inner and inner[-1].node == stop.node:
+            # two stops at one place are now consecutive: one stop, service time once
+            last = inner.pop()
+            pickups, drops = last.pickups + pickups, last.drops + drops
+        inner.append(replace(stop, pickups=pickups, drops=drops))
+    start, end = route.stops[0], route.stops[-1]
+    assert start.depart is not None
+    at, node, distance, kg, m3 = start.depart, start.node, 0, 0.0, 0.0
+    stops = [start]
+    for stop in inner:
+        service = timedelta(minutes=problem.nodes[stop.node].service_minutes)
+        arrive = at + timedelta(minutes=durations[node][stop.node])
+        visits = [requests[rid].pickup for rid in stop.pickups]
+        visits += [requests[rid].delivery for rid in stop.drops]
+        begin = max([arrive, *(v.earliest for v in visits if v is not None)])
+        if any(v is not None and begin > v.latest for v in visits):
+            return None
+        for rid in stop.drops:
+            kg -= requests[rid].weight_kg
+            m3 -= requests[rid].volume_m3
+        for rid in stop.pickups:
+            kg += requests[rid].weight_kg
+            m3 += requests[rid].volume_m3
+        distance += problem.distance_m[node][stop.node]
+        at, node = begin + service, stop.node
+        stops.append(
+            replace(
+                stop,
+                arrive=arrive,
+                depart=at,
+                load_kg=round(max(0.0, kg), 6),
+                load_m3=round(max(0.0, m3), 6),
+            )
+        )
+    back = at + timedelta(minutes=durations[node][end.node])
+    if back > vehicle.shift_end:
+        return None
+    distance += problem.distance_m[node][end.node]
+    stops.append(replace(end, arrive=back))
+    minutes = int((back - start.depart).total_seconds() // 60)
+    cost = (
+        vehicle.fixed_cost
+        + vehicle.cost_per_km * distance / 1000
+        + vehicle.cost_per_hour * minutes / 60
+    )
+    return Route(route.vehicle_id, tuple(stops), distance, minutes, round(cost, 4))

@@ -32,6 +32,7 @@ from typing import Any
 
 PR_SET_PDEATHSIG = 1
 STOP_WAIT_S = 2.0  # how long an idle worker gets to exit before it is killed
+WAIT_FOR_WORKER_S = 0.02  # polling for a worker being started
 
 
 class RoutingWorkerError(RuntimeError):
@@ -114,23 +115,36 @@ class _Spawner:
     """The one thread that starts worker processes (see the module docstring)."""
 
     def __init__(self) -> None:
-        self.requests: queue.Queue[queue.Queue[_Worker | BaseException]] = queue.Queue()
+        self.requests: queue.Queue[queue.Queue[_Worker | BaseException] | None] = queue.Queue()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
+        self.warming = 0  # workers being started for the idle list
 
-    def spawn(self) -> _Worker:
+    def _ensure_thread(self) -> None:
         with self.lock:
             if self.thread is None or not self.thread.is_alive():
                 self.thread = threading.Thread(
                     target=self._loop, name="routing-spawner", daemon=True
                 )
                 self.thread.start()
+
+    def spawn(self) -> _Worker:
+        """A new worker, started now (blocks until it is)."""
+        self._ensure_thread()
         answer: queue.Queue[_Worker | BaseException] = queue.Queue(maxsize=1)
         self.requests.put(answer)
         got = answer.get()
         if isinstance(got, BaseException):
             raise got
         return got
+
+    def warm(self, count: int) -> None:
+        """Start up to `count` more workers in the background, for the idle list."""
+        self._ensure_thread()
+        with self.lock:
+            self.warming += count
+        for _ in range(count):
+            self.requests.put(None)
 
     def _loop(self) -> None:
         ctx = get_context("spawn")
@@ -143,9 +157,20 @@ class _Spawner:
                 )
                 process.start()
                 theirs.close()
-                answer.put(_Worker(process, mine))
+                worker = _Worker(process, mine)
             except BaseException as exc:
-                answer.put(exc)
+                if answer is not None:
+                    answer.put(exc)
+                else:
+                    with self.lock:
+                        self.warming -= 1
+                continue
+            if answer is not None:
+                answer.put(worker)
+            else:
+                _checkin(worker)
+                with self.lock:
+                    self.warming -= 1
 
 
 _SPAWNER = _Spawner()
@@ -153,14 +178,26 @@ _IDLE: list[_Worker] = []
 _IDLE_LOCK = threading.Lock()
 
 
-def _checkout() -> _Worker:
+def prestart(count: int) -> None:
+    """Have `count` idle workers ready soon (started in the background, so a later `run` does
+    not wait for a process to start and import OR-Tools)."""
+    with _IDLE_LOCK:
+        ready = sum(1 for w in _IDLE if w.process.is_alive())
+    with _SPAWNER.lock:
+        missing = count - ready - _SPAWNER.warming
+    if missing > 0:
+        _SPAWNER.warm(missing)
+
+
+def _idle_worker() -> _Worker | None:
+    """An idle live worker, or None (never waits)."""
     with _IDLE_LOCK:
         while _IDLE:
             worker = _IDLE.pop()
             if worker.process.is_alive():
                 return worker
             worker.kill()
-    return _SPAWNER.spawn()
+    return None
 
 
 def _checkin(worker: _Worker) -> None:
@@ -178,27 +215,39 @@ def shutdown() -> None:
 
 
 def run(tasks: Sequence[Task], workers: int) -> list[Any]:
-    """Each task's result, `workers` tasks at a time; a task past its `kill_at` is stopped."""
+    """Each task's result, `workers` tasks at a time; a task past its `kill_at` is stopped (or,
+    if it never got a worker by then, not started), and its `fallback` gives its result."""
+    lanes = max(1, workers)
     results: list[Any] = [None] * len(tasks)
     snapshots: list[Any] = [None] * len(tasks)
     pending = list(range(len(tasks)))[::-1]
     busy: dict[int, tuple[_Worker, int]] = {}  # fileno -> worker, task index
     failure: str | None = None
+    prestart(min(lanes, len(tasks)))
     try:
-        while pending or busy:
-            while pending and len(busy) < max(1, workers) and failure is None:
-                index = pending.pop()
-                task = tasks[index]
-                if time.time() >= task.kill_at:
-                    results[index] = task.fallback(None)
+        while (pending and failure is None) or busy:
+            while pending and len(busy) < lanes and failure is None:
+                index = pending[-1]
+                if time.time() >= tasks[index].kill_at:
+                    pending.pop()
+                    results[index] = tasks[index].fallback(None)
                     continue
-                worker = _checkout()
-                worker.conn.send((index, task.fn, task.args))
+                worker = _idle_worker()
+                if worker is None:
+                    prestart(min(lanes, len(pending)) - len(busy))
+                    break
+                pending.pop()
+                worker.conn.send((index, tasks[index].fn, tasks[index].args))
                 busy[worker.conn.fileno()] = (worker, index)
-            if not busy:
+            if not busy and not pending:
                 break
-            soonest = min(tasks[i].kill_at for _, i in busy.values())
-            ready = wait([w.conn for w, _ in busy.values()], max(0.0, soonest - time.time()))
+            kills = [tasks[i].kill_at for _, i in busy.values()]
+            timeout = max(0.0, min(kills) - time.time()) if kills else WAIT_FOR_WORKER_S
+            if pending and len(busy) < lanes:
+                timeout = min(timeout, WAIT_FOR_WORKER_S)
+            ready = wait([w.conn for w, _ in busy.values()], timeout) if busy else []
+            if not busy:
+                time.sleep(timeout)
             for conn in ready:
                 worker, index = busy[conn.fileno()]  # type: ignore[union-attr]
                 try:
@@ -224,8 +273,7 @@ def run(tasks: Sequence[Task], workers: int) -> list[Any]:
                     del busy[key]
                     worker.kill()
                     results[index] = tasks[index].fallback(snapshots[index])
-            if failure is not None and not busy:
-                break
+                    prestart(lanes)  # a replacement, started while the others run
     finally:
         for worker, _ in busy.values():
             worker.kill()
