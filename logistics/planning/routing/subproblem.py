@@ -10,9 +10,11 @@ from logistics.planning.routing.model import RoutingOptions, RoutingProblem, Rou
 
 FIRST_SOLUTION_RETRY_S = 20.0
 REPAIR_S = 5.0
+REPAIR_SHARE = 0.25
 MIN_RETRY_S = 1.0  # no retry without a first solution when less than this is left
 MIN_SEARCH_S = 0.1
 SEARCH_MARGIN = 0.1  # of the time left: building the model and reading the routes
+OWN_HORIZON = 4.0  # a subproblem's retries end by this many times its limit (plus 1 s)
 NO_FIRST_SOLUTION = frozenset({"not_solved", "no_solution", "timeout"})
 
 
@@ -25,6 +27,9 @@ def solve_subproblem(
 ) -> RoutingSolution:
     """One subproblem in a worker: the search, a retry without a first solution, a warm repair;
     each within what is left before `deadline` (wall clock), where the watchdog stops it."""
+    # Retries stop at this task's own horizon too, so they do not starve the tasks queued
+    # behind it (the stage's deadline still stops everything).
+    deadline = min(deadline, time.time() + OWN_HORIZON * options.time_limit_s + 1.0)
     solution = solve_here(problem, _within(options, deadline), report=report)
     left = deadline - time.time()
     if (
@@ -47,7 +52,9 @@ def solve_subproblem(
         # long as the stage's deadline allows.
         warm = replace(
             options,
-            time_limit_s=min(left, max(REPAIR_S, 2 * options.time_limit_s)),
+            # (a quarter of what is left at most: a request no shift can take would hold the
+            # search for all of it, and the planner's repair round needs that time more)
+            time_limit_s=min(left * REPAIR_SHARE, max(REPAIR_S, 2 * options.time_limit_s)),
             initial_routes=sequences(solution),
         )
         repaired = solve_here(problem, _within(warm, deadline), report=report)

@@ -6,33 +6,41 @@ solution found so far to the parent. The parent waits for the result until the t
 solution by the task's `fallback`. OR-Tools' routing search cannot be interrupted from Python,
 so killing the process is the only stop that always holds.
 
-Workers are spawned (never forked: the caller may have threads) by one long-lived thread and are
-reused across calls; on Linux each asks the kernel to kill it when its parent dies
-(`PR_SET_PDEATHSIG`), so no solver outlives the planner, even after `kill -9`. The kernel ties that
-signal to the thread that spawned the worker, hence the one spawner thread that never ends.
+Workers are fresh interpreters (`python -m logistics.planning.routing.worker`, never a fork:
+the caller may have threads; not multiprocessing's spawn either, which re-imports the caller's
+main module, e.g. the whole CLI, in every worker) started by one long-lived thread and reused
+across calls; each imports the solver as soon as it starts. On Linux each asks the kernel to kill
+it when its parent dies (`PR_SET_PDEATHSIG`), so no solver outlives the planner, even after
+`kill -9`; the kernel ties that signal to the thread that started the worker, hence the one
+starter thread that never ends.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import importlib
 import os
 import queue
 import signal
+import socket
+import subprocess
 import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from typing import Any
 
 PR_SET_PDEATHSIG = 1
 STOP_WAIT_S = 2.0  # how long an idle worker gets to exit before it is killed
-WAIT_FOR_WORKER_S = 0.02  # polling for a worker being started
+WAIT_FOR_WORKER_S = 0.02
+WORKER_MODULE = "logistics.planning.routing.worker"
+PRELOAD = (
+    "logistics.planning.routing.subproblem",
+)  # what every worker runs  # polling for a worker being started
 
 
 class RoutingWorkerError(RuntimeError):
@@ -75,6 +83,9 @@ def _die_with_parent(parent: int) -> None:
 def _serve(conn: Connection, parent: int) -> None:
     """A worker's loop: run tasks until told to stop or the parent's end of the pipe closes."""
     _die_with_parent(parent)
+    # Import the solver now, while the caller does other work: a task should not wait for it.
+    for module in PRELOAD:
+        importlib.import_module(module)
     while True:
         try:
             message = conn.recv()
@@ -93,22 +104,48 @@ def _serve(conn: Connection, parent: int) -> None:
 
 @dataclass(slots=True)
 class _Worker:
-    process: BaseProcess
+    process: subprocess.Popen[bytes]
     conn: Connection
+
+    def alive(self) -> bool:
+        """Whether the process is still running."""
+        return self.process.poll() is None
 
     def stop(self) -> None:
         """Ask an idle worker to exit; kill it if it does not."""
         with contextlib.suppress(OSError):
             self.conn.send(None)
-        self.process.join(STOP_WAIT_S)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(STOP_WAIT_S)
         self.kill()
 
     def kill(self) -> None:
         """Kill the process now and reap it."""
-        if self.process.is_alive():
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.join()
+        self.process.wait()
         self.conn.close()
+
+
+def _start_worker() -> _Worker:
+    """A new worker process with a socket to it (see the module docstring)."""
+    mine, theirs = socket.socketpair()
+    env = dict(os.environ)
+    # The worker imports what this process can (tests, benchmarks add to sys.path at run time).
+    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", WORKER_MODULE, str(theirs.fileno()), str(os.getpid())],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+    except BaseException:
+        mine.close()
+        raise
+    finally:
+        theirs.close()
+    return _Worker(process, Connection(mine.detach()))
 
 
 class _Spawner:
@@ -128,16 +165,6 @@ class _Spawner:
                 )
                 self.thread.start()
 
-    def spawn(self) -> _Worker:
-        """A new worker, started now (blocks until it is)."""
-        self._ensure_thread()
-        answer: queue.Queue[_Worker | BaseException] = queue.Queue(maxsize=1)
-        self.requests.put(answer)
-        got = answer.get()
-        if isinstance(got, BaseException):
-            raise got
-        return got
-
     def warm(self, count: int) -> None:
         """Start up to `count` more workers in the background, for the idle list."""
         self._ensure_thread()
@@ -147,30 +174,17 @@ class _Spawner:
             self.requests.put(None)
 
     def _loop(self) -> None:
-        ctx = get_context("spawn")
         while True:
-            answer = self.requests.get()
+            self.requests.get()
             try:
-                mine, theirs = ctx.Pipe(duplex=True)
-                process = ctx.Process(
-                    target=_serve, args=(theirs, os.getpid()), name="routing-worker", daemon=True
-                )
-                process.start()
-                theirs.close()
-                worker = _Worker(process, mine)
-            except BaseException as exc:
-                if answer is not None:
-                    answer.put(exc)
-                else:
-                    with self.lock:
-                        self.warming -= 1
-                continue
-            if answer is not None:
-                answer.put(worker)
-            else:
-                _checkin(worker)
+                worker = _start_worker()
+            except Exception:
                 with self.lock:
                     self.warming -= 1
+                continue
+            _checkin(worker)
+            with self.lock:
+                self.warming -= 1
 
 
 _SPAWNER = _Spawner()
@@ -182,7 +196,7 @@ def prestart(count: int) -> None:
     """Have `count` idle workers ready soon (started in the background, so a later `run` does
     not wait for a process to start and import OR-Tools)."""
     with _IDLE_LOCK:
-        ready = sum(1 for w in _IDLE if w.process.is_alive())
+        ready = sum(1 for w in _IDLE if w.alive())
     with _SPAWNER.lock:
         missing = count - ready - _SPAWNER.warming
     if missing > 0:
@@ -194,7 +208,7 @@ def _idle_worker() -> _Worker | None:
     with _IDLE_LOCK:
         while _IDLE:
             worker = _IDLE.pop()
-            if worker.process.is_alive():
+            if worker.alive():
                 return worker
             worker.kill()
     return None
@@ -280,3 +294,8 @@ def run(tasks: Sequence[Task], workers: int) -> list[Any]:
     if failure is not None:
         raise RoutingWorkerError(f"a routing worker failed:\n{failure}")
     return results
+
+
+def serve_main(argv: Sequence[str]) -> None:
+    """A worker process's entry point: `WORKER_MODULE SOCKET_FD PARENT_PID`."""
+    _serve(Connection(int(argv[1])), int(argv[2]))

@@ -64,15 +64,12 @@ def test_workers_are_reused_and_results_keep_their_order() -> None:
 
 
 SCRIPT = """
-import sys, threading, time, multiprocessing
+import threading, time
 from logistics.planning.routing import RoutingOptions, solve
 from tests.planning.routing.problems import load_pdp
 problem = load_pdp("small_pdp.json")
 options = RoutingOptions(time_limit_s=120, search="gls")
 threading.Thread(target=solve, args=(problem,), kwargs={"options": options}, daemon=True).start()
-while not multiprocessing.active_children():
-    time.sleep(0.1)
-print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
 time.sleep(600)
 """
 
@@ -85,22 +82,36 @@ def _alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
+def _workers_of(pid: int) -> list[int]:
+    """The routing worker processes `pid` started (from /proc)."""
+    found = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            if b"logistics.planning.routing.worker" in cmdline:
+                found.append(int(child))
+    return found
+
+
+def _wait_for(condition: object, seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.1)
+    return False
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 def test_workers_die_when_the_planner_is_killed() -> None:
     """kill -9 of a process in the middle of a solve leaves no solver process behind."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    parent = subprocess.Popen(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
-    )
+    parent = subprocess.Popen([sys.executable, "-c", SCRIPT], cwd=ROOT, env=env)
     try:
-        assert parent.stdout is not None
-        pids = [int(p) for p in parent.stdout.readline().split()]
+        assert _wait_for(lambda: _workers_of(parent.pid), 60), "no worker started"
+        pids = _workers_of(parent.pid)
         assert pids and all(_alive(p) for p in pids)
     finally:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
-    waited = 0.0
-    while any(_alive(p) for p in pids) and waited < 30:
-        time.sleep(0.1)
-        waited += 0.1
-    assert not any(_alive(p) for p in pids)
+    assert _wait_for(lambda: not any(_alive(p) for p in pids), 30)
