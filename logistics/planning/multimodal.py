@@ -12,15 +12,19 @@ from logistics.errors import DomainError
 from logistics.planning.as_of import as_of, whole_minute
 from logistics.planning.binding_facts import shifts_taken
 from logistics.planning.costing import factor_table
+from logistics.planning.deadline import Deadline
 from logistics.planning.incumbent import rebuild
 from logistics.planning.itinerary_search import Itinerary, Network, rank, search
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_assembly import Context, assemble_plan
+from logistics.planning.routing import watchdog
 from logistics.planning.service_assignment import Preferences, assign, fill_remaining
 from logistics.planning.truck_stage import (
     Routed,
+    TruckLeg,
     route_trucks,
     spare_vehicles,
+    strip,
     truck_legs,
     without,
 )
@@ -29,6 +33,7 @@ Progress = Callable[[str, float, str], None]
 MAX_ROUNDS = 4
 FIRST_ROUTING_SHARE = 0.8  # of the time left when the first routing starts
 MIN_REPAIR_S = 2.0  # a repair round's budget when the first rounds used up the time limit
+MIN_ROUND_S = 1.0  # no repair round starts with less time than this before the deadline
 REMOVE_S = 2.0  # re-optimising routes a shipment left unplanned comes off
 WIDE_K = 40  # itineraries per shipment when the best few are all on full services
 
@@ -40,6 +45,47 @@ def _quiet(stage: str, fraction: float, message: str) -> None:
 def _dropped(routed: Sequence[Routed]) -> set[str]:
     """The shipments with a truck leg some subproblem could not serve."""
     return {d.request_id.split("#")[0] for r in routed for d in r.solution.dropped}
+
+
+def _timed_out(routed: Sequence[Routed]) -> set[str]:
+    """The shipments with a truck leg a routing search stopped at its deadline had not served."""
+    return {
+        d.request_id.split("#")[0]
+        for r in routed
+        for d in r.solution.dropped
+        if d.reason == "timeout"
+    }
+
+
+NOT_ROUTED = "its truck legs were not routed before the time limit"
+
+
+def _settle(
+    routed: list[Routed],
+    lost: set[str],
+    legs: Sequence[TruckLeg],
+    chosen: dict[str, Itinerary],
+    reasons: dict[str, tuple[UnplannedReason, str]],
+) -> list[Routed]:
+    """Unplan every shipment with a leg no route serves (or on a route that had to come off,
+    `lost`) and take its legs off the routes, until every route serves whole shipments."""
+    while True:
+        timed_out = _timed_out(routed)
+        off = _dropped(routed) | {rid.split("#")[0] for rid in lost}
+        off &= set(chosen)
+        if not off:
+            return routed
+        for sid in off:
+            chosen.pop(sid)
+            reasons[sid] = (
+                (UnplannedReason.TIME_LIMIT, NOT_ROUTED)
+                if sid in timed_out or sid in {r.split("#")[0] for r in lost}
+                else (
+                    UnplannedReason.NO_VEHICLE,
+                    "no truck shift could serve its truck legs in time",
+                )
+            )
+        routed, lost = strip(routed, {leg.request_id for leg in legs if leg.shipment.id in off})
 
 
 def plan(
@@ -77,6 +123,8 @@ def plan(
     dropped, with the reason.
     """
     started = time.monotonic()
+    clock = Deadline(time_limit_s, started)  # plan() returns by time_limit_s + deadline.grace_s
+    watchdog.prestart(workers)  # routing workers start while the itineraries are searched
     preset = objective_named(objective, lateness_price=lateness_price)
     if change_penalty is not None and not change_penalty >= 0:
         raise DomainError(
@@ -124,7 +172,10 @@ def plan(
             capacities,
             # more shipments, more time: 20 s plus 1 s per 100 shipments, at most 15 % of what
             # is left (the assignment runs twice a round when shipments are crowded out)
-            time_limit_s=share * max(2.0, min(remaining * 0.15, 20.0 + len(options) / 100)),
+            time_limit_s=min(
+                share * max(2.0, min(remaining * 0.15, 20.0 + len(options) / 100)),
+                max(0.2, clock.left() * 0.1),  # within the deadline (CP-SAT may take 3x)
+            ),
             seed=seed,
             previous=previous,
             preferences=prefs,
@@ -133,6 +184,12 @@ def plan(
     # Round 1: every shipment's itineraries, the service assignment, every truck leg routed.
     progress("itineraries", 0.05, "searching itineraries")
     for n, sh in enumerate(scenario.shipments):
+        if not clock.searching():
+            reasons[sh.id] = (
+                UnplannedReason.TIME_LIMIT,
+                "its itineraries were not searched before the time limit",
+            )
+            continue
         found, reason, detail = itineraries(sh, k=5)
         if found:
             options[sh.id] = found
@@ -151,7 +208,8 @@ def plan(
         # Services are full on every option kept so far: widen those shipments' choice.
         progress("assignment", 0.4, f"{len(crowded)} shipment(s) crowded out; widening")
         for sh in crowded:
-            options[sh.id] = itineraries(sh, k=WIDE_K)[0]
+            if clock.searching():
+                options[sh.id] = itineraries(sh, k=WIDE_K)[0]
         chosen, status = assign_services(chosen, share=0.5)
         chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
     legs = truck_legs(scenario, chosen, now=now, forecasts=forecasts)
@@ -161,9 +219,10 @@ def plan(
         net,
         legs,
         # most of the budget: later rounds only repair what this one could not serve
-        time_limit_s=max(1.0, left() * FIRST_ROUTING_SHARE),
+        time_limit_s=max(0.5, min(left() * FIRST_ROUTING_SHARE, left() - clock.reserve())),
         seed=seed,
         workers=workers,
+        deadline=clock.stage_stop(),
     )
     # Later rounds repair: a shipment whose truck leg no shift could serve gets another
     # itinerary (that one forbidden) in the room the others leave on the services; every other
@@ -178,23 +237,48 @@ def plan(
             for leg in legs
             if leg.request_id in dropped_ids
         }
-        if rounds >= MAX_ROUNDS:
-            # Out of rounds: those shipments stay unplanned and come off the routes, so
-            # no truck carries a shipment the plan does not move.
+        timed_out = _timed_out(routed)
+        if rounds >= MAX_ROUNDS or not clock.room(MIN_ROUND_S):
+            # Out of rounds (or time): those shipments stay unplanned and come off the routes,
+            # so no truck carries a shipment the plan does not move.
             for sid in dropped:
                 reasons[sid] = (
-                    UnplannedReason.NO_VEHICLE,
-                    f"no truck shift could serve its truck legs in time ({facts[sid]})",
+                    (UnplannedReason.TIME_LIMIT, NOT_ROUTED)
+                    if sid in timed_out
+                    else (
+                        UnplannedReason.NO_VEHICLE,
+                        f"no truck shift could serve its truck legs in time ({facts[sid]})",
+                    )
                 )
                 chosen.pop(sid)
             progress("routing", 0.9, f"{len(dropped)} shipment(s) left unplanned")
-            routed = without(routed, old_legs, time_limit_s=REMOVE_S, seed=seed, workers=workers)
+            if clock.room(REMOVE_S):
+                routed = without(
+                    routed,
+                    old_legs,
+                    time_limit_s=REMOVE_S,
+                    seed=seed,
+                    workers=workers,
+                    deadline=clock.stage_stop(),
+                )
+            else:
+                routed, lost = strip(routed, old_legs)
+                routed = _settle(routed, lost, legs, chosen, reasons)
             break
         rounds += 1
         progress("routing", 0.6, f"round {rounds}: {len(dropped)} shipment(s) sent back to Stage A")
         for sid in sorted(dropped):
+            if sid in timed_out:
+                # not routed for want of time, not for want of a truck: its itinerary stays
+                # allowed and it may take it again below
+                chosen.pop(sid)
+                reasons[sid] = (UnplannedReason.TIME_LIMIT, NOT_ROUTED)
+                continue
             forbidden.setdefault(sid, set()).add(chosen.pop(sid).key)
-            found = itineraries(scenario.shipment_by_id[sid], k=WIDE_K)[0]
+            if not clock.searching():
+                found = [it for it in options.get(sid, []) if it.key not in forbidden[sid]]
+            else:
+                found = itineraries(scenario.shipment_by_id[sid], k=WIDE_K)[0]
             if found:
                 options[sid] = found
             else:
@@ -212,8 +296,15 @@ def plan(
         chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
         added = {sid: it for sid, it in chosen.items() if sid not in before}
         # half of what is left (a few seconds at least: a repair round is small)
-        budget = max(MIN_REPAIR_S, left() * 0.5)
-        routed = without(routed, old_legs, time_limit_s=budget * 0.3, seed=seed, workers=workers)
+        budget = min(max(MIN_REPAIR_S, left() * 0.5), left() - clock.reserve())
+        routed = without(
+            routed,
+            old_legs,
+            time_limit_s=budget * 0.3,
+            seed=seed,
+            workers=workers,
+            deadline=clock.stage_stop(),
+        )
         new_legs = truck_legs(scenario, added, now=now, forecasts=forecasts)
         legs = [leg for leg in legs if leg.request_id not in old_legs] + new_legs
         for sid in added:
@@ -227,7 +318,11 @@ def plan(
             seed=seed,
             workers=workers,
             vehicles=spare_vehicles(scenario, routed),
+            deadline=clock.stage_stop(),
         )
+    # A search stopped at the deadline may have left legs unserved after the last round too:
+    # those shipments come off the routes without another solve.
+    routed = _settle(routed, set(), legs, chosen, reasons)
     solutions = [r.solution for r in routed]
     progress("assembling", 0.95, "building the plan document")
     digest = hashlib.sha256(

@@ -99,7 +99,7 @@ def routing_problem(
     return RoutingProblem(nodes, distance, durations, requests, fleet, epoch)
 
 
-MIN_REGION_S = 0.5
+MIN_REGION_S = 0.2
 DEADLINE_SLACK = 1.1
 
 
