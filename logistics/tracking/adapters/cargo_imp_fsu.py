@@ -10,11 +10,11 @@ line) around messages is skipped; several messages may follow each other.
 Times are local to the airport where the status happened (platform locations first, then any
 IATA airport through `logistics.tracking.places`); dates carry no year: the year putting the time
 nearest `reference_time` is taken. Flight lines (BKD, MAN, DEP, PRE) carry the flight's date and
-separate times `S`/`E`/`A` + hhmm with a day-change indicator (`-N` next day, `-P` previous day)
-counted from the flight date; those become PLANNED / ESTIMATED / ACTUAL departure and arrival
+separate times `S`/`E`/`A` + hhmm with a day-change indicator (`-P` previous day, `-N` next,
+`-S`, `-T`, `-A` … `-L` up to fifteen days after) counted from the flight date; those become PLANNED / ESTIMATED / ACTUAL departure and arrival
 events. BKD, MAN, PRE and TRM carry no time of their own: their event is dated when the message
 was received (`reference_time`). A status without an hour is dated 00:00 local with
-`time_precision=day`. Codes without a cargo milestone (PRE, TRM, AWD, AWR, CRC and unknown codes)
+`time_precision=day`. Codes without a cargo milestone (PRE, TRM, AWD, AWR, CRC, DOC and unknown codes)
 are INFORMATIONAL events; a DIS maps its discrepancy code to an exception reason. Records are
 `line N` (N also as the message index), message codes say what went wrong.
 """
@@ -71,22 +71,26 @@ FSU_STATUS_CODES: dict[str, Milestone] = {
     "DLV": Milestone.DELIVERED,  # delivered to the consignee or agent
     "DDL": Milestone.DELIVERED,  # delivered to the consignee's door
     "DIS": Milestone.EXCEPTION,
+    "DOC": Milestone.INFORMATIONAL,  # documents received by the handling party (no layout given)
 }
 """Cargo-IMP status code -> milestone (INFORMATIONAL: stored and shown, no cargo milestone)."""
 
 FSU_DISCREPANCY_CODES: dict[str, ExceptionReason] = {
     "OFLD": ExceptionReason.OFFLOADED,  # offloaded
-    "SSPD": ExceptionReason.OFFLOADED,  # short shipped: not loaded as booked
+    "SSPD": ExceptionReason.OFFLOADED,  # shortshipped: not loaded as booked
     "MSCA": ExceptionReason.DISCREPANCY,  # missing cargo
-    "MSAW": ExceptionReason.DISCREPANCY,  # missing AWB
-    "MSAV": ExceptionReason.DISCREPANCY,  # missing AWB and cargo
+    "MSAW": ExceptionReason.DISCREPANCY,  # missing air waybill
     "FDCA": ExceptionReason.DISCREPANCY,  # found cargo
-    "FDAW": ExceptionReason.DISCREPANCY,  # found AWB
-    "FDAV": ExceptionReason.DISCREPANCY,  # found AWB and cargo
+    "FDAW": ExceptionReason.DISCREPANCY,  # found air waybill
     "OVCD": ExceptionReason.DISCREPANCY,  # overcarried
     "DFLD": ExceptionReason.DISCREPANCY,  # definitely loaded (but not found)
+    "FDAV": ExceptionReason.DISCREPANCY,  # found mail document
+    "FDMB": ExceptionReason.DISCREPANCY,  # found mailbag
+    "MSAV": ExceptionReason.DISCREPANCY,  # missing mail document
+    "MSMB": ExceptionReason.DISCREPANCY,  # missing mailbag
 }
-"""DIS discrepancy code -> exception reason; any other code maps to OTHER (with a warning)."""
+"""DIS discrepancy code (Cargo-IMP code list 1.8) -> exception reason; any other code maps to OTHER
+(with a warning)."""
 
 _SMI = re.compile(r"^(FSU|FSA)/(\d{1,3})$")
 _AWB = re.compile(r"^(\d{3})-(\d{8})(?:([A-Z]{3})([A-Z]{3}))?(?:/(.*))?$")
@@ -217,7 +221,8 @@ def _quantity(text: str, prefix: str = "") -> dict[str, str]:
     m = QUANTITY.match(text)
     assert m is not None
     kind, pieces, unit, weight, total = m.groups()
-    out = {f"{prefix}quantity_type": "total" if kind == "T" else "part", f"{prefix}pieces": pieces}
+    kinds = {"T": "total", "P": "part", "S": "split", "D": "divided", "M": "multi"}
+    out = {f"{prefix}quantity_type": kinds[kind], f"{prefix}pieces": pieces}
     if weight:
         kg = float(weight) if unit == "K" else round(float(weight) * _LB_TO_KG, 1)
         out[f"{prefix}weight_kg"] = f"{kg:g}"
@@ -259,7 +264,7 @@ def _at(base: datetime, hhmm: str, change: str | None, zone: ZoneInfo) -> dateti
     if hh > 23 or mm > 59:
         raise RecordError(f"time {hhmm} is not a valid hhmm")
     if change is not None and change not in DAY_CHANGE:
-        raise RecordError(f"day change indicator -{change} is not read (only -N and -P)")
+        raise RecordError(f"day change indicator -{change} is not in code list 1.41 (P N S T A-L)")
     day = base.date() + timedelta(days=DAY_CHANGE.get(change or "", 0))
     return datetime(day.year, day.month, day.day, hh, mm, tzinfo=zone)
 
@@ -485,6 +490,9 @@ def _status_events(
         else:
             events = _dated_events(status, ctx)
         references, details = _line_details(status)
+    elif code in FSU_STATUS_CODES:  # a listed code the FSA specification gives no layout (DOC)
+        status, references, details = StatusLine(code), {}, {"raw": logical.text}
+        events = _unknown_events(logical, ctx)
     else:
         status, references, details = StatusLine(code), {}, {"raw": logical.text}
         events = _unknown_events(logical, ctx)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from logistics.tracking.adapters._common import RecordError
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
-DAY_CHANGE = {"N": 1, "P": -1}
-"""Day change indicators read: N next day, P previous day (relative to the flight's date)."""
+DAY_CHANGE = {"P": -1, "N": 1, "S": 2, "T": 3} | {c: 4 + i for i, c in enumerate("ABCDEFGHIJKL")}
+"""Day change indicators (Cargo-IMP code list 1.41): P previous day, N next, S second, T third,
+A to L the fourth to fifteenth day after the day they count from."""
 
 _FLIGHT = re.compile(r"^([A-Z0-9]{2})(\d{1,4}[A-Z]?)$")
 _CARRIER = re.compile(r"^[A-Z0-9]{2}$")
@@ -22,7 +23,7 @@ _DATE_TIME = re.compile(r"^(\d{2})([A-Z]{3})(\d{4})?(?:-([A-Z]))?$")
 _DATE = re.compile(r"^(\d{2})([A-Z]{3})(\d{4})?$")  # hhmm here is not the manual's (read, warned)
 _AIRPORT = re.compile(r"^[A-Z]{3}$")
 _AIRPORT_PAIR = re.compile(r"^([A-Z]{3})([A-Z]{3})$")
-QUANTITY = re.compile(r"^([TP])(\d{1,4})(?:([KL])(\d{1,7}(?:\.\d+)?))?(?:T(\d{1,4}))?$")
+QUANTITY = re.compile(r"^([TPSDM])(\d{1,4})(?:([KL])(\d{1,7}(?:\.\d+)?))?(?:T(\d{1,4}))?$")
 _TIME_INFO = re.compile(r"^([SEA])(\d{4})(?:-([A-Z]))?$")
 _VOLUME = re.compile(r"^(MC|CI|CF|CC)(\d{1,9}(?:\.\d+)?)$")
 _DENSITY = re.compile(r"^DG(\d{1,2})$")
