@@ -94,6 +94,8 @@ def _options(
     options = dict(given or {})
     if format_ in _PLACED:
         options.setdefault("locations", place_lookup.location_lookup(session))
+    if format_ is FeedFormat.EPCIS:
+        options.setdefault("handling_units", shipment_references.handling_units(session))
     return options
 
 

@@ -104,3 +104,16 @@ def lookup(session: Session) -> Callable[[str, str], str | None]:
         return cache[key]
 
     return find
+
+
+def handling_units(session: Session) -> Callable[[str], frozenset[str]]:
+    """The SSCCs linked to a shipment (canonical digits), cached: what EPCIS partials count."""
+    cache: dict[str, frozenset[str]] = {}
+
+    def units(shipment_id: str) -> frozenset[str]:
+        if shipment_id not in cache:
+            rows = repo.for_shipment(session, shipment_id)
+            cache[shipment_id] = frozenset(r.value for r in rows if r.kind == "sscc")
+        return cache[shipment_id]
+
+    return units

@@ -125,6 +125,7 @@ def test_mixed_standards_give_the_shipper_one_correct_timeline(
     assert by_file["01.epcis.jsonld"]["informational"] == 1  # packing
     assert by_file["03.epcis.jsonld"]["rejected"] == 1  # an SSCC linked to no shipment
     assert "not linked" in " ".join(i["reason"] for i in by_file["03.epcis.jsonld"]["items"])
+    assert by_file["03.epcis.jsonld"]["informational"] == 1  # one SSCC of two: partial
     assert by_file["05.dcsa.json"]["informational"] == 1  # the empty container's pick-up
     resent = answers[-1][1]
     assert resent["duplicate"] == len(resent["items"]) and resent["accepted"] == 0

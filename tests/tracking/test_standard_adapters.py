@@ -136,3 +136,29 @@ def test_one_record_epoch_milliseconds_and_a_lookup_function_as_subjects() -> No
     (only,) = found.events
     assert only.event.shipment_id == "SH9"
     assert only.event.event_time.isoformat() == "2025-11-21T07:30:00+00:00"
+
+
+def test_an_epcis_event_with_only_some_handling_units_is_partial() -> None:
+    """With two SSCCs linked, departing with one is informational; with both it is DEPARTED."""
+    other = "urn:epc:id:sscc:4012345.0000000028"
+    units = {"SH00030": {"040123450000000115", "040123450000000283"}}
+    subjects = {**SUBJECTS, "sscc:040123450000000283": "SH00030"}
+
+    def departing(*epcs: str) -> str:
+        return json.dumps(
+            {
+                "type": "ObjectEvent",
+                "eventTime": "2025-11-21T06:00:00Z",
+                "eventTimeZoneOffset": "+01:00",
+                "epcList": list(epcs),
+                "bizStep": "departing",
+            }
+        )
+
+    one = parse_epcis(departing(SSCC), subjects=subjects, handling_units=units.__getitem__)
+    both = parse_epcis(departing(SSCC, other), subjects=subjects, handling_units=units.__getitem__)
+    (partial,) = one.events
+    assert partial.event.milestone is Milestone.INFORMATIONAL
+    assert partial.references["partial"] == "true"
+    assert [m.code for m in one.messages] == ["partial_event"]
+    assert [e.event.milestone for e in both.events] == [Milestone.DEPARTED]

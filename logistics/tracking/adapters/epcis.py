@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -34,6 +34,7 @@ from logistics.tracking.adapters._common import (
     add_event,
     decode,
     optional_instant,
+    resolve_subject,
 )
 from logistics.tracking.adapters._places import Places, place_id
 from logistics.tracking.adapters._records import bounded_id, refuse, warn
@@ -89,6 +90,9 @@ _CBV_PREFIXES = (
     "urn:epcglobal:cbv:er:",
     "https://ref.gs1.org/cbv/ER-",
 )
+HandlingUnits = Callable[[str], Collection[str]]
+"""A shipment id -> the canonical SSCCs linked to it."""
+
 _OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
 _LOCODE = re.compile(r"(?:^|[:/])([A-Z]{2}[A-Z2-9]{3})$")
 _IDENTIFIER_FIELDS = ("parentID", "epcList", "childEPCs", "inputEPCList", "outputEPCList")
@@ -228,6 +232,23 @@ def _milestone(
     return Milestone.INFORMATIONAL, None
 
 
+def _missing_units(
+    shipment_id: str,
+    identifiers: list[tuple[str, str]],
+    subjects: Subjects,
+    handling_units: HandlingUnits | None,
+) -> int:
+    """How many of the shipment's linked SSCCs an event naming some of them leaves out."""
+    if handling_units is None:
+        return 0
+    named = {
+        value
+        for kind, value in identifiers
+        if kind == "sscc" and resolve_subject(kind, value, subjects) == (shipment_id, True)
+    }
+    return len(set(handling_units(shipment_id)) - named) if named else 0
+
+
 def _event(
     builder: ResultBuilder,
     ref: str,
@@ -237,6 +258,7 @@ def _event(
     received_at: datetime | None,
     subjects: Subjects,
     locations: Places,
+    handling_units: HandlingUnits | None,
 ) -> None:
     event_type = item.get("type") or item.get("@type")
     if event_type not in _EVENT_TYPES:
@@ -283,16 +305,27 @@ def _event(
         refs = {**references, subject.reference[0]: subject.reference[1]}
         full_id = event_id_for(base_id, subject, len(found))
         event_id = bounded_id(full_id)
+        missing = _missing_units(subject.shipment_id, identifiers, subjects, handling_units)
+        own_milestone = milestone
+        if subject.resolved and missing and milestone is not Milestone.INFORMATIONAL:
+            warn(
+                builder,
+                ref,
+                f"{subject.shipment_id}: {missing} of its handling units are not in this "
+                f"{code} event: stored as informational until they all are",
+                "partial_event",
+            )
+            own_milestone, refs["partial"] = Milestone.INFORMATIONAL, "true"
         fields: dict[str, Any] = {
             "source": source,
-            "milestone": milestone,
+            "milestone": own_milestone,
             "time_type": TimeType.ACTUAL,
             "event_time": event_time,
             "shipment_id": subject.shipment_id,
             "recorded_at": recorded_at,
             "received_at": received_at,
             "location": location,
-            "reason": reason,
+            "reason": reason if own_milestone is milestone else None,
             "source_code": code[:32],
             "raw_ref": ref,
         }
@@ -319,8 +352,13 @@ def parse_epcis(
     received_at: datetime | None = None,
     subjects: Subjects = None,
     locations: Places = None,
+    handling_units: HandlingUnits | None = None,
 ) -> AdapterResult:
-    """Parse an EPCIS 2.0 document (JSON-LD or XML) into unified events about linked shipments."""
+    """Parse an EPCIS 2.0 document (JSON-LD or XML) into unified events about linked shipments.
+
+    `handling_units` gives the SSCCs linked to a shipment: an event naming only some of them is
+    partial for that shipment and stored as informational.
+    """
     builder = ResultBuilder()
     try:
         text = decode(payload)
@@ -342,6 +380,7 @@ def parse_epcis(
                 received_at=received_at,
                 subjects=subjects,
                 locations=locations,
+                handling_units=handling_units,
             )
         except RecordError as exc:
             refuse(builder, ref, str(exc))
