@@ -16,11 +16,14 @@ from logistics.bundles.plan_json import plan_from_document, plan_to_document
 from logistics.domain import Principal
 from logistics.errors import Conflict, NotFound
 from logistics.persistence.database import make_engine, make_session_factory, session_scope
+from logistics.persistence.repositories import booked_legs
 from logistics.persistence.repositories import disruptions as disruption_repo
 from logistics.persistence.repositories import plan_jobs as repo
 from logistics.persistence.repositories.scenario import load_scenario
 from logistics.persistence.tables import PlanJobRow
+from logistics.planning.commitments import Committed
 from logistics.planning.disruptions import apply_disruptions
+from logistics.planning.incumbent import TRUCK
 from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_checker import check_plan
@@ -52,7 +55,7 @@ def create_job(
         requested_by=principal.key_id,
         progress=0.0,
         message="queued",
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),  # the request time: the plan's now
     )
     repo.add(session, row)
     return row
@@ -106,7 +109,7 @@ def run_job(database_url: str, job_id: str) -> str:
             )
             ids = json.loads(row.shipment_ids) if row.shipment_ids else None
             options = (row.objective, row.time_limit_s, row.seed)
-        now = clock.now()
+            now = row.created_at  # the request's now (the clock of the process that took it)
         with session_scope(factory) as session:
             # known disruptions first (cancelled, delayed or cut services, lost shifts, closed
             # hubs), then around what earlier accepted plans booked: their room, their trucks,
@@ -114,6 +117,7 @@ def run_job(database_url: str, job_id: str) -> str:
             known = disruption_repo.active(session)
             world = apply_disruptions(load_scenario(session, shipment_ids=ids), known)
             fitted = plan_around_bookings(session, world)
+            incumbent = _incumbents(session, fitted)
         scenario = fitted.scenario
         delayed: dict[str | tuple[str, int], datetime] = {
             d.service_id: d.new_arrival for d in known if d.service_id and d.new_arrival
@@ -138,6 +142,7 @@ def run_job(database_url: str, job_id: str) -> str:
             plan_id=job_id,
             now=now,
             forecasts={k: v for k, v in delayed.items() if isinstance(k, str)},
+            incumbent=incumbent,  # a booking that still works is kept (below on time)
         )
         violations = check_plan(scenario, plan, now=now, forecasts=delayed)
         document = plan_to_document(plan)
@@ -165,6 +170,19 @@ def run_job(database_url: str, job_id: str) -> str:
         return FAILED
     finally:
         engine.dispose()
+
+
+def _incumbents(session: Session, fitted: Committed) -> dict[str, tuple[str, ...]]:
+    """Each planned shipment's booked itinerary from where it is planned (after the legs kept
+    under way), in the planner's incumbent form (service ids and `truck:FROM>TO`)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for sh in fitted.scenario.shipments:
+        rows = booked_legs.for_shipment(session, sh.id)[fitted.kept_legs.get(sh.id, 0) :]
+        if rows and rows[0].from_location == sh.origin:
+            out[sh.id] = tuple(
+                r.service_id or f"{TRUCK}{r.from_location}>{r.to_location}" for r in rows
+            )
+    return out
 
 
 def accept_job(session: Session, job_id: str) -> int:

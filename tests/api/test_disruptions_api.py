@@ -6,6 +6,7 @@ the bookings, and once accepted the recovered shipments leave /v1/needs-replan."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from logistics.domain import Role
 from logistics.persistence.database import session_scope
 from logistics.services.api_keys import create_api_key
 from logistics.services.import_scenario import import_scenario
+from logistics.settings import get_settings
 from tests.api.conftest import LiveApi, minimal_clock  # noqa: F401  (the frozen clock)
 from tests.api.live_server import serve_in_thread
 from tests.api.test_plans_api import wait_done
@@ -204,3 +206,63 @@ def test_bad_disruptions_are_refused_with_the_field(api: LiveApi) -> None:
             ).status_code
             == 403
         )
+
+
+def test_a_missed_connection_is_replanned_from_where_tracking_places_it_and_converges(
+    api: LiveApi,
+) -> None:
+    """The SH00008 case: the truck reaches CGO after the freighter's cutoff. Tracking infers the
+    shipment is at CGO (from the truck, marked inferred) and finds the connection missed; the
+    replan starts at CGO after now, never offers the missed freighter again, and once accepted
+    the shipment no longer needs a replan."""
+    with api.client("coordinator") as client:
+        before = _book_everything(client)
+        first = before["SH00001"][0]
+        assert (
+            first["to"] == "CGO"
+            and first["vehicle_id"]
+            and _on(before["SH00001"], service_id=FLIGHT)
+        )
+        with pytest.MonkeyPatch.context() as clock:
+            clock.setenv("LOGISTICS_NOW", "2026-11-29T23:00:00+08:00")
+            get_settings.cache_clear()
+            with api.client("feed") as feed:
+                late = feed.post(
+                    "/v1/events",
+                    json=[
+                        {
+                            "event_id": "TRK-ARR-1",
+                            "source": "yard-gate",
+                            "vehicle_id": first["vehicle_id"],
+                            "milestone": "ARRIVED",
+                            "time_type": "ACTUAL",
+                            "event_time": "2026-11-29T22:40:00+08:00",
+                            "location": "CGO",
+                        }
+                    ],
+                )
+            assert [i["status"] for i in late.json()["items"]] == ["accepted"]
+            view = client.get("/v1/shipments/SH00001/tracking").json()
+            assert view["missed_connection"] is not None and view["needs_replan"]
+            assert view["legs"][0]["evidence"] == "inferred"
+            assert view["legs"][0]["evidence_text"].startswith("inferred from the truck")
+            needing = [r["shipment_id"] for r in client.get("/v1/needs-replan").json()["items"]]
+            assert "SH00001" in needing
+            queued = client.post("/v1/plans", json={"time_limit_s": 5, "shipment_ids": needing})
+            job = wait_done(client, queued.json()["id"])
+            assert job["status"] == "done", job["message"]
+            assert job["plan"]["check"]["violations"] == []
+            onward = next(s for s in job["plan"]["shipments"] if s["id"] == "SH00001")
+            assert onward["status"] == "planned", onward
+            assert onward["legs"][0]["from"] == "CGO"  # from where tracking places it
+            assert not _on(onward["legs"], service_id=FLIGHT)  # never the missed connection
+            now = datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
+            assert all(datetime.fromisoformat(leg["depart"]) >= now for leg in onward["legs"])
+            assert client.post(f"/v1/plans/{job['id']}/accept").status_code == 200
+            still = {r["shipment_id"] for r in client.get("/v1/needs-replan").json()["items"]}
+            after = client.get("/v1/shipments/SH00001/tracking").json()
+        get_settings.cache_clear()
+    assert "SH00001" not in still and not after["needs_replan"]
+    assert after["legs"][0]["vehicle_id"] == first["vehicle_id"]  # the leg done stays booked
+    unplanned = {s["id"] for s in job["plan"]["shipments"] if s["status"] != "planned"}
+    assert still <= unplanned  # whatever still needs a replan had no feasible alternative
