@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
-from logistics.tracking.adapters.cargo_imp_fsu import FSU_STATUS_CODES, parse_fsu
+from logistics.tracking.adapters.cargo_imp_fsu import parse_fsu
+from logistics.tracking.adapters.fsu_codes import FSU_STATUS_CODES
 from logistics.tracking.adapters.fsu_grammar import LAYOUTS
 from logistics.tracking.results import Severity
 

@@ -23,15 +23,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
 
 from logistics.domain.enums import Mode
 from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
-from logistics.tracking import places
 from logistics.tracking.adapters._common import (
     RecordError,
     Subjects,
@@ -39,245 +36,19 @@ from logistics.tracking.adapters._common import (
     decode,
     resolve_subject,
 )
+from logistics.tracking.adapters.fsu_codes import FSU_DISCREPANCY_CODES, FSU_STATUS_CODES
 from logistics.tracking.adapters.fsu_grammar import (
-    DAY_CHANGE,
     ELEMENTS,
     LAYOUTS,
-    MONTHS,
-    QUANTITY,
     StatusLine,
     parse_status_line,
 )
+from logistics.tracking.adapters.fsu_lexer import Logical, Message, quantity_details, split_messages
+from logistics.tracking.adapters.fsu_times import FsuContext, at_time, date_near, element, zone_of
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
-FSU_STATUS_CODES: dict[str, Milestone] = {
-    "FOH": Milestone.RECEIVED,  # freight on hand, pending ready-for-carriage
-    "RCS": Milestone.RECEIVED,  # received from shipper, ready for carriage
-    "RCT": Milestone.TRANSFERRED,  # received from another airline
-    "RCF": Milestone.UNLOADED,  # received from a flight
-    "BKD": Milestone.BOOKED,
-    "MAN": Milestone.LOADED,  # manifested on a flight (closest milestone)
-    "DEP": Milestone.DEPARTED,
-    "PRE": Milestone.INFORMATIONAL,  # prepared for loading
-    "TRM": Milestone.INFORMATIONAL,  # to be transferred to another carrier
-    "TFD": Milestone.TRANSFERRED,  # transferred to another carrier
-    "ARR": Milestone.ARRIVED,
-    "AWR": Milestone.INFORMATIONAL,  # documents arrived
-    "NFD": Milestone.AVAILABLE_FOR_PICKUP,  # consignee notified of arrival
-    "AWD": Milestone.INFORMATIONAL,  # documents delivered to the consignee
-    "CCD": Milestone.CUSTOMS_CLEARED,
-    "TGC": Milestone.CUSTOMS_HOLD,  # transferred to customs / government control
-    "CRC": Milestone.INFORMATIONAL,  # reported to customs
-    "DLV": Milestone.DELIVERED,  # delivered to the consignee or agent
-    "DDL": Milestone.DELIVERED,  # delivered to the consignee's door
-    "DIS": Milestone.EXCEPTION,
-    "DOC": Milestone.INFORMATIONAL,  # documents received by the handling party (no layout given)
-}
-"""Cargo-IMP status code -> milestone (INFORMATIONAL: stored and shown, no cargo milestone)."""
-
-FSU_DISCREPANCY_CODES: dict[str, ExceptionReason] = {
-    "OFLD": ExceptionReason.OFFLOADED,  # offloaded
-    "SSPD": ExceptionReason.OFFLOADED,  # shortshipped: not loaded as booked
-    "MSCA": ExceptionReason.DISCREPANCY,  # missing cargo
-    "MSAW": ExceptionReason.DISCREPANCY,  # missing air waybill
-    "FDCA": ExceptionReason.DISCREPANCY,  # found cargo
-    "FDAW": ExceptionReason.DISCREPANCY,  # found air waybill
-    "OVCD": ExceptionReason.DISCREPANCY,  # overcarried
-    "DFLD": ExceptionReason.DISCREPANCY,  # definitely loaded (but not found)
-    "FDAV": ExceptionReason.DISCREPANCY,  # found mail document
-    "FDMB": ExceptionReason.DISCREPANCY,  # found mailbag
-    "MSAV": ExceptionReason.DISCREPANCY,  # missing mail document
-    "MSMB": ExceptionReason.DISCREPANCY,  # missing mailbag
-}
-"""DIS discrepancy code (Cargo-IMP code list 1.8) -> exception reason; any other code maps to OTHER
-(with a warning)."""
-
-_SMI = re.compile(r"^(FSU|FSA)/(\d{1,3})$")
-_AWB = re.compile(r"^(\d{3})-(\d{8})(?:([A-Z]{3})([A-Z]{3}))?(?:/(.*))?$")
-_ADDRESS = re.compile(r"^(Q[A-Z]|[A-Z]{2})( [A-Z0-9]{7})+$")
-_ORIGIN = re.compile(r"^\.([A-Z0-9]{7})(?: (\d{6}))?(?: (\S+))?")
-_LINE_ID = re.compile(r"^([A-Z]{3})/(.*)$")
-_CONTROL = str.maketrans("", "", "\x01\x02\x03\x04")
 _TIME_TYPES = {"S": TimeType.PLANNED, "E": TimeType.ESTIMATED, "A": TimeType.ACTUAL}
 _FLIGHT_CODES = {"BKD", "MAN", "DEP", "PRE"}
-_LB_TO_KG = 0.45359237
-
-
-@dataclass
-class _Logical:
-    number: int
-    code: str
-    fields: list[str]
-    text: str
-    continuation: list[tuple[int, str]] = field(default_factory=list)
-
-
-@dataclass
-class _Message:
-    number: int
-    version: str
-    awb: str | None = None
-    details: dict[str, str] = field(default_factory=dict)
-    lines: list[_Logical] = field(default_factory=list)
-
-
-@dataclass
-class _Context:
-    zones: Mapping[str, str]
-    reference: datetime
-    source: str
-    received_at: datetime | None
-    subjects: Subjects
-
-
-def _split(text: str, builder: ResultBuilder) -> list[_Message]:
-    """Cut the payload into messages (skipping Type-B envelopes) and logical lines."""
-    messages: list[_Message] = []
-    current: _Message | None = None
-    expect_awb = False
-    origin: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), 1):
-        ends = "\x03" in raw
-        line = raw.translate(_CONTROL).strip()
-        if line and (m := _SMI.match(line.upper())):
-            current = _Message(number, m.group(2), details=dict(origin))
-            messages.append(current)
-            expect_awb, origin = True, {}
-        elif line and not expect_awb and (_ADDRESS.match(line) or _ORIGIN.match(line)):
-            current = None
-            if o := _ORIGIN.match(line):
-                origin = {"type_b_origin": o.group(1)}
-                if o.group(3):
-                    origin["type_b_message_id"] = o.group(3)
-        elif line and current is not None and expect_awb:
-            expect_awb = False
-            _consignment(current, line.upper(), number, builder)
-        elif line and current is not None and _AWB.match(line.upper()):
-            # an FSA may report several consignments: each consignment line starts a new part
-            envelope = {k: v for k, v in current.details.items() if k.startswith("type_b_")}
-            current = _Message(number - 1, current.version, details=envelope)
-            messages.append(current)
-            _consignment(current, line.upper(), number, builder)
-        elif line and current is not None:
-            if line.startswith("/") and current.lines:
-                current.lines[-1].continuation.append((number, line))
-            elif m := _LINE_ID.match(line.upper()):
-                text_fields = line.split("/")[1:]
-                current.lines.append(_Logical(number, m.group(1), text_fields, line))
-            else:
-                builder.error(
-                    f"line {number}",
-                    f"{line[:20]!r} is neither a status line (CODE/...) nor a continuation (/...)",
-                    index=number,
-                    code="unrecognised_line",
-                )
-        elif line:
-            builder.error(
-                f"line {number}",
-                "outside an FSU message: a message starts with its FSU/nn line",
-                index=number,
-                code="outside_message",
-            )
-        if ends:
-            current, expect_awb = None, False
-    return messages
-
-
-def _consignment(message: _Message, line: str, number: int, builder: ResultBuilder) -> None:
-    ref = f"line {number}"
-    m = _AWB.match(line)
-    if not m:
-        builder.error(
-            ref,
-            f"consignment detail: expected the AWB (e.g. 160-12345675CGOLUX/T10K250), got {line!r}",
-            index=number,
-            code="bad_consignment_line",
-        )
-        return
-    prefix, serial, origin, destination, quantity = m.groups()
-    if quantity and not QUANTITY.match(quantity):
-        builder.error(
-            ref,
-            f"consignment detail: quantity {quantity!r} is not T/P pieces [K|L weight] [T total]",
-            index=number,
-            code="bad_element",
-        )
-        return
-    message.awb = f"{prefix}-{serial}"
-    if int(serial[:7]) % 7 != int(serial[7]):
-        builder.warning(
-            ref,
-            f"AWB {message.awb}: check digit does not match (serial mod 7)",
-            index=number,
-            code="awb_check_digit",
-        )
-    if origin:
-        message.details.update(awb_origin=origin, awb_destination=destination or "")
-    if quantity:
-        message.details.update(_quantity(quantity, "awb_"))
-
-
-def _quantity(text: str, prefix: str = "") -> dict[str, str]:
-    m = QUANTITY.match(text)
-    assert m is not None
-    kind, pieces, unit, weight, total = m.groups()
-    kinds = {"T": "total", "P": "part", "S": "split", "D": "divided", "M": "multi"}
-    out = {f"{prefix}quantity_type": kinds[kind], f"{prefix}pieces": pieces}
-    if weight:
-        kg = float(weight) if unit == "K" else round(float(weight) * _LB_TO_KG, 1)
-        out[f"{prefix}weight_kg"] = f"{kg:g}"
-        if unit == "L":
-            out[f"{prefix}weight_lb"] = weight
-    if total:
-        out[f"{prefix}total_pieces"] = total
-    return out
-
-
-def _zone(airport: str, ctx: _Context) -> ZoneInfo:
-    name = ctx.zones.get(airport) or places.timezone_of(airport)
-    if not name:
-        raise RecordError(f"no time zone known for {airport}: not an IATA airport code")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise RecordError(f"unknown time zone {name!r} for airport {airport}") from exc
-
-
-def _date(day: str, month: str, ctx: _Context, zone: ZoneInfo) -> datetime:
-    if month not in MONTHS:
-        raise RecordError(f"unknown month {month!r} in {day}{month}")
-    best: datetime | None = None
-    for year in (ctx.reference.year - 1, ctx.reference.year, ctx.reference.year + 1):
-        try:
-            candidate = datetime(year, MONTHS.index(month) + 1, int(day), tzinfo=zone)
-        except ValueError:
-            continue
-        if best is None or abs(candidate - ctx.reference) < abs(best - ctx.reference):
-            best = candidate
-    if best is None:
-        raise RecordError(f"day {day} does not exist in {month}")
-    return best
-
-
-def _at(base: datetime, hhmm: str, change: str | None, zone: ZoneInfo) -> datetime:
-    hh, mm = int(hhmm[:2]), int(hhmm[2:])
-    if hh > 23 or mm > 59:
-        raise RecordError(f"time {hhmm} is not a valid hhmm")
-    if change is not None and change not in DAY_CHANGE:
-        raise RecordError(f"day change indicator -{change} is not in code list 1.41 (P N S T A-L)")
-    day = base.date() + timedelta(days=DAY_CHANGE.get(change or "", 0))
-    return datetime(day.year, day.month, day.day, hh, mm, tzinfo=zone)
-
-
-_T = TypeVar("_T")
-
-
-def _element(kind: str, text: str, compute: Callable[[], _T]) -> _T:
-    """Run `compute`; a RecordError names the element and the value it came from."""
-    try:
-        return compute()
-    except RecordError as exc:
-        raise RecordError(f"element {ELEMENTS[kind][1]} {text!r}: {exc}") from exc
 
 
 @dataclass
@@ -291,16 +62,18 @@ class _Event:
 
 
 def _flight_events(
-    status: StatusLine, ctx: _Context, warnings: list[tuple[str, str]]
+    status: StatusLine, ctx: FsuContext, warnings: list[tuple[str, str]]
 ) -> list[_Event]:
     airports = status.get("airports")
     assert airports is not None
     dep, arr = airports.group(1), airports.group(2)
-    dep_zone = _element("airports", airports[0], lambda: _zone(dep, ctx))
+    dep_zone = element("airports", airports[0], lambda: zone_of(dep, ctx))
     events: list[_Event] = []
     date = status.get("flight_date")
     base = (
-        _element("flight_date", date[0], lambda: _date(date.group(1), date.group(2), ctx, dep_zone))
+        element(
+            "flight_date", date[0], lambda: date_near(date.group(1), date.group(2), ctx, dep_zone)
+        )
         if date
         else None
     )
@@ -313,8 +86,8 @@ def _flight_events(
         if info is None or base is None:
             continue
         try:
-            zone = dep_zone if airport == dep else _zone(airport, ctx)
-            when = _at(base, info.group(2), info.group(3), zone)  # counted from the flight date
+            zone = dep_zone if airport == dep else zone_of(airport, ctx)
+            when = at_time(base, info.group(2), info.group(3), zone)  # counted from the flight date
         except RecordError as exc:
             if kind == "departure_time" and status.code == "DEP":
                 raise RecordError(f"element {ELEMENTS[kind][1]} {info[0]!r}: {exc}") from exc
@@ -328,7 +101,9 @@ def _flight_events(
     code = status.code
     stamped = None  # a time written into the flight date element (not the manual's layout)
     if date and date.group(3) and base is not None:
-        stamped = _element("flight_date", date[0], lambda: _at(base, date.group(3), None, dep_zone))
+        stamped = element(
+            "flight_date", date[0], lambda: at_time(base, date.group(3), None, dep_zone)
+        )
         warnings.append(
             (
                 f"{code}: time {date.group(3)} inside the flight date {date[0]!r} is not the "
@@ -391,30 +166,30 @@ def _flight_events(
     return events
 
 
-def _dated_events(status: StatusLine, ctx: _Context) -> list[_Event]:
+def _dated_events(status: StatusLine, ctx: FsuContext) -> list[_Event]:
     date_time = status.get("date_time")
     airport = status.get("airport")
     assert date_time is not None and airport is not None
     station = airport[0]
-    zone = _element("airport", station, lambda: _zone(station, ctx))
+    zone = element("airport", station, lambda: zone_of(station, ctx))
     day, month, hhmm, change = date_time.groups()
     details: dict[str, str] = {}
     if hhmm is None:
         details["time_precision"] = "day"
-    when = _element(
+    when = element(
         "date_time",
         date_time[0],
-        lambda: _at(_date(day, month, ctx, zone), hhmm or "0000", change, zone),
+        lambda: at_time(date_near(day, month, ctx, zone), hhmm or "0000", change, zone),
     )
     milestone = FSU_STATUS_CODES.get(status.code, Milestone.INFORMATIONAL)
     events = [_Event(milestone, TimeType.ACTUAL, when, station, "status", details)]
     arrival = status.get("arrival_time")
     if arrival is not None:  # RCF, ARR, AWR: counted from the scheduled arrival day
-        scheduled_day = _date(day, month, ctx, zone)
-        at = _element(
+        scheduled_day = date_near(day, month, ctx, zone)
+        at = element(
             "arrival_time",
             arrival[0],
-            lambda: _at(scheduled_day, arrival.group(2), arrival.group(3), zone),
+            lambda: at_time(scheduled_day, arrival.group(2), arrival.group(3), zone),
         )
         time_type = _TIME_TYPES[arrival.group(1)]
         if status.code == "ARR" and hhmm is None and time_type is TimeType.ACTUAL:
@@ -443,7 +218,7 @@ def _line_details(status: StatusLine) -> tuple[dict[str, str], dict[str, str]]:
     if other := status.get("other_carrier"):
         details["other_carrier"] = other[0]
     if quantity := status.get("quantity"):
-        details.update(_quantity(quantity[0]))
+        details.update(quantity_details(quantity[0]))
     if volume := status.get("volume"):
         details.update(volume_code=volume.group(1), volume=volume.group(2))
     if density := status.get("density"):
@@ -465,7 +240,7 @@ def _event_id(awb: str, line: str, role: str) -> str:
 
 
 def _status_events(
-    message: _Message, logical: _Logical, ctx: _Context, builder: ResultBuilder
+    message: Message, logical: Logical, ctx: FsuContext, builder: ResultBuilder
 ) -> None:
     ref, code = f"line {logical.number}", logical.code
     continuation = [text[1:].split("/") for _, text in logical.continuation]
@@ -476,7 +251,7 @@ def _status_events(
             events = _flight_events(status, ctx, warnings)
         elif code == "TRM":
             airport = status.text["airport"]
-            _element("airport", airport, lambda: _zone(airport, ctx))
+            element("airport", airport, lambda: zone_of(airport, ctx))
             events = [
                 _Event(
                     Milestone.INFORMATIONAL,
@@ -541,7 +316,7 @@ def _status_events(
 _DATE_TIME_ANY = re.compile(r"^(\d{2})([A-Z]{3})(\d{4})?$")
 
 
-def _unknown_events(logical: _Logical, ctx: _Context) -> list[_Event]:
+def _unknown_events(logical: Logical, ctx: FsuContext) -> list[_Event]:
     """An unknown status code: its date/time and airport found by shape, stored informational."""
     date_time = next((m for f in logical.fields if (m := _DATE_TIME_ANY.match(f.strip()))), None)
     airport = next((f.strip() for f in logical.fields if re.match(r"^[A-Z]{3}$", f.strip())), None)
@@ -549,9 +324,9 @@ def _unknown_events(logical: _Logical, ctx: _Context) -> list[_Event]:
         raise RecordError(
             f"unknown status code {logical.code!r} without a recognisable day/month and airport"
         )
-    zone = _zone(airport, ctx)
-    base = _date(date_time.group(1), date_time.group(2), ctx, zone)
-    when = _at(base, date_time.group(3) or "0000", None, zone)
+    zone = zone_of(airport, ctx)
+    base = date_near(date_time.group(1), date_time.group(2), ctx, zone)
+    when = at_time(base, date_time.group(3) or "0000", None, zone)
     return [_Event(Milestone.INFORMATIONAL, TimeType.ACTUAL, when, airport, "status")]
 
 
@@ -571,14 +346,14 @@ def parse_fsu(
     except RecordError as exc:
         builder.error("payload", str(exc), code="not_utf8")
         return builder.build()
-    ctx = _Context(airport_timezones or {}, reference_time, source, received_at, subjects)
-    messages = _split(text, builder)
+    ctx = FsuContext(airport_timezones or {}, reference_time, source, received_at, subjects)
+    messages = split_messages(text, builder)
     if not messages and not builder.messages:
         builder.error("payload", "no FSU message found (expected a line FSU/nn)", code="empty")
     for message in messages:
         uld_for: dict[int, list[str]] = {}
-        last_status: _Logical | None = None
-        statuses: list[_Logical] = []
+        last_status: Logical | None = None
+        statuses: list[Logical] = []
         osi: list[str] = []
         for logical in message.lines:
             rest = [logical.text.split("/", 1)[1]] + [

@@ -30,7 +30,7 @@ from logistics.tracking.adapters._common import (
     decode,
     resolve_subject,
 )
-from logistics.tracking.adapters.cargo_imp_fsu import FSU_DISCREPANCY_CODES, FSU_STATUS_CODES
+from logistics.tracking.adapters.fsu_codes import FSU_DISCREPANCY_CODES, FSU_STATUS_CODES
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
 _TIME_TYPES = {"S": TimeType.PLANNED, "E": TimeType.ESTIMATED, "A": TimeType.ACTUAL}
