@@ -10,12 +10,13 @@ line) around messages is skipped; several messages may follow each other.
 Times are local to the airport where the status happened (platform locations first, then any
 IATA airport through `logistics.tracking.places`); dates carry no year: the year putting the time
 nearest `reference_time` is taken. Flight lines (BKD, MAN, DEP, PRE) carry the flight's date and
-separate times `S`/`E`/`A` + hhmm with a day-change indicator (`-P` previous day, `-N` next,
-`-S`, `-T`, `-A` … `-L` up to fifteen days after) counted from the flight date; those become PLANNED / ESTIMATED / ACTUAL departure and arrival
-events. BKD, MAN, PRE and TRM carry no time of their own: their event is dated when the message
-was received (`reference_time`). A status without an hour is dated 00:00 local with
-`time_precision=day`. Codes without a cargo milestone (PRE, TRM, AWD, AWR, CRC, DOC and unknown codes)
-are INFORMATIONAL events; a DIS maps its discrepancy code to an exception reason. Records are
+separate times `S`/`E`/`A` + hhmm with a day-change indicator (code list 1.41: `-P` previous day,
+`-N` next, `-S`, `-T`, `-A` ... `-L` up to fifteen days after) counted from the flight date; they
+become PLANNED / ESTIMATED / ACTUAL departure and arrival events. BKD, MAN, PRE and TRM carry no
+time of their own: their event is dated when the message was received (`reference_time`), a BKD,
+MAN or PRE never after its flight's departure. A status without an hour is dated 00:00 local with
+`time_precision=day`. Codes without a cargo milestone (PRE, TRM, AWD, AWR, CRC, DOC and unknown
+codes) are INFORMATIONAL events; a DIS maps its discrepancy code to an exception reason. Records are
 `line N` (N also as the message index), message codes say what went wrong.
 """
 
@@ -330,6 +331,67 @@ def _unknown_events(logical: Logical, ctx: FsuContext) -> list[_Event]:
     return [_Event(Milestone.INFORMATIONAL, TimeType.ACTUAL, when, airport, "status")]
 
 
+def _message_events(message: Message, ctx: FsuContext, builder: ResultBuilder) -> None:
+    """Events of one message: ULD, OCI and OSI folded into its status lines' details."""
+    uld_for: dict[int, list[str]] = {}
+    last_status: Logical | None = None
+    statuses: list[Logical] = []
+    osi: list[str] = []
+    for logical in message.lines:
+        rest = [logical.text.split("/", 1)[1]] + [t.lstrip("/") for _, t in logical.continuation]
+        if logical.code == "ULD":
+            if last_status is not None:
+                uld_for.setdefault(last_status.number, []).extend(
+                    u for part in rest for u in part.split("/") if u
+                )
+            else:
+                builder.warning(
+                    f"line {logical.number}",
+                    "ULD line before any status line: not tied to a status",
+                    index=logical.number,
+                    code="orphan_uld",
+                )
+        elif logical.code == "OCI":
+            message.details["oci"] = " ".join(filter(None, [message.details.get("oci"), *rest]))
+        elif logical.code == "OSI":
+            osi.extend(rest)
+        else:
+            statuses.append(logical)
+            last_status = logical
+    if osi:
+        message.details["osi"] = " ".join(osi)
+    if message.awb is None:
+        for logical in statuses:
+            builder.error(
+                f"line {logical.number}",
+                f"{logical.code}: the message has no valid AWB line (line {message.number + 1})",
+                index=logical.number,
+                code="no_awb",
+            )
+        return
+    if not statuses:
+        builder.warning(
+            f"line {message.number}",
+            "message without a status line (OSI/OCI only): nothing to put on a timeline",
+            index=message.number,
+            code="no_status",
+        )
+    for logical in statuses:
+        saved = dict(message.details)
+        if logical.number in uld_for:
+            message.details["uld"] = ",".join(uld_for[logical.number])
+        try:
+            _status_events(message, logical, ctx, builder)
+        except RecordError as exc:
+            builder.error(
+                f"line {logical.number}",
+                f"{logical.code}: {exc}" if not str(exc).startswith(logical.code) else str(exc),
+                index=logical.number,
+                code="bad_element",
+            )
+        message.details = saved
+
+
 def parse_fsu(
     payload: bytes | str,
     *,
@@ -351,63 +413,5 @@ def parse_fsu(
     if not messages and not builder.messages:
         builder.error("payload", "no FSU message found (expected a line FSU/nn)", code="empty")
     for message in messages:
-        uld_for: dict[int, list[str]] = {}
-        last_status: Logical | None = None
-        statuses: list[Logical] = []
-        osi: list[str] = []
-        for logical in message.lines:
-            rest = [logical.text.split("/", 1)[1]] + [
-                t.lstrip("/") for _, t in logical.continuation
-            ]
-            if logical.code == "ULD":
-                if last_status is not None:
-                    uld_for.setdefault(last_status.number, []).extend(
-                        u for part in rest for u in part.split("/") if u
-                    )
-                else:
-                    builder.warning(
-                        f"line {logical.number}",
-                        "ULD line before any status line: not tied to a status",
-                        index=logical.number,
-                        code="orphan_uld",
-                    )
-            elif logical.code == "OCI":
-                message.details["oci"] = " ".join(filter(None, [message.details.get("oci"), *rest]))
-            elif logical.code == "OSI":
-                osi.extend(rest)
-            else:
-                statuses.append(logical)
-                last_status = logical
-        if osi:
-            message.details["osi"] = " ".join(osi)
-        if message.awb is None:
-            for logical in statuses:
-                builder.error(
-                    f"line {logical.number}",
-                    f"{logical.code}: the message has no valid AWB line (line {message.number + 1})",
-                    index=logical.number,
-                    code="no_awb",
-                )
-            continue
-        if not statuses:
-            builder.warning(
-                f"line {message.number}",
-                "message without a status line (OSI/OCI only): nothing to put on a timeline",
-                index=message.number,
-                code="no_status",
-            )
-        for logical in statuses:
-            saved = dict(message.details)
-            if logical.number in uld_for:
-                message.details["uld"] = ",".join(uld_for[logical.number])
-            try:
-                _status_events(message, logical, ctx, builder)
-            except RecordError as exc:
-                builder.error(
-                    f"line {logical.number}",
-                    f"{logical.code}: {exc}" if not str(exc).startswith(logical.code) else str(exc),
-                    index=logical.number,
-                    code="bad_element",
-                )
-            message.details = saved
+        _message_events(message, ctx, builder)
     return builder.build()
