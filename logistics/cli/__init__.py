@@ -25,11 +25,14 @@ COMMANDS: dict[str, str] = {
     "ingest": "ingest",
     "plan": "plan_commands",
     "check-plan": "plan_commands",
+    "plans": "plans",
     "report": "report",
     "generate": "generate",
     "demo": "demo",
 }
-SUB_APPS = frozenset({"keys", "tracking"})  # modules holding a Typer of subcommands as `app`
+SUB_APPS = frozenset(
+    {"keys", "tracking", "plans"}
+)  # modules holding a Typer of subcommands as `app`
 
 
 class LazyGroup(TyperGroup):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -62,8 +62,8 @@ def leg_key(leg: dict[str, Any]) -> LegKey:
         leg["to"],
         leg.get("service_id"),
         leg.get("vehicle_id"),
-        depart.isoformat(),
-        arrive.isoformat(),
+        depart.astimezone(UTC).isoformat(),
+        arrive.astimezone(UTC).isoformat(),
     )
 
 
@@ -124,6 +124,8 @@ def _why(session: Session, shipment_id: str, entry: dict[str, Any], change: str)
         return str(entry.get("detail") or entry.get("reason") or "no feasible itinerary")
     if change == UNCHANGED:
         return "its booking still works"
+    if change == NEWLY_BOOKED:
+        return "not booked before"
     opened = [r.detail for r in tracking_state.open_for(session, shipment_id) if r.detail]
     return "; ".join(opened) if opened else "the plan found a better itinerary"
 
