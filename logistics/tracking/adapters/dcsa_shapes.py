@@ -77,14 +77,24 @@ def _map(value: Any) -> Mapping[str, Any]:
 
 
 def _unlocode(*holders: Any) -> str | None:
+    """The UN/LOCODE of the first holder that has one, else a facility code or location name."""
+    named = None
     for holder in holders:
         holder = _map(holder)
-        code = _str(holder.get("UNLocationCode")) or _str(
-            _map(holder.get("location")).get("UNLocationCode")
-        )
-        if code:
-            return code.upper()
-    return None
+        places = (holder, _map(holder.get("location")))
+        for place in places:
+            code = _str(place.get("UNLocationCode"))
+            if code:
+                return code.upper()
+        for place in places:
+            facility = _map(place.get("facility"))
+            named = (
+                named
+                or _str(place.get("facilityCode"))
+                or _str(facility.get("facilityCode"))
+                or _str(place.get("locationName"))
+            )
+    return named
 
 
 def _first(*values: Any) -> str | None:

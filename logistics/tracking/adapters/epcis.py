@@ -143,6 +143,8 @@ def _events(data: Any) -> list[Any]:
             if not isinstance(body, Mapping):
                 raise RecordError("epcisBody.queryResults.resultsBody is missing")
         events = body.get("eventList")
+        if events is None and isinstance(body.get("event"), Mapping):
+            return [body["event"]]  # a document carrying a single event
         if events is None:
             return []
         if not isinstance(events, list):
