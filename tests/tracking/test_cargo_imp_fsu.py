@@ -162,3 +162,20 @@ def test_a_second_consignment_line_starts_a_new_part_of_the_message() -> None:
         ("RCF", "20"),
         ("TFD", "10"),
     ]
+
+
+def test_a_message_quoted_on_one_line_is_read_as_its_lines() -> None:
+    """`FSU/14 <AWB> <status>` on one line (as documentation quotes messages) gives the event."""
+    text = "FSU/14 020-12345675FRAJFK/T1K100 RCS/16OCT1317/FRA/Acme Cargo\n"
+    result = parse_fsu(text, reference_time=datetime(2026, 10, 20, tzinfo=UTC))
+    (event,) = result.events
+    assert event.details["name"] == "Acme Cargo" and event.event.raw_ref == "line 1"
+    assert event.event.event_time == _utc("2026-10-16T11:17:00")
+
+
+def test_an_unreadable_consignment_quantity_does_not_lose_the_statuses() -> None:
+    """The AWB is still known when its quantity is not the manual's: a warning, events kept."""
+    text = "FSU/14\n020-12345675FRAJFK/T1K100MC1.2\nRCS/16OCT1320/FRA/T1\n"
+    result = parse_fsu(text, reference_time=datetime(2026, 10, 20, tzinfo=UTC))
+    assert len(result.events) == 1 and [m.code for m in result.messages] == ["bad_element"]
+    assert result.messages[0].severity.value == "warning"

@@ -40,13 +40,30 @@ class Message:
     lines: list[Logical] = field(default_factory=list)
 
 
+_ONE_LINE = re.compile(r"^((?:FSU|FSA)/\d{1,3})\s+(\d{3}-\d{8}\S*)\s+([A-Z]{3}/.*)$")
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """Numbered lines; a message written on one line (`FSU/14 <AWB line> <status line>`, as
+    documentation quotes them) is read as its three lines, all numbered as that line."""
+    out: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        m = _ONE_LINE.match(raw.translate(_CONTROL).strip().upper())
+        if m:
+            start = raw.upper().index(m.group(3)[:4])
+            out += [(number, m.group(1)), (number, m.group(2)), (number, raw.strip()[start:])]
+        else:
+            out.append((number, raw))
+    return out
+
+
 def split_messages(text: str, builder: ResultBuilder) -> list[Message]:
     """Cut the payload into messages (skipping Type-B envelopes) and logical lines."""
     messages: list[Message] = []
     current: Message | None = None
     expect_awb = False
     origin: dict[str, str] = {}
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in _lines(text):
         ends = "\x03" in raw
         line = raw.translate(_CONTROL).strip()
         if line and (m := SMI.match(line.upper())):
@@ -105,15 +122,17 @@ def _consignment(message: Message, line: str, number: int, builder: ResultBuilde
         )
         return
     prefix, serial, origin, destination, quantity = m.groups()
+    message.awb = f"{prefix}-{serial}"
     if quantity and not QUANTITY.match(quantity):
-        builder.error(
+        # the statuses are still about this AWB: only the consignment's quantity is not read
+        builder.warning(
             ref,
-            f"consignment detail: quantity {quantity!r} is not T/P pieces [K|L weight] [T total]",
+            f"consignment detail: quantity {quantity!r} is not T/P pieces [K|L weight] "
+            "[T total]; not read",
             index=number,
             code="bad_element",
         )
-        return
-    message.awb = f"{prefix}-{serial}"
+        quantity = None
     if int(serial[:7]) % 7 != int(serial[7]):
         builder.warning(
             ref,
