@@ -6,20 +6,32 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.domain import Principal, Role
 from logistics.errors import AuthenticationFailed, PermissionDenied
+from logistics.persistence.transactions import as_unavailable
 from logistics.services.api_keys import authenticate
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request; the request owns the transaction (commit on success)."""
+    """One session per request; the request owns the transaction (commit on success).
+
+    A database error that waiting would cure (deadlock, lock or statement timeout, busy SQLite)
+    answers 503 with Retry-After instead of 500.
+    """
     factory: sessionmaker[Session] = request.app.state.session_factory
     session = factory()
     try:
         yield session
         session.commit()
+    except DBAPIError as exc:
+        session.rollback()
+        unavailable = as_unavailable(exc)
+        if unavailable is not None:
+            raise unavailable from exc
+        raise
     except BaseException:
         session.rollback()
         raise
@@ -48,10 +60,20 @@ def get_principal(
             "an API key is required: send `Authorization: Bearer <key>` "
             "(create one with `logistics keys create --role ROLE`)"
         )
-    return authenticate(session, secret)
+    principal = authenticate(session, secret)
+    session.commit()  # hand the connection back to the pool while the request parses its input
+    return principal
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw request body, read without blocking the event loop (routes stay plain `def`)."""
+    return await request.body()
+
+
+BodyDep = Annotated[bytes, Depends(read_body)]
 
 
 def require_roles(*roles: Role) -> Callable[[Principal], Principal]:

@@ -13,9 +13,11 @@ from logistics.errors import (
     AuthenticationFailed,
     Conflict,
     DomainError,
+    InProgress,
     LogisticsError,
     NotFound,
     PermissionDenied,
+    Unavailable,
     ValidationFailed,
 )
 
@@ -25,9 +27,11 @@ _STATUS: list[tuple[type[LogisticsError], int, str]] = [
     (AuthenticationFailed, 401, "Unauthenticated"),
     (PermissionDenied, 403, "Forbidden"),
     (NotFound, 404, "Not found"),
+    (InProgress, 409, "In progress"),
     (Conflict, 409, "Conflict"),
     (ValidationFailed, 422, "Validation failed"),
     (DomainError, 422, "Invalid value"),
+    (Unavailable, 503, "Service unavailable"),
 ]
 
 
@@ -57,7 +61,10 @@ def _logistics_error(request: Request, exc: Exception) -> JSONResponse:
         detail = f"{len(exc.problems)} problem(s) in the input; see `errors`"
     if isinstance(exc, Conflict):
         extra["conflicts"] = exc.conflicts
-    return problem_response(status, title, detail, **extra)
+    response = problem_response(status, title, detail, **extra)
+    if isinstance(exc, Unavailable | InProgress):
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+    return response
 
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:

@@ -13,7 +13,7 @@ import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from logistics.persistence.database import session_scope
+from logistics.persistence.transactions import run_in_transaction
 from logistics.services import tracking_refresh
 from logistics.settings import get_settings
 
@@ -23,12 +23,21 @@ log = logging.getLogger(__name__)
 class TrackingRefresher:
     """A daemon thread running `tracking_refresh.refresh` and, less often, `sweep`."""
 
+    batch = 200  # shipments per transaction: row locks are held for one batch only
+    max_batches = 50  # per pass, so a flood of events cannot keep the thread from sweeping
+
     def __init__(
-        self, session_factory: sessionmaker[Session], *, poll_s: float, sweep_s: float
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        poll_s: float,
+        sweep_s: float,
+        attempts: int = 4,
     ) -> None:
         self.session_factory = session_factory
         self.poll_s = poll_s
         self.sweep_s = sweep_s
+        self.attempts = attempts
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -40,6 +49,7 @@ class TrackingRefresher:
             session_factory,
             poll_s=settings.tracking_refresh_seconds,
             sweep_s=settings.tracking_sweep_seconds,
+            attempts=settings.db_retry_attempts,
         )
 
     def start(self) -> None:
@@ -58,11 +68,37 @@ class TrackingRefresher:
             self._thread = None
 
     def run_once(self, *, sweep: bool = False) -> tracking_refresh.RefreshReport:
-        """One pass in its own transaction."""
-        with session_scope(self.session_factory) as session:
+        """One pass: short transactions of `batch` shipments each, retried on deadlocks."""
+        reports: list[tracking_refresh.RefreshReport] = []
+        with self.session_factory() as session:
             if sweep:
-                return tracking_refresh.sweep(session)
-            return tracking_refresh.refresh(session, limit=1000)
+                ids = run_in_transaction(
+                    session, tracking_refresh.undelivered_ids, write=False, attempts=self.attempts
+                )
+                for start in range(0, len(ids), self.batch):
+                    reports.append(self._refresh(session, ids[start : start + self.batch]))
+            else:
+                for _ in range(self.max_batches):
+                    report = run_in_transaction(
+                        session,
+                        lambda s: tracking_refresh.refresh(s, limit=self.batch),
+                        attempts=self.attempts,
+                    )
+                    reports.append(report)
+                    if report.refreshed < self.batch:
+                        break
+        return tracking_refresh.RefreshReport(
+            sum(r.refreshed for r in reports),
+            sum(r.opened for r in reports),
+            sum(r.closed for r in reports),
+            tuple(n for r in reports for n in r.notices),
+        )
+
+    def _refresh(self, session: Session, ids: list[str]) -> tracking_refresh.RefreshReport:
+        def work(s: Session) -> tracking_refresh.RefreshReport:
+            return tracking_refresh.refresh(s, shipment_ids=ids)
+
+        return run_in_transaction(session, work, attempts=self.attempts)
 
     def _run(self) -> None:
         last_sweep = time.monotonic()

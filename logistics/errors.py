@@ -69,3 +69,23 @@ class AuthenticationFailed(LogisticsError):
     """No valid credentials were presented."""
 
     code = "unauthenticated"
+
+
+class Unavailable(LogisticsError):
+    """The work cannot be done right now (a lock held too long, a request in progress); retry."""
+
+    code = "unavailable"
+
+    def __init__(self, message: str, retry_after_s: int = 1) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
+class InProgress(Conflict):
+    """Another request holding the same Idempotency-Key is still running; retry later."""
+
+    code = "in_progress"
+
+    def __init__(self, message: str, retry_after_s: int = 1) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)

@@ -47,6 +47,28 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         default=10.0, gt=0, description="HTTP timeout of one delivery attempt"
     )
+    db_lock_timeout_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        description="PostgreSQL lock_timeout: longest wait for a row or table lock (0: none)",
+    )
+    db_statement_timeout_seconds: float = Field(
+        default=120.0,
+        ge=0,
+        description="PostgreSQL statement_timeout: longest run of one SQL statement (0: none)",
+    )
+    db_retry_attempts: int = Field(
+        default=4,
+        ge=1,
+        description="Runs of a transaction that met a deadlock or serialization failure (40P01, "
+        "40001) or a busy SQLite database, before the request answers 503",
+    )
+    idempotency_claim_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="After this long, an Idempotency-Key still in progress (its request died) "
+        "may be claimed by a retry",
+    )
     now: datetime | None = Field(
         default=None,
         description="Freeze tracking's clock at this ISO 8601 time with offset (replays, tests); "

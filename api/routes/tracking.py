@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
+from api.dependencies import BodyDep, SessionDep, require_roles
 from api.dependencies import ReaderDep as AnyReaderDep
-from api.dependencies import SessionDep, require_roles
 from api.schemas.common import Page
 from api.schemas.tracking import IngestOut, event_out, local_iso, tracking_out
 from logistics.domain import Principal, Role
-from logistics.errors import Conflict, DomainError
+from logistics.errors import DomainError
 from logistics.persistence.repositories.tracking_state import ExceptionFilter
 from logistics.services import (
     feed_ingest,
+    idempotent_requests,
     tracking_exceptions,
     tracking_queries,
     tracking_refresh,
     tracking_view,
 )
+from logistics.settings import get_settings
 from logistics.tracking.adapters.registry import REGISTRY, FeedFormat
 
 router = APIRouter(tags=["tracking"])
@@ -38,36 +41,33 @@ IdempotencyKey = Annotated[
 
 
 def _replay_or_run(
-    session: SessionDep, principal: Principal, key: str | None, body: bytes, run: Any
+    session: Session,
+    principal: Principal,
+    key: str | None,
+    body: bytes,
+    run: Callable[[Session], IngestOut],
 ) -> JSONResponse:
-    digest = hashlib.sha256(body).hexdigest()
-    if key:
-        stored = tracking_queries.find_idempotent(session, principal.key_id, key)
-        if stored is not None:
-            if stored.request_sha256 != digest:
-                raise Conflict(f"Idempotency-Key {key!r} was used for a different request")
-            return JSONResponse(
-                json.loads(stored.response),
-                status_code=stored.status_code,
-                headers={"Idempotent-Replayed": "true"},
-            )
-    answer = run().model_dump()
-    if key:
-        tracking_queries.remember_idempotent(
-            session, principal.key_id, key, digest, 200, json.dumps(answer)
-        )
-    return JSONResponse(answer, status_code=200)
+    answer = idempotent_requests.run(
+        session,
+        lambda s: run(s).model_dump(),
+        api_key_id=principal.key_id,
+        key=key,
+        body=body,
+        stale_after_s=get_settings().idempotency_claim_seconds,
+        attempts=get_settings().db_retry_attempts,
+    )
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
+    return JSONResponse(dict(answer.body), status_code=answer.status_code, headers=headers)
 
 
 @router.post("/events", response_model=IngestOut)
-async def post_events(
-    request: Request,
+def post_events(
+    body: BodyDep,
     session: SessionDep,
     principal: FeedDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Ingest a batch of unified events (a JSON list, or {"events": [...]}); answers per item."""
-    body = await request.body()
     try:
         data = json.loads(body)
     except json.JSONDecodeError as exc:
@@ -81,9 +81,7 @@ async def post_events(
         principal,
         idempotency_key,
         body,
-        lambda: IngestOut.of(
-            feed_ingest.ingest_unified_batch(session, items, received_at=received)
-        ),
+        lambda s: IngestOut.of(feed_ingest.ingest_unified_batch(s, items, received_at=received)),
     )
 
 
@@ -102,14 +100,14 @@ async def post_events(
         }
     },
 )
-async def post_feed(
+def post_feed(
     feed_format: Annotated[
         FeedFormat,
         Path(
             description="; ".join(f"{s.format.value}: {s.description}" for s in REGISTRY.values())
         ),
     ],
-    request: Request,
+    body: BodyDep,
     session: SessionDep,
     principal: FeedDep,
     source: Annotated[str | None, Query(description="Source name stored with the events")] = None,
@@ -126,7 +124,6 @@ async def post_feed(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Ingest a raw payload through its format's adapter; answers per record."""
-    body = await request.body()
     posted_to = logistics_object or logistics_object_header
     if posted_to and feed_format is not FeedFormat.ONE_RECORD:
         raise DomainError("logistics_object applies to one_record feeds only")
@@ -136,8 +133,8 @@ async def post_feed(
         principal,
         idempotency_key,
         body,
-        lambda: IngestOut.of(
-            feed_ingest.ingest_raw(session, feed_format.value, body, source=source, options=options)
+        lambda s: IngestOut.of(
+            feed_ingest.ingest_raw(s, feed_format.value, body, source=source, options=options)
         ),
     )
 

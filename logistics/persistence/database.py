@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.settings import get_settings
 
 
 def normalise_url(url: str) -> str:
@@ -18,6 +20,9 @@ def normalise_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+IMMEDIATE = {"logistics_sqlite_begin": "IMMEDIATE"}  # execution options of a writing transaction
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -29,14 +34,57 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for SQLite (foreign keys, WAL) or PostgreSQL (psycopg 3)."""
+def _sqlite_begin(connection: Connection) -> None:
+    # Left alone, pysqlite begins lazily before the first write (reads before it see the latest
+    # commit, and the write waits for the lock under busy_timeout). A writer that must read its
+    # input in the same snapshot takes the write lock first: BEGIN IMMEDIATE, never "database is
+    # locked" when it later writes.
+    if connection.get_execution_options().get("logistics_sqlite_begin") == "IMMEDIATE":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _milliseconds(seconds: float) -> int:
+    return max(0, round(seconds * 1000))
+
+
+def make_engine(
+    url: str, *, lock_timeout_s: float | None = None, statement_timeout_s: float | None = None
+) -> Engine:
+    """An engine for SQLite (foreign keys, WAL, busy timeout) or PostgreSQL (psycopg 3).
+
+    PostgreSQL sessions get `lock_timeout` and `statement_timeout` (default: the settings
+    LOGISTICS_DB_LOCK_TIMEOUT_SECONDS and LOGISTICS_DB_STATEMENT_TIMEOUT_SECONDS; 0 disables).
+    """
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    settings = get_settings()
+    lock_ms = _milliseconds(
+        settings.db_lock_timeout_seconds if lock_timeout_s is None else lock_timeout_s
+    )
+    statement_ms = _milliseconds(
+        settings.db_statement_timeout_seconds
+        if statement_timeout_s is None
+        else statement_timeout_s
+    )
+    options = f"-c lock_timeout={lock_ms} -c statement_timeout={statement_ms}"
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+
+
+def writing(session: Session) -> Session:
+    """Make the session's next transaction a writer's: on SQLite it begins IMMEDIATE.
+
+    Call it before the transaction starts (or after a commit); on PostgreSQL it changes nothing.
+    """
+    if session.in_transaction():
+        return session
+    bind = session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "sqlite":
+        session.connection(execution_options=IMMEDIATE)
+    return session
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -120,7 +120,7 @@ def ingest_events(
         {h for _, _, h in prepared},
     )
     rows = []
-    accepted = []
+    fresh: list[tuple[int, SourceEvent]] = []
     for index, item, digest in prepared:
         pair = (item.event.source, item.event.event_id)
         if pair in stored_pairs or digest in stored_hashes:
@@ -131,6 +131,13 @@ def ingest_events(
         stored_pairs.add(pair)
         stored_hashes.add(digest)
         rows.append(repo.to_values(item.event, digest, dict(item.references), raw_id))
+        fresh.append((index, item))
+    inserted = repo.add_new(session, rows)
+    accepted = []
+    for index, item in fresh:  # a concurrent request may have stored the same event first
+        if (item.event.source, item.event.event_id) not in inserted:
+            results[index] = ItemResult(index, ItemStatus.DUPLICATE, item.event.event_id)
+            continue
         status = (
             ItemStatus.INFORMATIONAL
             if item.event.milestone is Milestone.INFORMATIONAL
@@ -140,7 +147,6 @@ def ingest_events(
             index, status, item.event.event_id, record=item.event.raw_ref or ""
         )
         accepted.append(item.event)
-    repo.add_all(session, rows)
     tracking_refresh.mark_events(session, accepted)
     disruptions.from_events(session, accepted)  # a feed's cancelled service is a disruption
     return IngestReport(tuple(results[i] for i in range(len(events))))

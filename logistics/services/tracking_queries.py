@@ -1,17 +1,15 @@
-"""Small reads and writes the tracking API needs: pollers, time zones, idempotent answers."""
+"""Small reads the tracking API needs: pollers and time zones."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from logistics.domain import TrackingEvent
-from logistics.persistence.repositories import idempotency
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as event_repo
-from logistics.persistence.tables import IdempotencyRow
 
 
 def location_zones(session: Session) -> dict[str, str]:
@@ -38,30 +36,3 @@ def events_after(
         session, after_seq=after_seq, updated_since=updated_since, limit=limit
     )
     return page, location_zones(session)
-
-
-def find_idempotent(session: Session, api_key_id: str, key: str) -> IdempotencyRow | None:
-    """A stored answer for this caller's Idempotency-Key."""
-    return idempotency.find(session, api_key_id, key)
-
-
-def remember_idempotent(
-    session: Session,
-    api_key_id: str,
-    key: str,
-    request_sha256: str,
-    status_code: int,
-    response: str,
-) -> None:
-    """Store the answer to replay on a retry."""
-    idempotency.add(
-        session,
-        IdempotencyRow(
-            api_key_id=api_key_id,
-            key=key,
-            request_sha256=request_sha256,
-            status_code=status_code,
-            response=response,
-            created_at=datetime.now(UTC),
-        ),
-    )

@@ -161,17 +161,21 @@ def refresh(
 ) -> RefreshReport:
     """Recompute the given (default: stale) shipments and store state, ETA and exceptions.
 
-    The caller owns the transaction: this flushes, it never commits.
+    Their state rows are locked first, in id order (stale ones claimed with SKIP LOCKED on
+    PostgreSQL). The caller owns the transaction: this flushes, it never commits.
     """
     now = now or clock.now()
-    ids = (
-        list(shipment_ids) if shipment_ids is not None else tracking_state.stale_ids(session, limit)
-    )
+    if shipment_ids is None:  # claim: stale rows locked in id order, rows others hold skipped
+        ids = tracking_state.claim_stale(session, limit)
+    else:  # the same order as every other writer of state rows, so none deadlocks
+        ids = sorted(set(shipment_ids))
+        tracking_state.lock_in_order(session, ids)
     notices: list[Notice] = []
     opened = closed = 0
     for done, start in enumerate(range(0, len(ids), 200)):
         chunk = ids[start : start + 200]
-        for shipment in shipment_repo.by_ids(session, chunk).values():
+        found = shipment_repo.by_ids(session, chunk)
+        for shipment in (found[sid] for sid in chunk if sid in found):
             new = _apply(session, load_tracking(session, shipment, now=now, rules=rules), now)
             opened += sum(1 for n in new if n.kind is NoticeKind.EXCEPTION_OPENED)
             closed += sum(1 for n in new if n.kind is NoticeKind.EXCEPTION_CLOSED)
@@ -187,6 +191,11 @@ def _notify(session: Session, notices: Sequence[Notice]) -> None:
     """Hand the notices to the webhook outbox (matched against the subscriptions)."""
     if notices:
         webhooks.enqueue(session, notices)
+
+
+def undelivered_ids(session: Session) -> list[str]:
+    """The shipments a sweep re-examines: tracked and not delivered yet, in id order."""
+    return tracking_state.undelivered_ids(session)
 
 
 def sweep(

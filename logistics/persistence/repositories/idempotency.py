@@ -1,18 +1,99 @@
-"""Stored answers of idempotent requests."""
+"""Idempotency keys: claimed first (in progress), then completed with the answer to replay."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from logistics.persistence.tables import IdempotencyRow
 
+IN_PROGRESS = 0  # status_code of a claimed key whose answer is not stored yet; response = token
+
+
+def claim(
+    session: Session, api_key_id: str, key: str, request_sha256: str, token: str, now: datetime
+) -> bool:
+    """Insert the key as in progress unless it exists (ON CONFLICT DO NOTHING); True if inserted."""
+    values = {
+        "api_key_id": api_key_id,
+        "key": key,
+        "request_sha256": request_sha256,
+        "status_code": IN_PROGRESS,
+        "response": token,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(IdempotencyRow).values(values).on_conflict_do_nothing().returning(IdempotencyRow.key)
+    )
+    return session.execute(statement).first() is not None
+
 
 def find(session: Session, api_key_id: str, key: str) -> IdempotencyRow | None:
-    """The stored answer for this caller's key, or None."""
-    return session.get(IdempotencyRow, (api_key_id, key))
+    """The key's row as stored now (not a cached copy), or None."""
+    query = select(IdempotencyRow).where(
+        IdempotencyRow.api_key_id == api_key_id, IdempotencyRow.key == key
+    )
+    return session.scalars(query.execution_options(populate_existing=True)).one_or_none()
 
 
-def add(session: Session, row: IdempotencyRow) -> None:
-    """Remember an answer."""
-    session.add(row)
-    session.flush()
+def take_over(
+    session: Session,
+    api_key_id: str,
+    key: str,
+    *,
+    old_token: str,
+    request_sha256: str,
+    token: str,
+    now: datetime,
+) -> bool:
+    """Re-claim a key left in progress by a request that died; True if this call got it."""
+    statement = (
+        update(IdempotencyRow)
+        .where(
+            IdempotencyRow.api_key_id == api_key_id,
+            IdempotencyRow.key == key,
+            IdempotencyRow.status_code == IN_PROGRESS,
+            IdempotencyRow.response == old_token,
+        )
+        .values(request_sha256=request_sha256, response=token, created_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
+
+
+def complete(
+    session: Session, api_key_id: str, key: str, token: str, status_code: int, response: str
+) -> bool:
+    """Store the answer of the claim `token`; False if the claim is no longer this request's."""
+    statement = (
+        update(IdempotencyRow)
+        .where(
+            IdempotencyRow.api_key_id == api_key_id,
+            IdempotencyRow.key == key,
+            IdempotencyRow.status_code == IN_PROGRESS,
+            IdempotencyRow.response == token,
+        )
+        .values(status_code=status_code, response=response)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(session.execute(statement).rowcount == 1)  # type: ignore[attr-defined]
+
+
+def release(session: Session, api_key_id: str, key: str, token: str) -> None:
+    """Drop the claim `token` (its request failed), so a retry can run."""
+    session.execute(
+        delete(IdempotencyRow)
+        .where(
+            IdempotencyRow.api_key_id == api_key_id,
+            IdempotencyRow.key == key,
+            IdempotencyRow.status_code == IN_PROGRESS,
+            IdempotencyRow.response == token,
+        )
+        .execution_options(synchronize_session=False)
+    )

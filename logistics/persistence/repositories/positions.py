@@ -6,6 +6,8 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from logistics.persistence.tables import PositionRow
@@ -26,21 +28,30 @@ def add_new(session: Session, fixes: Sequence[Fix], *, source: str, received_at:
     )
     stored = {(v, t.timestamp()) for v, t in session.execute(query)}
     rows = [
-        PositionRow(
-            vehicle_id=vehicle,
-            time=time,
-            lat=lat,
-            lon=lon,
-            speed_kmh=speed,
-            source=source,
-            received_at=received_at,
-        )
+        {
+            "vehicle_id": vehicle,
+            "time": time,
+            "lat": lat,
+            "lon": lon,
+            "speed_kmh": speed,
+            "source": source,
+            "received_at": received_at,
+        }
         for key, (vehicle, time, lat, lon, speed) in sorted(unique.items())
         if key not in stored
     ]
-    session.add_all(rows)
-    session.flush()
-    return len(rows)
+    # ON CONFLICT DO NOTHING: a fix a concurrent feed stored first is skipped, not an error.
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    added = 0
+    for start in range(0, len(rows), 500):
+        statement = (
+            insert(PositionRow)
+            .values(rows[start : start + 500])
+            .on_conflict_do_nothing()
+            .returning(PositionRow.id)
+        )
+        added += len(session.execute(statement).all())
+    return added
 
 
 def last_times(session: Session, vehicle_ids: Collection[str]) -> dict[str, datetime]:

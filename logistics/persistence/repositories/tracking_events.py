@@ -7,7 +7,9 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from logistics.domain import ExceptionReason, Milestone, Mode, TimeType, TrackingEvent
@@ -106,10 +108,25 @@ def existing_keys(
     return seen_pairs, seen_hashes
 
 
-def add_all(session: Session, values: Sequence[dict[str, Any]]) -> None:
-    """Append events (one multi-row INSERT: no ORM objects, they would cost more than the I/O)."""
-    if values:
-        session.execute(insert(EventRow), list(values))
+def add_new(session: Session, values: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
+    """Append events not stored yet; return the (source, event_id) pairs really inserted.
+
+    Multi-row INSERT … ON CONFLICT DO NOTHING (no ORM objects, they would cost more than the
+    I/O): an event a concurrent request stored first is skipped, not an IntegrityError. Rows go
+    in the order given (storage order is submission order).
+    """
+    ordered = list(values)
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    inserted: set[tuple[str, str]] = set()
+    for start in range(0, len(ordered), 500):
+        statement = (
+            insert(EventRow)
+            .values(ordered[start : start + 500])
+            .on_conflict_do_nothing()
+            .returning(EventRow.source, EventRow.event_id)
+        )
+        inserted.update((s, e) for s, e in session.execute(statement))
+    return inserted
 
 
 def for_subjects(

@@ -6,48 +6,85 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from logistics.persistence.repositories.page import Page, paginate
 from logistics.persistence.tables import ExceptionRow, ShipmentRow, ShipmentStateRow
 
 
 def mark_stale(session: Session, shipment_ids: Collection[str]) -> int:
-    """Flag shipments for a projection refresh (creating their state row); return how many."""
+    """Flag shipments for a projection refresh (creating their state row); return how many.
+
+    One INSERT … ON CONFLICT DO UPDATE per 500 ids, in id order: every writer (ingestion, the
+    refresher's claims, the sweep) locks state rows in ascending id order, so none deadlocks.
+    """
     ids = sorted(set(shipment_ids))
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        have = set(
-            session.scalars(
-                select(ShipmentStateRow.shipment_id).where(ShipmentStateRow.shipment_id.in_(chunk))
-            )
-        )
-        if have:
+        query = select(ShipmentRow.id, ShipmentRow.due_at).where(ShipmentRow.id.in_(chunk))
+        due = {sid: due_at for sid, due_at in session.execute(query)}
+        rows = [
+            {"shipment_id": sid, "stale": True, "due_at": due[sid], "needs_replan": False}
+            for sid in chunk
+            if sid in due
+        ]
+        if rows:
+            statement = insert(ShipmentStateRow).values(rows)
             session.execute(
-                update(ShipmentStateRow)
-                .where(ShipmentStateRow.shipment_id.in_(sorted(have)))
-                .values(stale=True)
+                statement.on_conflict_do_update(
+                    index_elements=[ShipmentStateRow.shipment_id], set_={"stale": True}
+                ),
+                execution_options={"synchronize_session": False},
             )
-        missing = [i for i in chunk if i not in have]
-        if missing:
-            due = session.execute(
-                select(ShipmentRow.id, ShipmentRow.due_at).where(ShipmentRow.id.in_(missing))
-            )
-            session.add_all(
-                ShipmentStateRow(shipment_id=sid, stale=True, due_at=due_at, needs_replan=False)
-                for sid, due_at in due
-            )
-    session.flush()
+        for sid in chunk:  # rows this session already holds see the new flag too
+            loaded = session.identity_map.get(identity_key(ShipmentStateRow, sid))
+            if loaded is not None:
+                set_committed_value(loaded, "stale", True)
     return len(ids)
 
 
 def stale_ids(session: Session, limit: int | None = None) -> list[str]:
-    """Shipments waiting for a refresh, oldest id first."""
+    """Shipments waiting for a refresh, oldest id first (no locks: for reading)."""
     query = (
         select(ShipmentStateRow.shipment_id)
         .where(ShipmentStateRow.stale.is_(True))
         .order_by(ShipmentStateRow.shipment_id)
+    )
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
+def lock_in_order(session: Session, shipment_ids: Sequence[str]) -> list[str]:
+    """Lock the state rows of these shipments in ascending id order (PostgreSQL: FOR UPDATE)."""
+    ids = sorted(set(shipment_ids))
+    locked: list[str] = []
+    for start in range(0, len(ids), 500):
+        query = (
+            select(ShipmentStateRow.shipment_id)
+            .where(ShipmentStateRow.shipment_id.in_(ids[start : start + 500]))
+            .order_by(ShipmentStateRow.shipment_id)
+            .with_for_update()
+        )
+        locked += session.scalars(query)
+    return locked
+
+
+def claim_stale(session: Session, limit: int | None = None) -> list[str]:
+    """Claim stale shipments for a refresh, oldest id first: their rows locked in id order.
+
+    On PostgreSQL rows another transaction holds are skipped (SKIP LOCKED): two refreshers
+    never wait on each other, and an ingestion's mark_stale waits at most one refresh.
+    """
+    query = (
+        select(ShipmentStateRow.shipment_id)
+        .where(ShipmentStateRow.stale.is_(True))
+        .order_by(ShipmentStateRow.shipment_id)
+        .with_for_update(skip_locked=True)
     )
     return list(session.scalars(query.limit(limit) if limit else query))
 
