@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
 from datetime import UTC, datetime
 
-import httpx
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.webhook_connections import PostFn, Resolver, guarded_poster, resolve
 from logistics.services import webhooks
 from logistics.settings import get_settings
 from logistics.tracking.webhook_signing import RetryPolicy
+from logistics.tracking.webhook_url_policy import UrlPolicy
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,12 @@ class WebhookDispatcher:
         poll_s: float,
         timeout_s: float,
         policy: RetryPolicy,
+        url_policy: UrlPolicy | None = None,
+        resolver: Resolver = resolve,
     ) -> None:
         self.session_factory = session_factory
+        self.url_policy = url_policy if url_policy is not None else webhooks.url_policy()
+        self.resolver = resolver
         self.poll_s = poll_s
         self.timeout_s = timeout_s
         self.policy = policy
@@ -69,18 +73,23 @@ class WebhookDispatcher:
             self._thread.join(timeout=timeout_s if timeout_s is not None else self.timeout_s + 5)
             self._thread = None
 
+    def deliver_once(self) -> webhooks.DispatchReport:
+        """One pass: send what is due now (connections checked against the URL policy)."""
+        with guarded_poster(self.url_policy, self.timeout_s, self.resolver) as post:
+            return self._deliver(post)
+
+    def _deliver(self, post: PostFn) -> webhooks.DispatchReport:
+        return webhooks.deliver_due(
+            self.session_factory, _now(), post, policy=self.policy, clock=_now
+        )
+
     def _run(self) -> None:
-        # Redirects are not followed: a 3xx is a failed attempt, never a POST to another host.
-        with httpx.Client(timeout=self.timeout_s, follow_redirects=False) as client:
-
-            def post(url: str, body: bytes, headers: Mapping[str, str]) -> int:
-                return client.post(url, content=body, headers=dict(headers)).status_code
-
+        # Every connection resolves the URL's host, checks each address against the policy and
+        # connects only to a checked one; redirects are never followed.
+        with guarded_poster(self.url_policy, self.timeout_s, self.resolver) as post:
             while not self._stop.is_set():
                 try:
-                    report = webhooks.deliver_due(
-                        self.session_factory, _now(), post, policy=self.policy, clock=_now
-                    )
+                    report: webhooks.DispatchReport | None = self._deliver(post)
                 except Exception:  # a database hiccup must not kill the dispatcher
                     log.exception("webhook dispatch pass failed")
                     report = None

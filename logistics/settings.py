@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,15 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         default=10.0, gt=0, description="HTTP timeout of one delivery attempt"
     )
+    webhook_allow_http: bool = Field(
+        default=False,
+        description="Also accept http:// webhook URLs (default: https only)",
+    )
+    webhook_allow_hosts: str = Field(
+        default="",
+        description="Comma-separated addresses or CIDR blocks webhooks may reach although they "
+        "are not public (loopback, private...), e.g. `127.0.0.1,10.1.0.0/16`; default: none",
+    )
     db_lock_timeout_seconds: float = Field(
         default=5.0,
         ge=0,
@@ -74,6 +84,18 @@ class Settings(BaseSettings):
         description="Freeze tracking's clock at this ISO 8601 time with offset (replays, tests); "
         "unset: the system clock",
     )
+
+    @field_validator("webhook_allow_hosts")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for entry in value.replace(",", " ").split():
+            try:
+                ipaddress.ip_network(entry.strip("[]"), strict=False)
+            except ValueError as exc:
+                raise ValueError(
+                    f"LOGISTICS_WEBHOOK_ALLOW_HOSTS: {entry!r} is not an IP address or CIDR block"
+                ) from exc
+        return value
 
     @field_validator("now")
     @classmethod

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +30,7 @@ from logistics.persistence.repositories.webhooks import DELIVERED, FAILED, PENDI
 from logistics.persistence.tables import WebhookOutboxRow, WebhookSubscriptionRow
 from logistics.settings import get_settings
 from logistics.tracking.webhook_signing import RetryPolicy, signed_headers
+from logistics.tracking.webhook_url_policy import UrlPolicy, parse_allow_list, url_problem
 
 __all__ = ["DELIVERED", "FAILED", "PENDING"]
 
@@ -163,19 +163,13 @@ def _delivery(row: WebhookOutboxRow) -> Delivery:
     )
 
 
-def _url_problem(url: str) -> str | None:
-    if len(url) > MAX_URL_LENGTH:
-        return f"longer than {MAX_URL_LENGTH} characters"
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (raises on a malformed port)
-    except ValueError as exc:
-        return f"not a valid URL: {exc}"
-    if parts.scheme not in ("http", "https"):
-        return "must be an http:// or https:// URL"
-    if not parts.hostname:
-        return "must name a host"
-    return None
+def url_policy() -> UrlPolicy:
+    """Which webhook URLs are accepted: LOGISTICS_WEBHOOK_ALLOW_HTTP and _ALLOW_HOSTS."""
+    settings = get_settings()
+    return UrlPolicy(
+        allow_http=settings.webhook_allow_http,
+        allowed=parse_allow_list(settings.webhook_allow_hosts),
+    )
 
 
 def _enum_values(
@@ -209,7 +203,7 @@ def subscribe(
         raise PermissionDenied(f"role {principal.role.value} may not subscribe to webhooks")
     problems: list[Problem] = []
     url = url.strip()
-    if (reason := _url_problem(url)) is not None:
+    if (reason := url_problem(url, url_policy())) is not None:
         problems.append(Problem("body", 1, "url", reason))
     chosen_milestones = _enum_values("milestones", milestones, Milestone, problems)
     chosen_reasons = _enum_values("exception_reasons", exception_reasons, ExceptionReason, problems)

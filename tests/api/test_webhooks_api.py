@@ -30,7 +30,12 @@ from tests.api.live_server import serve_in_thread
 
 @pytest.fixture(autouse=True)
 def fast_webhooks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Poll every 50 ms and retry after 0.2 s, 0.4 s, ... so retries happen within a test."""
+    """Poll every 50 ms and retry after 0.2 s, 0.4 s, ... so retries happen within a test.
+
+    The receivers listen on http://127.0.0.1, which only the allow-list settings admit.
+    """
+    monkeypatch.setenv("LOGISTICS_WEBHOOK_ALLOW_HTTP", "true")
+    monkeypatch.setenv("LOGISTICS_WEBHOOK_ALLOW_HOSTS", "127.0.0.1")
     monkeypatch.setenv("LOGISTICS_WEBHOOK_POLL_SECONDS", "0.05")
     monkeypatch.setenv("LOGISTICS_WEBHOOK_RETRY_BASE_SECONDS", "0.2")
     monkeypatch.setenv("LOGISTICS_WEBHOOK_MAX_ATTEMPTS", "5")

@@ -95,7 +95,7 @@ def test_enqueue_matches_filters(
 ) -> None:
     """Each filter narrows what a coordinator's subscription receives (empty: everything)."""
     keys = setup(session)
-    _, sub = webhooks.subscribe(session, keys["coordinator"], url="http://h.test/x", **filters)
+    _, sub = webhooks.subscribe(session, keys["coordinator"], url="https://h.test/x", **filters)
     assert webhooks.enqueue(session, ALL, now=NOW) == len(expected)
     assert queued_for(session, sub.id) == sorted((n.kind.value, n.shipment_id) for n in expected)
 
@@ -114,7 +114,7 @@ def test_shipper_subscription_only_ever_gets_its_own_shipments(session: Session)
 def test_outbox_body_is_the_documented_document(session: Session) -> None:
     """The body names the delivery, kind, subscription, shipment and carries the notice data."""
     keys = setup(session)
-    _, sub = webhooks.subscribe(session, keys["coordinator"], url="http://h.test/x")
+    _, sub = webhooks.subscribe(session, keys["coordinator"], url="https://h.test/x")
     webhooks.enqueue(session, [DELAY], now=NOW)
     (row,) = outbox(session)
     body = json.loads(row.body)
@@ -162,13 +162,13 @@ def test_subscribe_validates_url_filters_and_shipment_scope(session: Session) ->
         with pytest.raises(ValidationFailed):
             webhooks.subscribe(session, keys["coordinator"], url=url)
     with pytest.raises(PermissionDenied):
-        webhooks.subscribe(session, keys["analyst"], url="http://h.test/x")
+        webhooks.subscribe(session, keys["analyst"], url="https://h.test/x")
 
 
 def test_list_get_and_delete_are_scoped_to_the_owner(session: Session) -> None:
     """Owners see and delete their own subscriptions; anyone else gets NotFound."""
     keys = setup(session)
-    secret, sub = webhooks.subscribe(session, keys["fxz"], url="http://h.test/x")
+    secret, sub = webhooks.subscribe(session, keys["fxz"], url="https://h.test/x")
     assert secret.startswith("whsec_") and len(secret) > 40
     assert [s.id for s in webhooks.list_subscriptions(session, keys["fxz"])] == [sub.id]
     assert webhooks.list_subscriptions(session, keys["xuc"]) == []
@@ -188,7 +188,7 @@ def test_list_get_and_delete_are_scoped_to_the_owner(session: Session) -> None:
 def test_revoked_owner_key_receives_nothing_new(session: Session) -> None:
     """Once its key is revoked, a subscription gets no further notices."""
     keys = setup(session)
-    webhooks.subscribe(session, keys["coordinator"], url="http://h.test/x")
+    webhooks.subscribe(session, keys["coordinator"], url="https://h.test/x")
     revoke_api_key(session, keys["coordinator"].key_id)
     assert webhooks.enqueue(session, ALL, now=NOW) == 0
 
@@ -215,7 +215,7 @@ def subscribed_with_one_notice(factory: sessionmaker[Session]) -> tuple[str, str
     """Commit a coordinator subscription and one queued notice; return (secret, delivery id)."""
     with session_scope(factory) as session:
         keys = setup(session)
-        secret, _ = webhooks.subscribe(session, keys["coordinator"], url="http://h.test/x")
+        secret, _ = webhooks.subscribe(session, keys["coordinator"], url="https://h.test/x")
         webhooks.enqueue(session, [DEPARTED], now=NOW)
         (row,) = outbox(session)
         return secret, row.id
@@ -288,7 +288,7 @@ def test_a_claim_is_a_lease_that_expires(session_factory: sessionmaker[Session])
     _, delivery_id = subscribed_with_one_notice(session_factory)
     with session_scope(session_factory) as session:
         (claimed,) = webhooks.claim_due(session, NOW, 10, lease_s=60)
-        assert claimed.id == delivery_id and claimed.url == "http://h.test/x"
+        assert claimed.id == delivery_id and claimed.url == "https://h.test/x"
     with session_scope(session_factory) as session:
         assert webhooks.claim_due(session, NOW + timedelta(seconds=59), 10) == []
     with session_scope(session_factory) as session:
