@@ -81,7 +81,7 @@ class TrackingRefresher:
                 for _ in range(self.max_batches):
                     report = run_in_transaction(
                         session,
-                        lambda s: tracking_refresh.refresh(s, limit=self.batch),
+                        lambda s: tracking_refresh.refresh(s, limit=self.batch, skip_locked=True),
                         attempts=self.attempts,
                     )
                     reports.append(report)

@@ -158,15 +158,17 @@ def refresh(
     limit: int | None = None,
     rules: ExceptionRules | None = None,
     progress: Progress | None = None,
+    skip_locked: bool = False,
 ) -> RefreshReport:
     """Recompute the given (default: stale) shipments and store state, ETA and exceptions.
 
-    Their state rows are locked first, in id order (stale ones claimed with SKIP LOCKED on
-    PostgreSQL). The caller owns the transaction: this flushes, it never commits.
+    Their state rows are locked first, in id order; with `skip_locked` (the background
+    refresher) stale rows another transaction holds are left to it (PostgreSQL SKIP LOCKED).
+    The caller owns the transaction: this flushes, it never commits.
     """
     now = now or clock.now()
-    if shipment_ids is None:  # claim: stale rows locked in id order, rows others hold skipped
-        ids = tracking_state.claim_stale(session, limit)
+    if shipment_ids is None:  # claim: stale rows locked in id order
+        ids = tracking_state.claim_stale(session, limit, skip_locked=skip_locked)
     else:  # the same order as every other writer of state rows, so none deadlocks
         ids = sorted(set(shipment_ids))
         tracking_state.lock_in_order(session, ids)

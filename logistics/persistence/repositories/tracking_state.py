@@ -74,17 +74,19 @@ def lock_in_order(session: Session, shipment_ids: Sequence[str]) -> list[str]:
     return locked
 
 
-def claim_stale(session: Session, limit: int | None = None) -> list[str]:
-    """Claim stale shipments for a refresh, oldest id first: their rows locked in id order.
+def claim_stale(
+    session: Session, limit: int | None = None, *, skip_locked: bool = False
+) -> list[str]:
+    """Lock stale shipments' state rows for a refresh, in id order (PostgreSQL: FOR UPDATE).
 
-    On PostgreSQL rows another transaction holds are skipped (SKIP LOCKED): two refreshers
-    never wait on each other, and an ingestion's mark_stale waits at most one refresh.
+    A reader that must see current projections waits for rows another refresh holds (and then
+    finds them fresh); a background refresher passes `skip_locked` and leaves them to the other.
     """
     query = (
         select(ShipmentStateRow.shipment_id)
         .where(ShipmentStateRow.stale.is_(True))
         .order_by(ShipmentStateRow.shipment_id)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=skip_locked)
     )
     return list(session.scalars(query.limit(limit) if limit else query))
 
