@@ -9,7 +9,7 @@ import typer
 
 from logistics.cli.database import open_database
 from logistics.cli.output import fail, info
-from logistics.errors import LogisticsError
+from logistics.errors import DomainError, LogisticsError
 from logistics.persistence.database import session_scope
 from logistics.services import tracking_refresh
 from logistics.services.feed_ingest import ingest_raw
@@ -23,14 +23,23 @@ def ingest(
     ],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The feed file")],
     source: Annotated[str | None, typer.Option(help="Source name stored with the events")] = None,
+    logistics_object: Annotated[
+        str | None,
+        typer.Option(help="one_record: IRI of the logistics object the events were posted to"),
+    ] = None,
     database_url: Annotated[str | None, typer.Option(help="Database URL")] = None,
 ) -> None:
     """Parse a feed file and store its events (duplicates acknowledged, bad records listed)."""
     try:
+        if logistics_object and feed_format is not FeedFormat.ONE_RECORD:
+            raise DomainError("--logistics-object applies to one_record feeds only")
+        options = {"logistics_object": logistics_object} if logistics_object else None
         factory = open_database(database_url)
         info(f"ingesting {file} as {feed_format.value} ...")
         with session_scope(factory) as session:
-            report = ingest_raw(session, feed_format.value, file.read_bytes(), source=source)
+            report = ingest_raw(
+                session, feed_format.value, file.read_bytes(), source=source, options=options
+            )
         with session_scope(factory) as session:
             refreshed = tracking_refresh.refresh(session)
     except LogisticsError as exc:

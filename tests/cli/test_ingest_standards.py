@@ -60,3 +60,15 @@ def test_ingest_answers_each_record_and_a_repeat_is_duplicate(
     assert summary in first.stdout
     again = run(["ingest", fmt, str(path)], db, tmp_path)
     assert " 0 accepted, " in f" {again.stdout}" and " 0 informational, " in again.stdout
+
+
+def test_ingest_one_record_events_posted_to_an_object(db: str, tmp_path: Path) -> None:
+    """--logistics-object names the object events without eventFor were posted to."""
+    posted = ONE_RECORD / "posted_to.jsonld"
+    lo = "https://1r.example.com/logistics-objects/8a76ed85"
+    without = run(["ingest", "one_record", str(posted)], db, tmp_path)
+    assert "0 informational, 1 rejected" in without.stdout and "no subject" in without.stderr
+    posted_to = run(["ingest", "one_record", str(posted), "--logistics-object", lo], db, tmp_path)
+    assert "0 accepted, 0 duplicate, 1 informational, 0 rejected" in posted_to.stdout
+    wrong = run(["ingest", "dcsa", str(posted), "--logistics-object", lo], db, tmp_path)
+    assert wrong.returncode != 0 and "one_record feeds only" in wrong.stderr
