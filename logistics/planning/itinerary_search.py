@@ -171,13 +171,21 @@ class Network:
 
     @cache  # noqa: B019
     def depots_near(self, location: str) -> tuple[str, ...]:
-        """Depots whose trucks serve a location: those within the regional radius; where there
-        is none, every depot with a shift long enough to drive there and back (a long-haul
-        depot), so no place a shift can reach is left without trucks."""
+        """Depots whose trucks serve a location: those within the regional radius, and farther
+        depots with a shift long enough to drive there and back when they offer what no near
+        depot does (every farther one where no depot is near; one with a capability such as dg
+        or reefer that no near shift has), so no place or requirement a shift can reach is left
+        without trucks."""
         near = tuple(d for d in self.vehicles_by_depot if self.road_km(d, location) <= REGION_KM)
-        if near:
-            return near
-        return tuple(d for d in self.vehicles_by_depot if self._reaches(d, location))
+        offered = {tag for d in near for v in self.vehicles_by_depot[d] for tag in v.capabilities}
+        far = tuple(
+            d
+            for d in self.vehicles_by_depot
+            if d not in near
+            and (not near or any(v.capabilities - offered for v in self.vehicles_by_depot[d]))
+            and self._reaches(d, location)
+        )
+        return near + far
 
     def _reaches(self, depot: str, location: str) -> bool:
         """Whether some shift of `depot` can drive to `location` and back within its hours."""

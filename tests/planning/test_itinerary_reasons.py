@@ -58,6 +58,18 @@ def test_a_dg_shipment_goes_directly_on_a_dg_capable_long_haul_shift(lane: Scena
         assert "dg" in lane.vehicle_by_id[leg.vehicle_id].capabilities
 
 
+def test_a_dg_shift_from_a_depot_beyond_the_region_still_serves(lane: Scenario) -> None:
+    """The dg long-haul shift moved to Xuzhou, 430 km away, while the near depot has no dg
+    shift: the dg shipment still goes directly on it, and the plan is clean."""
+    far = _with_shift(lane, depot="XZD")
+    assert far.road_distance_km("XZD", "ZZC") > 250
+    result = plan(far, time_limit_s=5, workers=1)
+    assert check_plan(far, result) == []
+    sp = _sp(result, "SH00301")
+    assert sp.status is ShipmentPlanStatus.PLANNED and sp.on_time
+    assert {leg.vehicle_id for leg in sp.legs} == {LONG_HAUL}
+
+
 def test_requirements_are_blamed_only_when_no_service_or_shift_has_them(lane: Scenario) -> None:
     """Without the shift's dg capability nothing accepts dg, and the reason says so, naming the
     flight that lacks it; with dg but a shift too short for the lane, the reason says the
