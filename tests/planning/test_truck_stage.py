@@ -116,3 +116,15 @@ def test_a_warm_start_unloads_before_it_loads_at_a_shared_stop() -> None:
     after = without([Routed(problem, first)], {"C"}, time_limit_s=1, seed=0, workers=1)
     assert after[0].solution.stats.strategy == "gls+warm_start"
     assert sorted(_carried(after)) == ["A", "B"]
+
+
+def test_a_stopped_resolve_falls_back_on_the_routes_it_started_from() -> None:
+    """A re-solve killed before any snapshot keeps the solution it started from, not nothing."""
+    from logistics.planning.truck_stage import _stopped
+
+    problem = load_pdp("small_pdp.json")
+    options = RoutingOptions(time_limit_s=1, search="gls")
+    before = solve(problem, options=options)
+    assert _stopped(problem, options, before, None) is before
+    lost = _stopped(problem, options, None, None)
+    assert {d.reason for d in lost.dropped} == {"timeout"}

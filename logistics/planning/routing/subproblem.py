@@ -14,7 +14,7 @@ REPAIR_SHARE = 0.25
 MIN_RETRY_S = 1.0  # no retry without a first solution when less than this is left
 MIN_SEARCH_S = 0.1
 SEARCH_MARGIN = 0.1  # of the time left: building the model and reading the routes
-OWN_HORIZON = 4.0  # a subproblem's retries end by this many times its limit (plus 1 s)
+OWN_HORIZON = 1.5  # a subproblem's retries end by this many times its limit (plus 1 s)
 NO_FIRST_SOLUTION = frozenset({"not_solved", "no_solution", "timeout"})
 
 
