@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.dependencies import BodyDep, SessionDep, require_roles
 from api.dependencies import ReaderDep as AnyReaderDep
 from api.schemas.common import Page
-from api.schemas.tracking import IngestOut, event_out, local_iso, tracking_out
+from api.schemas.tracking import IngestOut, event_out, local_iso, readable_time, tracking_out
 from logistics.domain import Principal, Role
 from logistics.errors import DomainError
 from logistics.persistence.repositories.tracking_state import ExceptionFilter
@@ -24,6 +24,7 @@ from logistics.services import (
     tracking_exceptions,
     tracking_queries,
     tracking_refresh,
+    tracking_sentence,
     tracking_view,
 )
 from logistics.settings import get_settings
@@ -162,7 +163,9 @@ def list_events(
 def get_tracking(shipment_id: str, session: SessionDep, principal: ReaderDep) -> dict[str, Any]:
     """Timeline (with local times), status, per-leg planned/estimated/actual times and exceptions."""
     view = tracking_view.shipment_tracking(session, principal, shipment_id)
-    return tracking_out(view, tracking_queries.location_zones(session))
+    zones = tracking_queries.location_zones(session)
+    sentence = tracking_sentence.sentence_for(session, view, readable_time, zones)
+    return tracking_out(view, zones) | {"status_sentence": sentence}
 
 
 @router.get("/exceptions", response_model=Page[dict[str, Any]])

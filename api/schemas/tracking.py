@@ -73,7 +73,7 @@ def local_iso(value: datetime, zone: str | None) -> str:
     return value.astimezone(ZoneInfo(zone) if zone else UTC).isoformat()
 
 
-def _readable(value: datetime, zone: str | None) -> str:
+def readable_time(value: datetime, zone: str | None) -> str:
     """`2026-12-23 12:23 (+01:00)`: a time in a sentence, local with its offset as the pages show."""
     local = value.astimezone(ZoneInfo(zone)) if zone else value
     offset = local.strftime("%z")
@@ -86,8 +86,8 @@ def missed_out(missed: MissedConnection, zones: dict[str, str]) -> dict[str, Any
     zone = zones.get(missed.hub)
     late = int((missed.available_at - missed.latest).total_seconds() // 60)
     detail = (
-        f"expected at {missed.hub} {_readable(missed.available_at, zone)}, {late} min after the "
-        f"cutoff {_readable(missed.latest, zone)} of {missed.service_id or 'the next service'}"
+        f"expected at {missed.hub} {readable_time(missed.available_at, zone)}, {late} min after the "
+        f"cutoff {readable_time(missed.latest, zone)} of {missed.service_id or 'the next service'}"
     )
     return {"leg_index": missed.leg_index, "hub": missed.hub, "detail": detail}
 

@@ -122,7 +122,15 @@ def test_each_disruption_kind_is_recovered_through_acceptance(api: LiveApi, kind
         after = _bookings(client)
         still = {row["shipment_id"] for row in client.get("/v1/needs-replan").json()["items"]}
         recovered = {c["shipment_id"] for c in diff["shipments"] if c["change"] == "rebooked"}
+        sentences = {
+            sid: client.get(f"/v1/shipments/{sid}/tracking").json()["status_sentence"]
+            for sid in recovered
+        }
     assert recovered, diff
+    for sentence in sentences.values():  # e.g. "delayed: CV9751-… cancelled, rebooked on …"
+        assert (
+            sentence.startswith("delayed: ") and ", rebooked" in sentence and "new ETA" in sentence
+        )
     assert not (recovered & still)  # accepted recoveries leave the list
     for other in set(before) - broken:
         assert after[other] == before[other] or after[other][0]["actual_depart"] is not None
@@ -165,6 +173,7 @@ def test_a_feeds_cancelled_flight_becomes_a_disruption(api: LiveApi) -> None:
         view = shipper.get(f"/v1/shipments/{shipment}/tracking").json()
     disrupted = [e for e in view["exceptions"] if e["reason"] == "DISRUPTED"]
     assert disrupted and f"{FLIGHT} cancelled" in disrupted[0]["detail"]
+    assert view["status_sentence"] == f"disrupted: {FLIGHT} cancelled; waiting for a new booking"
 
 
 def test_bad_disruptions_are_refused_with_the_field(api: LiveApi) -> None:

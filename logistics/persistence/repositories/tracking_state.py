@@ -176,3 +176,17 @@ def close(session: Session, rows: Sequence[ExceptionRow], at: datetime) -> None:
     """Close exceptions that no longer hold."""
     for row in rows:
         row.closed_at = at
+
+
+def closed_for(session: Session, shipment_id: str, reasons: Collection[str]) -> list[ExceptionRow]:
+    """The shipment's closed exceptions of the given reasons, oldest first."""
+    query = (
+        select(ExceptionRow)
+        .where(
+            ExceptionRow.shipment_id == shipment_id,
+            ExceptionRow.closed_at.is_not(None),
+            ExceptionRow.reason.in_(sorted(reasons)),
+        )
+        .order_by(ExceptionRow.closed_at, ExceptionRow.id)
+    )
+    return list(session.scalars(query))

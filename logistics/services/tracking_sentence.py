@@ -1,0 +1,44 @@
+"""The plain status sentence of a shipment's tracking (see logistics.tracking.status_sentence)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from logistics.domain import ExceptionReason
+from logistics.persistence.repositories import tracking_state
+from logistics.services.tracking_view import ShipmentTracking
+from logistics.tracking.status_sentence import status_sentence
+
+RECOVERED = (ExceptionReason.DISRUPTED.value, ExceptionReason.MISSED_CONNECTION.value)
+
+
+def sentence_for(
+    session: Session,
+    view: ShipmentTracking,
+    fmt: Callable[[datetime, str | None], str],
+    zones: Mapping[str, str],
+) -> str:
+    """The sentence for a tracking view; `fmt(time, zone)` writes a time as people read it."""
+    s = view.shipment
+    closed = tracking_state.closed_for(session, s.id, RECOVERED)
+    # rebooked around it: closed while the shipment was not yet delivered
+    recovered = [r.detail for r in closed if view.projection.delivered_at is None]
+    travelled = view.on_legs
+    ahead = [leg for leg in view.legs if leg.leg_index not in travelled]
+    services = [leg.service_id for leg in ahead if leg.service_id]
+    trucks = [leg.vehicle_id for leg in ahead if leg.vehicle_id]
+    zone = zones.get(s.destination)
+    return status_sentence(
+        status=view.projection.status,
+        delivered_at=view.projection.delivered_at,
+        eta=view.forecast.eta,
+        due_at=s.due_at,
+        open_reasons=[(e.reason, e.detail) for e in view.exceptions],
+        recovered_from=recovered,
+        movements=services or trucks,
+        fmt_eta=lambda t: fmt(t, zone),
+        fmt_due=lambda t: fmt(t, zone),
+    )

@@ -1,0 +1,44 @@
+"""The plain status sentence: delivered, disrupted, missed, rebooked around a disruption, late,
+on its way."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from logistics.domain.tracking import ExceptionReason, Milestone
+from logistics.tracking.status_sentence import status_sentence
+
+DUE = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
+
+
+def say(**kw):  # type: ignore[no-untyped-def]
+    """The sentence with defaults for what a case does not set."""
+    base = {
+        "status": Milestone.DEPARTED,
+        "delivered_at": None,
+        "eta": DUE - timedelta(hours=2),
+        "due_at": DUE,
+        "open_reasons": (),
+        "recovered_from": (),
+        "movements": ("CV9753-20261201",),
+        "fmt_eta": lambda t: t.strftime("%d %b %H:%M"),
+        "fmt_due": lambda t: t.strftime("%d %b %H:%M"),
+    }
+    return status_sentence(**(base | kw))
+
+
+def test_each_situation_reads_plainly() -> None:
+    assert say(delivered_at=DUE + timedelta(hours=1)) == "delivered 02 Dec 18:00 (late)"
+    cancelled = "CV9751-20261130 cancelled (disruption dis_1)"
+    assert (
+        say(open_reasons=[(ExceptionReason.DISRUPTED, cancelled)])
+        == "disrupted: CV9751-20261130 cancelled; waiting for a new booking"
+    )
+    assert say(recovered_from=[cancelled], eta=DUE + timedelta(hours=3)) == (
+        "delayed: CV9751-20261130 cancelled, rebooked on CV9753-20261201, new ETA 02 Dec 20:00"
+    )
+    assert say(eta=DUE + timedelta(hours=1)) == "running late: ETA 02 Dec 18:00, due 02 Dec 17:00"
+    assert say() == "on its way (departed): ETA 02 Dec 15:00, due 02 Dec 17:00"
+    assert say(status=None, eta=None).startswith("booked: ETA unknown until a replan")
+    missed = say(open_reasons=[(ExceptionReason.MISSED_CONNECTION, "expected at LUX 10:00")])
+    assert missed.startswith("delayed: missed its connection (expected at LUX 10:00)")
