@@ -22,7 +22,10 @@ SubscriberDep = Annotated[Principal, Depends(require_roles(Role.SHIPPER, Role.CO
 class SubscriptionIn(BaseModel):
     """Where to send tracking notices, and which ones (an empty filter lets everything through)."""
 
-    url: str = Field(description="http:// or https:// URL that receives signed POSTs")
+    url: str = Field(
+        description="https:// URL of a public host that receives signed POSTs (http:// too where "
+        "LOGISTICS_WEBHOOK_ALLOW_HTTP=true; no credentials; see README Webhooks)"
+    )
     shipment_ids: list[str] = Field(default_factory=list, description="Only these shipments")
     milestones: list[str] = Field(
         default_factory=list, description="Only shipment.milestone notices for these milestones"
