@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.domain import ExceptionReason, Milestone, Notice, NoticeKind, Principal, Role
 from logistics.errors import NotFound, PermissionDenied, Problem, ValidationFailed
-from logistics.persistence.database import session_scope
 from logistics.persistence.repositories import webhooks as repo
 from logistics.persistence.repositories.webhooks import DELIVERED, FAILED, PENDING
 from logistics.persistence.tables import WebhookOutboxRow, WebhookSubscriptionRow
+from logistics.persistence.transactions import run_in_transaction
 from logistics.settings import get_settings
 from logistics.tracking.webhook_signing import RetryPolicy, signed_headers
 from logistics.tracking.webhook_url_policy import UrlPolicy, parse_allow_list, url_problem
@@ -410,21 +410,24 @@ def deliver_due(
     `clock` gives the time each answer is recorded at (default: `now`, for deterministic tests).
     """
     policy = policy or retry_policy()
-    with session_scope(session_factory) as session:
-        claimed = claim_due(session, now, limit, lease_s=lease_s)
+    with session_factory() as session:  # a writer's transaction: claims never overlap on SQLite
+        claimed = run_in_transaction(session, lambda s: claim_due(s, now, limit, lease_s=lease_s))
     report = DispatchReport(attempted=len(claimed))
     timestamp = int(now.timestamp())
 
     def send(due: DueDelivery) -> str:
         status_code, error = _attempt(due, post, timestamp)
-        with session_scope(session_factory) as session:
-            return record_result(
+        with session_factory() as session:
+            return run_in_transaction(
                 session,
-                due.id,
-                clock() if clock else now,
-                status_code=status_code,
-                error=error,
-                policy=policy,
+                lambda s: record_result(
+                    s,
+                    due.id,
+                    clock() if clock else now,
+                    status_code=status_code,
+                    error=error,
+                    policy=policy,
+                ),
             )
 
     if len(claimed) > 1 and concurrency > 1:
