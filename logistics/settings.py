@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address `logistics serve` binds to")
     port: int = Field(default=8000, description="Port `logistics serve` listens on")
     workers: int = Field(default=2, description="Planning worker processes started by the app")
+    plan_job_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A running plan job whose worker has not beaten its heartbeat for this long "
+        "is taken as stopped (failed visibly); a live worker beats every quarter of it",
+    )
     fixtures_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "fixtures",
         description="Folder with the reference scenario and emission factors",

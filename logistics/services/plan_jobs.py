@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from logistics import clock
 from logistics.bundles.emission_factors import read_emission_factors
@@ -32,6 +33,7 @@ from logistics.services.plan_commitments import plan_around_bookings
 from logistics.settings import get_settings
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+SKIPPED = "skipped"  # run_job's answer when another worker claimed the job first
 
 
 def create_job(
@@ -74,39 +76,65 @@ def list_jobs(session: Session, limit: int = 50) -> list[PlanJobRow]:
     return repo.recent(session, limit)
 
 
-def recover_jobs(session: Session) -> list[str]:
-    """After a restart: jobs that were running fail visibly; queued ones stay queued to be resubmitted."""
+def recover_jobs(session: Session, *, lease_s: float | None = None) -> list[str]:
+    """At a start: running jobs whose worker has stopped beating for longer than the lease fail
+    visibly (another server's live jobs are left alone); queued ones are returned to be
+    submitted (a claim makes sure exactly one worker runs each)."""
+    lease = lease_s if lease_s is not None else get_settings().plan_job_lease_seconds
     now = datetime.now(UTC)
-    for row in repo.with_status(session, (RUNNING,)):
+    for row in repo.stalled(session, now - timedelta(seconds=lease)):
         row.status, row.finished_at = FAILED, now
-        row.message = "the server stopped while this plan was running; request it again"
+        row.message = (
+            f"the worker running this plan stopped (no heartbeat for {lease:g} s); request it again"
+        )
     session.flush()
     return [row.id for row in repo.with_status(session, (QUEUED,))]
 
 
-def _update(factory_url: str, job_id: str, **fields: object) -> None:
-    factory = make_session_factory(make_engine(factory_url))
+class _Heartbeat(threading.Thread):
+    """Beats a running job's heartbeat from the worker while it plans (real time, not the
+    frozen clock: leases are about processes)."""
+
+    def __init__(self, factory: sessionmaker[Session], job_id: str, every_s: float) -> None:
+        super().__init__(name=f"heartbeat-{job_id}", daemon=True)
+        self.factory, self.job_id, self.every_s = factory, job_id, every_s
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every_s):
+            try:
+                with session_scope(self.factory) as session:
+                    repo.beat(session, self.job_id, datetime.now(UTC))
+            except Exception:  # a missed beat is retried; the lease allows three more
+                continue
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=5)
+
+
+def _update(factory: sessionmaker[Session], job_id: str, **fields: object) -> None:
     with session_scope(factory) as session:
         row = repo.get(session, job_id)
         if row is not None:
             for key, value in fields.items():
                 setattr(row, key, value)
+            row.heartbeat_at = datetime.now(UTC)
 
 
 def run_job(database_url: str, job_id: str) -> str:
     """Worker-process entry point: plan, check, store the document; failures are recorded, never lost."""
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        if not repo.claim(session, job_id, datetime.now(UTC)):
+            engine.dispose()
+            return SKIPPED  # another worker has it, or it is no longer queued
+    heartbeat = _Heartbeat(factory, job_id, get_settings().plan_job_lease_seconds / 4)
+    heartbeat.start()
     try:
         with session_scope(factory) as session:
             row = get_job(session, job_id)
-            if row.status != QUEUED:
-                return row.status
-            row.status, row.started_at, row.message = (
-                RUNNING,
-                datetime.now(UTC),
-                "loading the scenario",
-            )
             ids = json.loads(row.shipment_ids) if row.shipment_ids else None
             options = (row.objective, row.time_limit_s, row.seed)
             now = row.created_at  # the request's now (the clock of the process that took it)
@@ -128,9 +156,7 @@ def run_job(database_url: str, job_id: str) -> str:
         def progress(stage: str, fraction: float, message: str) -> None:
             if time.monotonic() - last[0] >= 1.0 or fraction >= 1.0:
                 last[0] = time.monotonic()
-                _update(
-                    database_url, job_id, progress=round(fraction, 3), message=f"{stage}: {message}"
-                )
+                _update(factory, job_id, progress=round(fraction, 3), message=f"{stage}: {message}")
 
         plan = make_plan(
             scenario,
@@ -169,6 +195,7 @@ def run_job(database_url: str, job_id: str) -> str:
             )
         return FAILED
     finally:
+        heartbeat.stop()
         engine.dispose()
 
 

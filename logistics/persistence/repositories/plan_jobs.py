@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from logistics.persistence.tables import PlanJobRow
@@ -32,3 +34,34 @@ def recent(session: Session, limit: int) -> list[PlanJobRow]:
     return list(
         session.scalars(select(PlanJobRow).order_by(PlanJobRow.created_at.desc()).limit(limit))
     )
+
+
+def claim(session: Session, job_id: str, now: datetime) -> bool:
+    """Take a queued job for this worker in one statement: True for exactly one claimant."""
+    result = session.execute(
+        update(PlanJobRow)
+        .where(PlanJobRow.id == job_id, PlanJobRow.status == "queued")
+        .values(status="running", started_at=now, heartbeat_at=now, message="loading the scenario")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
+def beat(session: Session, job_id: str, now: datetime) -> None:
+    """The running job's worker is alive."""
+    session.execute(
+        update(PlanJobRow)
+        .where(PlanJobRow.id == job_id, PlanJobRow.status == "running")
+        .values(heartbeat_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def stalled(session: Session, before: datetime) -> list[PlanJobRow]:
+    """Running jobs whose worker has not beaten since `before`."""
+    beat_at = PlanJobRow.heartbeat_at
+    query = select(PlanJobRow).where(
+        PlanJobRow.status == "running",
+        or_(beat_at < before, beat_at.is_(None)),  # claims always beat: none is a dead worker
+    )
+    return list(session.scalars(query.order_by(PlanJobRow.created_at)))

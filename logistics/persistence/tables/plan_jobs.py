@@ -26,6 +26,7 @@ class PlanJobRow(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     result: Mapped[str | None] = mapped_column(Text, nullable=True)
