@@ -1,0 +1,233 @@
+"""A plan feasible by construction, to measure the planner against: no solver, only greedy rules.
+
+Shipments in order of ready time each take, if they can, a dedicated truck shift of their own
+driving depot -> origin -> destination -> depot on time; else the first service between hubs with
+room left that a dedicated first-mile shift reaches before its cutoff and a dedicated last-mile
+shift delivers from on time; else they are unplanned. Every shift carries one leg at most, so
+every route is a single pickup and drop. The plan is assembled by the planner's own
+`assemble_plan`, so the checker judges it like any plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from logistics.domain import (
+    EmissionFactor,
+    Plan,
+    Scenario,
+    Service,
+    Shipment,
+    ShipmentPlanStatus,
+    UnplannedReason,
+    Vehicle,
+)
+from logistics.planning.costing import factor_table, truck_cost
+from logistics.planning.itinerary_search import Itinerary, Network, Segment
+from logistics.planning.plan_assembly import assemble_plan
+from logistics.planning.routing import Route, RouteStop, RoutingSolution, SolverStats
+
+NOT_CONSTRUCTED = "the constructed solution found no dedicated truck or service for it on time"
+
+
+@dataclass(frozen=True, slots=True)
+class _Trip:
+    """One dedicated truck trip: the shift, its route, and the leg's departure and arrival."""
+
+    vehicle: Vehicle
+    route: Route
+    depart: datetime
+    arrive: datetime
+
+
+class _Builder:
+    def __init__(self, scenario: Scenario) -> None:
+        self.s = scenario
+        self.free = sorted(scenario.vehicles, key=lambda v: (v.available_from, v.id))
+        self.room = {svc.id: [svc.capacity_kg, svc.capacity_m3] for svc in scenario.services}
+        self.from_hub: dict[str, list[Service]] = {}
+        for svc in sorted(scenario.services, key=lambda x: (x.departure, x.id)):
+            self.from_hub.setdefault(svc.origin, []).append(svc)
+
+    def minutes(self, a: str, b: str, v: Vehicle) -> timedelta:
+        return timedelta(minutes=self.s.road_duration_whole_minutes(a, b, v.speed_kmh))
+
+    def service(self, loc: str) -> timedelta:
+        return timedelta(minutes=self.s.location_by_id[loc].service_minutes)
+
+    def trip(
+        self,
+        v: Vehicle,
+        sh: Shipment,
+        rid: str,
+        a: str,
+        b: str,
+        available: datetime,
+        latest_arrive: datetime,
+    ) -> _Trip | None:
+        """`v` carrying `sh` from `a` (loaded from `available`) to `b` by `latest_arrive`."""
+        if not sh.fits(v.capabilities) or sh.weight_kg > v.capacity_kg:
+            return None
+        if sh.volume_m3 > v.capacity_m3:
+            return None
+        # Leave the depot as late as the pickup allows (no wait), but not before the shift.
+        to_a = self.minutes(v.depot, a, v)
+        begin = _ceil_minute(max(available, v.available_from + to_a))
+        leave = max(v.available_from, begin - to_a)
+        at_a = leave + to_a
+        depart_a = begin + self.service(a)
+        arrive_b = depart_a + self.minutes(a, b, v)
+        if arrive_b > latest_arrive:
+            return None
+        back = arrive_b + self.service(b) + self.minutes(b, v.depot, v)
+        if back > v.available_until:
+            return None
+        km = (
+            self.s.road_distance_km(v.depot, a)
+            + self.s.road_distance_km(a, b)
+            + self.s.road_distance_km(b, v.depot)
+        )
+        hours = (back - leave).total_seconds() / 3600
+        stops = (
+            RouteStop(0, v.depot, None, leave),
+            RouteStop(1, a, at_a, depart_a, pickups=(rid,), load_kg=sh.weight_kg),
+            RouteStop(2, b, arrive_b, arrive_b + self.service(b), drops=(rid,)),
+            RouteStop(0, v.depot, back, None),
+        )
+        route = Route(
+            v.id,
+            stops,
+            round(km * 1000),
+            int((back - leave).total_seconds() // 60),
+            round(truck_cost(v, km, hours), 4),
+        )
+        return _Trip(v, route, depart_a, arrive_b)
+
+    def take(
+        self, sh: Shipment, rid: str, a: str, b: str, ready: datetime, by: datetime
+    ) -> _Trip | None:
+        """The first free shift that makes the trip; it is no longer free."""
+        for n, v in enumerate(self.free):
+            if v.available_until <= ready:
+                continue
+            trip = self.trip(v, sh, rid, a, b, ready, by)
+            if trip is not None:
+                del self.free[n]
+                return trip
+        return None
+
+    def hubs_near(self, loc: str) -> list[str]:
+        """Hubs with departures, nearest first."""
+        return sorted(self.from_hub, key=lambda h: self.s.road_distance_km(loc, h))
+
+    def via_service(self, sh: Shipment) -> tuple[list[Segment], list[_Trip]] | None:
+        """First mile to a hub, the first service with room, last mile to the destination."""
+        for hub in self.hubs_near(sh.origin)[:2]:
+            for svc in self.from_hub.get(hub, []):
+                if svc.departure <= sh.ready_at or svc.arrival >= sh.due_at:
+                    continue
+                if not sh.fits(svc.capabilities):
+                    continue
+                kg, m3 = self.room[svc.id]
+                if sh.weight_kg > kg or sh.volume_m3 > m3:
+                    continue
+                handover = svc.cutoff - self.service(hub)
+                first = self.take(sh, f"{sh.id}#0", sh.origin, hub, sh.ready_at, handover)
+                if first is None:
+                    continue
+                hub_b = svc.destination
+                available = svc.arrival + timedelta(
+                    minutes=self.s.location_by_id[hub_b].handling_minutes
+                )
+                # The last-mile truck leaves the hub only after its service time there.
+                last = self.take(sh, f"{sh.id}#2", hub_b, sh.destination, available, sh.due_at)
+                if last is None:
+                    self.free.append(first.vehicle)
+                    self.free.sort(key=lambda v: (v.available_from, v.id))
+                    continue
+                self.room[svc.id] = [kg - sh.weight_kg, m3 - sh.volume_m3]
+                segments = [
+                    Segment(sh.origin, hub, first.depart, first.arrive),
+                    Segment(hub, hub_b, svc.departure, svc.arrival, svc),
+                    Segment(hub_b, sh.destination, last.depart, last.arrive),
+                ]
+                return segments, [first, last]
+        return None
+
+
+def _ceil_minute(t: datetime) -> datetime:
+    if t.second or t.microsecond:
+        return t.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return t
+
+
+def constructed_plan(
+    scenario: Scenario, *, factors: Sequence[EmissionFactor] = (), plan_id: str = "constructed"
+) -> Plan:
+    """The plan built by construction (see the module docstring), assembled and costed like the
+    planner's; shipments it could not place are unplanned with `no_vehicle`."""
+    builder = _Builder(scenario)
+    chosen: dict[str, Itinerary] = {}
+    routes: list[Route] = []
+    reasons: dict[str, tuple[UnplannedReason, str]] = {}
+    for sh in sorted(scenario.shipments, key=lambda x: (x.ready_at, x.id)):
+        direct = builder.take(sh, f"{sh.id}#0", sh.origin, sh.destination, sh.ready_at, sh.due_at)
+        if direct is not None:
+            segments = [Segment(sh.origin, sh.destination, direct.depart, direct.arrive)]
+            trips = [direct]
+        else:
+            found = builder.via_service(sh)
+            if found is None:
+                reasons[sh.id] = (UnplannedReason.NO_VEHICLE, NOT_CONSTRUCTED)
+                continue
+            segments, trips = found
+        routes += [t.route for t in trips]
+        cost = sum(t.route.cost for t in trips) + sum(
+            s.service.cost_per_kg * sh.weight_kg for s in segments if s.service
+        )
+        chosen[sh.id] = Itinerary(
+            sh.id, tuple(segments), segments[-1].arrive, round(cost, 2), 0.0, 0.0
+        )
+    solution = RoutingSolution(
+        tuple(routes),
+        (),
+        round(sum(r.cost for r in routes), 4),
+        sum(r.distance_m for r in routes),
+        SolverStats("constructed", 0.0, 0.0, 0),
+    )
+    net = Network(scenario, factor_table(factors))
+    return assemble_plan(
+        scenario,
+        net,
+        {sid: [it] for sid, it in chosen.items()},
+        chosen,
+        [solution],
+        reasons,
+        plan_id=plan_id,
+        objective="balanced",  # how alternatives are described; the choice is not optimised
+        solver={"status": "constructed"},
+    )
+
+
+def on_time(plan: Plan) -> int:
+    """How many shipments the plan delivers by their due time."""
+    return sum(
+        1
+        for sp in plan.shipments
+        if sp.status is ShipmentPlanStatus.PLANNED
+        and sp.delivered_at is not None
+        and sp.delivered_at <= sp.due_at
+    )
+
+
+def planned(plan: Plan) -> int:
+    """How many shipments the plan moves."""
+    return sum(1 for sp in plan.shipments if sp.status is ShipmentPlanStatus.PLANNED)
+
+
+def total_cost(plan: Plan) -> float:
+    """The plan's cost: its planned shipments' legs (trucks shared by tonne-km, services)."""
+    return round(math.fsum(sp.cost for sp in plan.shipments), 2)
