@@ -8,6 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.catch_all import CatchAll
+from api.guards import RequestGuard
 from api.plan_runner import PlanRunner
 from api.problems import install_problem_handlers
 from api.routes import (
@@ -72,6 +74,8 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     app.state.webhook_dispatcher = dispatcher
     app.state.tracking_refresher = refresher
     install_problem_handlers(app)
+    app.add_middleware(RequestGuard, max_body_bytes=get_settings().max_body_bytes)
+    app.add_middleware(CatchAll)  # added last, so it runs first and sees every error
     app.include_router(health.router, prefix="/v1")
     app.include_router(master_data.router, prefix="/v1")
     app.include_router(shipments.router, prefix="/v1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -36,13 +37,21 @@ _STATUS: list[tuple[type[LogisticsError], int, str]] = [
 
 
 def problem_response(
-    status: int, title: str, detail: str, *, type_: str = "about:blank", **extra: Any
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    type_: str = "about:blank",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
 ) -> JSONResponse:
     """Build an RFC 9457 problem document response."""
     body: dict[str, Any] = {"type": type_, "title": title, "status": status, "detail": detail}
     body.update(extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    all_headers = dict(headers or {})
+    if status == 401:
+        all_headers.setdefault("WWW-Authenticate", "Bearer")
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=all_headers)
 
 
 def _logistics_error(request: Request, exc: Exception) -> JSONResponse:
@@ -67,12 +76,33 @@ def _logistics_error(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+# Clearer reasons than pydantic's for the mistakes clients make most, by pydantic error type.
+_REASONS = {
+    "timezone_aware": "needs a UTC offset: add one, e.g. 2026-11-30T08:00:00+08:00 or "
+    "2026-11-30T00:00:00Z",
+    "extra_forbidden": "is not a field of this request (misspelt?); remove it or fix its name",
+    "string_too_long": "is too long",
+}
+
+
+def _reason(err: Any) -> str:
+    kind = err.get("type", "")
+    message = str(err.get("msg", "invalid"))
+    if kind == "value_error" and (err.get("ctx") or {}).get("error") is not None:
+        return str(err["ctx"]["error"])
+    if kind in _REASONS:
+        limit = (err.get("ctx") or {}).get("max_length")
+        suffix = f" (at most {limit} characters)" if limit is not None else ""
+        return _REASONS[kind] + suffix
+    return message
+
+
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = []
     for err in exc.errors():
         loc = [str(part) for part in err.get("loc", ())]
-        errors.append({"field": ".".join(loc), "reason": err.get("msg", "invalid")})
+        errors.append({"field": ".".join(loc), "reason": _reason(err)})
     fields = ", ".join(e["field"] for e in errors) or "request"
     return problem_response(
         422,
@@ -86,8 +116,21 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    try:
+        title = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        title = str(exc.detail)
+    detail = str(exc.detail)
+    if exc.status_code == 405:
+        detail = (
+            f"{request.method} is not allowed here; allowed: {(exc.headers or {}).get('Allow')}"
+        )
     return problem_response(
-        exc.status_code, str(exc.detail), str(exc.detail), instance=request.url.path
+        exc.status_code,
+        title,
+        detail,
+        instance=request.url.path,
+        headers=dict(exc.headers) if exc.headers else None,
     )
 
 

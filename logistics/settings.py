@@ -29,6 +29,19 @@ class Settings(BaseSettings):
         description="A running plan job whose worker has not beaten its heartbeat for this long "
         "is taken as stopped (failed visibly); a live worker beats every quarter of it",
     )
+    max_body_bytes: int = Field(
+        default=16 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body the API reads; a bigger one is answered 413",
+    )
+    max_batch_events: int = Field(
+        default=10_000, ge=1, description="Most events one POST /v1/events may carry (413 above)"
+    )
+    max_header_bytes: int = Field(
+        default=64 * 1024,
+        ge=1024,
+        description="Largest request line plus headers `logistics serve` reads (431 above)",
+    )
     fixtures_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "fixtures",
         description="Folder with the reference scenario and emission factors",

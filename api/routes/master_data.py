@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,19 +9,21 @@ from fastapi import APIRouter, Query
 from api.dependencies import MasterDataReaderDep, SessionDep
 from api.schemas.common import Page
 from api.schemas.master_data import LocationOut, ServiceOut, VehicleOut
+from api.schemas.params import IdPath, IdQuery, Offset, TimeQuery
 from logistics.services import master_data
 
 router = APIRouter(tags=["master data"])
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size")]
-Offset = Annotated[int, Query(ge=0, description="Records to skip")]
 
 
 @router.get("/locations", response_model=Page[LocationOut])
 def list_locations(
     session: SessionDep,
     principal: MasterDataReaderDep,
-    kind: Annotated[str | None, Query(description="airport, rail_terminal, depot, ...")] = None,
+    kind: Annotated[
+        str | None, Query(max_length=32, description="airport, rail_terminal, depot, ...")
+    ] = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[LocationOut]:
@@ -35,7 +36,7 @@ def list_locations(
 
 @router.get("/locations/{location_id}", response_model=LocationOut)
 def get_location(
-    location_id: str, session: SessionDep, principal: MasterDataReaderDep
+    location_id: IdPath, session: SessionDep, principal: MasterDataReaderDep
 ) -> LocationOut:
     """One location."""
     return LocationOut.of(master_data.get_location(session, location_id))
@@ -45,11 +46,11 @@ def get_location(
 def list_services(
     session: SessionDep,
     principal: MasterDataReaderDep,
-    mode: Annotated[str | None, Query(description="air, rail or road")] = None,
-    origin: str | None = None,
-    destination: str | None = None,
-    departure_from: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
-    departure_to: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
+    mode: Annotated[str | None, Query(max_length=8, description="air, rail or road")] = None,
+    origin: IdQuery = None,
+    destination: IdQuery = None,
+    departure_from: TimeQuery = None,
+    departure_to: TimeQuery = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[ServiceOut]:
@@ -70,7 +71,9 @@ def list_services(
 
 
 @router.get("/services/{service_id}", response_model=ServiceOut)
-def get_service(service_id: str, session: SessionDep, principal: MasterDataReaderDep) -> ServiceOut:
+def get_service(
+    service_id: IdPath, session: SessionDep, principal: MasterDataReaderDep
+) -> ServiceOut:
     """One scheduled service."""
     return ServiceOut.of(master_data.get_service(session, service_id))
 
@@ -79,8 +82,8 @@ def get_service(service_id: str, session: SessionDep, principal: MasterDataReade
 def list_vehicles(
     session: SessionDep,
     principal: MasterDataReaderDep,
-    depot: str | None = None,
-    carrier: str | None = None,
+    depot: IdQuery = None,
+    carrier: IdQuery = None,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page[VehicleOut]:
@@ -94,6 +97,8 @@ def list_vehicles(
 
 
 @router.get("/vehicles/{vehicle_id}", response_model=VehicleOut)
-def get_vehicle(vehicle_id: str, session: SessionDep, principal: MasterDataReaderDep) -> VehicleOut:
+def get_vehicle(
+    vehicle_id: IdPath, session: SessionDep, principal: MasterDataReaderDep
+) -> VehicleOut:
     """One truck shift."""
     return VehicleOut.of(master_data.get_vehicle(session, vehicle_id))

@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.dependencies import SessionDep, require_roles
 from api.schemas.disruptions import PlanDiffOut, ShipmentChangeOut
+from api.schemas.params import ID_LENGTH, INT32_MAX, JobIdPath
 from logistics.domain import Principal, Role
 from logistics.persistence.tables import PlanJobRow
 from logistics.services import plan_diff as plan_diff_service
@@ -23,15 +24,17 @@ CoordinatorDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR))]
 class PlanRequest(BaseModel):
     """What to plan."""
 
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
     objective: str = Field(
-        default="balanced", description="cheapest | fastest | greenest | balanced"
+        default="balanced", max_length=16, description="cheapest | fastest | greenest | balanced"
     )
     time_limit_s: float = Field(
         default=60.0, gt=0, le=3600, description="Seconds the planner may use"
     )
-    seed: int = Field(default=0, ge=0)
-    shipment_ids: list[str] | None = Field(
-        default=None, description="Shipments to plan (default: all)"
+    seed: int = Field(default=0, ge=0, le=INT32_MAX)
+    shipment_ids: list[Annotated[str, Field(min_length=1, max_length=ID_LENGTH)]] | None = Field(
+        default=None, max_length=100_000, description="Shipments to plan (default: all)"
     )
 
 
@@ -84,13 +87,13 @@ def list_plans(session: SessionDep, principal: CoordinatorDep) -> dict[str, Any]
 
 
 @router.get("/plans/{plan_id}")
-def get_plan(plan_id: str, session: SessionDep, principal: CoordinatorDep) -> dict[str, Any]:
+def get_plan(plan_id: JobIdPath, session: SessionDep, principal: CoordinatorDep) -> dict[str, Any]:
     """Status and progress; when done, the plan document (DESIGN 3.4) with its checker result."""
     return job_out(plan_jobs.get_job(session, plan_id), with_result=True)
 
 
 @router.post("/plans/{plan_id}/accept")
-def accept(plan_id: str, session: SessionDep, principal: CoordinatorDep) -> dict[str, Any]:
+def accept(plan_id: JobIdPath, session: SessionDep, principal: CoordinatorDep) -> dict[str, Any]:
     """Book the plan: each planned shipment's legs become the itinerary tracking follows."""
     booked = plan_jobs.accept_job(session, plan_id)
     return {"id": plan_id, "booked_shipments": booked}
@@ -98,7 +101,7 @@ def accept(plan_id: str, session: SessionDep, principal: CoordinatorDep) -> dict
 
 @router.get("/plans/{plan_id}/diff")
 def plan_diff(
-    plan_id: str,
+    plan_id: JobIdPath,
     session: SessionDep,
     principal: CoordinatorDep,
     against: Annotated[

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
 from api.dependencies import SessionDep, require_roles
+from api.schemas.params import IdQuery, NamePath
 from logistics.domain import Mode, Principal, Role
 from logistics.domain.report_filter import Granularity, ReportFilter, parse_bound
 from logistics.reports.formats import ExportFormat, file_name
@@ -29,20 +30,29 @@ class ReportQuery:
         start: Annotated[
             str | None,
             Query(
-                alias="from", description="Period start: 2026-11-30 (UTC) or ISO time with offset"
+                alias="from",
+                max_length=64,
+                description="Period start: 2026-11-30 (UTC) or ISO time with offset",
             ),
         ] = None,
-        end: Annotated[str | None, Query(alias="to", description="Period end (exclusive)")] = None,
-        hub: Annotated[str | None, Query(description="Location id, e.g. CGO")] = None,
+        end: Annotated[
+            str | None, Query(alias="to", max_length=64, description="Period end (exclusive)")
+        ] = None,
+        hub: Annotated[
+            str | None, Query(max_length=64, description="Location id, e.g. CGO")
+        ] = None,
         mode: Annotated[Mode | None, Query(description="air, rail or road")] = None,
-        lane: Annotated[str | None, Query(description="Lane FROM-TO, e.g. CGO-LUX")] = None,
-        shipper: str | None = None,
-        carrier: str | None = None,
+        lane: Annotated[
+            str | None, Query(max_length=129, description="Lane FROM-TO, e.g. CGO-LUX")
+        ] = None,
+        shipper: IdQuery = None,
+        carrier: IdQuery = None,
         granularity: Annotated[
             Granularity, Query(description="Period bucket: day, week or month")
         ] = Granularity.DAY,
         as_of: Annotated[
-            str | None, Query(description="Deliveries and open exceptions as of (default: now)")
+            str | None,
+            Query(max_length=64, description="Deliveries and open exceptions as of (default: now)"),
         ] = None,
     ) -> None:
         self.filter = ReportFilter(
@@ -78,7 +88,7 @@ def _download(report: Report, fmt: ExportFormat, table: str | None) -> Streaming
 
 @router.get("/reports/{name}/chart.png", response_class=StreamingResponse)
 def report_chart(
-    name: str, session: SessionDep, principal: ReportReaderDep, query: ReportQueryDep
+    name: NamePath, session: SessionDep, principal: ReportReaderDep, query: ReportQueryDep
 ) -> StreamingResponse:
     """The report's chart (PNG): lines over time and bars per mode, lane or hub."""
     report = build_report(
@@ -89,7 +99,7 @@ def report_chart(
 
 @router.get("/reports/{name}", response_class=StreamingResponse)
 def get_report(
-    name: str,
+    name: NamePath,
     session: SessionDep,
     principal: ReportReaderDep,
     query: ReportQueryDep,
@@ -97,7 +107,8 @@ def get_report(
         ExportFormat.JSON
     ),
     table: Annotated[
-        str | None, Query(description="Table for csv and parquet (default: the first)")
+        str | None,
+        Query(max_length=64, description="Table for csv and parquet (default: the first)"),
     ] = None,
 ) -> StreamingResponse:
     """A report (throughput, on-time, hub-dwell, utilization, emissions, exceptions) as a file."""

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from api.dependencies import PrincipalDep, SessionDep, require_roles
+from api.schemas.params import IdPath
 from api.schemas.shipment_views import public_out, route_out
 from logistics.domain import Principal, Role
 from logistics.services import share_links, tracking_queries
@@ -23,7 +24,7 @@ def share_url(request: Request, token: str) -> str:
 
 @router.post("/shipments/{shipment_id}/share", status_code=status.HTTP_201_CREATED)
 def share(
-    shipment_id: str, request: Request, session: SessionDep, principal: TrackerDep
+    shipment_id: IdPath, request: Request, session: SessionDep, principal: TrackerDep
 ) -> dict[str, Any]:
     """A link to the shipment's public tracking page (no key needed); the same link if asked again."""
     row = share_links.create_share_link(session, principal, shipment_id)
@@ -36,20 +37,22 @@ def share(
 
 
 @router.delete("/share-links/{token}", status_code=status.HTTP_204_NO_CONTENT)
-def revoke(token: str, session: SessionDep, principal: PrincipalDep) -> Response:
+def revoke(token: IdPath, session: SessionDep, principal: PrincipalDep) -> Response:
     """Stop sharing: the link's creator, a coordinator or an admin."""
     share_links.revoke_share_link(session, principal, token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/public/tracking/{token}")
-def public_tracking(token: str, session: SessionDep) -> dict[str, Any]:
+def public_tracking(token: IdPath, session: SessionDep) -> dict[str, Any]:
     """The public view behind a share link: milestones, status, ETA, due and city-level places."""
     route = share_links.public_view(session, token)
     return public_out(route, tracking_queries.location_zones(session))
 
 
 @router.get("/shipments/{shipment_id}/route")
-def shipment_route(shipment_id: str, session: SessionDep, principal: TrackerDep) -> dict[str, Any]:
+def shipment_route(
+    shipment_id: IdPath, session: SessionDep, principal: TrackerDep
+) -> dict[str, Any]:
     """Origin, hubs and destination with coordinates, and the current position, for a map."""
     return route_out(share_links.route_view(session, principal, shipment_id))

@@ -2,33 +2,39 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
 from api.dependencies import CoordinatorDep, ReaderDep, SessionDep
 from api.schemas.common import Page
 from api.schemas.master_data import ShipmentIn, ShipmentOut, ShipmentsCreated
+from api.schemas.params import ID_LENGTH, IdPath, IdQuery, Offset, TimeQuery
 from logistics.services import master_data, shipment_intake, shipment_references
 
 router = APIRouter(tags=["shipments"])
+
+# One shipment or a list; the discriminator keeps a bad item's errors to its own shape.
+ShipmentsBody = Annotated[
+    Annotated[ShipmentIn, Tag("shipment")] | Annotated[list[ShipmentIn], Tag("shipments")],
+    Discriminator(lambda value: "shipments" if isinstance(value, list) else "shipment"),
+]
 
 
 @router.get("/shipments", response_model=Page[ShipmentOut])
 def list_shipments(
     session: SessionDep,
     principal: ReaderDep,
-    shipper: Annotated[str | None, Query(description="Shipper id")] = None,
-    origin: str | None = None,
-    destination: str | None = None,
-    ready_from: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
-    ready_to: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
-    due_from: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
-    due_to: Annotated[datetime | None, Query(description="ISO 8601 with offset")] = None,
+    shipper: Annotated[str | None, Query(max_length=ID_LENGTH, description="Shipper id")] = None,
+    origin: IdQuery = None,
+    destination: IdQuery = None,
+    ready_from: TimeQuery = None,
+    ready_to: TimeQuery = None,
+    due_from: TimeQuery = None,
+    due_to: TimeQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[ShipmentOut]:
     """List shipments; a shipper key sees only its own."""
     page = master_data.list_shipments(
@@ -50,14 +56,14 @@ def list_shipments(
 
 
 @router.get("/shipments/{shipment_id}", response_model=ShipmentOut)
-def get_shipment(shipment_id: str, session: SessionDep, principal: ReaderDep) -> ShipmentOut:
+def get_shipment(shipment_id: IdPath, session: SessionDep, principal: ReaderDep) -> ShipmentOut:
     """One shipment; another shipper's shipment answers 404 like a missing one."""
     return ShipmentOut.of(master_data.get_shipment(session, principal, shipment_id))
 
 
 @router.post("/shipments", response_model=ShipmentsCreated, status_code=status.HTTP_201_CREATED)
 def create_shipments(
-    body: ShipmentIn | list[ShipmentIn], session: SessionDep, principal: CoordinatorDep
+    body: ShipmentsBody, session: SessionDep, principal: CoordinatorDep
 ) -> ShipmentsCreated:
     """Create one shipment or a batch, validated like shipments.csv rows; all or nothing."""
     rows = [item.as_row() for item in (body if isinstance(body, list) else [body])]
@@ -70,13 +76,15 @@ class ReferenceIn(BaseModel):
     `transport_document`, `logistics_object` (a ONE Record IRI) or a GS1 `sscc` / `grai` / `giai` /
     `sgtin` (digits, EPC URN or GS1 Digital Link)."""
 
-    kind: str
-    value: str
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(max_length=32, examples=["awb"])
+    value: str = Field(min_length=1, max_length=512, examples=["160-12345675"])
 
 
 @router.post("/shipments/{shipment_id}/references", status_code=status.HTTP_201_CREATED)
 def link_reference(
-    shipment_id: str, body: ReferenceIn, session: SessionDep, principal: CoordinatorDep
+    shipment_id: IdPath, body: ReferenceIn, session: SessionDep, principal: CoordinatorDep
 ) -> dict[str, Any]:
     """Link a waybill, container, booking, ONE Record object or GS1 key so feeds naming it reach it."""
     value = shipment_references.link(session, principal, shipment_id, body.kind, body.value)
@@ -91,7 +99,9 @@ def link_reference(
 
 
 @router.get("/shipments/{shipment_id}/references")
-def list_references(shipment_id: str, session: SessionDep, principal: ReaderDep) -> dict[str, Any]:
+def list_references(
+    shipment_id: IdPath, session: SessionDep, principal: ReaderDep
+) -> dict[str, Any]:
     """The references linked to a shipment the caller may see."""
     master_data.get_shipment(session, principal, shipment_id)
     return {

@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.dependencies import BodyDep, SessionDep, require_roles
 from api.dependencies import ReaderDep as AnyReaderDep
 from api.schemas.common import Page
+from api.schemas.events import validate_events
+from api.schemas.params import ID_LENGTH, INT32_MAX, IdPath, IdQuery, Offset
 from api.schemas.tracking import IngestOut, event_out, local_iso, readable_time, tracking_out
 from logistics.domain import Principal, Role
 from logistics.errors import DomainError
@@ -37,7 +41,11 @@ ReaderDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.SH
 CoordinatorDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR))]
 IdempotencyKey = Annotated[
     str | None,
-    Header(alias="Idempotency-Key", description="Retry-safe key: a repeat gets the first answer"),
+    Header(
+        alias="Idempotency-Key",
+        max_length=128,
+        description="Retry-safe key: a repeat gets the first answer",
+    ),
 ]
 
 
@@ -73,9 +81,14 @@ def post_events(
         data = json.loads(body)
     except json.JSONDecodeError as exc:
         raise DomainError(f"body is not JSON: {exc.msg} at position {exc.pos}") from exc
-    items = data.get("events") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise DomainError('body must be a JSON list of events or {"events": [...]}')
+    items = validate_events(data)
+    limit = get_settings().max_batch_events
+    if len(items) > limit:
+        raise StarletteHTTPException(
+            413,
+            f"{len(items)} events in one request; the limit is {limit} "
+            "(LOGISTICS_MAX_BATCH_EVENTS): split the batch",
+        )
     received = datetime.now(UTC)
     return _replay_or_run(
         session,
@@ -111,16 +124,20 @@ def post_feed(
     body: BodyDep,
     session: SessionDep,
     principal: FeedDep,
-    source: Annotated[str | None, Query(description="Source name stored with the events")] = None,
+    source: Annotated[
+        str | None, Query(max_length=64, description="Source name stored with the events")
+    ] = None,
     logistics_object: Annotated[
         str | None,
         Query(
+            max_length=2048,
             description="one_record only: the IRI of the logistics object the events were posted "
-            "to (their subject when they carry no eventFor)"
+            "to (their subject when they carry no eventFor)",
         ),
     ] = None,
     logistics_object_header: Annotated[
-        str | None, Header(alias="Logistics-Object", description="Same as ?logistics_object=")
+        str | None,
+        Header(alias="Logistics-Object", max_length=2048, description="Same as ?logistics_object="),
     ] = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
@@ -145,9 +162,12 @@ def list_events(
     session: SessionDep,
     principal: CoordinatorDep,
     updated_since: Annotated[
-        datetime | None, Query(description="Only events received since (ISO 8601)")
+        AwareDatetime | None,
+        Query(description="Only events received since (ISO 8601 with a UTC offset)"),
     ] = None,
-    cursor: Annotated[int, Query(ge=0, description="next_cursor of the previous page")] = 0,
+    cursor: Annotated[
+        int, Query(ge=0, le=INT32_MAX, description="next_cursor of the previous page")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> dict[str, Any]:
     """Poll stored events in storage order; follow `next_cursor` until it is null."""
@@ -160,7 +180,7 @@ def list_events(
 
 
 @router.get("/shipments/{shipment_id}/tracking")
-def get_tracking(shipment_id: str, session: SessionDep, principal: ReaderDep) -> dict[str, Any]:
+def get_tracking(shipment_id: IdPath, session: SessionDep, principal: ReaderDep) -> dict[str, Any]:
     """Timeline (with local times), status, per-leg planned/estimated/actual times and exceptions."""
     view = tracking_view.shipment_tracking(session, principal, shipment_id)
     zones = tracking_queries.location_zones(session)
@@ -172,13 +192,19 @@ def get_tracking(shipment_id: str, session: SessionDep, principal: ReaderDep) ->
 def list_exceptions(
     session: SessionDep,
     principal: AnyReaderDep,
-    state: Annotated[str, Query(description="open (default), closed or all")] = "open",
-    reason: Annotated[str | None, Query(description="e.g. DELAY, MISSED_CONNECTION")] = None,
-    location: Annotated[str | None, Query(description="Hub or stop id")] = None,
-    mode: Annotated[str | None, Query(description="air, rail or road")] = None,
-    shipment_id: Annotated[str | None, Query()] = None,
+    state: Annotated[
+        Literal["open", "closed", "all"], Query(description="open (default), closed or all")
+    ] = "open",
+    reason: Annotated[
+        str | None, Query(max_length=32, description="e.g. DELAY, MISSED_CONNECTION")
+    ] = None,
+    location: Annotated[
+        str | None, Query(max_length=ID_LENGTH, description="Hub or stop id")
+    ] = None,
+    mode: Annotated[str | None, Query(max_length=8, description="air, rail or road")] = None,
+    shipment_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[dict[str, Any]]:
     """Tracking exceptions, opened and closed automatically; a shipper sees only its own."""
     page = tracking_exceptions.list_exceptions(
@@ -197,7 +223,7 @@ def list_needs_replan(
     session: SessionDep,
     principal: AnyReaderDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[dict[str, Any]]:
     """Shipments whose accepted itinerary no longer holds; due_at in the destination's local time."""
     page, exceptions = tracking_exceptions.needing_replan(

@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.dependencies import SessionDep, require_roles
+from api.schemas.params import ID_LENGTH, JobIdPath
 from logistics.domain import Principal, Role
 from logistics.services import webhooks
 from logistics.services.webhooks import Delivery, Subscription
@@ -19,22 +20,37 @@ router = APIRouter(tags=["webhooks"])
 SubscriberDep = Annotated[Principal, Depends(require_roles(Role.SHIPPER, Role.COORDINATOR))]
 
 
+Id = Annotated[str, Field(min_length=1, max_length=ID_LENGTH)]
+Code = Annotated[str, Field(min_length=1, max_length=32)]
+
+
 class SubscriptionIn(BaseModel):
     """Where to send tracking notices, and which ones (an empty filter lets everything through)."""
 
+    model_config = ConfigDict(extra="forbid")
+
     url: str = Field(
+        min_length=1,
+        max_length=2048,
         description="https:// URL of a public host that receives signed POSTs (http:// too where "
-        "LOGISTICS_WEBHOOK_ALLOW_HTTP=true; no credentials; see README Webhooks)"
+        "LOGISTICS_WEBHOOK_ALLOW_HTTP=true; no credentials; see README Webhooks)",
     )
-    shipment_ids: list[str] = Field(default_factory=list, description="Only these shipments")
-    milestones: list[str] = Field(
-        default_factory=list, description="Only shipment.milestone notices for these milestones"
+    shipment_ids: list[Id] = Field(
+        default_factory=list, max_length=1000, description="Only these shipments"
     )
-    exception_reasons: list[str] = Field(
-        default_factory=list, description="Only exception.* notices with these reasons"
-    )
-    kinds: list[str] = Field(
+    milestones: list[Code] = Field(
         default_factory=list,
+        max_length=100,
+        description="Only shipment.milestone notices for these milestones",
+    )
+    exception_reasons: list[Code] = Field(
+        default_factory=list,
+        max_length=100,
+        description="Only exception.* notices with these reasons",
+    )
+    kinds: list[Code] = Field(
+        default_factory=list,
+        max_length=10,
         description="Only these notice kinds: shipment.milestone, shipment.eta_changed, "
         "exception.opened, exception.closed",
     )
@@ -155,7 +171,7 @@ def list_subscriptions(session: SessionDep, principal: SubscriberDep) -> Subscri
 
 @router.get("/webhooks/{subscription_id}", response_model=SubscriptionOut)
 def get_subscription(
-    subscription_id: str, session: SessionDep, principal: SubscriberDep
+    subscription_id: JobIdPath, session: SessionDep, principal: SubscriberDep
 ) -> SubscriptionOut:
     """One of the caller's subscriptions."""
     return SubscriptionOut.of(webhooks.get_subscription(session, principal, subscription_id))
@@ -163,7 +179,7 @@ def get_subscription(
 
 @router.delete("/webhooks/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_subscription(
-    subscription_id: str, session: SessionDep, principal: SubscriberDep
+    subscription_id: JobIdPath, session: SessionDep, principal: SubscriberDep
 ) -> Response:
     """Stop a subscription; its pending deliveries are given up."""
     webhooks.delete_subscription(session, principal, subscription_id)
@@ -173,7 +189,7 @@ def delete_subscription(
 
 @router.get("/webhooks/{subscription_id}/deliveries", response_model=DeliveryList)
 def list_deliveries(
-    subscription_id: str,
+    subscription_id: JobIdPath,
     session: SessionDep,
     principal: SubscriberDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
+from api.schemas.params import ID_LENGTH, INT32_MAX
 from logistics.domain import Location, Service, Shipment, Vehicle
 
 
@@ -139,21 +142,73 @@ class ShipmentOut(BaseModel):
         )
 
 
+# Valid against the reference scenario `logistics demo` loads (tests post it to such a server).
+SHIPMENT_EXAMPLE: dict[str, JsonValue] = {
+    "id": "SH90001",
+    "shipper": "SHP-FXZ",
+    "origin": "FXZ-1",
+    "destination": "LUX",
+    "weight_kg": 420.0,
+    "volume_m3": 2.5,
+    "pieces": 3,
+    "ready_at": "2026-11-30T08:00:00+08:00",
+    "due_at": "2026-12-04T18:00:00+01:00",
+    "requirements": "dg;reefer",
+}
+
+
 class ShipmentIn(BaseModel):
     """A new shipment; the same fields and the same validation as a row of shipments.csv."""
 
-    id: str = Field(examples=["SH90001"])
-    shipper: str = Field(examples=["SHP-FXZ"])
-    origin: str = Field(examples=["FXZ"])
-    destination: str = Field(examples=["LUX"])
+    model_config = ConfigDict(
+        extra="forbid", allow_inf_nan=False, json_schema_extra={"examples": [SHIPMENT_EXAMPLE]}
+    )
+
+    id: str = Field(min_length=1, max_length=ID_LENGTH, examples=["SH90001"])
+    shipper: str = Field(min_length=1, max_length=ID_LENGTH, examples=["SHP-FXZ"])
+    origin: str = Field(min_length=1, max_length=ID_LENGTH, examples=["FXZ-1"])
+    destination: str = Field(min_length=1, max_length=ID_LENGTH, examples=["LUX"])
     weight_kg: float | str = Field(examples=[420.0])
     volume_m3: float | str = Field(examples=[2.5])
-    pieces: int | str = Field(examples=[3])
+    pieces: int | str = Field(examples=[3], description=f"1 to {INT32_MAX}")
     ready_at: str = Field(
-        examples=["2026-11-30T08:00:00+08:00"], description="ISO 8601 with offset"
+        max_length=64,
+        examples=["2026-11-30T08:00:00+08:00"],
+        description="ISO 8601 with offset",
     )
-    due_at: str = Field(examples=["2026-12-04T18:00:00+01:00"], description="ISO 8601 with offset")
-    requirements: str | list[str] = Field(default="", examples=["dg;reefer"])
+    due_at: str = Field(
+        max_length=64, examples=["2026-12-04T18:00:00+01:00"], description="ISO 8601 with offset"
+    )
+    requirements: (
+        Annotated[str, Field(max_length=1000)]
+        | Annotated[list[Annotated[str, Field(max_length=ID_LENGTH)]], Field(max_length=100)]
+    ) = Field(
+        default="",
+        examples=["dg;reefer"],
+        description="Capabilities the shipment needs, `;`-separated or a list",
+    )
+
+    @field_validator("weight_kg", "volume_m3")
+    @classmethod
+    def _finite(cls, value: float | str) -> float | str:
+        try:
+            number = float(value)
+        except ValueError:
+            return value  # not a number: the row validation says so, with its location
+        if not math.isfinite(number):
+            raise ValueError("must be a finite number")
+        return value
+
+    @field_validator("pieces")
+    @classmethod
+    def _fits(cls, value: int | str) -> int | str:
+        try:
+            number = int(value)
+        except ValueError:
+            return value
+        if abs(number) > INT32_MAX:
+            raise ValueError(f"must be at most {INT32_MAX}")
+        return value
 
     def as_row(self) -> dict[str, object]:
         """The shipment as a shipments.csv row (column name to value)."""

@@ -62,6 +62,26 @@ def rows_from_text(text: str, columns: Sequence[Column], log: ProblemLog) -> lis
         log.add(1, "*", "the file is empty; it needs a header row")
         return []
     reader = csv.reader(io.StringIO(text))
+    try:
+        return _rows(reader, columns, log)
+    except csv.Error as exc:  # e.g. a field over csv.field_size_limit(): a problem, not a crash
+        line = max(reader.line_num, 1)
+        log.add(line, _column_of(text, line), f"cannot be read as CSV: {exc}")
+        return []
+
+
+def _column_of(text: str, line: int) -> str:
+    """The header name of the longest field on a line (the one the csv module refused), or `*`."""
+    lines = text.splitlines()
+    if line > len(lines):
+        return "*"
+    header = next(csv.reader([lines[0]]), [])
+    fields = lines[line - 1].split(",")
+    longest = max(range(len(fields)), key=lambda i: len(fields[i]))
+    return header[longest].strip() if line > 1 and longest < len(header) else "*"
+
+
+def _rows(reader: Any, columns: Sequence[Column], log: ProblemLog) -> list[Row]:
     header = [h.strip() for h in next(reader)]
     missing = [c.name for c in columns if c.required and c.name not in header]
     for name in missing:

@@ -8,12 +8,23 @@ import typer
 import uvicorn
 
 from logistics.cli.database import open_database
+from logistics.cli.http_protocol import uvicorn_limits
 from logistics.settings import get_settings
 
 
 def run_server(host: str, port: int) -> None:
-    """Serve the API (the app factory reads LOGISTICS_DATABASE_URL) until interrupted."""
-    uvicorn.run("api.app:create_app", factory=True, host=host, port=port, log_level="info")
+    """Serve the API (the app factory reads LOGISTICS_DATABASE_URL) until interrupted.
+
+    Request heads over LOGISTICS_MAX_HEADER_BYTES are answered 431 (problem+json).
+    """
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level="info",
+        **uvicorn_limits(get_settings().max_header_bytes),
+    )
 
 
 def serve(

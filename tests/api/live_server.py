@@ -11,6 +11,9 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from logistics.cli.http_protocol import uvicorn_limits
+from logistics.settings import get_settings
+
 
 def free_port() -> int:
     """A TCP port free on 127.0.0.1 right now."""
@@ -23,7 +26,14 @@ def free_port() -> int:
 def serve_in_thread(app: FastAPI) -> Iterator[str]:
     """Serve `app` over real HTTP on loopback; yield its base URL; stop it afterwards."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        **uvicorn_limits(get_settings().max_header_bytes),  # as `logistics serve` runs it
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()

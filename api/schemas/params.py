@@ -1,0 +1,23 @@
+"""Parameter bounds shared by the routes: integers that fit both databases, ids as long as columns."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query
+from pydantic import AwareDatetime
+
+INT32_MAX = 2**31 - 1  # PostgreSQL INTEGER; SQLite stores 64 bits, so this bound holds for both
+ID_LENGTH = 64  # String(64): location, service, vehicle, shipment and shipper ids
+JOB_ID_LENGTH = 40  # String(40): plan job and webhook subscription ids
+NAME_LENGTH = 64
+
+Offset = Annotated[int, Query(ge=0, le=INT32_MAX, description="Records to skip")]
+IdPath = Annotated[str, Path(min_length=1, max_length=ID_LENGTH)]
+JobIdPath = Annotated[str, Path(min_length=1, max_length=JOB_ID_LENGTH)]
+NamePath = Annotated[str, Path(min_length=1, max_length=NAME_LENGTH)]
+IdQuery = Annotated[str | None, Query(max_length=ID_LENGTH)]
+TimeQuery = Annotated[
+    AwareDatetime | None,
+    Query(description="ISO 8601 with a UTC offset, e.g. 2026-11-30T08:00:00+08:00"),
+]
