@@ -9,7 +9,9 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.catch_all import CatchAll
+from api.docs import install_docs
 from api.guards import RequestGuard
+from api.openapi import install_openapi
 from api.plan_runner import PlanRunner
 from api.problems import install_problem_handlers
 from api.routes import (
@@ -66,7 +68,8 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
         title="Logistics — multimodal freight coordination",
         version="0.1.0",
         description=API_DESCRIPTION,
-        docs_url="/docs",
+        docs_url=None,  # served by install_docs from the package's assets, not a CDN
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.session_factory = session_factory
@@ -88,4 +91,6 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     app.include_router(report_catalog.router, prefix="/v1")
     app.include_router(shipment_views.router, prefix="/v1")
     install_pages(app)
+    install_docs(app)
+    install_openapi(app)
     return app

@@ -45,8 +45,8 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 def get_principal(
     session: SessionDep,
-    authorization: Annotated[str | None, Header()] = None,
-    x_api_key: Annotated[str | None, Header()] = None,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
+    x_api_key: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Principal:
     """Authenticate the caller from `Authorization: Bearer <key>` or `X-API-Key: <key>`."""
     secret = x_api_key
@@ -91,8 +91,13 @@ def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
     return check
 
 
+# Every role dependency of the API, in this one place (routes import these, never define their own).
 CoordinatorDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR))]
+FeedDep = Annotated[Principal, Depends(require_roles(Role.FEED))]
 ReaderDep = Annotated[
     Principal, Depends(require_roles(Role.COORDINATOR, Role.SHIPPER, Role.ANALYST))
 ]
+TrackerDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.SHIPPER))]
 MasterDataReaderDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.ANALYST))]
+ReportReaderDep = Annotated[Principal, Depends(require_roles(Role.ANALYST, Role.COORDINATOR))]
+SubscriberDep = Annotated[Principal, Depends(require_roles(Role.SHIPPER, Role.COORDINATOR))]

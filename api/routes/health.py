@@ -6,11 +6,12 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from api.dependencies import SessionDep
+from api.schemas.auth import HealthOut
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health")
+@router.get("/health", response_model=HealthOut)
 def health(session: SessionDep) -> dict[str, str]:
     """Report that the API is up and the database answers."""
     session.execute(text("SELECT 1"))

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.dependencies import PrincipalDep
+from api.schemas.auth import MeOut
 from logistics.domain import Role
 
 router = APIRouter(tags=["auth"])
@@ -20,7 +21,7 @@ PAGES: dict[Role, tuple[str, ...]] = {
 }
 
 
-@router.get("/me")
+@router.get("/me", response_model=MeOut)
 def who_am_i(principal: PrincipalDep) -> dict[str, Any]:
     """The key's id, role and shipper (for shipper keys), and the pages its role may use."""
     return {

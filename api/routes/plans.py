@@ -5,20 +5,19 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.dependencies import SessionDep, require_roles
+from api.dependencies import CoordinatorDep, SessionDep
 from api.schemas.disruptions import PlanDiffOut, ShipmentChangeOut
 from api.schemas.params import ID_LENGTH, INT32_MAX, JobIdPath
-from logistics.domain import Principal, Role
+from api.schemas.plans import PlanAccepted, PlanJobOut, PlanList
 from logistics.persistence.tables import PlanJobRow
 from logistics.services import plan_diff as plan_diff_service
 from logistics.services import plan_jobs
 
 router = APIRouter(tags=["plans"])
-CoordinatorDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR))]
 
 
 class PlanRequest(BaseModel):
@@ -58,7 +57,7 @@ def job_out(row: PlanJobRow, *, with_result: bool) -> dict[str, Any]:
     return out
 
 
-@router.post("/plans", status_code=status.HTTP_202_ACCEPTED)
+@router.post("/plans", status_code=status.HTTP_202_ACCEPTED, response_model=PlanJobOut)
 def request_plan(
     body: PlanRequest, request: Request, session: SessionDep, principal: CoordinatorDep
 ) -> JSONResponse:
@@ -80,19 +79,19 @@ def request_plan(
     )
 
 
-@router.get("/plans")
+@router.get("/plans", response_model=PlanList)
 def list_plans(session: SessionDep, principal: CoordinatorDep) -> dict[str, Any]:
     """The newest plan jobs (without their documents)."""
     return {"items": [job_out(r, with_result=False) for r in plan_jobs.list_jobs(session)]}
 
 
-@router.get("/plans/{plan_id}")
+@router.get("/plans/{plan_id}", response_model=PlanJobOut)
 def get_plan(plan_id: JobIdPath, session: SessionDep, principal: CoordinatorDep) -> dict[str, Any]:
     """Status and progress; when done, the plan document (DESIGN 3.4) with its checker result."""
     return job_out(plan_jobs.get_job(session, plan_id), with_result=True)
 
 
-@router.post("/plans/{plan_id}/accept")
+@router.post("/plans/{plan_id}/accept", response_model=PlanAccepted)
 def accept(plan_id: JobIdPath, session: SessionDep, principal: CoordinatorDep) -> dict[str, Any]:
     """Book the plan: each planned shipment's legs become the itinerary tracking follows."""
     booked = plan_jobs.accept_job(session, plan_id)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
-from api.dependencies import require_roles
-from logistics.domain import Principal, Role
+from api.dependencies import ReportReaderDep
+from api.schemas.report_catalog import ReportCatalog
 from logistics.reports.catalog import REPORTS
 
 router = APIRouter(tags=["reports"])
 
-ReportReaderDep = Annotated[Principal, Depends(require_roles(Role.ANALYST, Role.COORDINATOR))]
 
-
-@router.get("/reports")
+@router.get("/reports", response_model=ReportCatalog)
 def list_reports(principal: ReportReaderDep) -> dict[str, Any]:
     """Every report with its title, description, tables and filter meanings."""
     return {

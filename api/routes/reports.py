@@ -8,9 +8,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
-from api.dependencies import SessionDep, require_roles
+from api.dependencies import ReportReaderDep, SessionDep
 from api.schemas.params import IdQuery, NamePath
-from logistics.domain import Mode, Principal, Role
+from logistics.domain import Mode
 from logistics.domain.report_filter import Granularity, ReportFilter, parse_bound
 from logistics.reports.formats import ExportFormat, file_name
 from logistics.reports.report import Report
@@ -18,7 +18,6 @@ from logistics.services.reports import build_report, render_report
 
 router = APIRouter(tags=["reports"])
 
-ReportReaderDep = Annotated[Principal, Depends(require_roles(Role.ANALYST, Role.COORDINATOR))]
 CHUNK = 64 * 1024
 
 
@@ -86,7 +85,11 @@ def _download(report: Report, fmt: ExportFormat, table: str | None) -> Streaming
     return StreamingResponse(_chunks(data), media_type=fmt.media_type, headers=headers)
 
 
-@router.get("/reports/{name}/chart.png", response_class=StreamingResponse)
+@router.get(
+    "/reports/{name}/chart.png",
+    response_class=StreamingResponse,
+    responses={200: {"description": "The chart", "content": {"image/png": {}}}},
+)
 def report_chart(
     name: NamePath, session: SessionDep, principal: ReportReaderDep, query: ReportQueryDep
 ) -> StreamingResponse:
@@ -97,7 +100,16 @@ def report_chart(
     return _download(report, ExportFormat.PNG, None)
 
 
-@router.get("/reports/{name}", response_class=StreamingResponse)
+@router.get(
+    "/reports/{name}",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "The report as a file in the asked format",
+            "content": {fmt.media_type: {} for fmt in ExportFormat},
+        }
+    },
+)
 def get_report(
     name: NamePath,
     session: SessionDep,

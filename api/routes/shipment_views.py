@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
-from api.dependencies import PrincipalDep, SessionDep, require_roles
+from api.dependencies import PrincipalDep, SessionDep, TrackerDep
 from api.schemas.params import IdPath
+from api.schemas.share_views import PublicTrackingOut, RouteOut, ShareLinkOut
 from api.schemas.shipment_views import public_out, route_out
-from logistics.domain import Principal, Role
 from logistics.services import share_links, tracking_queries
 
 router = APIRouter(tags=["tracking"])
-
-TrackerDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.SHIPPER))]
 
 
 def share_url(request: Request, token: str) -> str:
@@ -22,7 +20,11 @@ def share_url(request: Request, token: str) -> str:
     return f"{str(request.base_url).rstrip('/')}/s/{token}"
 
 
-@router.post("/shipments/{shipment_id}/share", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/shipments/{shipment_id}/share",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ShareLinkOut,
+)
 def share(
     shipment_id: IdPath, request: Request, session: SessionDep, principal: TrackerDep
 ) -> dict[str, Any]:
@@ -43,14 +45,14 @@ def revoke(token: IdPath, session: SessionDep, principal: PrincipalDep) -> Respo
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/public/tracking/{token}")
-def public_tracking(token: IdPath, session: SessionDep) -> dict[str, Any]:
+@router.get("/public/tracking/{token}", response_model=PublicTrackingOut)
+def public_tracking(token: IdPath, session: SessionDep) -> PublicTrackingOut:
     """The public view behind a share link: milestones, status, ETA, due and city-level places."""
     route = share_links.public_view(session, token)
     return public_out(route, tracking_queries.location_zones(session))
 
 
-@router.get("/shipments/{shipment_id}/route")
+@router.get("/shipments/{shipment_id}/route", response_model=RouteOut)
 def shipment_route(
     shipment_id: IdPath, session: SessionDep, principal: TrackerDep
 ) -> dict[str, Any]:

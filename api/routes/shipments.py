@@ -11,6 +11,7 @@ from api.dependencies import CoordinatorDep, ReaderDep, SessionDep
 from api.schemas.common import Page
 from api.schemas.master_data import ShipmentIn, ShipmentOut, ShipmentsCreated
 from api.schemas.params import ID_LENGTH, IdPath, IdQuery, Offset, TimeQuery
+from api.schemas.share_views import ReferencesOut
 from logistics.services import master_data, shipment_intake, shipment_references
 
 router = APIRouter(tags=["shipments"])
@@ -82,7 +83,11 @@ class ReferenceIn(BaseModel):
     value: str = Field(min_length=1, max_length=512, examples=["160-12345675"])
 
 
-@router.post("/shipments/{shipment_id}/references", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/shipments/{shipment_id}/references",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ReferencesOut,
+)
 def link_reference(
     shipment_id: IdPath, body: ReferenceIn, session: SessionDep, principal: CoordinatorDep
 ) -> dict[str, Any]:
@@ -98,7 +103,7 @@ def link_reference(
     }
 
 
-@router.get("/shipments/{shipment_id}/references")
+@router.get("/shipments/{shipment_id}/references", response_model=ReferencesOut)
 def list_references(
     shipment_id: IdPath, session: SessionDep, principal: ReaderDep
 ) -> dict[str, Any]:

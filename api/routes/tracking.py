@@ -7,19 +7,20 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.dependencies import BodyDep, SessionDep, require_roles
+from api.dependencies import BodyDep, CoordinatorDep, FeedDep, SessionDep, TrackerDep
 from api.dependencies import ReaderDep as AnyReaderDep
 from api.schemas.common import Page
-from api.schemas.events import validate_events
+from api.schemas.events import EVENTS_BODY, validate_events
 from api.schemas.params import ID_LENGTH, INT32_MAX, IdPath, IdQuery, Offset
 from api.schemas.tracking import IngestOut, event_out, local_iso, readable_time, tracking_out
-from logistics.domain import Principal, Role
+from api.schemas.tracking_documents import EventPage, ExceptionOut, NeedsReplanOut, TrackingOut
+from logistics.domain import Principal
 from logistics.errors import DomainError
 from logistics.persistence.repositories.tracking_state import ExceptionFilter
 from logistics.services import (
@@ -36,9 +37,6 @@ from logistics.tracking.adapters.registry import REGISTRY, FeedFormat
 
 router = APIRouter(tags=["tracking"])
 
-FeedDep = Annotated[Principal, Depends(require_roles(Role.FEED))]
-ReaderDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.SHIPPER))]
-CoordinatorDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR))]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -69,7 +67,7 @@ def _replay_or_run(
     return JSONResponse(dict(answer.body), status_code=answer.status_code, headers=headers)
 
 
-@router.post("/events", response_model=IngestOut)
+@router.post("/events", response_model=IngestOut, openapi_extra=EVENTS_BODY)
 def post_events(
     body: BodyDep,
     session: SessionDep,
@@ -157,7 +155,7 @@ def post_feed(
     )
 
 
-@router.get("/events")
+@router.get("/events", response_model=EventPage)
 def list_events(
     session: SessionDep,
     principal: CoordinatorDep,
@@ -179,8 +177,8 @@ def list_events(
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.get("/shipments/{shipment_id}/tracking")
-def get_tracking(shipment_id: IdPath, session: SessionDep, principal: ReaderDep) -> dict[str, Any]:
+@router.get("/shipments/{shipment_id}/tracking", response_model=TrackingOut)
+def get_tracking(shipment_id: IdPath, session: SessionDep, principal: TrackerDep) -> dict[str, Any]:
     """Timeline (with local times), status, per-leg planned/estimated/actual times and exceptions."""
     view = tracking_view.shipment_tracking(session, principal, shipment_id)
     zones = tracking_queries.location_zones(session)
@@ -188,7 +186,7 @@ def get_tracking(shipment_id: IdPath, session: SessionDep, principal: ReaderDep)
     return tracking_out(view, zones) | {"status_sentence": sentence}
 
 
-@router.get("/exceptions", response_model=Page[dict[str, Any]])
+@router.get("/exceptions", response_model=Page[ExceptionOut])
 def list_exceptions(
     session: SessionDep,
     principal: AnyReaderDep,
@@ -218,7 +216,7 @@ def list_exceptions(
     return Page(items=items, total=page.total, limit=page.limit, offset=page.offset)
 
 
-@router.get("/needs-replan", response_model=Page[dict[str, Any]])
+@router.get("/needs-replan", response_model=Page[NeedsReplanOut])
 def list_needs_replan(
     session: SessionDep,
     principal: AnyReaderDep,

@@ -5,19 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.dependencies import SessionDep, require_roles
+from api.dependencies import SessionDep, SubscriberDep
 from api.schemas.params import ID_LENGTH, JobIdPath
-from logistics.domain import Principal, Role
 from logistics.services import webhooks
 from logistics.services.webhooks import Delivery, Subscription
 from logistics.tracking.webhook_signing import ID_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 router = APIRouter(tags=["webhooks"])
-SubscriberDep = Annotated[Principal, Depends(require_roles(Role.SHIPPER, Role.COORDINATOR))]
 
 
 Id = Annotated[str, Field(min_length=1, max_length=ID_LENGTH)]

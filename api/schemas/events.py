@@ -96,6 +96,24 @@ class EventBatch(BaseModel):
 
 
 EVENTS = TypeAdapter(list[EventIn])
+# The route reads the raw body (it is hashed for Idempotency-Key), so its schema is given here;
+# api/openapi.py adds EventIn and EventBatch to the document's components.
+EVENTS_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "oneOf": [
+                        {"type": "array", "items": {"$ref": "#/components/schemas/EventIn"}},
+                        {"$ref": "#/components/schemas/EventBatch"},
+                    ]
+                },
+                "example": [EVENT_EXAMPLE],
+            }
+        },
+    }
+}
 
 
 def validate_events(data: Any) -> list[Any]:

@@ -6,6 +6,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from api.schemas.share_views import (
+    PublicCurrentOut,
+    PublicMilestoneOut,
+    PublicPlaceOut,
+    PublicTrackingOut,
+)
 from logistics.domain import Location, Milestone
 from logistics.services.share_links import CurrentPlace, RoutePlace, RouteView
 
@@ -19,14 +25,7 @@ def _local(value: datetime | None, zone: str | None) -> str | None:
     return value.astimezone(ZoneInfo(zone)).isoformat() if zone else value.isoformat()
 
 
-def _place(loc: Location, role: str, *, public: bool) -> dict[str, Any]:
-    if public:
-        return {
-            "name": loc.name,
-            "role": role,
-            "lat": round(loc.lat, CITY_DECIMALS),
-            "lon": round(loc.lon, CITY_DECIMALS),
-        }
+def _place(loc: Location, role: str) -> dict[str, Any]:
     return {
         "id": loc.id,
         "name": loc.name,
@@ -38,17 +37,17 @@ def _place(loc: Location, role: str, *, public: bool) -> dict[str, Any]:
     }
 
 
-def _places(places: tuple[RoutePlace, ...], *, public: bool) -> list[dict[str, Any]]:
-    return [_place(p.location, p.role, public=public) for p in places]
+def _places(places: tuple[RoutePlace, ...]) -> list[dict[str, Any]]:
+    return [_place(p.location, p.role) for p in places]
 
 
-def _current(current: CurrentPlace | None, *, public: bool) -> dict[str, Any] | None:
+def _current(current: CurrentPlace | None) -> dict[str, Any] | None:
     if current is None:
         return None
     loc = current.location
-    out = _place(loc, "current", public=public)
+    out = _place(loc, "current")
     out["time"] = _local(current.time, loc.timezone)
-    if not public and current.lat is not None and current.lon is not None:
+    if current.lat is not None and current.lon is not None:
         out["lat"], out["lon"], out["near"] = current.lat, current.lon, loc.id
     return out
 
@@ -57,13 +56,32 @@ def route_out(route: RouteView) -> dict[str, Any]:
     """Places of a shipment's route and its current position, for the tracking page's map."""
     return {
         "shipment_id": route.tracking.shipment.id,
-        "places": _places(route.places, public=False),
-        "current": _current(route.current, public=False),
+        "places": _places(route.places),
+        "current": _current(route.current),
     }
 
 
-def public_out(route: RouteView, zones: dict[str, str]) -> dict[str, Any]:
-    """The public view: milestones in local time, status, ETA against due, city-level places."""
+def _public_place(loc: Location, role: str) -> PublicPlaceOut:
+    return PublicPlaceOut(
+        name=loc.name,
+        role=role,
+        lat=round(loc.lat, CITY_DECIMALS),
+        lon=round(loc.lon, CITY_DECIMALS),
+    )
+
+
+def _public_current(current: CurrentPlace | None) -> PublicCurrentOut | None:
+    if current is None:
+        return None
+    loc = current.location
+    return PublicCurrentOut(
+        **_public_place(loc, "current").model_dump(), time=_local(current.time, loc.timezone)
+    )
+
+
+def public_out(route: RouteView, zones: dict[str, str]) -> PublicTrackingOut:
+    """The public view, built only from its explicit model: milestones in local time, status,
+    ETA against due and city-level places (no ids but the shipment's, no coordinates finer)."""
     view = route.tracking
     s = view.shipment
     names = route.names
@@ -72,27 +90,27 @@ def public_out(route: RouteView, zones: dict[str, str]) -> dict[str, Any]:
     arrival = delivered or eta
     dest_zone = zones.get(s.destination)
     milestones = [
-        {
-            "milestone": t.event.milestone.value,
-            "time": _local(t.event.event_time, zones.get(t.event.location or "")),
-            "place": route.names.get(t.event.location or ""),
-            "mode": t.event.mode.value if t.event.mode else None,
-        }
+        PublicMilestoneOut(
+            milestone=t.event.milestone.value,
+            time=_local(t.event.event_time, zones.get(t.event.location or "")),
+            place=route.names.get(t.event.location or ""),
+            mode=t.event.mode.value if t.event.mode else None,
+        )
         for t in view.projection.timeline
         if t.event.milestone not in PUBLIC_MILESTONES_EXCLUDED
     ]
     status = view.projection.status
-    return {
-        "shipment_id": s.id,
-        "status": status.value if status else None,
-        "due_at": _local(s.due_at, dest_zone),
-        "eta": _local(eta, dest_zone),
-        "delivered_at": _local(delivered, dest_zone),
-        "on_time": (arrival <= s.due_at) if arrival else None,
-        "origin": names.get(s.origin),
-        "destination": names.get(s.destination),
-        "places": _places(route.places, public=True),
-        "current": _current(route.current, public=True),
-        "milestones": milestones,
-        "as_of": view.as_of.isoformat(),
-    }
+    return PublicTrackingOut(
+        shipment_id=s.id,
+        status=status.value if status else None,
+        due_at=_local(s.due_at, dest_zone),
+        eta=_local(eta, dest_zone),
+        delivered_at=_local(delivered, dest_zone),
+        on_time=(arrival <= s.due_at) if arrival else None,
+        origin=names.get(s.origin),
+        destination=names.get(s.destination),
+        places=[_public_place(p.location, p.role) for p in route.places],
+        current=_public_current(route.current),
+        milestones=milestones,
+        as_of=view.as_of.isoformat(),
+    )

@@ -1,0 +1,110 @@
+"""Response models of share links, the route map and the keyless public tracking view.
+
+The public view is built only from `PublicTrackingOut` and its parts, which carry no id, shipper,
+coordinates finer than a city, vehicle, service or exception: a field not listed here cannot
+reach a visitor without a key.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LOCAL = "ISO 8601 in the local time (UTC offset) of the place"
+
+
+class ShareLinkOut(BaseModel):
+    """A share link: the token and the URL of its public tracking page."""
+
+    token: str
+    url: str
+    shipment_id: str
+    created_at: str
+
+
+class PlaceOut(BaseModel):
+    """A place of a shipment's route, with its exact coordinates."""
+
+    id: str
+    name: str
+    kind: str
+    role: str = Field(description="origin | hub | destination")
+    lat: float
+    lon: float
+    timezone: str
+
+
+class CurrentPlaceOut(PlaceOut):
+    """Where the shipment is now: a GPS fix with its nearest location, or the last event's place."""
+
+    time: str | None = Field(description=LOCAL)
+    near: str | None = Field(default=None, description="Nearest location of a GPS fix")
+
+
+class RouteOut(BaseModel):
+    """Origin, hubs and destination with coordinates, and the current position, for a map."""
+
+    shipment_id: str
+    places: list[PlaceOut]
+    current: CurrentPlaceOut | None
+
+
+class PublicPlaceOut(BaseModel):
+    """A place at city level: name and coordinates rounded to 0.1 degree."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    role: str = Field(description="origin | hub | destination | current")
+    lat: float
+    lon: float
+
+
+class PublicCurrentOut(PublicPlaceOut):
+    """Where the shipment is now, at city level."""
+
+    time: str | None = Field(description=LOCAL)
+
+
+class PublicMilestoneOut(BaseModel):
+    """A milestone in the local time of its place (exception events are never shown)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    milestone: str
+    time: str | None = Field(description=LOCAL)
+    place: str | None = Field(description="Name of the place")
+    mode: str | None
+
+
+class PublicTrackingOut(BaseModel):
+    """The keyless view behind a share link: milestones, status, ETA against due, city places."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shipment_id: str
+    status: str | None
+    due_at: str | None = Field(description=LOCAL)
+    eta: str | None = Field(description=LOCAL)
+    delivered_at: str | None = Field(description=LOCAL)
+    on_time: bool | None
+    origin: str | None = Field(description="Name of the origin")
+    destination: str | None = Field(description="Name of the destination")
+    places: list[PublicPlaceOut]
+    current: PublicCurrentOut | None
+    milestones: list[PublicMilestoneOut]
+    as_of: str
+
+
+class ReferenceOut(BaseModel):
+    """A feed reference linked to a shipment."""
+
+    kind: str
+    value: str
+
+
+class ReferencesOut(BaseModel):
+    """A shipment's linked references (and, after linking, the one just linked)."""
+
+    shipment_id: str
+    references: list[ReferenceOut]
+    linked: ReferenceOut | None = None
