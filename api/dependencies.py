@@ -101,3 +101,4 @@ TrackerDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.S
 MasterDataReaderDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.ANALYST))]
 ReportReaderDep = Annotated[Principal, Depends(require_roles(Role.ANALYST, Role.COORDINATOR))]
 SubscriberDep = Annotated[Principal, Depends(require_roles(Role.SHIPPER, Role.COORDINATOR))]
+ReporterDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.FEED))]

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
 
-from api.dependencies import CoordinatorDep, SessionDep, require_roles
+from api.dependencies import CoordinatorDep, ReporterDep, SessionDep
 from api.schemas.disruptions import DisruptionIn, DisruptionList, DisruptionOut, RecoveryRequest
+from api.schemas.params import DisruptionIdPath
 from logistics import clock
-from logistics.domain import Disruption, Principal, Role
+from logistics.domain import Disruption
 from logistics.errors import Conflict
 from logistics.services import disruptions, plan_jobs
 
 router = APIRouter(tags=["disruptions"])
-ReporterDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.FEED))]
 
 
 @router.post("/disruptions", status_code=status.HTTP_201_CREATED)
@@ -44,7 +42,7 @@ def list_disruptions(session: SessionDep, principal: CoordinatorDep) -> Disrupti
 
 @router.get("/disruptions/{disruption_id}")
 def get_disruption(
-    disruption_id: str, session: SessionDep, principal: CoordinatorDep
+    disruption_id: DisruptionIdPath, session: SessionDep, principal: CoordinatorDep
 ) -> DisruptionOut:
     """One disruption with the shipments booked on what it touches and those needing a replan."""
     d, resolved_at = disruptions.one(session, disruption_id)
@@ -58,7 +56,7 @@ def get_disruption(
 
 @router.post("/disruptions/{disruption_id}/resolve")
 def resolve_disruption(
-    disruption_id: str, session: SessionDep, principal: CoordinatorDep
+    disruption_id: DisruptionIdPath, session: SessionDep, principal: CoordinatorDep
 ) -> DisruptionOut:
     """Close a disruption: plans and tracking stop applying it."""
     d, resolved_at = disruptions.resolve(session, disruption_id)
@@ -68,7 +66,7 @@ def resolve_disruption(
 
 @router.post("/disruptions/{disruption_id}/recovery", status_code=status.HTTP_202_ACCEPTED)
 def request_recovery(
-    disruption_id: str,
+    disruption_id: DisruptionIdPath,
     body: RecoveryRequest,
     request: Request,
     session: SessionDep,

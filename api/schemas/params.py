@@ -21,3 +21,4 @@ TimeQuery = Annotated[
     AwareDatetime | None,
     Query(description="ISO 8601 with a UTC offset, e.g. 2026-11-30T08:00:00+08:00"),
 ]
+DisruptionIdPath = Annotated[str, Path(min_length=1, max_length=80)]  # String(80)
