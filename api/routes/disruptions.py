@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from api.dependencies import CoordinatorDep, ReporterDep, SessionDep
 from api.schemas.disruptions import DisruptionIn, DisruptionList, DisruptionOut, RecoveryRequest
 from api.schemas.params import DisruptionIdPath
+from api.schemas.plans import RecoveryQueued
 from logistics import clock
 from logistics.domain import Disruption
 from logistics.errors import Conflict
@@ -64,7 +65,11 @@ def resolve_disruption(
     return DisruptionOut.of(d, resolved_at=resolved_at)
 
 
-@router.post("/disruptions/{disruption_id}/recovery", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/disruptions/{disruption_id}/recovery",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RecoveryQueued,
+)
 def request_recovery(
     disruption_id: DisruptionIdPath,
     body: RecoveryRequest,

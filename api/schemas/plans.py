@@ -39,3 +39,11 @@ class PlanAccepted(BaseModel):
 
     id: str
     booked_shipments: int
+
+
+class RecoveryQueued(BaseModel):
+    """A queued recovery plan: the job id and the shipments it replans."""
+
+    id: str
+    status: str
+    shipment_ids: list[str]
