@@ -22,7 +22,6 @@ from api.schemas.tracking import IngestOut, event_out, local_iso, readable_time,
 from api.schemas.tracking_documents import EventPage, ExceptionOut, NeedsReplanOut, TrackingOut
 from logistics.domain import Principal
 from logistics.errors import DomainError
-from logistics.persistence.repositories.tracking_state import ExceptionFilter
 from logistics.services import (
     feed_ingest,
     idempotent_requests,
@@ -32,6 +31,7 @@ from logistics.services import (
     tracking_sentence,
     tracking_view,
 )
+from logistics.services.tracking_exceptions import ExceptionFilter
 from logistics.settings import get_settings
 from logistics.tracking.adapters.registry import REGISTRY, FeedFormat
 
