@@ -10,7 +10,7 @@ from logistics.domain import ExceptionReason, Mode, Principal
 from logistics.errors import DomainError
 from logistics.persistence.repositories import tracking_state
 from logistics.persistence.repositories.page import Page
-from logistics.persistence.repositories.tracking_state import ExceptionFilter
+from logistics.persistence.repositories.tracking_state import ExceptionFilter as ExceptionFilter
 from logistics.persistence.tables import ExceptionRow, ShipmentStateRow
 from logistics.services import tracking_refresh
 
