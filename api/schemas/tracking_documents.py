@@ -75,8 +75,14 @@ class LegOut(Document):
     expected_depart: str | None = Field(description=LOCAL)
     expected_arrive: str | None = Field(description=LOCAL)
     expected_basis: str | None = Field(description="What the expected time rests on")
-    evidence: str | None = Field(default=None, description="confirmed | inferred")
-    evidence_text: str | None = None
+    evidence: str | None = Field(
+        default=None,
+        description="How the shipment is known to be on the leg: own | confirmed | inferred "
+        "(the one evidence rule); null when nothing shows it on the leg",
+    )
+    evidence_text: str | None = Field(
+        default=None, description="In words, e.g. 'inferred from the flight CV9751-20261130'"
+    )
 
 
 class MissedConnectionOut(Document):
@@ -130,6 +136,11 @@ class TrackingOut(Document):
     timeline: list[EventOut]
     exception_events: list[EventOut]
     open_estimates: list[EventOut]
+    status_sentence: str | None = Field(
+        default=None,
+        description="One plain sentence: where the consignment stands and why, e.g. 'delayed: "
+        "CV9751-20261130 cancelled, rebooked on CV9753-20261201, new ETA …'",
+    )
 
 
 class ExceptionOut(Document):
