@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from logistics.domain.tags import KNOWN_TAGS, unknown_tag_message
 from logistics.domain.validation import parse_tags
 
 
@@ -103,11 +104,13 @@ def aware_time(raw: str) -> datetime:
 
 
 def tags(raw: str) -> frozenset[str]:
-    """`;`-separated tags such as `dg;reefer` (empty means none)."""
+    """`;`-separated known tags such as `dg;reefer`, any case (empty means none)."""
     parsed = parse_tags(raw)
-    for tag in parsed:
+    for tag in sorted(parsed):
         if not tag.replace("_", "").replace("-", "").isalnum():
             raise FieldError(f"tag {tag!r} must be letters, digits, _ or -")
+        if tag not in KNOWN_TAGS:
+            raise FieldError(f"has {unknown_tag_message(tag)}")
     return parsed
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from logistics.bundles import columns as cols
 from logistics.bundles.fields import FieldError, number
 from logistics.bundles.table import (
+    Column,
     ProblemLog,
     Row,
     build,
@@ -26,21 +29,46 @@ from logistics.domain import (
     Shipment,
     Vehicle,
 )
+from logistics.domain.tags import closest
 from logistics.errors import DomainError, Problem, ValidationFailed
 
 REQUIRED_FILES = ("locations.csv", "services.csv", "vehicles.csv", "shipments.csv")
 OPTIONAL_FILES = ("distances.csv",)
 
 
-def _known(
-    log: ProblemLog, row: Row, column: str, value: str | None, known: Collection[str]
-) -> bool:
+FILE_HINT = "add it to locations.csv or fix the id"
+STORED_HINT = "it is neither in locations.csv nor stored in the database; add it or fix the id"
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """The location ids references may name (None: unknown, so references are not checked)."""
+
+    ids: Collection[str] | None
+    hint: str = FILE_HINT
+
+
+def _known(log: ProblemLog, row: Row, column: str, value: str | None, known: Known) -> bool:
     if value is None:
         return False
-    if value in known:
+    if known.ids is None or value in known.ids:
         return True
-    log.add(row.line, column, f"unknown location {value!r}; add it to locations.csv or fix the id")
+    guess = closest(value, known.ids) if len(known.ids) <= 5000 else None
+    maybe = f" (did you mean {guess!r}?)" if guess else ""
+    log.add(row.line, column, f"unknown location {value!r}{maybe}; {known.hint}")
     return False
+
+
+def _not_after(log: ProblemLog, row: Row, v: dict[str, Any], late: str, early: str) -> bool:
+    """Log `late` not after `early` (with both values); True when the order is right."""
+    if late in v and early in v and v[late] <= v[early]:
+        log.add(
+            row.line,
+            late,
+            f"{late} {v[late].isoformat()} is not after {early} {v[early].isoformat()}",
+        )
+        return False
+    return True
 
 
 def _locations(rows: list[Row], log: ProblemLog) -> list[Location]:
@@ -72,16 +100,14 @@ def _locations(rows: list[Row], log: ProblemLog) -> list[Location]:
     return out
 
 
-def _services(rows: list[Row], log: ProblemLog, known: Collection[str]) -> list[Service]:
+def _services(rows: list[Row], log: ProblemLog, known: Known) -> list[Service]:
     out: list[Service] = []
     dupes = check_unique([(r, r.cells.get("id", "").strip()) for r in rows], log)
     for row in rows:
         v, ok = parse_row(row, cols.SERVICES, log)
         ok = _known(log, row, "origin", v.get("origin"), known) and ok
         ok = _known(log, row, "destination", v.get("destination"), known) and ok
-        if "arrival" in v and "departure" in v and v["arrival"] <= v["departure"]:
-            log.add(row.line, "arrival", "arrival is not after departure")
-            ok = False
+        ok = _not_after(log, row, v, "arrival", "departure") and ok
         if not ok or v["id"] in dupes:
             continue
         svc = build(
@@ -95,19 +121,13 @@ def _services(rows: list[Row], log: ProblemLog, known: Collection[str]) -> list[
     return out
 
 
-def _vehicles(rows: list[Row], log: ProblemLog, known: Collection[str]) -> list[Vehicle]:
+def _vehicles(rows: list[Row], log: ProblemLog, known: Known) -> list[Vehicle]:
     out: list[Vehicle] = []
     dupes = check_unique([(r, r.cells.get("id", "").strip()) for r in rows], log)
     for row in rows:
         v, ok = parse_row(row, cols.VEHICLES, log)
         ok = _known(log, row, "depot", v.get("depot"), known) and ok
-        if (
-            "available_until" in v
-            and "available_from" in v
-            and v["available_until"] <= v["available_from"]
-        ):
-            log.add(row.line, "available_until", "available_until is not after available_from")
-            ok = False
+        ok = _not_after(log, row, v, "available_until", "available_from") and ok
         if not ok or v["id"] in dupes:
             continue
         veh = build(
@@ -121,16 +141,14 @@ def _vehicles(rows: list[Row], log: ProblemLog, known: Collection[str]) -> list[
     return out
 
 
-def _shipments(rows: list[Row], log: ProblemLog, known: Collection[str]) -> list[Shipment]:
+def _shipments(rows: list[Row], log: ProblemLog, known: Known) -> list[Shipment]:
     out: list[Shipment] = []
     dupes = check_unique([(r, str(r.cells.get("id", "")).strip()) for r in rows], log)
     for row in rows:
         v, ok = parse_row(row, cols.SHIPMENTS, log)
         ok = _known(log, row, "origin", v.get("origin"), known) and ok
         ok = _known(log, row, "destination", v.get("destination"), known) and ok
-        if "due_at" in v and "ready_at" in v and v["due_at"] <= v["ready_at"]:
-            log.add(row.line, "due_at", "due_at is not after ready_at")
-            ok = False
+        ok = _not_after(log, row, v, "due_at", "ready_at") and ok
         if "origin" in v and v.get("origin") == v.get("destination"):
             log.add(row.line, "destination", "destination is the same as origin")
             ok = False
@@ -147,7 +165,7 @@ def _shipments(rows: list[Row], log: ProblemLog, known: Collection[str]) -> list
     return out
 
 
-def _road_links(rows: list[Row], log: ProblemLog, known: Collection[str]) -> list[RoadLink]:
+def _road_links(rows: list[Row], log: ProblemLog, known: Known) -> list[RoadLink]:
     out: list[RoadLink] = []
     pairs = [
         (r, f"{r.cells.get('origin', '').strip()}->{r.cells.get('destination', '').strip()}")
@@ -189,55 +207,98 @@ def validate_bundle(path: Path) -> list[Problem]:
     return []
 
 
+@dataclass(frozen=True, slots=True)
+class PartialBundle:
+    """A folder holding some of the bundle files, read against the stored locations."""
+
+    scenario: Scenario  # its records, with the stored locations they refer to
+    files: tuple[str, ...]  # the bundle files the folder holds
+
+
 def read_bundle(path: Path) -> Scenario:
     """Read the bundle folder at `path`; raise ValidationFailed listing every problem."""
-    path = Path(path)
-    problems: list[Problem] = []
+    return _read(Path(path), None).scenario
+
+
+def read_partial_bundle(path: Path, stored: Mapping[str, Location]) -> PartialBundle:
+    """Read a folder holding any of the bundle files, references checked against `stored` too."""
+    return _read(Path(path), stored)
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    order = {name: n for n, name in enumerate((*REQUIRED_FILES, *OPTIONAL_FILES))}
+    return sorted(problems, key=lambda p: (order.get(p.file, -1), p.file, p.line))
+
+
+def _present(path: Path, stored: Mapping[str, Location] | None) -> tuple[str, ...]:
     if not path.is_dir():
         raise ValidationFailed(
             [Problem(str(path), 0, "*", "is not a folder")], summary="bundle refused"
         )
-    for name in REQUIRED_FILES:
-        if not (path / name).is_file():
-            problems.append(Problem(name, 0, "*", f"required file {name} is missing from {path}"))
+    files = tuple(n for n in (*REQUIRED_FILES, *OPTIONAL_FILES) if (path / n).is_file())
+    if stored is None:
+        problems = [
+            Problem(name, 0, "*", f"required file {name} is missing from {path}")
+            for name in REQUIRED_FILES
+            if name not in files
+        ]
+    elif not files:
+        problems = [
+            Problem(
+                str(path), 0, "*", f"holds none of {', '.join((*REQUIRED_FILES, *OPTIONAL_FILES))}"
+            )
+        ]
+    else:
+        problems = []
     if problems:
         raise ValidationFailed(problems, summary="bundle refused")
+    return files
 
+
+def _read(path: Path, stored: Mapping[str, Location] | None) -> PartialBundle:
+    files = _present(path, stored)
     logs = {name: ProblemLog(name) for name in (*REQUIRED_FILES, *OPTIONAL_FILES)}
-    loc_rows = read_rows(path / "locations.csv", cols.LOCATIONS, logs["locations.csv"])
+
+    def rows(name: str, columns: Sequence[Column]) -> list[Row]:
+        return read_rows(path / name, columns, logs[name]) if name in files else []
+
+    loc_rows = rows("locations.csv", cols.LOCATIONS)
     locations = _locations(loc_rows, logs["locations.csv"])
-    known = {loc.id for loc in locations} | {r.cells.get("id", "").strip() for r in loc_rows}
-    services = _services(
-        read_rows(path / "services.csv", cols.SERVICES, logs["services.csv"]),
-        logs["services.csv"],
-        known,
+    in_file = {loc.id for loc in locations} | {r.cells.get("id", "").strip() for r in loc_rows}
+    unreadable = "locations.csv" in files and any(
+        p.line <= 1 for p in logs["locations.csv"].problems
     )
-    vehicles = _vehicles(
-        read_rows(path / "vehicles.csv", cols.VEHICLES, logs["vehicles.csv"]),
-        logs["vehicles.csv"],
-        known,
-    )
-    shipments = _shipments(
-        read_rows(path / "shipments.csv", cols.SHIPMENTS, logs["shipments.csv"]),
-        logs["shipments.csv"],
-        known,
-    )
-    links: list[RoadLink] = []
-    if (path / "distances.csv").is_file():
-        log = logs["distances.csv"]
-        links = _road_links(read_rows(path / "distances.csv", cols.DISTANCES, log), log, known)
-    for log in logs.values():
-        problems.extend(log.problems)
+    if unreadable:  # its ids are unknown: other files' references would only cascade
+        known = Known(None)
+    elif stored is None:
+        known = Known(in_file)
+    else:
+        known = Known(in_file | set(stored), STORED_HINT)
+    services = _services(rows("services.csv", cols.SERVICES), logs["services.csv"], known)
+    vehicles = _vehicles(rows("vehicles.csv", cols.VEHICLES), logs["vehicles.csv"], known)
+    shipments = _shipments(rows("shipments.csv", cols.SHIPMENTS), logs["shipments.csv"], known)
+    links = _road_links(rows("distances.csv", cols.DISTANCES), logs["distances.csv"], known)
+    problems = _sorted([p for log in logs.values() for p in log.problems])
     if problems:
         raise ValidationFailed(problems, summary=f"bundle {path} refused")
+    named = {s.origin for s in services} | {s.destination for s in services}
+    named |= {v.depot for v in vehicles} | {s.origin for s in shipments}
+    named |= {s.destination for s in shipments} | {x.origin for x in links}
+    named |= {x.destination for x in links}
+    borrowed = [stored[i] for i in sorted(named - in_file)] if stored is not None else []
     try:
-        return Scenario(
-            tuple(locations), tuple(services), tuple(vehicles), tuple(shipments), tuple(links)
+        scenario = Scenario(
+            (*locations, *borrowed),
+            tuple(services),
+            tuple(vehicles),
+            tuple(shipments),
+            tuple(links),
         )
     except DomainError as exc:  # a cross-record invariant the row checks did not catch
         raise ValidationFailed(
             [Problem(str(path), 0, "*", str(exc))], summary="bundle refused"
         ) from exc
+    return PartialBundle(scenario, files)
 
 
 def parse_shipment_rows(
@@ -246,6 +307,7 @@ def parse_shipment_rows(
     known_locations: Collection[str],
     source: str = "shipments",
     first_line: int = 2,
+    location_hint: str = FILE_HINT,
 ) -> tuple[list[Shipment], list[Problem]]:
     """Validate shipment rows given as dicts keyed by the shipments.csv columns.
 
@@ -264,5 +326,5 @@ def parse_shipment_rows(
                 log.add(row.line, name, f"{name} is missing")
     if log.problems:
         return [], log.problems
-    shipments = _shipments(table, log, known_locations)
-    return shipments, log.problems
+    shipments = _shipments(table, log, Known(known_locations, location_hint))
+    return shipments, _sorted(log.problems)

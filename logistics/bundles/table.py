@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from logistics.bundles.fields import FieldError
+from logistics.bundles.header import header_ok
 from logistics.errors import DomainError, Problem
 
 Parser = Callable[[str], Any]
@@ -83,10 +84,7 @@ def _column_of(text: str, line: int) -> str:
 
 def _rows(reader: Any, columns: Sequence[Column], log: ProblemLog) -> list[Row]:
     header = [h.strip() for h in next(reader)]
-    missing = [c.name for c in columns if c.required and c.name not in header]
-    for name in missing:
-        log.add(1, name, f"required column {name!r} is missing from the header")
-    if missing:
+    if not header_ok(text.splitlines()[0], header, columns, log):
         return []
     rows: list[Row] = []
     for values in reader:

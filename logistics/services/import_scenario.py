@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from logistics.domain import Scenario
+from logistics.domain import Scenario, Shipment
 from logistics.domain.validation import format_tags
 from logistics.errors import Conflict
 from logistics.persistence.repositories import locations, road_links, services, shipments, vehicles
+from logistics.services.shipment_changes import amendment_conflict, apply_amendment
 
 T = TypeVar("T")
 
@@ -25,6 +26,7 @@ class KindCount:
 
     created: int = 0
     unchanged: int = 0
+    updated: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,11 @@ class ImportReport:
         return sum(c.created for c in self.counts.values())
 
     @property
+    def updated(self) -> int:
+        """Stored shipments amended by an import with `update_shipments`."""
+        return sum(c.updated for c in self.counts.values())
+
+    @property
     def unchanged(self) -> int:
         """Records already stored identically, all kinds."""
         return sum(c.unchanged for c in self.counts.values())
@@ -46,7 +53,9 @@ class ImportReport:
     def summary(self) -> str:
         """One readable line per kind."""
         parts = [
-            f"{kind}: {c.created} created, {c.unchanged} unchanged"
+            f"{kind}: {c.created} created, "
+            + (f"{c.updated} updated, " if c.updated else "")
+            + f"{c.unchanged} unchanged"
             for kind, c in self.counts.items()
         ]
         return "imported — " + "; ".join(parts)
@@ -78,6 +87,7 @@ def _split(
     stored: Mapping[Any, T],
     key: Callable[[T], Any],
     conflicts: list[str],
+    differing: list[tuple[T, T]] | None = None,
 ) -> tuple[list[T], int]:
     new: list[T] = []
     unchanged = 0
@@ -87,6 +97,8 @@ def _split(
             new.append(item)
         elif existing == item:
             unchanged += 1
+        elif differing is not None:
+            differing.append((existing, item))
         else:
             diff = "; ".join(_differences(existing, item))
             k = key(item)
@@ -96,7 +108,7 @@ def _split(
 
 
 def _plan_import(
-    session: Session, scenario: Scenario
+    session: Session, scenario: Scenario, amend: list[tuple[Shipment, Shipment]] | None
 ) -> tuple[dict[str, tuple[list[Any], int]], list[str]]:
     conflicts: list[str] = []
     plan: dict[str, tuple[list[Any], int]] = {}
@@ -127,6 +139,7 @@ def _plan_import(
         shipments.by_ids(session, scenario.shipment_by_id),
         lambda x: x.id,
         conflicts,
+        amend,
     )
     plan["road_links"] = _split(
         "road link",
@@ -138,15 +151,44 @@ def _plan_import(
     return plan, conflicts
 
 
-def import_scenario(session: Session, scenario: Scenario) -> ImportReport:
+UPDATE_HINT = (
+    "to amend the stored shipments with the file's values, run the import again with --update "
+    "(each change is recorded); locations, services and vehicles cannot be changed by an "
+    "import: give a changed record a new id"
+)
+
+
+UPDATE_REFUSED_HINT = (
+    "cancelled and delivered shipments cannot be amended, nor the origin or ready_at of one "
+    "under way; locations, services and vehicles cannot be changed by an import: give a "
+    "changed record a new id"
+)
+
+
+def import_scenario(
+    session: Session,
+    scenario: Scenario,
+    *,
+    update_shipments: bool = False,
+    changed_by: str = "import",
+    channel: str = "cli",
+    conflict_hint: str = UPDATE_HINT,
+) -> ImportReport:
     """Add what is new; leave identical records; refuse (writing nothing) if any record conflicts.
 
-    The caller owns the transaction: this flushes, it never commits.
+    With `update_shipments`, a stored shipment whose fields differ is amended instead (by the
+    rules of shipment_changes, each change recorded). The caller owns the transaction: this
+    flushes, it never commits.
     """
-    plan, conflicts = _plan_import(session, scenario)
+    amend: list[tuple[Shipment, Shipment]] | None = [] if update_shipments else None
+    plan, conflicts = _plan_import(session, scenario, amend)
+    refused = [amendment_conflict(session, old, new) for old, new in amend or []]
+    conflicts += [why for why in refused if why]
     if conflicts:
+        hint = UPDATE_REFUSED_HINT if update_shipments else conflict_hint
         raise Conflict(
-            f"{len(conflicts)} record(s) conflict with stored ones; nothing was imported", conflicts
+            f"{len(conflicts)} record(s) conflict with stored ones; nothing was imported; {hint}",
+            conflicts,
         )
     adders: dict[str, Callable[[Session, Iterable[Any]], None]] = {
         "locations": locations.add_all,
@@ -167,6 +209,8 @@ def import_scenario(session: Session, scenario: Scenario) -> ImportReport:
         raise Conflict(
             "records were stored concurrently by another import; nothing was imported, retry"
         ) from exc
-    return ImportReport(
-        {kind: KindCount(len(new), unchanged) for kind, (new, unchanged) in plan.items()}
-    )
+    for stored, incoming in amend or []:
+        apply_amendment(session, stored, incoming, changed_by=changed_by, channel=channel)
+    counts = {kind: KindCount(len(new), unchanged) for kind, (new, unchanged) in plan.items()}
+    counts["shipments"] = replace(counts["shipments"], updated=len(amend or []))
+    return ImportReport(counts)

@@ -8,16 +8,18 @@ from sqlalchemy.orm import Session
 
 from logistics.domain import Plan, Shipment, ShipmentPlan, ShipmentPlanStatus
 from logistics.errors import Conflict, NotFound
-from logistics.persistence.repositories import booked_legs, tracking_state
+from logistics.persistence.repositories import booked_legs, shipment_changes, tracking_state
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.tables import BookedLegRow
 
 
 def accept_plan(session: Session, plan: Plan) -> int:
-    """Book every planned shipment's legs, replacing earlier bookings, except where the plan books
-    exactly what is booked already (that booking and its plan id stay); return how many shipments'
-    bookings changed."""
+    """Book every planned, not cancelled shipment's legs, replacing earlier bookings, except where
+    the plan books exactly what is booked already (that booking and its plan id stay); return how
+    many shipments' bookings changed."""
     planned = [sp for sp in plan.shipments if sp.status is ShipmentPlanStatus.PLANNED]
+    cancelled = shipment_changes.cancelled_ids(session, [sp.shipment_id for sp in planned])
+    planned = [sp for sp in planned if sp.shipment_id not in cancelled]  # since the plan was made
     known = shipment_repo.by_ids(session, [sp.shipment_id for sp in planned])
     missing = sorted({sp.shipment_id for sp in planned} - set(known))
     if missing:

@@ -110,3 +110,13 @@ def list_page(
         query = query.where(ShipmentRow.due_at <= f.due_to)
     rows, total = paginate(session, query, [ShipmentRow.ready_at, ShipmentRow.id], limit, offset)
     return Page([to_domain(r) for r in rows], total, limit, offset)
+
+
+def update(session: Session, shipment: Shipment) -> None:
+    """Overwrite a stored shipment's fields with `shipment`'s (same id)."""
+    row = session.get(ShipmentRow, shipment.id)
+    if row is None:
+        raise KeyError(shipment.id)
+    for name, value in to_values(shipment).items():
+        setattr(row, name, value)
+    session.flush()

@@ -11,6 +11,7 @@ from logistics.persistence.tables.master_data import (
 )
 from logistics.persistence.tables.plan_jobs import PlanJobRow
 from logistics.persistence.tables.share_links import ShareLinkRow
+from logistics.persistence.tables.shipment_changes import ShipmentChangeRow
 from logistics.persistence.tables.tracking import (
     BookedLegRow,
     EventRow,
@@ -39,6 +40,7 @@ __all__ = [
     "RoadLinkRow",
     "ServiceRow",
     "ShareLinkRow",
+    "ShipmentChangeRow",
     "ShipmentReferenceRow",
     "ShipmentRow",
     "ShipmentStateRow",
