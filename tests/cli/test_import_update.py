@@ -7,7 +7,15 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from tests.cli.test_commands import MINIMAL, db, run  # noqa: F401  (db: the SQLite URL fixture)
+import pytest
+
+from tests.cli.test_commands import MINIMAL, run
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """A SQLite URL in a temporary folder."""
+    return f"sqlite:///{tmp_path / 'cli.db'}"
 
 
 def shipments_only(tmp_path: Path) -> Path:
