@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, status
 
-from api.dependencies import MasterDataReaderDep, SessionDep
+from api.dependencies import CoordinatorDep, MasterDataReaderDep, SessionDep
 from api.schemas.common import Page
+from api.schemas.location_intake import LocationIn, LocationsCreated
 from api.schemas.master_data import LocationOut, ServiceOut, VehicleOut
 from api.schemas.params import IdPath, IdQuery, Offset, TimeQuery
-from logistics.services import master_data
+from logistics.services import master_data, shipment_intake
 
 router = APIRouter(tags=["master data"])
 
@@ -32,6 +33,16 @@ def list_locations(
     return Page(
         items=[LocationOut.of(x) for x in page.items], total=page.total, limit=limit, offset=offset
     )
+
+
+@router.post("/locations", response_model=LocationsCreated, status_code=status.HTTP_201_CREATED)
+def create_locations(
+    body: LocationIn | list[LocationIn], session: SessionDep, principal: CoordinatorDep
+) -> LocationsCreated:
+    """Create one location or a batch, validated like locations.csv rows; all or nothing."""
+    rows = [item.as_row() for item in (body if isinstance(body, list) else [body])]
+    result = shipment_intake.submit_location_rows(session, rows)
+    return LocationsCreated(created=result.created, unchanged=result.unchanged, ids=result.ids)
 
 
 @router.get("/locations/{location_id}", response_model=LocationOut)

@@ -12,7 +12,13 @@ from api.schemas.common import Page
 from api.schemas.master_data import ShipmentIn, ShipmentOut, ShipmentsCreated
 from api.schemas.params import ID_LENGTH, IdPath, IdQuery, Offset, TimeQuery
 from api.schemas.share_views import ReferencesOut
-from logistics.services import master_data, shipment_intake, shipment_references
+from api.schemas.shipment_changes import (
+    CancelIn,
+    ShipmentChanged,
+    ShipmentChangeOut,
+    ShipmentPatch,
+)
+from logistics.services import master_data, shipment_changes, shipment_intake, shipment_references
 
 router = APIRouter(tags=["shipments"])
 
@@ -116,3 +122,75 @@ def list_references(
             for k, v in shipment_references.references_of(session, shipment_id)
         ],
     }
+
+
+def _changed(result: shipment_changes.ChangeResult, *, cancelled: bool) -> ShipmentChanged:
+    change = result.change
+    if cancelled:
+        note = (
+            "its booked legs were released; no later plan includes it"
+            if result.booked
+            else "no later plan includes it"
+        )
+    elif change is None:
+        note = "nothing differed from the stored shipment; nothing was recorded"
+    elif result.booked:
+        note = (
+            "it is booked on legs planned for the old values: send it to a replan "
+            '(POST /v1/plans with {"shipment_ids": [...]}) to fit them'
+        )
+    else:
+        note = "the next plan uses the new values"
+    return ShipmentChanged(
+        shipment=ShipmentOut.of(result.shipment),
+        changed=change is not None,
+        cancelled=cancelled,
+        change=ShipmentChangeOut(**shipment_changes.change_document(change)) if change else None,
+        note=note,
+    )
+
+
+@router.patch("/shipments/{shipment_id}", response_model=ShipmentChanged)
+def amend_shipment(
+    shipment_id: str, body: ShipmentPatch, session: SessionDep, principal: CoordinatorDep
+) -> ShipmentChanged:
+    """Amend a shipment (any of its fields but id and shipper), validated like a CSV row.
+
+    409 if it was cancelled or delivered, or if the origin or ready_at would change once it is
+    under way. The change is recorded (who, when, before and after).
+    """
+    result = shipment_changes.amend_shipment(
+        session,
+        shipment_id,
+        body.changes(),
+        changed_by=principal.key_id,
+        channel="api",
+        reason=body.reason,
+    )
+    return _changed(result, cancelled=False)
+
+
+@router.post("/shipments/{shipment_id}/cancel", response_model=ShipmentChanged)
+def cancel_shipment(
+    shipment_id: str, body: CancelIn, session: SessionDep, principal: CoordinatorDep
+) -> ShipmentChanged:
+    """Cancel a shipment with a reason: its booked legs are released; no later plan includes it.
+
+    409 if it was already cancelled or is delivered.
+    """
+    result = shipment_changes.cancel_shipment(
+        session, shipment_id, reason=body.reason, changed_by=principal.key_id, channel="api"
+    )
+    return _changed(result, cancelled=True)
+
+
+@router.get("/shipments/{shipment_id}/changes", response_model=list[ShipmentChangeOut])
+def list_changes(
+    shipment_id: str, session: SessionDep, principal: ReaderDep
+) -> list[ShipmentChangeOut]:
+    """The shipment's recorded amendments and cancellation, oldest first."""
+    master_data.get_shipment(session, principal, shipment_id)
+    return [
+        ShipmentChangeOut(**shipment_changes.change_document(row))
+        for row in shipment_changes.history(session, shipment_id)
+    ]

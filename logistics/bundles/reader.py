@@ -328,3 +328,21 @@ def parse_shipment_rows(
         return [], log.problems
     shipments = _shipments(table, log, Known(known_locations, location_hint))
     return shipments, _sorted(log.problems)
+
+
+def parse_location_rows(
+    rows: Sequence[Mapping[str, object]], *, source: str = "locations", first_line: int = 2
+) -> tuple[list[Location], list[Problem]]:
+    """Validate location rows given as dicts keyed by the locations.csv columns."""
+    log = ProblemLog(source)
+    table = [
+        Row(n + first_line, {k: "" if v is None else str(v) for k, v in row.items()})
+        for n, row in enumerate(rows)
+    ]
+    for row in table:
+        for column in cols.LOCATIONS:
+            if column.required and column.name not in row.cells:
+                log.add(row.line, column.name, f"{column.name} is missing")
+    if log.problems:
+        return [], log.problems
+    return _locations(table, log), _sorted(log.problems)

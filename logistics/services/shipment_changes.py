@@ -24,7 +24,7 @@ from logistics.errors import Conflict, DomainError, NotFound, ValidationFailed
 from logistics.persistence.repositories import booked_legs, shipment_changes, tracking_state
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import shipments as shipment_repo
-from logistics.persistence.tables import ShipmentChangeRow
+from logistics.persistence.tables import ShipmentChangeRow, ShipmentStateRow
 
 AMENDABLE = (
     "origin",
@@ -69,6 +69,17 @@ def _stored(session: Session, shipment_id: str) -> Shipment:
     return found
 
 
+def _tracked(session: Session, shipment_id: str) -> ShipmentStateRow | None:
+    """The shipment's tracking state, brought up to date with the events stored so far."""
+    # imported here: tracking_refresh reaches master_data, which imports this module's importer
+    from logistics.services import tracking_refresh
+
+    state = tracking_state.get(session, shipment_id)
+    if state is not None and state.stale:
+        tracking_refresh.refresh(session, shipment_ids=[shipment_id])
+    return state
+
+
 def check_changeable(session: Session, shipment_id: str, action: str) -> None:
     """Refuse (Conflict) changing a cancelled or delivered shipment."""
     cancelled = shipment_changes.cancellation(session, shipment_id)
@@ -77,7 +88,7 @@ def check_changeable(session: Session, shipment_id: str, action: str) -> None:
             f"shipment {shipment_id} was cancelled at {cancelled.changed_at.isoformat()}; "
             f"it cannot be {action}"
         )
-    state = tracking_state.get(session, shipment_id)
+    state = _tracked(session, shipment_id)
     if state is not None and state.delivered_at is not None:
         raise Conflict(
             f"shipment {shipment_id} was delivered at {state.delivered_at.isoformat()}; "
@@ -86,7 +97,7 @@ def check_changeable(session: Session, shipment_id: str, action: str) -> None:
 
 
 def _under_way(session: Session, shipment_id: str) -> str | None:
-    state = tracking_state.get(session, shipment_id)
+    state = _tracked(session, shipment_id)
     if state is None or state.status in (None, "BOOKED"):
         return None
     return state.status
