@@ -47,6 +47,16 @@ def reports() -> FileResponse:
     return _page("reports.html")
 
 
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """The site icon (an SVG; browsers ask for /favicon.ico on every page)."""
+    return FileResponse(
+        STATIC_DIR / "favicon.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "max-age=86400"},
+    )
+
+
 @router.get("/s/{token}")
 def shared(token: str) -> FileResponse:
     """The public tracking page of a share link (the page reads the token from its URL)."""

@@ -7,24 +7,15 @@ from typing import Annotated
 
 import typer
 
-from logistics.bundles.emission_factors import read_emission_factors
 from logistics.bundles.plan_json import write_plan_json
-from logistics.bundles.reader import read_bundle
 from logistics.cli.database import open_database
 from logistics.cli.output import fail, info
 from logistics.cli.serve import run_server
 from logistics.domain import Role
 from logistics.errors import LogisticsError
 from logistics.persistence.database import session_scope
-from logistics.planning.multimodal import plan as make_plan
-from logistics.planning.plan_checker import check_plan
-from logistics.services.api_keys import create_api_key
-from logistics.services.demo_replay import replay
-from logistics.services.import_scenario import import_scenario
-from logistics.services.plan_acceptance import accept_plan
+from logistics.services.demo_setup import issue_demo_keys, prepare_demo_data
 from logistics.settings import get_settings
-
-DEMO_ROLES = (Role.COORDINATOR, Role.SHIPPER, Role.ANALYST, Role.FEED, Role.ADMIN)
 
 
 def demo(
@@ -42,64 +33,53 @@ def demo(
         info(f"database: {settings.database_url}")
         factory = open_database(settings.database_url)
         info(f"importing the reference scenario from {bundle} ...")
-        scenario = read_bundle(bundle)
-        with session_scope(factory) as session:
-            report = import_scenario(session, scenario)
-        info(report.summary())
-        info(f"planning {len(scenario.shipments)} shipments (up to {time_limit:.0f} s) ...")
-        factors = read_emission_factors(settings.fixtures_dir / "emission_factors.csv")
-        plan = make_plan(
-            scenario,
+        data = prepare_demo_data(
+            factory,
+            bundle,
+            settings.fixtures_dir / "emission_factors.csv",
             time_limit_s=time_limit,
-            factors=factors,
             progress=lambda stage, fraction, message: info(
                 f"  [{fraction * 100:5.1f}%] {stage}: {message}"
             ),
+            say=info,
         )
-        violations = check_plan(scenario, plan)
+        plan, k = data.plan, data.plan.kpis
         write_plan_json(plan, Path("demo-plan.json"))
-        with session_scope(factory) as session:
-            booked = accept_plan(session, plan)
-        k = plan.kpis
         typer.echo(
-            f"Plan {plan.plan_id} accepted: {booked}/{k['shipments']} shipments booked, {k['on_time']} on time, "
-            f"cost {k['cost']:,.0f} CNY, CO2e {k['co2_kg'] / 1000:,.1f} t, {k['trucks_used']} trucks, "
-            f"{len(violations)} checker violation(s); written to demo-plan.json"
+            f"Plan {plan.plan_id} accepted: {data.booked}/{k['shipments']} shipments booked, "
+            f"{k['on_time']} on time, cost {k['cost']:,.0f} CNY, CO2e {k['co2_kg'] / 1000:,.1f} t, "
+            f"{k['trucks_used']} trucks, {data.violations} checker violation(s); "
+            "written to demo-plan.json"
         )
-        info("replaying a simulated stream of tracking feeds for the accepted plan ...")
-        replayed = replay(factory, say=typer.echo)
-        demo_shipper = sorted({s.shipper for s in scenario.shipments})[0]
-        keys: list[tuple[Role, str, str | None]] = []
+        replayed = data.replayed
+        demo_shipper = sorted({s.shipper for s in data.scenario.shipments})[0]
         with session_scope(factory) as session:
-            for role in DEMO_ROLES:
-                shipper = demo_shipper if role is Role.SHIPPER else None
-                secret, _ = create_api_key(
-                    session, role=role, shipper_id=shipper, name=f"demo-{role.value}"
-                )
-                keys.append((role, secret, shipper))
+            keys, revoked = issue_demo_keys(session, demo_shipper)
     except LogisticsError as exc:
         raise fail(exc) from exc
 
     bind_host, bind_port = host or settings.host, port or settings.port
     base = f"http://{bind_host}:{bind_port}"
-    typer.echo("\nDemo API keys (shown once; new ones are made on every run):")
-    for role, secret, shipper in keys:
-        scope = f" (shipper {shipper})" if shipper else ""
-        typer.echo(f"  {role.value:<12}{secret}{scope}")
-    coordinator_key = keys[0][1]
+    again = f"; the {revoked} key(s) of earlier demo runs were revoked" if revoked else ""
+    typer.echo(f"\nDemo API keys (shown once; named 'logistics demo: ROLE'{again}):")
+    for key in keys:
+        scope = f" (shipper {key.shipper})" if key.shipper else ""
+        typer.echo(f"  {key.role.value:<12}{key.secret}{scope}")
+    secrets_by_role = {key.role: key.secret for key in keys}
+    coordinator_key = secrets_by_role[Role.COORDINATOR]
     typer.echo(f"\nAPI:       {base}/v1   (OpenAPI docs: {base}/docs)")
     auth = f'-H "Authorization: Bearer {coordinator_key}"'
     typer.echo(f'Try:       curl {auth} "{base}/v1/shipments?limit=5"')
+    typer.echo(f'           curl {auth} "{base}/v1/plans/{plan.plan_id}"')
     typer.echo(f'           curl {auth} "{base}/v1/exceptions"')
     typer.echo(f'           curl {auth} "{base}/v1/needs-replan"')
     if replayed.featured:
         typer.echo(f'           curl {auth} "{base}/v1/shipments/{replayed.featured}/tracking"')
-    secrets_by_role = {role: secret for role, secret, _ in keys}
     featured = f"shipment={replayed.featured}&" if replayed.featured else ""
     pages = [
         (f"tracking, shipper {demo_shipper}", f"/track?key={secrets_by_role[Role.SHIPPER]}"),
         ("tracking, coordinator", f"/track?{featured}key={coordinator_key}"),
-        ("plan board, coordinator", f"/plans?key={coordinator_key}"),
+        ("plan board, coordinator", f"/plans?plan={plan.plan_id}&key={coordinator_key}"),
         ("reports, analyst", f"/reports?key={secrets_by_role[Role.ANALYST]}"),
     ]
     typer.echo(f"\nWeb pages (each link signs in with that role's key; sign-in page: {base}/):")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import UTC, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -12,8 +14,28 @@ from logistics.cli.output import fail, info
 from logistics.domain import Principal, Role
 from logistics.errors import LogisticsError
 from logistics.persistence.database import session_scope
+from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories.tracking_state import ExceptionFilter
-from logistics.services import tracking_exceptions, tracking_refresh
+from logistics.services import tracking_exceptions, tracking_queries, tracking_refresh
+
+ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})")
+
+
+def local_time(when: datetime, zone: str | None) -> str:
+    """`2026-12-05 09:00 +01:00` in the place's zone; `2026-12-05 08:00 UTC` without one."""
+    if zone is None:
+        return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    moved = when.astimezone(ZoneInfo(zone))
+    offset = moved.strftime("%z")
+    return f"{moved:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
+
+
+def localize_times(text: str, zone: str | None) -> str:
+    """Every ISO 8601 instant in `text` rewritten in the place's local time with its offset."""
+    return ISO_INSTANT.sub(
+        lambda m: local_time(datetime.fromisoformat(m.group(0).replace("Z", "+00:00")), zone), text
+    )
+
 
 app = typer.Typer(
     help="Rebuild and inspect tracking projections (status, ETA, exceptions).", no_args_is_help=True
@@ -84,7 +106,8 @@ def exceptions(
     mode: Annotated[str | None, typer.Option(help="air, rail or road")] = None,
     limit: Annotated[int, typer.Option(min=1)] = 200,
 ) -> None:
-    """List tracking exceptions (one per line: opened, reason, shipment, where, detail)."""
+    """List tracking exceptions, one per line (opened, reason, shipment, where, detail), every time
+    in the local time of the exception's place (a delay's: the destination) with its offset."""
     try:
         factory = open_database(database_url)
         with session_scope(factory) as session:
@@ -95,12 +118,22 @@ def exceptions(
                 limit=limit,
                 offset=0,
             )
+            zones = tracking_queries.location_zones(session)
+            destinations = {
+                s.id: s.destination
+                for s in shipment_repo.by_ids(session, {r.shipment_id for r in page.items}).values()
+            }
     except LogisticsError as exc:
         raise fail(exc) from exc
     for row in page.items:
-        closed = f" closed {row.closed_at.isoformat()}" if row.closed_at else ""
+        zone = zones.get(row.location or "") or zones.get(destinations.get(row.shipment_id, ""))
+        closed = f" (closed {local_time(row.closed_at, zone)})" if row.closed_at else ""
         typer.echo(
-            f"{row.opened_at.isoformat()}  {row.reason:<18} {row.shipment_id:<12} "
-            f"{row.location or '-':<8} {row.detail}{closed}"
+            f"{local_time(row.opened_at, zone)}  {row.reason:<18} {row.shipment_id:<12} "
+            f"{row.location or '-':<8} {localize_times(row.detail, zone)}{closed}"
         )
-    typer.echo(f"{page.total} exception(s)", err=True)
+    typer.echo(
+        f"{page.total} exception(s); times in the local time of each exception's place "
+        "(a delay's: the destination), with the UTC offset",
+        err=True,
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -30,6 +29,7 @@ from logistics.planning.objectives import objective_named
 from logistics.planning.plan_checker import check_plan
 from logistics.services.plan_acceptance import accept_plan
 from logistics.services.plan_commitments import plan_around_bookings
+from logistics.services.plan_records import new_plan_id
 from logistics.settings import get_settings
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -48,7 +48,7 @@ def create_job(
     """Record a plan request (queued); the caller commits, then hands the id to a worker."""
     objective_named(objective)
     row = PlanJobRow(
-        id="plan_" + uuid.uuid4().hex[:16],
+        id=new_plan_id(),
         status=QUEUED,
         objective=objective,
         time_limit_s=time_limit_s,

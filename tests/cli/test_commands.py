@@ -123,6 +123,22 @@ def test_demo_prepares_database_and_keys_without_serving(db: str, tmp_path: Path
     assert booked == printed > 0
     again = run(["demo", "--no-serve", "--time-limit", "5"], db, tmp_path)
     assert again.returncode == 0 and count_shipments(db) == 180
+    assert "the 5 key(s) of earlier demo runs were revoked" in again.stdout
+    plan_ids = [
+        re.search(r"Plan (\S+) accepted", out.stdout).group(1)  # type: ignore[union-attr]
+        for out in (result, again)
+    ]
+    with sqlite3.connect(db.removeprefix("sqlite:///")) as conn:
+        active = conn.execute("select name from api_keys where revoked_at is null").fetchall()
+        jobs = conn.execute("select id, status, accepted_at from plan_jobs order by created_at")
+        stored = [(row[0], row[1], row[2] is not None) for row in jobs]
+    assert sorted(name for (name,) in active) == [
+        f"logistics demo: {role}" for role in ("admin", "analyst", "coordinator", "feed", "shipper")
+    ]
+    # demo plans are stored like requested ones, with the API's id format, so /plans shows them
+    assert stored == [(plan_id, "done", True) for plan_id in plan_ids]
+    assert all(re.fullmatch(r"plan_[0-9a-f]{16}", plan_id) for plan_id in plan_ids)
+    assert f"/plans?plan={plan_ids[1]}&key=" in again.stdout
 
 
 def test_ingest_reports_accepted_duplicates_and_rejections(db: str, tmp_path: Path) -> None:

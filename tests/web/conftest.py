@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.api.conftest import live_api, minimal_clock  # noqa: F401  (served app, its clock)
 from tests.web.browser import CHROMIUM_ARGS, require_chromium
+from tests.web.demo_board import demo_board  # noqa: F401  (the demo's data, served per module)
 
 
 @pytest.fixture

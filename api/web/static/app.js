@@ -108,6 +108,32 @@ function fmtTime(iso) {
   return `${m[1]} ${m[2]} (${zone})`;
 }
 
+// An instant (any ISO form) in an IANA time zone: "2026-11-29 09:00 (+08:00)"; UTC if no zone.
+function fmtInstant(iso, timeZone) {
+  if (!iso) return "—";
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  if (!timeZone) return fmtTime(new Date(t).toISOString().replace(/\.\d+Z$/, "Z"));
+  const parts = {};
+  const format = new Intl.DateTimeFormat("en-CA", {
+    timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+    hourCycle: "h23", timeZoneName: "longOffset",
+  });
+  for (const part of format.formatToParts(new Date(t))) parts[part.type] = part.value;
+  const offset = (parts.timeZoneName || "GMT").replace("GMT", "") || "+00:00";
+  const zone = offset === "+00:00" ? "UTC" : offset;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute} (${zone})`;
+}
+
+// Location id -> IANA time zone, read once per page from /v1/locations.
+let zonesPromise = null;
+function locationZones() {
+  if (!zonesPromise) {
+    zonesPromise = apiAll("/v1/locations").then((items) => Object.fromEntries(items.map((l) => [l.id, l.timezone])));
+  }
+  return zonesPromise;
+}
+
 function fmtNumber(value, digits) {
   if (value === null || value === undefined || value === "") return "—";
   if (typeof value !== "number") return String(value);

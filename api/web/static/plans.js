@@ -1,5 +1,5 @@
 // Plan board: request a plan and follow its progress, read KPIs, service loads, truck routes and
-// each shipment's itinerary with its explanation, accept it; recent plans; shipments needing a replan.
+// each shipment's itinerary with its explanation, accept it; recent plans. The inbox is inbox.js.
 "use strict";
 
 let capacities = null;
@@ -145,7 +145,7 @@ async function accept() {
     shownPlan = job;
     renderAcceptState(job);
     loadJobs();
-    loadReplan();
+    Inbox.load();
   } catch (err) {
     showError(err);
   }
@@ -166,28 +166,22 @@ async function loadJobs() {
   }
 }
 
-async function loadReplan() {
-  const box = clear(document.getElementById("replan"));
-  try {
-    const page = await api("/v1/needs-replan?limit=1000");
-    if (!page.items.length) { box.append(h("p", { class: "muted", "data-testid": "no-replan" }, "No shipment needs a replan.")); return; }
-    box.append(h("table", { "data-testid": "replan" }, h("thead", {}, h("tr", {}, ["shipment", "status", "due", "why"].map((t) => h("th", {}, t)))),
-      h("tbody", {}, page.items.map((row) => h("tr", {},
-        h("td", {}, h("a", { href: `/track?shipment=${encodeURIComponent(row.shipment_id)}` }, row.shipment_id)),
-        h("td", {}, row.status || "—"), h("td", {}, fmtTime(row.due_at)),
-        h("td", {}, row.exceptions.map((e) => h("div", {}, h("span", { class: "badge late" }, e.reason), " ", e.detail || ""))))))));
-  } catch (err) {
-    showError(err);
-  }
-}
-
 (async () => {
   const me = await boot("plans");
   if (!me) return;
   document.getElementById("request").addEventListener("submit", requestPlan);
   document.getElementById("accept-button").addEventListener("click", accept);
   loadJobs();
-  loadReplan();
+  Inbox.mount({
+    onReplan: (job) => {
+      document.getElementById("request-button").disabled = true;
+      document.getElementById("plan").hidden = true;
+      renderJobState(job);
+      history.replaceState(null, "", `/plans?plan=${encodeURIComponent(job.id)}`);
+      follow(job.id);
+      loadJobs();
+    },
+  });
   const wanted = new URLSearchParams(location.search).get("plan");
   if (wanted) follow(wanted);
 })();

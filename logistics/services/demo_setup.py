@@ -1,0 +1,116 @@
+"""What `logistics demo` prepares: the reference week imported, planned, accepted and replayed,
+the plan stored like any requested plan, and one fresh key per role (the previous run's revoked)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.bundles.emission_factors import read_emission_factors
+from logistics.bundles.plan_json import plan_to_document
+from logistics.bundles.reader import read_bundle
+from logistics.domain import Plan, Role, Scenario
+from logistics.persistence.database import session_scope
+from logistics.planning.multimodal import plan as make_plan
+from logistics.planning.plan_checker import check_plan
+from logistics.services.api_keys import create_api_key, list_api_keys, revoke_api_key
+from logistics.services.demo_replay import ReplaySummary, replay
+from logistics.services.import_scenario import ImportReport, import_scenario
+from logistics.services.plan_acceptance import accept_plan
+from logistics.services.plan_records import new_plan_id, record_finished_plan
+
+DEMO_ROLES = (Role.COORDINATOR, Role.SHIPPER, Role.ANALYST, Role.FEED, Role.ADMIN)
+DEMO_KEY_PREFIX = "logistics demo: "
+REQUESTED_BY = "logistics demo"
+Progress = Callable[[str, float, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoData:
+    """The prepared week: its scenario, the accepted plan and its check, and the replay."""
+
+    scenario: Scenario
+    imported: ImportReport
+    plan: Plan
+    document: dict[str, Any]
+    violations: int
+    booked: int
+    replayed: ReplaySummary
+
+
+@dataclass(frozen=True, slots=True)
+class DemoKey:
+    """A demo key: its role, secret (shown once) and shipper scope."""
+
+    role: Role
+    secret: str
+    shipper: str | None
+
+
+def prepare_demo_data(
+    factory: sessionmaker[Session],
+    bundle: Path,
+    emission_factors: Path,
+    *,
+    time_limit_s: float,
+    progress: Progress | None = None,
+    say: Callable[[str], None] = lambda _: None,
+) -> DemoData:
+    """Import the bundle, plan it (checked), accept the plan, store it as a done plan, replay."""
+    scenario = read_bundle(bundle)
+    with session_scope(factory) as session:
+        imported = import_scenario(session, scenario)
+    say(imported.summary())
+    say(f"planning {len(scenario.shipments)} shipments (up to {time_limit_s:.0f} s) ...")
+    plan = make_plan(
+        scenario,
+        time_limit_s=time_limit_s,
+        factors=read_emission_factors(emission_factors),
+        progress=progress or (lambda stage, fraction, message: None),
+        plan_id=new_plan_id(),
+    )
+    violations = check_plan(scenario, plan)
+    document = plan_to_document(plan)
+    document["check"] = {"violations": [str(v) for v in violations]}
+    with session_scope(factory) as session:
+        booked = accept_plan(session, plan)
+        record_finished_plan(
+            session,
+            document,
+            requested_by=REQUESTED_BY,
+            time_limit_s=time_limit_s,
+            seed=0,
+            message=f"{plan.kpis.get('planned', 0)} of {len(scenario.shipments)} shipments "
+            "planned by logistics demo",
+            accepted=True,
+        )
+    say("replaying a simulated stream of tracking feeds for the accepted plan ...")
+    replayed = replay(factory, say=say)
+    return DemoData(scenario, imported, plan, document, len(violations), booked, replayed)
+
+
+def is_demo_key(name: str) -> bool:
+    """Keys made by `logistics demo` (this version's names and the older `demo-ROLE`)."""
+    return name.startswith(DEMO_KEY_PREFIX) or name in {f"demo-{r.value}" for r in Role}
+
+
+def issue_demo_keys(session: Session, shipper: str) -> tuple[list[DemoKey], int]:
+    """Revoke the active keys of earlier demo runs, create one per role; return them and how
+    many were revoked."""
+    revoked = 0
+    for key in list_api_keys(session):
+        if key.revoked_at is None and is_demo_key(key.name or ""):
+            revoke_api_key(session, key.id)
+            revoked += 1
+    keys = []
+    for role in DEMO_ROLES:
+        scope = shipper if role is Role.SHIPPER else None
+        secret, _ = create_api_key(
+            session, role=role, shipper_id=scope, name=f"{DEMO_KEY_PREFIX}{role.value}"
+        )
+        keys.append(DemoKey(role, secret, scope))
+    return keys, revoked
