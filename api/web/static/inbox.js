@@ -109,13 +109,22 @@ const Inbox = (() => {
     button.textContent = selected.size ? `Replan selected (${selected.size})` : "Replan selected";
   }
 
+  let loads = 0;
+
+  // Loads overlap when filters change quickly: only the latest one is drawn. The list carries the
+  // filters it shows (data-shown) so a reader, or a test, knows the drawing is current.
   async function load() {
     const status = el("inbox-count");
+    const mine = ++loads;
+    const f = filters();
     try {
       const [zones, all] = await Promise.all([locationZones(), apiAll("/v1/shipments")]);
+      const rows = await fetchRows(f);
+      if (mine !== loads) return;
       shipments = Object.fromEntries(all.map((x) => [x.id, x]));
       fillHubs(zones);
-      renderRows(await fetchRows(filters()), zones);
+      renderRows(rows, zones);
+      el("inbox-list").dataset.shown = [f.reason, f.hub, f.mode, f.age, f.replanOnly].join("|");
     } catch (err) {
       status.textContent = "";
       showError(err);
