@@ -185,3 +185,17 @@ def test_locations_can_be_added_for_new_orders(live_api: LiveApi) -> None:
     assert made.status_code == 201 and made.json()["created"] == 1
     assert again.json() == {"created": 0, "unchanged": 1, "ids": ["ZZ-CUST-9"]}
     assert moved.status_code == 200 and moved.json()["shipment"]["origin"] == "ZZ-CUST-9"
+
+
+def test_new_shipment_to_an_unknown_place_points_at_the_api(live_api: LiveApi) -> None:
+    """POST /v1/shipments names POST /v1/locations, never a CSV file the caller does not have."""
+    with live_api.client("coordinator") as client:
+        stored = client.get("/v1/shipments/SH00004").json()
+        answer = client.post("/v1/shipments", json={**stored, "id": "API-9", "origin": "LUXCC"})
+    assert answer.status_code == 422
+    [problem] = answer.json()["errors"]
+    assert problem["location"] == "body:1:origin"
+    assert problem["reason"] == (
+        "unknown location 'LUXCC' (did you mean 'LUXC'?); it is not a stored location; "
+        "add it first with POST /v1/locations"
+    )

@@ -1,4 +1,5 @@
-"""The demo's data behind a served app: the reference week imported, planned, accepted, replayed."""
+"""The demo's data behind a served app: the reference week imported, planned, accepted, replayed,
+and a few reported exceptions so the inbox has work whatever the planner managed under load."""
 
 from __future__ import annotations
 
@@ -7,13 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
 from api.app import create_app
 from logistics.domain import Role
 from logistics.persistence.database import make_engine, make_session_factory, session_scope
 from logistics.persistence.migrate import upgrade_to_head
+from logistics.persistence.repositories import booked_legs
+from logistics.persistence.tables import BookedLegRow
+from logistics.services import tracking_refresh
 from logistics.services.api_keys import create_api_key
 from logistics.services.demo_setup import prepare_demo_data
+from logistics.services.feed_ingest import ingest_unified_batch
 from tests.api.live_server import serve_in_thread
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -29,6 +35,34 @@ class DemoBoard:
     replan: tuple[str, ...]  # shipments the replay broke
 
 
+def disrupt(session: Session, skip: set[str]) -> None:
+    """Whatever the replay left open on a loaded machine, two booked shipments are offloaded at
+    their first hub (they need a replan) and one is reported damaged (a reported exception)."""
+    first: dict[str, BookedLegRow] = {}
+    for leg in booked_legs.all_legs(session):
+        if leg.shipment_id not in skip and leg.service_id and leg.shipment_id not in first:
+            first[leg.shipment_id] = leg
+    chosen = sorted(first)[:3]
+    assert len(chosen) == 3, "the demo plan books too few shipments on services"
+    events = [
+        {
+            "event_id": f"WEB-{reason}-{sid}",
+            "source": "web-test",
+            "shipment_id": sid,
+            "milestone": "EXCEPTION",
+            "reason": reason,
+            "time_type": "ACTUAL",
+            "event_time": first[sid].planned_depart.isoformat(),
+            "location": first[sid].from_location,
+            "mode": first[sid].mode,
+        }
+        for sid, reason in zip(chosen, ("OFFLOADED", "OFFLOADED", "DAMAGED"), strict=True)
+    ]
+    report = ingest_unified_batch(session, events)
+    assert all(item.status.value == "accepted" for item in report.items), report
+    tracking_refresh.refresh(session)
+
+
 @pytest.fixture(scope="module")
 def demo_board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBoard]:
     """What `logistics demo` prepares (5 s of planning), served over HTTP for one test module."""
@@ -37,10 +71,11 @@ def demo_board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBoard]:
     upgrade_to_head(engine)
     factory = make_session_factory(engine)
     data = prepare_demo_data(
-        factory, FIXTURES / "zhengzhou", FIXTURES / "emission_factors.csv", time_limit_s=5
+        factory, FIXTURES / "zhengzhou", FIXTURES / "emission_factors.csv", time_limit_s=10
     )
     with session_scope(factory) as session:
         key, _ = create_api_key(session, role=Role.COORDINATOR, name="web test")
+        disrupt(session, skip=set(data.replayed.shipments))
     with serve_in_thread(create_app(session_factory=factory)) as base_url:
         yield DemoBoard(base_url, key, data.plan.plan_id, data.replayed.shipments)
     engine.dispose()

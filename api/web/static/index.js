@@ -3,7 +3,7 @@
 
 const DESCRIPTIONS = {
   track: "Track consignments: milestones, ETA against due, exceptions and the route map.",
-  plans: "Request a plan, watch it run, inspect and accept it; shipments needing a replan.",
+  plans: "Request a plan, watch it run, inspect and accept it; the inbox of exceptions and replans; amend or cancel shipments.",
   reports: "Pick a report and filters, preview its table and chart, download CSV / XLSX / Parquet.",
 };
 
