@@ -152,7 +152,7 @@ def _changed(result: shipment_changes.ChangeResult, *, cancelled: bool) -> Shipm
 
 @router.patch("/shipments/{shipment_id}", response_model=ShipmentChanged)
 def amend_shipment(
-    shipment_id: str, body: ShipmentPatch, session: SessionDep, principal: CoordinatorDep
+    shipment_id: IdPath, body: ShipmentPatch, session: SessionDep, principal: CoordinatorDep
 ) -> ShipmentChanged:
     """Amend a shipment (any of its fields but id and shipper), validated like a CSV row.
 
@@ -172,7 +172,7 @@ def amend_shipment(
 
 @router.post("/shipments/{shipment_id}/cancel", response_model=ShipmentChanged)
 def cancel_shipment(
-    shipment_id: str, body: CancelIn, session: SessionDep, principal: CoordinatorDep
+    shipment_id: IdPath, body: CancelIn, session: SessionDep, principal: CoordinatorDep
 ) -> ShipmentChanged:
     """Cancel a shipment with a reason: its booked legs are released; no later plan includes it.
 
@@ -186,7 +186,7 @@ def cancel_shipment(
 
 @router.get("/shipments/{shipment_id}/changes", response_model=list[ShipmentChangeOut])
 def list_changes(
-    shipment_id: str, session: SessionDep, principal: ReaderDep
+    shipment_id: IdPath, session: SessionDep, principal: ReaderDep
 ) -> list[ShipmentChangeOut]:
     """The shipment's recorded amendments and cancellation, oldest first."""
     master_data.get_shipment(session, principal, shipment_id)

@@ -64,7 +64,7 @@ def rows_from_text(text: str, columns: Sequence[Column], log: ProblemLog) -> lis
         return []
     reader = csv.reader(io.StringIO(text))
     try:
-        return _rows(reader, columns, log)
+        return _rows(reader, columns, log, text.splitlines()[0])
     except csv.Error as exc:  # e.g. a field over csv.field_size_limit(): a problem, not a crash
         line = max(reader.line_num, 1)
         log.add(line, _column_of(text, line), f"cannot be read as CSV: {exc}")
@@ -82,9 +82,9 @@ def _column_of(text: str, line: int) -> str:
     return header[longest].strip() if line > 1 and longest < len(header) else "*"
 
 
-def _rows(reader: Any, columns: Sequence[Column], log: ProblemLog) -> list[Row]:
+def _rows(reader: Any, columns: Sequence[Column], log: ProblemLog, first_line: str) -> list[Row]:
     header = [h.strip() for h in next(reader)]
-    if not header_ok(text.splitlines()[0], header, columns, log):
+    if not header_ok(first_line, header, columns, log):
         return []
     rows: list[Row] = []
     for values in reader:
