@@ -112,3 +112,24 @@ def test_the_server_still_answers_after_the_corpus(live_api: LiveApi) -> None:
             assert 400 <= _send(live_api, item)[0] < 500
     with live_api.client() as client:
         assert client.get("/v1/health").json()["status"] == "ok"
+
+
+def test_a_feed_record_the_database_cannot_hold_is_rejected_not_a_5xx(live_api: LiveApi) -> None:
+    """Raw feed records with over-long values or times out of range are refused one by one."""
+    base = {**EVENT, "source": "feed-x"}
+    records = [
+        {**base, "event_id": "E" * 200},
+        {**base, "event_id": "LOC", "location": "L" * 100},
+        {**base, "event_id": "OLD", "event_time": "0001-01-01T00:00:00+01:00"},
+        {**base, "event_id": "REF", "references": {"awb": "1" * 600}},
+        {**base, "event_id": "GOOD-1"},
+    ]
+    with live_api.client("feed") as client:
+        answer = client.post("/v1/feeds/unified", json=records)
+    assert answer.status_code == 200, answer.text
+    items = {i["record"] or i["event_id"]: i for i in answer.json()["items"]}
+    assert [items[f"index {n}"]["status"] for n in range(4)] == ["rejected"] * 4
+    reasons = " | ".join(items[f"index {n}"]["reason"] for n in range(4))
+    for said in ("event_id is 200 characters", "location is 100", "out of range", "reference"):
+        assert said in reasons, reasons
+    assert items["GOOD-1"]["status"] == "accepted"

@@ -10,6 +10,7 @@ from typing import Any
 from logistics.domain.tracking import TrackingEvent
 from logistics.errors import DomainError
 from logistics.tracking.hashing import content_hash
+from logistics.tracking.limits import storable
 from logistics.tracking.results import ResultBuilder, SourceEvent
 
 _PLACEHOLDER_ID = "pending-content-hash"
@@ -97,6 +98,10 @@ def add_event(
         event = TrackingEvent(event_id=event_id or _PLACEHOLDER_ID, **fields)
     except DomainError as exc:
         builder.error(record, str(exc).replace(f"event {_PLACEHOLDER_ID}: ", ""))
+        return False
+    refused = storable(event, refs, subject_resolved=subject_resolved)
+    if refused:
+        builder.error(record, refused)
         return False
     if not event_id:
         event = replace(event, event_id=content_hash(event, refs))
