@@ -13,11 +13,11 @@ from logistics.domain import Role
 router = APIRouter(tags=["auth"])
 
 PAGES: dict[Role, tuple[str, ...]] = {
-    Role.COORDINATOR: ("track", "plans", "reports"),
+    Role.COORDINATOR: ("track", "plans", "disruptions", "reports"),
     Role.SHIPPER: ("track",),
     Role.ANALYST: ("reports",),
     Role.FEED: (),
-    Role.ADMIN: ("track", "plans", "reports"),
+    Role.ADMIN: ("track", "plans", "disruptions", "reports"),
 }
 
 

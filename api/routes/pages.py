@@ -41,6 +41,12 @@ def plans() -> FileResponse:
     return _page("plans.html")
 
 
+@router.get("/disruptions")
+def disruptions() -> FileResponse:
+    """The coordinator's disruption desk: report, see what breaks, recover, accept."""
+    return _page("disruptions.html")
+
+
 @router.get("/reports")
 def reports() -> FileResponse:
     """The analyst's reports: pick, filter, preview, download."""

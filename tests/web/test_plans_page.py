@@ -23,7 +23,9 @@ def test_coordinator_requests_inspects_and_accepts_a_plan(live_api: LiveApi, pag
     """KPIs, load bars, the Gantt chart and the shipment table appear; accepting books the plan."""
     page.goto(f"{live_api.base_url}/plans?key={live_api.keys['coordinator']}")
     assert "key=" not in page.url  # the sign-in link's key leaves the address bar
-    expect(page.locator("#nav a[data-page]")).to_have_text(["Tracking", "Plan board", "Reports"])
+    expect(page.locator("#nav a[data-page]")).to_have_text(
+        ["Tracking", "Plan board", "Disruptions", "Reports"]
+    )
     page.select_option("#objective", "cheapest")
     page.fill("#time-limit", "10")  # a loaded machine routes the trucks too late at 3 s
     page.click("#request-button")

@@ -163,7 +163,7 @@ function showInfo(text, where) {
 
 function clearMessages() { clear(document.getElementById("messages")); }
 
-const PAGE_TITLES = { track: "Tracking", plans: "Plan board", reports: "Reports" };
+const PAGE_TITLES = { track: "Tracking", plans: "Plan board", disruptions: "Disruptions", reports: "Reports" };
 
 function renderNav(me) {
   const nav = clear(document.getElementById("nav"));

@@ -33,6 +33,9 @@ function renderSummary(view) {
       h("span", {}, "ETA: ", h("strong", { "data-testid": "eta" }, fmtTime(view.delivered_at || view.eta))),
       h("span", {}, "Due: ", h("strong", { "data-testid": "due" }, fmtTime(view.due_at))),
       etaBadge(view)),
+    view.status_sentence
+      ? h("p", { class: "status-sentence", "data-testid": "status-sentence" }, view.status_sentence)
+      : null,
     view.missed_connection
       ? h("p", { class: "error" }, `Missed connection at ${view.missed_connection.hub}: ${view.missed_connection.detail}`)
       : null,
@@ -53,7 +56,8 @@ function renderTimeline(view) {
     list.append(h("li", { "data-milestone": e.milestone },
       h("strong", {}, e.milestone), e.reason ? ` (${e.reason})` : "", e.location ? ` at ${e.location}` : "",
       e.mode ? [" · ", modeBadge(e.mode)] : "",
-      h("div", { class: "when" }, fmtTime(e.event_time_local), e.inferred ? " · inferred from GPS" : "", ` · ${e.source}`)));
+      h("div", { class: "when" }, fmtTime(e.event_time_local), e.inferred ? " · inferred from GPS" : "",
+        e.basis && e.basis !== "own report" ? ` · ${e.basis}` : "", ` · ${e.source}`)));
   }
   for (const e of view.open_estimates) {
     list.append(h("li", { class: "estimate" },
@@ -86,7 +90,8 @@ function renderLegs(view) {
       h("td", {}, leg.service_id || leg.vehicle_id || "—"),
       timeCell(leg.planned_depart, leg.estimated_depart, leg.actual_depart, leg.expected_depart),
       timeCell(leg.planned_arrive, leg.estimated_arrive, leg.actual_arrive, leg.expected_arrive),
-      h("td", {}, leg.expected_basis || "—"))))));
+      h("td", {}, leg.expected_basis || "—",
+        leg.evidence_text ? h("div", { class: "muted", "data-testid": "evidence" }, leg.evidence_text) : null))))));
 }
 
 function renderExceptions(view) {
