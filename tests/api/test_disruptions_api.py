@@ -43,9 +43,10 @@ def api(session_factory: sessionmaker[Session], minimal_clock: None) -> Iterator
 
 
 def _book_everything(client: httpx.Client) -> dict[str, list[dict[str, Any]]]:
-    job = wait_done(client, client.post("/v1/plans", json={"time_limit_s": 5}).json()["id"])
+    job = wait_done(client, client.post("/v1/plans", json={"time_limit_s": 20}).json()["id"])
     assert job["status"] == "done", job["message"]
     assert job["plan"]["check"]["violations"] == []
+    assert job["plan"]["kpis"]["planned"] == 5, job["plan"]["shipments"]  # the world to disrupt
     assert client.post(f"/v1/plans/{job['id']}/accept").status_code == 200
     return _bookings(client)
 
@@ -81,7 +82,7 @@ def _disruption(kind: str, booked: dict[str, list[dict[str, Any]]]) -> dict[str,
 
 
 def _recover(client: httpx.Client, disruption_id: str) -> dict[str, Any]:
-    queued = client.post(f"/v1/disruptions/{disruption_id}/recovery", json={"time_limit_s": 5})
+    queued = client.post(f"/v1/disruptions/{disruption_id}/recovery", json={"time_limit_s": 20})
     assert queued.status_code == 202, queued.text
     job = wait_done(client, queued.json()["id"])
     assert job["status"] == "done", job["message"]
@@ -257,7 +258,7 @@ def test_a_missed_connection_is_replanned_from_where_tracking_places_it_and_conv
             assert view["legs"][0]["evidence_text"].startswith("inferred from the truck")
             needing = [r["shipment_id"] for r in client.get("/v1/needs-replan").json()["items"]]
             assert "SH00001" in needing
-            queued = client.post("/v1/plans", json={"time_limit_s": 5, "shipment_ids": needing})
+            queued = client.post("/v1/plans", json={"time_limit_s": 20, "shipment_ids": needing})
             job = wait_done(client, queued.json()["id"])
             assert job["status"] == "done", job["message"]
             assert job["plan"]["check"]["violations"] == []

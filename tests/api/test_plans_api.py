@@ -36,7 +36,7 @@ def wait_done(client: httpx.Client, plan_id: str, timeout_s: float = 120) -> dic
 def test_plan_job_runs_in_a_worker_and_is_accepted(live_api: LiveApi) -> None:
     """POST answers 202; the job finishes with a checker-clean plan; accepting books its legs."""
     with live_api.client("coordinator") as client:
-        queued = client.post("/v1/plans", json={"objective": "balanced", "time_limit_s": 4})
+        queued = client.post("/v1/plans", json={"objective": "balanced", "time_limit_s": 20})
         assert queued.status_code == 202 and queued.json()["status"] == "queued"
         job = wait_done(client, queued.json()["id"])
         assert job["status"] == "done", job["message"]
@@ -60,7 +60,7 @@ def test_a_new_plan_keeps_legs_under_way_and_other_bookings(live_api: LiveApi) -
     its truck leg under way arrives; accepting it keeps that leg (and the first plan's id on it)
     ahead of the new legs, and the other shipments' bookings are untouched."""
     with live_api.client("coordinator") as client:
-        first = wait_done(client, client.post("/v1/plans", json={"time_limit_s": 4}).json()["id"])
+        first = wait_done(client, client.post("/v1/plans", json={"time_limit_s": 20}).json()["id"])
         assert client.post(f"/v1/plans/{first['id']}/accept").status_code == 200
         before = {
             sid: client.get(f"/v1/shipments/{sid}/tracking").json()["legs"]
@@ -69,7 +69,7 @@ def test_a_new_plan_keeps_legs_under_way_and_other_bookings(live_api: LiveApi) -
         with live_api.client("feed") as feed:
             answer = feed.post("/v1/events", content=PICKED_UP.read_bytes())
         assert [item["status"] for item in answer.json()["items"]] == ["accepted"]
-        queued = client.post("/v1/plans", json={"time_limit_s": 4, "shipment_ids": ["SH00001"]})
+        queued = client.post("/v1/plans", json={"time_limit_s": 20, "shipment_ids": ["SH00001"]})
         second = wait_done(client, queued.json()["id"])
         assert second["status"] == "done", second["message"]
         assert "1 shipment(s) planned onward from legs under way" in second["message"]

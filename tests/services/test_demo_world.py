@@ -32,7 +32,7 @@ def test_cancelled_freighter_is_recovered_in_a_world_on_one_clock(
     with session_scope(session_factory) as session:
         import_scenario(session, read_bundle(FIXTURES / "bundles" / "recovery"))
         job = plan_jobs.create_job(
-            session, DEMO, objective="balanced", time_limit_s=10, seed=0, shipment_ids=None
+            session, DEMO, objective="balanced", time_limit_s=20, seed=0, shipment_ids=None
         )
         first = job.id
     assert plan_jobs.run_job(url, first) == "done"
@@ -44,7 +44,7 @@ def test_cancelled_freighter_is_recovered_in_a_world_on_one_clock(
     said: list[str] = []
     sent = report_movements_until(session_factory, now, skip=set(), say=said.append)
     assert sent > 0 and "0 exception(s) opened" in said[-1]
-    played = play_cancelled_freighter(session_factory, url, now, time_limit_s=10, say=said.append)
+    played = play_cancelled_freighter(session_factory, url, now, time_limit_s=20, say=said.append)
     get_settings.cache_clear()
     assert played.service_id == "CV9751-20261130" and played.needing_replan
     assert played.changes.get("rebooked", 0) >= 1

@@ -65,7 +65,7 @@ def test_two_workers_given_the_same_job_run_it_once(
     with session_scope(session_factory) as session:
         import_scenario(session, read_bundle(FIXTURES / "bundles" / "minimal"))
         job = plan_jobs.create_job(
-            session, COORDINATOR, objective="balanced", time_limit_s=5, seed=0, shipment_ids=None
+            session, COORDINATOR, objective="balanced", time_limit_s=20, seed=0, shipment_ids=None
         )
         job_id = job.id
     url = session_factory.kw["bind"].url.render_as_string(hide_password=False)

@@ -28,7 +28,7 @@ def test_report_recover_accept_and_the_shipper_reads_why(
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     page.set_viewport_size({"width": width, "height": 900})
     with live_api.client("coordinator") as client:
-        job = wait_done(client, client.post("/v1/plans", json={"time_limit_s": 5}).json()["id"])
+        job = wait_done(client, client.post("/v1/plans", json={"time_limit_s": 20}).json()["id"])
         assert client.post(f"/v1/plans/{job['id']}/accept").status_code == 200
     page.goto(f"{live_api.base_url}/disruptions?key={live_api.keys['coordinator']}")
     expect(page.locator("#nav a[data-page=disruptions]")).to_have_text("Disruptions")
