@@ -12,7 +12,7 @@ from api.catch_all import CatchAll
 from api.docs import install_docs
 from api.guards import RequestGuard
 from api.openapi import install_openapi
-from api.plan_runner import PlanRunner
+from api.plan_runner import make_runner
 from api.problems import install_problem_handlers
 from api.routes import (
     disruptions,
@@ -47,7 +47,7 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     """Build the app; without a session factory, connect to `LOGISTICS_DATABASE_URL`."""
     if session_factory is None:
         session_factory = make_session_factory(make_engine(get_settings().database_url))
-    runner = PlanRunner(session_factory, get_settings().workers)
+    runner = make_runner(session_factory, get_settings())
     dispatcher = WebhookDispatcher.from_settings(session_factory)
     refresher = TrackingRefresher.from_settings(session_factory)
 

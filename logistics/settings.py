@@ -6,6 +6,7 @@ import ipaddress
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,24 @@ class Settings(BaseSettings):
         default=64 * 1024,
         ge=1024,
         description="Largest request line plus headers `logistics serve` reads (431 above)",
+    )
+    job_engine: Literal["auto", "embedded", "procrastinate"] = Field(
+        default="auto",
+        description="Who runs plan jobs: `embedded` (a process pool inside each API server), "
+        "`procrastinate` (PostgreSQL only: API servers defer, `logistics worker` processes run), "
+        "`auto` (default: embedded on SQLite, procrastinate on PostgreSQL)",
+    )
+    worker_stalled_seconds: float = Field(
+        default=30.0,
+        ge=3,
+        description="A `logistics worker` beats every third of this; a worker silent for this "
+        "long is stalled and its jobs are retried by the other workers' sweep",
+    )
+    plan_job_max_attempts: int = Field(
+        default=3,
+        ge=1,
+        description="Runs of a plan job on the procrastinate engine (a killed worker's or a "
+        "crashed solver's job is retried) before it is failed visibly",
     )
     fixtures_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "fixtures",
@@ -122,6 +141,22 @@ class Settings(BaseSettings):
         if value is not None and value.tzinfo is None:
             raise ValueError("LOGISTICS_NOW needs a UTC offset, e.g. 2026-11-29T14:00:00+00:00")
         return value
+
+
+def job_engine(settings: Settings, url: str | None = None) -> Literal["embedded", "procrastinate"]:
+    """The engine that runs plan jobs: `auto` follows LOGISTICS_DATABASE_URL; an explicit
+    `procrastinate` needs the database in use (`url`, default that setting) to be PostgreSQL."""
+    postgres = settings.database_url.startswith("postgresql")
+    if settings.job_engine == "procrastinate" and not (url or settings.database_url).startswith(
+        "postgresql"
+    ):
+        raise ValueError(
+            "LOGISTICS_JOB_ENGINE=procrastinate needs a PostgreSQL LOGISTICS_DATABASE_URL; "
+            "use `embedded` (or leave it `auto`) on SQLite"
+        )
+    if settings.job_engine == "auto":
+        return "procrastinate" if postgres else "embedded"
+    return settings.job_engine
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "keys": "keys",
     "tracking": "tracking",
     "serve": "serve",
+    "worker": "worker",
     "ingest": "ingest",
     "plan": "plan_commands",
     "check-plan": "plan_commands",

@@ -34,6 +34,7 @@ from logistics.settings import get_settings
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 SKIPPED = "skipped"  # run_job's answer when another worker claimed the job first
+LEASED = "leased"  # run_job's answer (take_over) when a live worker still beats the job
 
 
 def create_job(
@@ -122,13 +123,37 @@ def _update(factory: sessionmaker[Session], job_id: str, **fields: object) -> No
             row.heartbeat_at = datetime.now(UTC)
 
 
-def run_job(database_url: str, job_id: str) -> str:
-    """Worker-process entry point: plan, check, store the document; failures are recorded, never lost."""
+def fail_job(session: Session, job_id: str, message: str) -> bool:
+    """Fail a queued job, or a running one whose heartbeat is older than the lease, visibly;
+    False if it had finished or a live worker still beats it."""
+    row = repo.get(session, job_id)
+    if row is None or row.status not in (QUEUED, RUNNING):
+        return False
+    lease = timedelta(seconds=get_settings().plan_job_lease_seconds)
+    beat = row.heartbeat_at
+    if beat is not None and beat.tzinfo is None:
+        beat = beat.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+    if row.status == RUNNING and beat is not None and beat > datetime.now(UTC) - lease:
+        return False
+    row.status, row.finished_at, row.message = FAILED, datetime.now(UTC), message
+    session.flush()
+    return True
+
+
+def run_job(database_url: str, job_id: str, *, take_over: bool = False) -> str:
+    """Worker-process entry point: plan, check, store the document; failures are recorded, never lost.
+    With `take_over` (a job engine's retry), a running job whose heartbeat is older than the lease
+    (its worker died) is claimed again instead of skipped; a live one answers LEASED."""
     engine = make_engine(database_url)
     factory = make_session_factory(engine)
+    now = datetime.now(UTC)
+    stale = now - timedelta(seconds=get_settings().plan_job_lease_seconds) if take_over else None
     with session_scope(factory) as session:
-        if not repo.claim(session, job_id, datetime.now(UTC)):
+        if not repo.claim(session, job_id, now, stale_before=stale):
+            row = repo.get(session, job_id)
             engine.dispose()
+            if take_over and row is not None and row.status == RUNNING:
+                return LEASED  # its worker still beats: the engine retries after the lease
             return SKIPPED  # another worker has it, or it is no longer queued
     heartbeat = _Heartbeat(factory, job_id, get_settings().plan_job_lease_seconds / 4)
     heartbeat.start()

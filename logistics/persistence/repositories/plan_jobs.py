@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from logistics.persistence.tables import PlanJobRow
@@ -36,11 +36,21 @@ def recent(session: Session, limit: int) -> list[PlanJobRow]:
     )
 
 
-def claim(session: Session, job_id: str, now: datetime) -> bool:
-    """Take a queued job for this worker in one statement: True for exactly one claimant."""
+def claim(
+    session: Session, job_id: str, now: datetime, *, stale_before: datetime | None = None
+) -> bool:
+    """Take a queued job for this worker in one statement: True for exactly one claimant.
+    With `stale_before`, a running job whose worker has not beaten since then is taken over."""
+    takeable = PlanJobRow.status == "queued"
+    if stale_before is not None:
+        beat_at = PlanJobRow.heartbeat_at
+        takeable = or_(
+            takeable,
+            and_(PlanJobRow.status == "running", or_(beat_at < stale_before, beat_at.is_(None))),
+        )
     result = session.execute(
         update(PlanJobRow)
-        .where(PlanJobRow.id == job_id, PlanJobRow.status == "queued")
+        .where(PlanJobRow.id == job_id, takeable)
         .values(status="running", started_at=now, heartbeat_at=now, message="loading the scenario")
         .execution_options(synchronize_session=False)
     )

@@ -1,0 +1,44 @@
+"""`logistics worker`: run plan jobs from the procrastinate queue (PostgreSQL only)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Annotated
+
+import typer
+
+from logistics.cli.database import open_database
+from logistics.settings import get_settings
+
+
+def worker(
+    queues: Annotated[
+        str | None,
+        typer.Option(help="Comma-separated queues to take jobs from (default: plans)"),
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option(min=1, help="Jobs run at once (each solve is one child process)")
+    ] = 1,
+) -> None:
+    """Migrate the database and run background jobs until SIGTERM (running solves finish first)."""
+    from logistics.workers.worker import QUEUES, run_worker
+
+    settings = get_settings()
+    if not settings.database_url.startswith("postgresql"):
+        typer.echo(
+            "logistics worker needs PostgreSQL (LOGISTICS_DATABASE_URL=postgresql+psycopg://...); "
+            "on SQLite, `logistics serve` runs plan jobs itself",
+            err=True,
+        )
+        raise typer.Exit(2)
+    names = tuple(q.strip() for q in (queues or "").split(",") if q.strip()) or QUEUES
+    open_database(settings.database_url)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    typer.echo(f"worker: queues {', '.join(names)}, concurrency {concurrency}", err=True)
+    asyncio.run(run_worker(names, concurrency))
+
+
+def register(app: typer.Typer) -> None:
+    """Attach `worker` to the CLI."""
+    app.command("worker")(worker)

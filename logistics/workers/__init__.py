@@ -1,0 +1,1 @@
+"""Background work on the procrastinate job engine: tasks, the worker process, the stalled sweep."""

@@ -1,0 +1,47 @@
+"""The procrastinate app on the configured PostgreSQL database, and its schema applied once."""
+
+from __future__ import annotations
+
+import psycopg
+from procrastinate import App, PsycopgConnector, SyncPsycopgConnector
+from procrastinate.schema import SchemaManager
+from sqlalchemy.engine import make_url
+
+from logistics.workers.tasks import blueprint
+
+PLANS_QUEUE = "plans"
+SCHEMA_LOCK = 0x6C6F6769  # advisory lock key: one process applies procrastinate's schema at a time
+
+
+def conninfo(database_url: str) -> str:
+    """A libpq URL (postgresql://...) for a SQLAlchemy one (postgresql+psycopg://...)."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        raise ValueError(
+            f"the procrastinate job engine needs PostgreSQL, not {url.get_backend_name()!r} "
+            "(set LOGISTICS_JOB_ENGINE=embedded for SQLite)"
+        )
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def make_app(database_url: str, *, asynchronous: bool) -> App:
+    """The procrastinate app with our tasks: an async pool for workers, a sync one for API servers."""
+    info = conninfo(database_url)
+    connector = (
+        PsycopgConnector(conninfo=info) if asynchronous else SyncPsycopgConnector(conninfo=info)
+    )
+    app = App(connector=connector)
+    app.add_tasks_from(blueprint, namespace="logistics")
+    return app
+
+
+def apply_schema(database_url: str) -> bool:
+    """Create procrastinate's tables unless they exist (safe with many processes starting at
+    once: an advisory lock serialises them); True if this call created them."""
+    with psycopg.connect(conninfo(database_url)) as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+        exists = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
+        if exists and exists[0]:
+            return False
+        conn.execute(SchemaManager.get_schema())  # type: ignore[arg-type]
+        return True

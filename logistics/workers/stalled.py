@@ -1,0 +1,66 @@
+"""The stalled-job sweep: jobs of workers that stopped beating are retried, or failed visibly once
+their attempts are spent. One worker sweeps at a time (a PostgreSQL advisory lock)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import psycopg
+from procrastinate import App
+from procrastinate.jobs import Status
+
+from logistics.settings import get_settings
+from logistics.workers.engine import conninfo
+from logistics.workers.tasks import fail_visibly
+
+logger = logging.getLogger("logistics.worker")
+SWEEP_LOCK = 0x73776565  # advisory lock key of the sweep
+
+
+async def sweep_once(app: App, database_url: str) -> list[int]:
+    """Retry (or fail) the jobs of stalled workers unless another worker is sweeping; their ids."""
+    settings = get_settings()
+    swept: list[int] = []
+    async with await psycopg.AsyncConnection.connect(
+        conninfo(database_url), autocommit=True
+    ) as lock_conn:
+        cursor = await lock_conn.execute("SELECT pg_try_advisory_lock(%s)", (SWEEP_LOCK,))
+        row = await cursor.fetchone()
+        if not (row and row[0]):
+            return swept  # another worker is sweeping right now
+        try:
+            stalled = await app.job_manager.get_stalled_jobs(
+                seconds_since_heartbeat=settings.worker_stalled_seconds
+            )
+            for job in stalled:
+                assert job.id is not None
+                if job.attempts + 1 >= settings.plan_job_max_attempts:
+                    await app.job_manager.finish_job(job, Status.FAILED, delete_job=False)
+                    if job.task_name == "logistics:plan_job":
+                        message = (
+                            f"the workers running this plan stopped {job.attempts + 1} time(s); "
+                            "request it again"
+                        )
+                        await asyncio.to_thread(
+                            fail_visibly, str(job.task_kwargs["job_id"]), message
+                        )
+                    logger.warning("stalled job %d (%s) failed", job.id, job.task_name)
+                else:
+                    await app.job_manager.retry_job(job)
+                    logger.warning("stalled job %d (%s) retried", job.id, job.task_name)
+                swept.append(job.id)
+        finally:
+            await lock_conn.execute("SELECT pg_advisory_unlock(%s)", (SWEEP_LOCK,))
+    return swept
+
+
+async def sweep_forever(app: App, database_url: str) -> None:
+    """Sweep every third of LOGISTICS_WORKER_STALLED_SECONDS until cancelled."""
+    every = get_settings().worker_stalled_seconds / 3
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await sweep_once(app, database_url)
+        except Exception:  # a failed sweep is tried again at the next tick
+            logger.exception("stalled-job sweep failed")
