@@ -75,3 +75,24 @@ def test_two_workers_given_the_same_job_run_it_once(
     with session_scope(session_factory) as session:
         row = plan_jobs.get_job(session, job_id)
         assert row.status == "done" and row.heartbeat_at is not None and row.result
+
+
+def test_a_retry_takes_over_only_a_job_whose_heartbeat_went_stale(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """A job engine's retry (take_over) answers `leased` for a live job and leaves it running;
+    a stale job is claimed again (not failed); fail_job never fails the live one."""
+    now = datetime.now(UTC)
+    with session_scope(session_factory) as session:
+        session.add(_running("plan_live", now))
+        session.add(_running("plan_stale", now - timedelta(minutes=3)))
+    url = session_factory.kw["bind"].url.render_as_string(hide_password=False)
+    assert plan_jobs.run_job(url, "plan_live", take_over=True) == "leased"
+    assert plan_jobs.run_job(url, "plan_live") == "skipped"  # without take_over: as before
+    with session_scope(session_factory) as session:
+        assert not plan_jobs.fail_job(session, "plan_live", "should not fail a live job")
+        assert plan_jobs.get_job(session, "plan_live").status == "running"
+        assert plan_jobs.fail_job(session, "plan_stale", "its workers stopped; request it again")
+        row = plan_jobs.get_job(session, "plan_stale")
+        assert (row.status, row.message) == ("failed", "its workers stopped; request it again")
+        assert not plan_jobs.fail_job(session, "plan_stale", "twice")  # already finished

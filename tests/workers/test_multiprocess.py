@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,14 +22,13 @@ from logistics.persistence.database import (
     make_engine,
     make_session_factory,
     session_scope,
-    temporary_postgres_database,
 )
 from logistics.persistence.migrate import upgrade_to_head
 from logistics.services import plan_jobs
 from logistics.services.api_keys import create_api_key
 from logistics.services.import_scenario import import_scenario
 from tests.api.live_server import free_port
-from tests.conftest import FIXTURES, POSTGRES_ENV
+from tests.conftest import FIXTURES
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(600)]
 
@@ -86,18 +84,6 @@ def solvers_of(pid: int) -> list[int]:
         if SOLVER.encode() in argv and running(child):
             out.append(child)
     return out
-
-
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database (fails instead of skipping when PostgreSQL is required)."""
-    admin_url = os.environ.get(POSTGRES_ENV)
-    if not admin_url:
-        if os.environ.get("LOGISTICS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"{POSTGRES_ENV} is not set but LOGISTICS_REQUIRE_POSTGRES=1 requires it")
-        pytest.skip(f"the multi-process test needs PostgreSQL ({POSTGRES_ENV})")
-    with temporary_postgres_database(admin_url, "logistics_scale") as url:
-        yield url
 
 
 def _prepare(url: str) -> str:

@@ -1,0 +1,61 @@
+"""The job-engine setting, procrastinate's schema applied once by processes starting together,
+and `logistics worker` refusing SQLite with a clear message."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import text
+
+from logistics.persistence.database import make_engine
+from logistics.settings import Settings, job_engine
+from logistics.workers.engine import apply_schema, conninfo
+from tests.conftest import FIXTURES
+
+
+def test_auto_is_embedded_on_sqlite_and_procrastinate_on_postgres() -> None:
+    """`auto` follows LOGISTICS_DATABASE_URL; an explicit engine wins; procrastinate needs PG."""
+    pg = "postgresql+psycopg://u@h/db"
+    assert job_engine(Settings(database_url="sqlite:///x.db")) == "embedded"
+    assert job_engine(Settings(database_url=pg)) == "procrastinate"
+    assert job_engine(Settings(database_url=pg, job_engine="embedded")) == "embedded"
+    with pytest.raises(ValueError, match="needs a PostgreSQL"):
+        job_engine(Settings(database_url="sqlite:///x.db", job_engine="procrastinate"))
+    assert conninfo(pg) == "postgresql://u@h/db"
+    with pytest.raises(ValueError, match="needs PostgreSQL"):
+        conninfo("sqlite:///x.db")
+
+
+@pytest.mark.postgres
+def test_schema_is_applied_once_by_processes_starting_together(postgres_url: str) -> None:
+    """Four starts at once: one creates procrastinate's tables, the others find them."""
+    database_url = postgres_url
+    with ThreadPoolExecutor(4) as pool:
+        created = list(pool.map(lambda _: apply_schema(database_url), range(4)))
+    assert sorted(created) == [False, False, False, True]
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM procrastinate_jobs")) == 0
+    finally:
+        engine.dispose()
+
+
+def test_worker_refuses_sqlite_with_a_clear_message(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`logistics worker` on the SQLite default exits 2 and says what to do instead."""
+    result = subprocess.run(
+        [sys.executable, "-m", "logistics", "worker"],
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": str(FIXTURES.parent),
+            "LOGISTICS_DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "needs PostgreSQL" in result.stderr and "logistics serve" in result.stderr
