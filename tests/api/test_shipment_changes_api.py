@@ -199,3 +199,17 @@ def test_new_shipment_to_an_unknown_place_points_at_the_api(live_api: LiveApi) -
         "unknown location 'LUXCC' (did you mean 'LUXC'?); it is not a stored location; "
         "add it first with POST /v1/locations"
     )
+
+
+def test_a_misspelt_field_is_refused_not_ignored(live_api: LiveApi) -> None:
+    """`requirments` in a new shipment or an amendment is a 422 naming it, never dropped."""
+    with live_api.client("coordinator") as client:
+        stored = client.get("/v1/shipments/SH00004").json()
+        new = {**stored, "id": "API-10", "requirments": "dg"}
+        new.pop("requirements")
+        created = client.post("/v1/shipments", json=new)
+        amended = client.patch("/v1/shipments/SH00004", json={"requirments": "dg"})
+        missing = client.get("/v1/shipments/API-10")
+    assert created.status_code == 422 and "requirments" in created.text
+    assert amended.status_code == 422 and "requirments" in amended.text
+    assert missing.status_code == 404
