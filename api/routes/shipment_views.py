@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from api.dependencies import PrincipalDep, SessionDep, TrackerDep
 from api.schemas.params import IdPath
-from api.schemas.share_views import PublicTrackingOut, RouteOut, ShareLinkOut
-from api.schemas.shipment_views import public_out, route_out
-from logistics.services import share_links, tracking_queries
+from api.schemas.share_views import (
+    PublicTrackingOut,
+    RouteOut,
+    ShareLinkOut,
+    ShipmentSummaryPage,
+)
+from api.schemas.shipment_views import public_out, route_out, summary_out
+from logistics.services import share_links, shipment_references, tracking_queries
 
 router = APIRouter(tags=["tracking"])
 
@@ -49,7 +54,8 @@ def revoke(token: IdPath, session: SessionDep, principal: PrincipalDep) -> Respo
 def public_tracking(token: IdPath, session: SessionDep) -> PublicTrackingOut:
     """The public view behind a share link: milestones, status, ETA, due and city-level places."""
     route = share_links.public_view(session, token)
-    return public_out(route, tracking_queries.location_zones(session))
+    references = shipment_references.references_of(session, route.tracking.shipment.id)
+    return public_out(route, tracking_queries.location_zones(session), references)
 
 
 @router.get("/shipments/{shipment_id}/route", response_model=RouteOut)
@@ -58,3 +64,22 @@ def shipment_route(
 ) -> dict[str, Any]:
     """Origin, hubs and destination with coordinates, and the current position, for a map."""
     return route_out(share_links.route_view(session, principal, shipment_id))
+
+
+@router.get("/tracking/shipments", response_model=ShipmentSummaryPage)
+def tracked_shipments(
+    session: SessionDep,
+    principal: TrackerDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> ShipmentSummaryPage:
+    """The consignments the key may see with status, ETA against due and open exceptions."""
+    page, places = tracking_queries.shipment_summaries(
+        session, principal, limit=limit, offset=offset
+    )
+    return ShipmentSummaryPage(
+        items=[summary_out(s, places) for s in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )

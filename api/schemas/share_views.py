@@ -76,6 +76,13 @@ class PublicMilestoneOut(BaseModel):
     mode: str | None
 
 
+class ReferenceOut(BaseModel):
+    """A feed reference linked to a shipment."""
+
+    kind: str
+    value: str
+
+
 class PublicTrackingOut(BaseModel):
     """The keyless view behind a share link: milestones, status, ETA against due, city places."""
 
@@ -92,14 +99,45 @@ class PublicTrackingOut(BaseModel):
     places: list[PublicPlaceOut]
     current: PublicCurrentOut | None
     milestones: list[PublicMilestoneOut]
+    pieces: int
+    references: list[ReferenceOut] = Field(description="Linked references (booking, waybill, ...)")
+    last_event_at: str | None = Field(description="The latest milestone's time; " + LOCAL)
+    eta_unknown_reason: str | None = Field(
+        description="Why there is no ETA, in plain words (null when there is one or it arrived)"
+    )
     as_of: str
 
 
-class ReferenceOut(BaseModel):
-    """A feed reference linked to a shipment."""
+class ShipmentSummaryOut(BaseModel):
+    """A consignment in the tracking list, with its stored tracking state."""
 
-    kind: str
-    value: str
+    id: str
+    shipper: str
+    origin: str
+    origin_name: str | None
+    destination: str
+    destination_name: str | None
+    pieces: int
+    weight_kg: float
+    due_at: str | None = Field(description="The destination's " + LOCAL)
+    status: str | None
+    eta: str | None = Field(description="The destination's " + LOCAL)
+    delivered_at: str | None = Field(description="The destination's " + LOCAL)
+    minutes_late: int | None = Field(
+        description="Delivery, else ETA, against due (negative: early)"
+    )
+    needs_replan: bool
+    open_exceptions: list[str] = Field(description="Reasons of the open exceptions, each once")
+    last_event_at_utc: str | None = Field(description="Latest event, ISO 8601 UTC")
+
+
+class ShipmentSummaryPage(BaseModel):
+    """One page of the tracking list."""
+
+    items: list[ShipmentSummaryOut]
+    total: int
+    limit: int
+    offset: int
 
 
 class ReferencesOut(BaseModel):

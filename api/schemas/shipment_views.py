@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -11,9 +11,17 @@ from api.schemas.share_views import (
     PublicMilestoneOut,
     PublicPlaceOut,
     PublicTrackingOut,
+    ReferenceOut,
+    ShipmentSummaryOut,
 )
 from logistics.domain import Location, Milestone
-from logistics.services.share_links import CurrentPlace, RoutePlace, RouteView
+from logistics.services.share_links import (
+    CurrentPlace,
+    RoutePlace,
+    RouteView,
+    eta_unknown_reason,
+)
+from logistics.services.tracking_queries import ShipmentSummary
 
 CITY_DECIMALS = 1  # about 11 km: places in the public view are shown at city level
 PUBLIC_MILESTONES_EXCLUDED = frozenset({Milestone.EXCEPTION, Milestone.INFORMATIONAL})
@@ -79,7 +87,41 @@ def _public_current(current: CurrentPlace | None) -> PublicCurrentOut | None:
     )
 
 
-def public_out(route: RouteView, zones: dict[str, str]) -> PublicTrackingOut:
+def summary_out(summary: ShipmentSummary, places: dict[str, Location]) -> ShipmentSummaryOut:
+    """A consignment in the list: due, ETA and delivery in the destination's local time."""
+    s, state = summary.shipment, summary.state
+    origin, destination = places.get(s.origin), places.get(s.destination)
+    zone = destination.timezone if destination else None
+    eta = state.eta if state else None
+    delivered = state.delivered_at if state else None
+    arrival = delivered or eta
+    return ShipmentSummaryOut(
+        id=s.id,
+        shipper=s.shipper,
+        origin=s.origin,
+        origin_name=origin.name if origin else None,
+        destination=s.destination,
+        destination_name=destination.name if destination else None,
+        pieces=s.pieces,
+        weight_kg=s.weight_kg,
+        due_at=_local(s.due_at, zone),
+        status=state.status if state else None,
+        eta=_local(eta, zone),
+        delivered_at=_local(delivered, zone),
+        minutes_late=int((arrival - s.due_at).total_seconds() // 60) if arrival else None,
+        needs_replan=bool(state and state.needs_replan),
+        open_exceptions=list(summary.open_reasons),
+        last_event_at_utc=(
+            state.last_event_at.astimezone(UTC).isoformat()
+            if state and state.last_event_at
+            else None
+        ),
+    )
+
+
+def public_out(
+    route: RouteView, zones: dict[str, str], references: list[tuple[str, str]] | None = None
+) -> PublicTrackingOut:
     """The public view, built only from its explicit model: milestones in local time, status,
     ETA against due and city-level places (no ids but the shipment's, no coordinates finer)."""
     view = route.tracking
@@ -112,5 +154,9 @@ def public_out(route: RouteView, zones: dict[str, str]) -> PublicTrackingOut:
         places=[_public_place(p.location, p.role) for p in route.places],
         current=_public_current(route.current),
         milestones=milestones,
+        pieces=s.pieces,
+        references=[ReferenceOut(kind=k, value=v) for k, v in references or []],
+        last_event_at=milestones[-1].time if milestones else None,
+        eta_unknown_reason=eta_unknown_reason(route),
         as_of=view.as_of.isoformat(),
     )

@@ -143,3 +143,20 @@ def public_view(session: Session, token: str, *, now: datetime | None = None) ->
     if row is None or row.revoked_at is not None or shipment is None:
         raise NotFound("this tracking link is unknown or no longer shared")
     return _route(session, load_tracking(session, shipment, now=now))
+
+
+def eta_unknown_reason(route: RouteView) -> str | None:
+    """Why there is no ETA, in plain words (None when there is one, or it is delivered)."""
+    view = route.tracking
+    if view.projection.delivered_at is not None or view.forecast.eta is not None:
+        return None
+    if not view.legs:
+        return "it is not booked on a flight, train or truck yet; the ETA follows the booking"
+    missed = view.forecast.missed
+    if missed is not None:
+        hub = route.names.get(missed.hub, missed.hub)
+        return (
+            f"it will miss its planned connection at {hub}; "
+            "a new ETA follows when it is rebooked onto a later departure"
+        )
+    return "no estimate can be made from the tracking received so far"

@@ -1,15 +1,45 @@
-"""Small reads the tracking API needs: pollers and time zones."""
+"""Small reads the tracking API needs: pollers, time zones, and the list of consignments with
+their stored tracking state."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from logistics.domain import TrackingEvent
+from logistics.domain import Location, Principal, Shipment, TrackingEvent
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as event_repo
+from logistics.persistence.repositories import tracking_state
+from logistics.persistence.repositories.page import Page
+from logistics.persistence.tables import ShipmentStateRow
+from logistics.services.master_data import list_shipments
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentSummary:
+    """A consignment in a list: master data, its stored tracking state, open exception reasons."""
+
+    shipment: Shipment
+    state: ShipmentStateRow | None
+    open_reasons: tuple[str, ...]
+
+
+def shipment_summaries(
+    session: Session, principal: Principal, *, limit: int, offset: int
+) -> tuple[Page[ShipmentSummary], dict[str, Location]]:
+    """One page of the consignments the principal may see (a shipper: its own), and their places."""
+    page = list_shipments(session, principal, limit=limit, offset=offset)
+    ids = [s.id for s in page.items]
+    states = tracking_state.states_of(session, ids)
+    reasons = tracking_state.open_reasons(session, ids)
+    items = [ShipmentSummary(s, states.get(s.id), tuple(reasons.get(s.id, ()))) for s in page.items]
+    places = location_repo.by_ids(
+        session, {s.origin for s in page.items} | {s.destination for s in page.items}
+    )
+    return Page(items, page.total, page.limit, page.offset), places
 
 
 def location_zones(session: Session) -> dict[str, str]:

@@ -6,7 +6,11 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.persistence.database import session_scope
 from tests.api.conftest import LiveApi
+from tests.booking import BOOKED, book_minimal
 
 
 def wait_for_plan(api: LiveApi, plan_id: str, timeout_s: float = 90) -> dict[str, Any]:
@@ -62,3 +66,13 @@ def ingest_first_leg(api: LiveApi, shipment_id: str) -> list[str]:
         answer = client.post("/v1/events", json=events).json()
     assert answer["accepted"] == len(events), answer
     return [m for m, _ in steps]
+
+
+def book_and_miss(api: LiveApi, session_factory: sessionmaker[Session]) -> None:
+    """Book SH00001 and SH00002 on the fixture legs (truck, flight CV9751, truck) and report the
+    first truck arriving at CGO too late for the flight: both miss their connection."""
+    with session_scope(session_factory) as session:
+        book_minimal(session)
+    with api.client("feed") as client:
+        answer = client.post("/v1/events", json=BOOKED["late_truck"]).json()
+    assert answer["accepted"] == 1, answer

@@ -1,16 +1,26 @@
-"""Reports page in Chromium: an analyst previews a report and downloads a CSV that pandas reads back.
+"""Reports page in Chromium: preview, percentages, sorting, the previous period, SVG charts, CSV.
 
 SQLite only (see tests/web/conftest.py).
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from tests.api.conftest import LiveApi
+from tests.web.page_checks import (
+    WIDTHS,
+    assert_fits_width,
+    assert_no_overlap,
+    assert_readable_text,
+    console_errors,
+)
 from tests.web.scenario import plan_and_accept
 
 
@@ -33,9 +43,9 @@ def test_analyst_previews_and_downloads_a_report(
     rows = document["tables"]["throughput"]["rows"]
     assert rows, "the accepted plan should give throughput rows"
     expect(page.locator("[data-testid=report-table] tbody tr")).to_have_count(len(rows))
-    chart = page.locator("[data-testid=chart]")
+    chart = page.locator("[data-testid=chart]").first
     expect(chart).to_be_visible()
-    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert chart.evaluate("svg => svg.tagName") == "svg"  # drawn in the browser
 
     with page.expect_download() as info:
         page.click("#download-csv")
@@ -51,3 +61,87 @@ def test_analyst_previews_and_downloads_a_report(
 
     page.goto(f"{live_api.base_url}/track")
     expect(page.locator("#messages .error")).to_contain_text("may not open this page")
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_reports_read_right_at_desktop_and_phone(
+    live_api: LiveApi, browser: Browser, width: int
+) -> None:
+    """Percentages, sortable columns, the previous period, SVG charts with hover values and
+    labels that never overlap; nothing odd on the page and no console errors."""
+    plan_and_accept(live_api)
+    with live_api.client("analyst") as client:
+        throughput = client.get("/v1/reports/throughput", params={"format": "json"}).json()
+    days = sorted({row["period"] for row in throughput["tables"]["throughput"]["rows"]})
+    assert days, "the accepted plan should give throughput rows"
+    first = date.fromisoformat(days[0])
+    start, end = first, first + timedelta(days=3)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        with console_errors(page) as errors:
+            page.goto(f"{live_api.base_url}/reports?key={live_api.keys['analyst']}")
+            page.select_option("#report", "utilization")
+            page.select_option("#table", "lanes")
+            page.fill("#from", start.isoformat())
+            page.fill("#to", end.isoformat())
+            page.click("#preview-button")
+            table = page.locator("[data-testid=report-table]")
+            expect(table).to_be_visible()
+            header = table.locator("th[data-column=load_factor_kg]")
+            expect(header).to_have_text("load_factor_kg (%)")
+            cells = table.locator("tbody tr td:nth-child(10)")  # load_factor_kg
+            for shown in cells.all_inner_texts():
+                assert re.match(r"^(\d{1,3}\.\d %)?(\n.*)?$", shown), shown
+            header.click()
+            values = [float(v) for v in cells.evaluate_all("cs => cs.map(c => c.dataset.value)")]
+            assert values == sorted(values, reverse=True) and values
+            expect(header).to_have_attribute("aria-sort", "descending")
+            header.click()
+            expect(header).to_have_attribute("aria-sort", "ascending")
+            values = [float(v) for v in cells.evaluate_all("cs => cs.map(c => c.dataset.value)")]
+            assert values == sorted(values)
+            before = start - (end - start)
+            expect(page.locator("[data-testid=compare]")).to_contain_text(
+                f"Compared with {before.isoformat()} to {start.isoformat()}"
+            )
+            expect(table.locator("[data-testid=delta]").first).to_be_visible()
+
+            charts = page.locator("[data-testid=charts] svg[data-testid=chart]")
+            expect(charts).to_have_count(2)
+            bar = charts.first.locator("rect.hit").first
+            bar.hover()
+            tip = page.locator("[data-testid=chart-tip]").first
+            expect(tip).to_be_visible()
+            expect(tip).to_have_text(re.compile(r"^.+: \d{1,3}\.\d %$"))
+            ticks = charts.first.locator(".tick-label")
+            expect(ticks.first).to_have_text("0 %")  # rates: from 0, in percent
+            for index in range(charts.count()):
+                scope = f"[data-testid=charts] .chart-box:nth-child({index + 1}) svg"
+                assert_no_overlap(page, f"{scope} .bar-label", 1)
+                assert_no_overlap(page, f"{scope} .tick-label", 2)
+                assert_no_overlap(page, f"{scope} .value-label", 1)
+                assert_fits_width(page, scope)
+            assert_readable_text(page)
+
+            page.select_option("#report", "throughput")
+            page.select_option("#granularity", "day")
+            page.fill("#from", "")
+            page.fill("#to", "")
+            page.click("#preview-button")
+            line = page.locator("[data-testid=charts] svg.lines")
+            expect(line).to_have_count(1)
+            points = {
+                c.split(": ")[0].split(" · ")[1]
+                for c in line.locator("circle.hit").evaluate_all("cs => cs.map(c => c.dataset.tip)")
+            }
+            assert points == set(days)
+            ticks = line.locator(".axis line")
+            assert ticks.count() == len(days)  # one tick per day of daily data
+            expect(line.locator(".axis text").first).to_have_text("0")  # y from 0
+            assert_no_overlap(page, "[data-testid=charts] svg.lines .tick-label", 1)
+            expect(page.locator("[data-testid=compare]")).to_contain_text("Set From and To")
+            assert_readable_text(page)
+        assert errors == []
+    finally:
+        context.close()

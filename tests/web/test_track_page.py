@@ -1,4 +1,4 @@
-"""Tracking pages in Chromium: a shipper tracks its own consignment only, and shares it publicly.
+"""Tracking pages in Chromium: a shipper's list, one consignment, notifications, and sharing.
 
 SQLite only (see tests/web/conftest.py); the served app is real (uvicorn on loopback).
 """
@@ -7,10 +7,19 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.orm import Session, sessionmaker
 
 from tests.api.conftest import LiveApi
-from tests.web.scenario import ingest_first_leg, plan_and_accept
+from tests.web.page_checks import (
+    WIDTHS,
+    assert_fits_width,
+    assert_no_overlap,
+    assert_readable_text,
+    console_errors,
+)
+from tests.web.scenario import book_and_miss, ingest_first_leg, plan_and_accept
 
 
 def sign_in(page: Page, base_url: str, key: str) -> None:
@@ -33,6 +42,7 @@ def test_shipper_tracks_its_consignment_and_cannot_open_another(
 
     listed = page.locator("[data-testid=shipment-list] tbody tr")
     expect(listed).to_have_count(3)  # SHP-FXZ owns SH00001, SH00002, SH00005
+    expect(page.locator("#list-title")).to_have_text("Your consignments (SHP-FXZ)")
     expect(page.locator("[data-testid=shipment-list]")).not_to_contain_text("SH00003")
     page.click("[data-testid=shipment-list] a:text('SH00001')")
 
@@ -67,8 +77,112 @@ def test_shipper_tracks_its_consignment_and_cannot_open_another(
         expect(public.locator("[data-testid=status]")).to_have_text("DEPARTED")
         expect(public.locator("[data-testid=timeline] li")).to_have_count(len(milestones))
         expect(public.locator("[data-testid=route-map] .place-destination")).to_have_count(1)
-        expect(public.locator("[data-testid=current-place]")).to_contain_text("Now near")
+        expect(public.locator("[data-testid=current-place]")).to_contain_text("(+08:00)")
         text = public.locator("main").inner_text()
         assert "SHP-FXZ" not in text and "ZAEZ" not in text
     finally:
         anonymous.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_tracking_reads_right_at_desktop_and_phone(
+    live_api: LiveApi, session_factory: sessionmaker[Session], browser: Browser, width: int
+) -> None:
+    """A missed connection: the list, status line, banner and map read cleanly at any width."""
+    book_and_miss(live_api, session_factory)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        with console_errors(page) as errors:
+            page.goto(f"{live_api.base_url}/track?key={live_api.keys['shipper']}")
+            rows = page.locator("[data-testid=shipment-list] tbody tr")
+            expect(rows).to_have_count(3)
+            expect(page.locator("[data-testid=list-count]")).to_have_text(
+                "3 of 3 consignments · 2 late or at risk"
+            )
+            page.fill("#list-search", "sh00002")
+            expect(rows).to_have_count(1)
+            page.fill("#list-search", "")
+            page.check("#list-late")
+            expect(rows).to_have_count(2)
+            expect(rows.first).to_contain_text("MISSED_CONNECTION")
+            expect(rows.first).to_contain_text("ETA unknown · needs a replan")
+            page.uncheck("#list-late")
+            page.select_option("#list-status", "ARRIVED")  # their truck reached CGO
+            expect(rows).to_have_count(2)
+            page.select_option("#list-status", "not started")
+            expect(rows).to_have_count(1)  # SH00005 is not booked
+            page.select_option("#list-status", "")
+
+            page.click("[data-testid=shipment-list] a:text('SH00001')")
+            expect(page.locator("[data-testid=status-line]")).to_contain_text(
+                "No arrival estimate yet: it will miss its connection at CGO"
+            )
+            banner = page.locator("[data-testid=missed-connection]")
+            expect(banner).to_have_text(  # the hub's local times, as everywhere on the page
+                re.compile(
+                    r"expected at CGO 2026-11-29 \d\d:\d\d \(\+08:00\), \d+ min after the "
+                    r"cutoff 2026-11-29 \d\d:\d\d \(\+08:00\) of CV9751-20261130"
+                )
+            )
+            expect(page.locator("[data-testid=exceptions] tbody tr")).to_have_count(1)
+            expect(page.locator("[data-testid=exceptions] tbody td").nth(1)).to_have_text(
+                re.compile(r"^2026-11-\d\d \d\d:\d\d \(\+08:00\)$")
+            )
+            labels = page.locator("[data-testid=route-map] [data-testid=map-label]")
+            expect(labels).to_have_count(4)  # FXZ by CGO, LUX by LUXC: close pairs laid out apart
+            text = assert_readable_text(page)
+            assert "null" not in text
+            assert_no_overlap(page, "[data-testid=route-map] [data-testid=map-label] text", 4)
+            assert_fits_width(page, "[data-testid=route-map]")
+            font = labels.first.locator("text").evaluate("t => t.getBoundingClientRect().height")
+            assert font >= 11, f"map labels {font} px high: unreadable"
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_coordinator_sees_every_consignment_titled_for_a_coordinator(
+    live_api: LiveApi, session_factory: sessionmaker[Session], page: Page
+) -> None:
+    """All five consignments with their shipper, under a coordinator's title."""
+    book_and_miss(live_api, session_factory)
+    page.goto(f"{live_api.base_url}/track?key={live_api.keys['coordinator']}")
+    expect(page.locator("[data-testid=shipment-list] tbody tr")).to_have_count(5)
+    expect(page.locator("#list-title")).to_have_text("All consignments")
+    expect(page.locator("[data-testid=shipment-list] thead")).to_contain_text("shipper")
+    unbooked = page.locator("[data-testid=shipment-list] tr[data-id=SH00003]")
+    expect(unbooked).to_contain_text("ETA unknown · not started")
+    assert_readable_text(page)
+
+
+def test_shipper_manages_notifications_on_the_page(live_api: LiveApi, page: Page) -> None:
+    """Create a webhook (secret shown once), see it listed, delete it; the API agrees."""
+    page.goto(f"{live_api.base_url}/track?key={live_api.keys['shipper']}")
+    expect(page.locator("[data-testid=no-webhooks]")).to_be_visible()
+    page.fill("#webhook-url", "https://hooks.example.com/tracking")
+    page.select_option("#webhook-kind", "exception.opened")
+    page.select_option("#webhook-scope", "SH00001")
+    page.click("#webhook-create")
+    secret = page.locator("[data-testid=webhook-secret]")
+    expect(secret).not_to_be_empty()
+    listed = page.locator("[data-testid=webhooks] tbody tr[data-webhook]")
+    expect(listed).to_have_count(1)
+    expect(listed).to_contain_text("exceptions opened · SH00001")
+    with live_api.client("shipper") as client:
+        subs = client.get("/v1/webhooks").json()["items"]
+    assert [(s["url"], s["kinds"], s["shipment_ids"]) for s in subs] == [
+        ("https://hooks.example.com/tracking", ["exception.opened"], ["SH00001"])
+    ]
+    listed.locator("button:text('Deliveries')").click()
+    expect(page.locator("td.deliveries")).to_contain_text("Nothing sent yet.")
+
+    page.fill("#webhook-url", "ftp://nowhere")
+    page.click("#webhook-create")  # the browser refuses nothing here: the API explains
+    expect(page.locator("#webhook-secret .error")).to_contain_text("http")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    listed.locator("[data-action=delete]").click()
+    expect(page.locator("[data-testid=no-webhooks]")).to_be_visible()
+    with live_api.client("shipper") as client:
+        assert client.get("/v1/webhooks").json()["items"] == []

@@ -33,6 +33,10 @@ async function failure(response) {
     const body = await response.json();
     title = body.title || title;
     detail = body.detail || "";
+    if (Array.isArray(body.errors) && body.errors.length) {  // say which field and why, on the page
+      const listed = body.errors.map((e) => [e.field, e.reason].filter(Boolean).join(": ")).join("; ");
+      detail = `${detail.replace(/; see `errors`$/, "")} — ${listed}`;
+    }
   } catch (_) { /* not JSON */ }
   return new ApiError(response.status, title, detail);
 }

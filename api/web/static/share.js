@@ -1,28 +1,57 @@
-// Public tracking page of a share link: no key; milestones, ETA against due, city-level places.
+// Public tracking page of a share link: no key; a plain-language status line, milestones, ETA
+// against due (and why there is none), pieces, references, last update, city-level places.
 "use strict";
 
 function publicBadge(view) {
-  if (view.on_time === null) return h("span", { class: "badge warn" }, "ETA unknown");
+  if (view.on_time === null) return h("span", { class: "badge warn", "data-testid": "eta-badge" }, "no ETA yet");
   const done = view.delivered_at ? "delivered" : "expected";
   return view.on_time
-    ? h("span", { class: "badge ok" }, `${done} on time`)
-    : h("span", { class: "badge late" }, `${done} late`);
+    ? h("span", { class: "badge ok", "data-testid": "eta-badge" }, `${done} on time`)
+    : h("span", { class: "badge late", "data-testid": "eta-badge" }, `${done} late`);
+}
+
+function minutesBetween(later, earlier) {
+  return Math.round((new Date(later).getTime() - new Date(earlier).getTime()) / 60000);
 }
 
 function render(view) {
-  clear(document.getElementById("summary")).append(
+  const arrival = view.delivered_at || view.eta;
+  const summary = clear(document.getElementById("summary"));
+  summary.append(...[
     h("div", { class: "hero" },
       h("span", { class: "big", "data-testid": "shipment-title" }, view.shipment_id),
       h("span", {}, `${view.origin || "?"} → ${view.destination || "?"}`),
       h("span", {}, "Status: ", h("strong", { "data-testid": "status" }, view.status || "not started"))),
     h("div", { class: "hero" },
       h("span", {}, view.delivered_at ? "Delivered: " : "ETA: ",
-        h("strong", { "data-testid": "eta" }, fmtTime(view.delivered_at || view.eta))),
-      h("span", {}, "Due: ", h("strong", {}, fmtTime(view.due_at))),
+        h("strong", { "data-testid": "eta" }, arrival ? fmtTime(arrival) : "not known yet")),
+      h("span", {}, "Due: ", h("strong", { "data-testid": "due" }, fmtTime(view.due_at))),
       publicBadge(view)),
-    view.current
-      ? h("p", { "data-testid": "current-place" }, `Now near ${view.current.name} (${fmtTime(view.current.time)})`)
-      : h("p", { class: "muted" }, "Not moving yet."));
+    !arrival && view.eta_unknown_reason
+      ? h("p", { class: "muted", "data-testid": "eta-unknown-reason" }, `Why no ETA: ${view.eta_unknown_reason}.`)
+      : null].filter(Boolean));
+  document.getElementById("status-line").textContent = statusSentence({
+    status: view.status,
+    place: view.current ? view.current.name : null,
+    booked: view.places.length > 0 && view.status !== null,
+    destination: view.destination,
+    delivered_at: view.delivered_at,
+    delivered_shown: fmtTime(view.delivered_at),
+    eta_shown: view.eta ? fmtTime(view.eta) : null,
+    minutes_late: arrival ? minutesBetween(arrival, view.due_at) : null,
+    eta_unknown_reason: view.eta_unknown_reason,
+  });
+  const facts = clear(document.getElementById("facts"));
+  const fact = (term, value, id) => facts.append(h("div", {}, h("dt", {}, term), h("dd", { "data-testid": id }, value)));
+  fact("Pieces", String(view.pieces), "pieces");
+  fact("Reference", view.references.length
+    ? view.references.map((r) => `${r.kind.replace(/_/g, " ")} ${r.value}`).join(", ")
+    : view.shipment_id, "reference");
+  fact("Last update", view.last_event_at ? fmtTime(view.last_event_at) : "nothing reported yet", "last-update");
+  fact("Page checked", `${fmtInstant(view.as_of, null)} · ${fmtAge(view.as_of)}`, "checked");
+  if (view.current) {
+    fact("Now near", `${view.current.name} (${fmtTime(view.current.time)})`, "current-place");
+  }
   const box = clear(document.getElementById("timeline"));
   if (!view.milestones.length) box.append(h("p", { class: "muted" }, "No milestones yet."));
   else box.append(h("ol", { class: "timeline", "data-testid": "timeline" }, view.milestones.map((m) =>

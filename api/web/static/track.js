@@ -1,8 +1,12 @@
-// Tracking page: the caller's shipments (a shipper sees only its own), and one shipment's
-// milestones, ETA against due, legs (planned / estimated / actual), exceptions, map and share link.
+// Tracking page: the caller's consignments (a shipper sees only its own) with status, ETA against
+// due and last update, searchable and filterable; one consignment's status line, milestones, legs
+// (planned / estimated / actual), exceptions, map and share link.
 "use strict";
 
 let currentShipment = null;
+let listRows = [];
+let listCoordinator = false;
+const LIST_PAGE = 200;  // rows drawn at once; "show all" draws the rest
 
 function modeBadge(mode) {
   return h("span", { class: `mode-${mode}` }, mode);
@@ -11,38 +15,66 @@ function modeBadge(mode) {
 function etaBadge(view) {
   if (view.delivered_at) {
     const late = view.delivered_at > view.due_at; // same zone (the destination's): strings compare
-    return h("span", { class: `badge ${late ? "late" : "ok"}` }, late ? "delivered late" : "delivered");
+    return h("span", { class: `badge ${late ? "late" : "ok"}`, "data-testid": "eta-badge" }, late ? "delivered late" : "delivered");
   }
   if (view.eta_minutes_late === null || view.eta_minutes_late === undefined) {
-    return h("span", { class: "badge warn" }, "ETA unknown");
+    return h("span", { class: "badge warn", "data-testid": "eta-badge" }, "ETA unknown");
   }
   return view.eta_minutes_late > 0
     ? h("span", { class: "badge late", "data-testid": "eta-badge" }, `late by ${fmtMinutes(view.eta_minutes_late)}`)
     : h("span", { class: "badge ok", "data-testid": "eta-badge" }, `on time (${fmtMinutes(-view.eta_minutes_late)} early)`);
 }
 
-function renderSummary(view) {
+function etaUnknownReason(view) {
+  if (view.delivered_at || view.eta) return null;
+  if (!view.legs.length) return "it is not booked on a flight, train or truck yet";
+  if (view.missed_connection) {
+    return `it will miss its connection at ${view.missed_connection.hub}; a new ETA follows when it is rebooked`;
+  }
+  return "no estimate can be made from the tracking received so far";
+}
+
+// Element.append writes null as the text "null": append only what is there.
+function append(box, ...children) {
+  box.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+}
+
+function renderSummary(view, zones) {
   const box = clear(document.getElementById("summary"));
-  box.append(
+  const position = view.last_position;
+  append(box,
     h("div", { class: "hero" },
       h("span", { class: "big", "data-testid": "shipment-title" }, view.shipment_id),
       h("span", {}, `${view.origin} → ${view.destination}`),
       h("span", {}, "Status: ", h("strong", { "data-testid": "status" }, view.status || "not started")),
       view.needs_replan ? h("span", { class: "badge late" }, "needs replan") : null),
     h("div", { class: "hero" },
-      h("span", {}, "ETA: ", h("strong", { "data-testid": "eta" }, fmtTime(view.delivered_at || view.eta))),
+      h("span", {}, view.delivered_at ? "Delivered: " : "ETA: ", h("strong", { "data-testid": "eta" }, fmtTime(view.delivered_at || view.eta))),
       h("span", {}, "Due: ", h("strong", { "data-testid": "due" }, fmtTime(view.due_at))),
       etaBadge(view)),
     view.status_sentence
       ? h("p", { class: "status-sentence", "data-testid": "status-sentence" }, view.status_sentence)
       : null,
     view.missed_connection
-      ? h("p", { class: "error" }, `Missed connection at ${view.missed_connection.hub}: ${view.missed_connection.detail}`)
+      ? h("p", { class: "error", "data-testid": "missed-connection" },
+        `Missed connection at ${view.missed_connection.hub}: ${localizeText(view.missed_connection.detail, zones[view.missed_connection.hub])}`)
       : null,
-    view.last_position
-      ? h("p", { class: "muted" }, `Last seen ${fmtTime(view.last_position.time)} ` +
-        (view.last_position.location ? `at ${view.last_position.location}` : `near ${view.last_position.lat.toFixed(3)}, ${view.last_position.lon.toFixed(3)}`))
+    position
+      ? h("p", { class: "muted", "data-testid": "last-seen" }, `Last seen ${fmtTime(position.time)} ` +
+        (position.location ? `at ${position.location}` : `near ${position.lat.toFixed(3)}, ${position.lon.toFixed(3)}`))
       : null);
+  const place = position && position.location ? position.location : null;
+  document.getElementById("status-line").textContent = statusSentence({
+    status: view.status,
+    place,
+    booked: view.legs.length > 0,
+    destination: view.destination,
+    delivered_at: view.delivered_at,
+    delivered_shown: fmtTime(view.delivered_at),
+    eta_shown: view.eta ? fmtTime(view.eta) : null,
+    minutes_late: view.delivered_at ? null : view.eta_minutes_late,
+    eta_unknown_reason: etaUnknownReason(view),
+  });
 }
 
 function renderTimeline(view) {
@@ -94,19 +126,20 @@ function renderLegs(view) {
         leg.evidence_text ? h("div", { class: "muted", "data-testid": "evidence" }, leg.evidence_text) : null))))));
 }
 
-function renderExceptions(view) {
+function renderExceptions(view, zones) {
   const box = clear(document.getElementById("exceptions"));
   if (!view.exceptions.length) {
     box.append(h("p", { class: "muted", "data-testid": "no-exceptions" }, "None open."));
     return;
   }
+  const fallback = zones[view.destination];
   box.append(h("table", { "data-testid": "exceptions" },
     h("thead", {}, h("tr", {}, ["reason", "since", "where", "detail"].map((t) => h("th", {}, t)))),
     h("tbody", {}, view.exceptions.map((e) => h("tr", {},
       h("td", {}, h("span", { class: "badge late" }, e.reason)),
       h("td", {}, fmtTime(e.since)),
       h("td", {}, e.location || "—"),
-      h("td", {}, e.detail || ""))))));
+      h("td", {}, localizeText(e.detail || "", zones[e.location] || fallback)))))));
 }
 
 async function openShipment(id) {
@@ -131,11 +164,12 @@ async function openShipment(id) {
     return;
   }
   currentShipment = id;
+  const zones = Object.fromEntries(route.places.map((p) => [p.id, p.timezone]));
   document.getElementById("view").hidden = false;
-  renderSummary(view);
+  renderSummary(view, zones);
   renderTimeline(view);
   renderLegs(view);
-  renderExceptions(view);
+  renderExceptions(view, zones);
   for (const row of document.querySelectorAll("#list tr[data-id]")) {
     row.classList.toggle("selected", row.dataset.id === id);
   }
@@ -157,30 +191,95 @@ async function share() {
   }
 }
 
-async function loadList(me) {
+// --- the list of consignments ---------------------------------------------------------------
+
+function listStatus(row) {
+  if (row.delivered_at) return "DELIVERED";
+  return row.status || "not started";
+}
+
+function atRisk(row) {
+  return (row.minutes_late !== null && row.minutes_late > 0) || row.needs_replan || row.open_exceptions.length > 0;
+}
+
+function etaCell(row) {
+  if (row.delivered_at) {
+    const late = row.minutes_late > 0;
+    return h("td", {}, h("div", {}, fmtTime(row.delivered_at)),
+      h("span", { class: `badge ${late ? "late" : "ok"}` }, late ? `delivered ${fmtMinutes(row.minutes_late)} late` : "delivered on time"));
+  }
+  if (row.eta) {
+    const late = row.minutes_late > 0;
+    return h("td", {}, h("div", {}, fmtTime(row.eta)),
+      h("span", { class: `badge ${late ? "late" : "ok"}` }, late ? `${fmtMinutes(row.minutes_late)} late` : "on time"));
+  }
+  const why = row.needs_replan ? "needs a replan" : row.status ? "no estimate yet" : "not started";
+  return h("td", {}, h("span", { class: "badge warn", title: why }, `ETA unknown · ${why}`));
+}
+
+function matches(row, text, status, lateOnly) {
+  if (status && listStatus(row) !== status) return false;
+  if (lateOnly && !atRisk(row)) return false;
+  if (!text) return true;
+  const hay = [row.id, row.shipper, row.origin, row.origin_name, row.destination, row.destination_name,
+    listStatus(row), ...row.open_exceptions].join(" ").toLowerCase();
+  return text.split(/\s+/).every((word) => hay.includes(word));
+}
+
+function renderList(showAll) {
   const box = clear(document.getElementById("list"));
-  let shipments;
+  const text = document.getElementById("list-search").value.trim().toLowerCase();
+  const status = document.getElementById("list-status").value;
+  const lateOnly = document.getElementById("list-late").checked;
+  const shown = listRows.filter((row) => matches(row, text, status, lateOnly));
+  const late = listRows.filter(atRisk).length;
+  document.getElementById("list-count").textContent =
+    `${shown.length} of ${listRows.length} consignment${listRows.length === 1 ? "" : "s"} · ${late} late or at risk`;
+  if (!shown.length) {
+    box.append(h("p", { class: "muted", "data-testid": "list-empty" }, listRows.length ? "No consignment matches these filters." : "No consignments yet."));
+    return;
+  }
+  const heads = ["consignment", listCoordinator ? "shipper" : null, "from → to", "pieces", "status", "ETA against due", "due", "last event"].filter(Boolean);
+  const drawn = showAll ? shown : shown.slice(0, LIST_PAGE);
+  box.append(h("table", { "data-testid": "shipment-list", class: "list" },
+    h("thead", {}, h("tr", {}, heads.map((t) => h("th", {}, t)))),
+    h("tbody", {}, drawn.map((row) => h("tr", { "data-id": row.id, class: row.id === currentShipment ? "selected" : null },
+      h("td", {}, h("a", { href: `/track?shipment=${encodeURIComponent(row.id)}`, onclick: (ev) => { ev.preventDefault(); openShipment(row.id); } }, row.id)),
+      listCoordinator ? h("td", {}, row.shipper) : null,
+      h("td", {}, h("span", { title: `${row.origin_name || row.origin} → ${row.destination_name || row.destination}` }, `${row.origin} → ${row.destination}`)),
+      h("td", { class: "num" }, row.pieces),
+      h("td", { "data-testid": "list-status" }, listStatus(row),
+        row.open_exceptions.length ? h("div", {}, row.open_exceptions.map((r) => h("span", { class: "badge late" }, r))) : null),
+      etaCell(row),
+      h("td", {}, fmtTime(row.due_at)),
+      h("td", {}, row.last_event_at_utc ? fmtInstant(row.last_event_at_utc, null) : "—"))))));
+  if (drawn.length < shown.length) {
+    box.append(h("button", { type: "button", class: "secondary", onclick: () => renderList(true) }, `Show all ${shown.length}`));
+  }
+}
+
+async function loadList(me) {
+  listCoordinator = me.role !== "shipper";
+  const title = listCoordinator ? "All consignments" : `Your consignments (${me.shipper_id})`;
+  document.getElementById("list-title").textContent = title;
+  document.getElementById("page-title").textContent = listCoordinator ? "Tracking" : "Tracking your consignments";
   try {
-    shipments = await apiAll("/v1/shipments");
+    listRows = await apiAll("/v1/tracking/shipments");
   } catch (err) {
     showError(err);
     return;
   }
+  listRows.sort((a, b) => (a.due_at < b.due_at ? -1 : a.due_at > b.due_at ? 1 : a.id.localeCompare(b.id)));
   const options = clear(document.getElementById("shipment-options"));
-  for (const sh of shipments) options.append(h("option", { value: sh.id }));
-  const coordinator = me.role !== "shipper";
-  const heads = ["shipment", coordinator ? "shipper" : null, "from → to", "pieces", "kg", "ready", "due"].filter(Boolean);
-  box.append(h("table", { "data-testid": "shipment-list" },
-    h("thead", {}, h("tr", {}, heads.map((t) => h("th", {}, t)))),
-    h("tbody", {}, shipments.map((sh) => h("tr", { "data-id": sh.id },
-      h("td", {}, h("a", { href: `/track?shipment=${encodeURIComponent(sh.id)}`, onclick: (ev) => { ev.preventDefault(); openShipment(sh.id); } }, sh.id)),
-      coordinator ? h("td", {}, sh.shipper) : null,
-      h("td", {}, `${sh.origin} → ${sh.destination}`),
-      h("td", { class: "num" }, sh.pieces),
-      h("td", { class: "num" }, fmtNumber(sh.weight_kg)),
-      h("td", {}, fmtTime(sh.ready_at)),
-      h("td", {}, fmtTime(sh.due_at)))))));
-  if (!shipments.length) box.append(h("p", { class: "muted" }, "No shipments."));
+  for (const row of listRows) options.append(h("option", { value: row.id }));
+  const statusSelect = document.getElementById("list-status");
+  for (const value of [...new Set(listRows.map(listStatus))].sort()) statusSelect.append(h("option", { value }, value));
+  for (const id of ["list-search", "list-status", "list-late"]) {
+    document.getElementById(id).addEventListener("input", () => renderList(false));
+  }
+  document.getElementById("list-filters").addEventListener("submit", (ev) => ev.preventDefault());
+  renderList(false);
+  if (typeof setUpWebhooks === "function") setUpWebhooks(listRows);
 }
 
 (async () => {

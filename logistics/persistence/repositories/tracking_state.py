@@ -102,6 +102,29 @@ def get(session: Session, shipment_id: str) -> ShipmentStateRow | None:
     return session.get(ShipmentStateRow, shipment_id)
 
 
+def states_of(session: Session, shipment_ids: Collection[str]) -> dict[str, ShipmentStateRow]:
+    """The state rows of the shipments that have one."""
+    if not shipment_ids:
+        return {}
+    query = select(ShipmentStateRow).where(ShipmentStateRow.shipment_id.in_(list(shipment_ids)))
+    return {row.shipment_id: row for row in session.scalars(query)}
+
+
+def open_reasons(session: Session, shipment_ids: Collection[str]) -> dict[str, list[str]]:
+    """Reasons of each shipment's open exceptions, oldest first."""
+    if not shipment_ids:
+        return {}
+    query = (
+        select(ExceptionRow.shipment_id, ExceptionRow.reason)
+        .where(ExceptionRow.shipment_id.in_(list(shipment_ids)), ExceptionRow.closed_at.is_(None))
+        .order_by(ExceptionRow.opened_at, ExceptionRow.id)
+    )
+    out: dict[str, list[str]] = {}
+    for shipment_id, reason in session.execute(query):
+        out.setdefault(shipment_id, []).append(reason)
+    return out
+
+
 def open_for(session: Session, shipment_id: str) -> list[ExceptionRow]:
     """The shipment's open exceptions, oldest first."""
     query = (

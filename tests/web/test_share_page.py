@@ -1,0 +1,70 @@
+"""The public page of a share link in Chromium: a plain status line, why there is no ETA, pieces,
+reference and last update, and a map whose long place names never pile up, at any width."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, expect
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.api.conftest import LiveApi
+from tests.web.page_checks import (
+    WIDTHS,
+    assert_fits_width,
+    assert_no_overlap,
+    assert_readable_text,
+    console_errors,
+)
+from tests.web.scenario import book_and_miss
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_public_page_explains_itself_at_desktop_and_phone(
+    live_api: LiveApi, session_factory: sessionmaker[Session], browser: Browser, width: int
+) -> None:
+    """A consignee without a key reads where it is, why no ETA, and the route's names apart."""
+    book_and_miss(live_api, session_factory)
+    with live_api.client("coordinator") as client:
+        linked = client.post(
+            "/v1/shipments/SH00001/references", json={"kind": "booking", "value": "BKG-7731"}
+        )
+        assert linked.status_code == 201, linked.text
+    with live_api.client("shipper") as client:
+        url = client.post("/v1/shipments/SH00001/share").json()["url"]
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        with console_errors(page) as errors:
+            page.goto(url)
+            expect(page.locator("[data-testid=status]")).to_have_text("ARRIVED")
+            expect(page.locator("[data-testid=status-line]")).to_have_text(
+                re.compile(
+                    r"^Your consignment has arrived at a stop on its route \(Zhengzhou .*\)\. "
+                    r"No arrival estimate yet: it will miss its planned connection at Zhengzhou"
+                )
+            )
+            expect(page.locator("[data-testid=eta]")).to_have_text("not known yet")
+            expect(page.locator("[data-testid=eta-unknown-reason]")).to_contain_text(
+                "a new ETA follows when it is rebooked"
+            )
+            expect(page.locator("[data-testid=pieces]")).to_have_text(re.compile(r"^\d+$"))
+            expect(page.locator("[data-testid=reference]")).to_have_text("booking BKG-7731")
+            expect(page.locator("[data-testid=last-update]")).to_have_text(
+                "2026-11-29 21:30 (+08:00)"  # the truck's arrival at CGO, 13:30 UTC
+            )
+            expect(page.locator("#notices")).to_be_attached()  # the slot for disruption news
+            labels = page.locator("[data-testid=route-map] [data-testid=map-label]")
+            expect(labels).to_have_count(4)
+            assert_readable_text(page)
+            assert_no_overlap(page, "[data-testid=route-map] [data-testid=map-label] text", 4)
+            assert_fits_width(page, "[data-testid=route-map]")
+            assert_fits_width(page, "main .card")
+            longest = max(len(t) for t in labels.locator("tspan").all_text_contents())
+            assert longest <= 26, "long place names wrap onto a second line"
+            text = page.locator("main").inner_text()
+            assert "SHP-FXZ" not in text and "ZAEZ-V42" not in text  # no shipper, no truck
+        assert errors == []
+    finally:
+        context.close()
