@@ -99,8 +99,7 @@ def shoot_reports(page: Page, base: str, key: str) -> None:
     page.select_option("#table", "lanes")
     page.fill("#as_of", "2026-12-31")
     page.click("#preview-button")
-    expect(page.locator("[data-testid=chart]")).to_be_visible(timeout=60_000)
-    page.wait_for_function("document.querySelector('[data-testid=chart]').naturalWidth > 0")
+    expect(page.locator("[data-testid=chart]").first).to_be_visible(timeout=60_000)  # SVG
     page.screenshot(path=str(OUT / "reports.png"), full_page=True)
 
 
