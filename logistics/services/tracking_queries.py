@@ -15,6 +15,7 @@ from logistics.persistence.repositories import tracking_events as event_repo
 from logistics.persistence.repositories import tracking_state
 from logistics.persistence.repositories.page import Page
 from logistics.persistence.tables import ShipmentStateRow
+from logistics.services import tracking_refresh
 from logistics.services.master_data import list_shipments
 
 
@@ -30,7 +31,9 @@ class ShipmentSummary:
 def shipment_summaries(
     session: Session, principal: Principal, *, limit: int, offset: int
 ) -> tuple[Page[ShipmentSummary], dict[str, Location]]:
-    """One page of the consignments the principal may see (a shipper: its own), and their places."""
+    """One page of the consignments the principal may see (a shipper: its own), and their places;
+    stale projections are refreshed first, so the list agrees with each consignment's view."""
+    tracking_refresh.refresh(session)
     page = list_shipments(session, principal, limit=limit, offset=offset)
     ids = [s.id for s in page.items]
     states = tracking_state.states_of(session, ids)

@@ -111,7 +111,7 @@ def states_of(session: Session, shipment_ids: Collection[str]) -> dict[str, Ship
 
 
 def open_reasons(session: Session, shipment_ids: Collection[str]) -> dict[str, list[str]]:
-    """Reasons of each shipment's open exceptions, oldest first."""
+    """Reasons of each shipment's open exceptions (each reason once), oldest first."""
     if not shipment_ids:
         return {}
     query = (
@@ -121,7 +121,9 @@ def open_reasons(session: Session, shipment_ids: Collection[str]) -> dict[str, l
     )
     out: dict[str, list[str]] = {}
     for shipment_id, reason in session.execute(query):
-        out.setdefault(shipment_id, []).append(reason)
+        reasons = out.setdefault(shipment_id, [])
+        if reason not in reasons:
+            reasons.append(reason)
     return out
 
 
