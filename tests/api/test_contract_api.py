@@ -34,6 +34,10 @@ PUBLIC_KEYS = {
     "places",
     "current",
     "milestones",
+    "pieces",  # what a consignee needs to check the delivery (ux-shipper-analyst)
+    "references",  # the booking or waybill the shipper linked
+    "last_event_at",
+    "eta_unknown_reason",
     "as_of",
 }
 
