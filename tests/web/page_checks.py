@@ -28,7 +28,7 @@ def assert_readable_text(page: Page) -> str:
     text = page.locator("main").inner_text()
     junk = JUNK.findall(text)
     assert not junk, f"page shows {junk}: {text[:2000]}"
-    raw = RAW_INSTANT.findall(text)
+    raw = [text[max(0, m.start() - 80) : m.end() + 20] for m in RAW_INSTANT.finditer(text)]
     assert not raw, f"raw ISO times on the page: {raw}"
     for match in CLOCK.finditer(text):
         shown = text[match.start() : match.start() + 20]

@@ -53,7 +53,8 @@ function renderSummary(view, zones) {
       h("span", {}, "Due: ", h("strong", { "data-testid": "due" }, fmtTime(view.due_at))),
       etaBadge(view)),
     view.status_sentence
-      ? h("p", { class: "status-sentence", "data-testid": "status-sentence" }, view.status_sentence)
+      ? h("p", { class: "status-sentence", "data-testid": "status-sentence" },
+        localizeText(view.status_sentence, view.missed_connection ? zones[view.missed_connection.hub] : zones[view.destination]))
       : null,
     view.missed_connection
       ? h("p", { class: "error", "data-testid": "missed-connection" },
@@ -63,12 +64,6 @@ function renderSummary(view, zones) {
       ? h("p", { class: "muted", "data-testid": "last-seen" }, `Last seen ${fmtTime(position.time)} ` +
         (position.location ? `at ${position.location}` : `near ${position.lat.toFixed(3)}, ${position.lon.toFixed(3)}`))
       : null);
-  // the API's one-line status (disruptions, rebookings) in the slot below our sentence
-  const notices = clear(document.getElementById("notices"));
-  if (view.status_sentence) {
-    const zone = view.missed_connection ? zones[view.missed_connection.hub] : zones[view.destination];
-    notices.append(h("p", { class: "notice", "data-testid": "status-sentence" }, localizeText(view.status_sentence, zone)));
-  }
   const place = position && position.location ? position.location : null;
   document.getElementById("status-line").textContent = statusSentence({
     status: view.status,
