@@ -4,10 +4,8 @@ both servers all end done exactly once, although one worker is SIGKILLed while i
 from __future__ import annotations
 
 import os
-import shlex
 import signal
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,61 +27,12 @@ from logistics.services.api_keys import create_api_key
 from logistics.services.import_scenario import import_scenario
 from tests.api.live_server import free_port
 from tests.conftest import FIXTURES
+from tests.workers.processes import ROOT, procfile, running, solvers_of
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(600)]
 
-ROOT = Path(__file__).resolve().parents[2]
-SOLVER = "logistics.workers.solve"
 JOBS = 4
 TIME_LIMIT_S = 4.0
-
-
-def procfile() -> dict[str, list[str]]:
-    """The Procfile's processes: name -> argv (its `logistics` is this interpreter's script)."""
-    out: dict[str, list[str]] = {}
-    for line in (ROOT / "Procfile").read_text().splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, command = line.split(":", 1)
-            argv = shlex.split(command)
-            if argv[0] == "logistics":
-                argv[0] = str(Path(sys.executable).parent / "logistics")
-            out[name.strip()] = argv
-    return out
-
-
-def children(pid: int) -> list[int]:
-    """Pids whose parent is `pid` (read from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def running(pid: int) -> bool:
-    """The process exists and is not a zombie."""
-    try:
-        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def solvers_of(pid: int) -> list[int]:
-    """The solver children (`python -m logistics.workers.solve`) of a process."""
-    out = []
-    for child in children(pid):
-        try:
-            argv = (Path("/proc") / str(child) / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if SOLVER.encode() in argv and running(child):
-            out.append(child)
-    return out
 
 
 def _prepare(url: str) -> str:
@@ -243,7 +192,8 @@ def test_two_servers_two_workers_survive_a_killed_worker(postgres_url: str, tmp_
             j for j in job_ids if f"plan job {j}: solving in child {orphan}" in text_logs[victim]
         ]
         assert len(victim_jobs) == 1, text_logs[victim]
-        assert started[victim_jobs[0]] is not None and started[victim_jobs[0]] > killed_at
+        restarted = started[victim_jobs[0]]
+        assert restarted is not None and restarted > killed_at
         attempts = {j: n for j, _, n in engine_jobs}
         assert attempts == {j: 2 if j == victim_jobs[0] else 1 for j in job_ids}, engine_jobs
         # graceful stop of the surviving worker, and no solver process left anywhere
