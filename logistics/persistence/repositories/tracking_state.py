@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -59,8 +59,17 @@ def stale_ids(session: Session, limit: int | None = None) -> list[str]:
     return list(session.scalars(query.limit(limit) if limit else query))
 
 
+def _write_lock_sqlite(session: Session) -> None:
+    # SQLite has no row locks: take the database's write lock before reading what a refresh
+    # recomputes, so two refreshes of one shipment run one after the other (never both open
+    # the same exception). A write statement matching no row is enough; elsewhere a no-op.
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE shipment_tracking_state SET stale = stale WHERE 0"))
+
+
 def lock_in_order(session: Session, shipment_ids: Sequence[str]) -> list[str]:
     """Lock the state rows of these shipments in ascending id order (PostgreSQL: FOR UPDATE)."""
+    _write_lock_sqlite(session)
     ids = sorted(set(shipment_ids))
     locked: list[str] = []
     for start in range(0, len(ids), 500):
@@ -82,6 +91,7 @@ def claim_stale(
     A reader that must see current projections waits for rows another refresh holds (and then
     finds them fresh); a background refresher passes `skip_locked` and leaves them to the other.
     """
+    _write_lock_sqlite(session)
     query = (
         select(ShipmentStateRow.shipment_id)
         .where(ShipmentStateRow.stale.is_(True))
