@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +18,13 @@ from logistics.errors import LogisticsError
 from logistics.persistence.database import session_scope
 from logistics.services.demo_setup import issue_demo_keys, prepare_demo_data
 from logistics.settings import get_settings
+
+
+def _simulated_clock(now: datetime) -> None:
+    """The demo world's one clock: ingestion, tracking, planning, reports and the server it
+    starts all read LOGISTICS_NOW, so the replay, the pages and the reports agree."""
+    os.environ["LOGISTICS_NOW"] = now.isoformat()
+    get_settings.cache_clear()
 
 
 def demo(
@@ -42,6 +51,7 @@ def demo(
                 f"  [{fraction * 100:5.1f}%] {stage}: {message}"
             ),
             say=info,
+            set_clock=_simulated_clock,
         )
         plan, k = data.plan, data.plan.kpis
         write_plan_json(plan, Path("demo-plan.json"))
@@ -67,6 +77,15 @@ def demo(
         typer.echo(f"  {key.role.value:<12}{key.secret}{scope}")
     secrets_by_role = {key.role: key.secret for key in keys}
     coordinator_key = secrets_by_role[Role.COORDINATOR]
+    typer.echo(
+        f"\nSimulated clock: {data.clock.isoformat()} (LOGISTICS_NOW): the server, tracking, "
+        "plans and reports all run at this time, so the replayed week reads as happening now"
+    )
+    if data.disruption.recovery_plan_id:
+        typer.echo(
+            f"Disruption:      {data.disruption.service_id} cancelled; recovery "
+            f"{data.disruption.recovery_plan_id} accepted ({data.disruption.changes})"
+        )
     typer.echo(f"\nAPI:       {base}/v1   (OpenAPI docs: {base}/docs)")
     auth = f'-H "Authorization: Bearer {coordinator_key}"'
     typer.echo(f'Try:       curl {auth} "{base}/v1/shipments?limit=5"')
@@ -80,6 +99,7 @@ def demo(
         (f"tracking, shipper {demo_shipper}", f"/track?key={secrets_by_role[Role.SHIPPER]}"),
         ("tracking, coordinator", f"/track?{featured}key={coordinator_key}"),
         ("plan board, coordinator", f"/plans?plan={plan.plan_id}&key={coordinator_key}"),
+        ("disruptions, coordinator", f"/disruptions?key={coordinator_key}"),
         ("reports, analyst", f"/reports?key={secrets_by_role[Role.ANALYST]}"),
     ]
     typer.echo(f"\nWeb pages (each link signs in with that role's key; sign-in page: {base}/):")

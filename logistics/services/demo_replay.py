@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,6 +31,8 @@ class ReplaySummary:
     accepted: int
     duplicates: int
     exceptions_opened: int
+    clock: datetime | None = None  # the simulated clock after the last batch
+    movements: frozenset[str] = frozenset()  # the flights, trains and trucks the stream reports
 
 
 def _stream(session: Session, seed: int) -> Stream:
@@ -44,9 +47,14 @@ def _stream(session: Session, seed: int) -> Stream:
 
 
 def replay(
-    factory: sessionmaker[Session], *, say: Callable[[str], None], seed: int = 7
+    factory: sessionmaker[Session],
+    *,
+    say: Callable[[str], None],
+    seed: int = 7,
+    until: datetime | None = None,
 ) -> ReplaySummary:
-    """Send the simulated stream batch by batch, refreshing projections at the simulated clock."""
+    """Send the simulated stream batch by batch, refreshing projections at the simulated clock;
+    batches after `until` (the demo world's now) are held back: they have not happened yet."""
     with session_scope(factory) as session:
         stream = _stream(session, seed)
     if not stream.shipments:
@@ -58,7 +66,10 @@ def replay(
         f"flight {stream.delayed_service or '-'} will be late; following {featured}"
     )
     accepted = duplicates = opened = 0
-    for n, batch in enumerate(stream.batches, 1):
+    sent = [b for b in stream.batches if until is None or b.clock <= until]
+    if len(sent) < len(stream.batches):
+        say(f"  {len(stream.batches) - len(sent)} later batch(es) held back: after the demo's now")
+    for n, batch in enumerate(sent, 1):
         with session_scope(factory) as session:
             report = ingest_unified_batch(session, list(batch.events), received_at=batch.clock)
             refreshed = tracking_refresh.refresh(session, now=batch.clock)
@@ -76,6 +87,19 @@ def replay(
             f"{report.count(ItemStatus.DUPLICATE)} duplicate; {refreshed.opened} exception(s) opened, "
             f"{refreshed.closed} closed | {featured}: {status}, ETA {eta}, exceptions: {problems}"
         )
+    movements = frozenset(
+        str(e.get("service_id") or e.get("vehicle_id"))
+        for batch in sent
+        for e in batch.events
+        if e.get("service_id") or e.get("vehicle_id")
+    )
     return ReplaySummary(
-        stream.shipments, featured, stream.delayed_service, accepted, duplicates, opened
+        stream.shipments,
+        featured,
+        stream.delayed_service,
+        accepted,
+        duplicates,
+        opened,
+        sent[-1].clock if sent else None,
+        movements,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,16 @@ from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.plan_checker import check_plan
 from logistics.services.api_keys import create_api_key, list_api_keys, revoke_api_key
 from logistics.services.demo_replay import ReplaySummary, replay
+from logistics.services.demo_world import (
+    DisruptionPlay,
+    play_cancelled_freighter,
+    report_movements_until,
+)
 from logistics.services.import_scenario import ImportReport, import_scenario
 from logistics.services.plan_acceptance import accept_plan
 from logistics.services.plan_records import new_plan_id, record_finished_plan
 
+WORLD_AFTER = timedelta(days=4)  # the demo's now: this long after the week's first ready time
 DEMO_ROLES = (Role.COORDINATOR, Role.SHIPPER, Role.ANALYST, Role.FEED, Role.ADMIN)
 DEMO_KEY_PREFIX = "logistics demo: "
 REQUESTED_BY = "logistics demo"
@@ -40,6 +47,8 @@ class DemoData:
     violations: int
     booked: int
     replayed: ReplaySummary
+    clock: datetime  # the demo world's simulated now, after the replay
+    disruption: DisruptionPlay
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +68,15 @@ def prepare_demo_data(
     time_limit_s: float,
     progress: Progress | None = None,
     say: Callable[[str], None] = lambda _: None,
+    set_clock: Callable[[datetime], None],
 ) -> DemoData:
-    """Import the bundle, plan it (checked), accept the plan, store it as a done plan, replay."""
+    """Import the bundle, plan it at the start of its week (checked), accept the plan, store it
+    as a done plan, replay the feeds up to the demo's now (WORLD_AFTER into the week); then, at
+    that now, report the other bookings' movements as run and play a cancelled freighter through
+    to an accepted recovery. `set_clock` moves the one clock everything reads (LOGISTICS_NOW)."""
     scenario = read_bundle(bundle)
+    start = min(s.ready_at for s in scenario.shipments).astimezone(UTC) - timedelta(hours=1)
+    set_clock(start)
     with session_scope(factory) as session:
         imported = import_scenario(session, scenario)
     say(imported.summary())
@@ -72,8 +87,9 @@ def prepare_demo_data(
         factors=read_emission_factors(emission_factors),
         progress=progress or (lambda stage, fraction, message: None),
         plan_id=new_plan_id(),
+        now=start,
     )
-    violations = check_plan(scenario, plan)
+    violations = check_plan(scenario, plan, now=start)
     document = plan_to_document(plan)
     document["check"] = {"violations": [str(v) for v in violations]}
     with session_scope(factory) as session:
@@ -89,8 +105,21 @@ def prepare_demo_data(
             accepted=True,
         )
     say("replaying a simulated stream of tracking feeds for the accepted plan ...")
-    replayed = replay(factory, say=say)
-    return DemoData(scenario, imported, plan, document, len(violations), booked, replayed)
+    world = start + WORLD_AFTER  # mid-week: some cargo delivered, some under way, some to come
+    replayed = replay(factory, say=say, until=world)
+    set_clock(world)
+    say(
+        f"the demo world's clock is now {world:%Y-%m-%d %H:%M} UTC; the other bookings so far ran on time:"
+    )
+    report_movements_until(factory, world, skip=set(replayed.movements), say=say)
+    say("a freighter is cancelled; the recovery is planned, shown and accepted:")
+    url = factory.kw["bind"].url.render_as_string(hide_password=False)
+    played = play_cancelled_freighter(
+        factory, url, world, time_limit_s=max(10.0, min(time_limit_s, 30.0)), say=say
+    )
+    return DemoData(
+        scenario, imported, plan, document, len(violations), booked, replayed, world, played
+    )
 
 
 def is_demo_key(name: str) -> bool:

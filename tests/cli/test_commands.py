@@ -130,8 +130,15 @@ def test_demo_prepares_database_and_keys_without_serving(db: str, tmp_path: Path
     ]
     with sqlite3.connect(db.removeprefix("sqlite:///")) as conn:
         active = conn.execute("select name from api_keys where revoked_at is null").fetchall()
-        jobs = conn.execute("select id, status, accepted_at from plan_jobs order by created_at")
+        jobs = conn.execute(
+            "select id, status, accepted_at from plan_jobs where requested_by = 'logistics demo' "
+            "order by created_at"
+        )
         stored = [(row[0], row[1], row[2] is not None) for row in jobs]
+        recoveries = conn.execute(
+            "select status, accepted_at is not null from plan_jobs where requested_by = 'demo'"
+        ).fetchall()
+        disruptions = conn.execute("select kind, service_id from disruptions").fetchall()
     assert sorted(name for (name,) in active) == [
         f"logistics demo: {role}" for role in ("admin", "analyst", "coordinator", "feed", "shipper")
     ]
@@ -139,6 +146,12 @@ def test_demo_prepares_database_and_keys_without_serving(db: str, tmp_path: Path
     assert stored == [(plan_id, "done", True) for plan_id in plan_ids]
     assert all(re.fullmatch(r"plan_[0-9a-f]{16}", plan_id) for plan_id in plan_ids)
     assert f"/plans?plan={plan_ids[1]}&key=" in again.stdout
+    # one world on one clock: the server's clock is the replay's, and a cancelled freighter was
+    # played through to an accepted recovery on each run
+    assert "Simulated clock: 2026-" in result.stdout and "(LOGISTICS_NOW)" in result.stdout
+    assert [kind for kind, _ in disruptions] == ["service_cancelled"] * 2
+    assert result.stdout.count("Disruption:      ") == 1, result.stdout
+    assert recoveries and all(row == ("done", 1) for row in recoveries)
 
 
 def test_ingest_reports_accepted_duplicates_and_rejections(db: str, tmp_path: Path) -> None:

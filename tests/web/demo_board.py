@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from logistics.services import tracking_refresh
 from logistics.services.api_keys import create_api_key
 from logistics.services.demo_setup import prepare_demo_data
 from logistics.services.feed_ingest import ingest_unified_batch
+from logistics.settings import get_settings
 from tests.api.live_server import serve_in_thread
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -70,12 +72,23 @@ def demo_board(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoBoard]:
     engine = make_engine(url)
     upgrade_to_head(engine)
     factory = make_session_factory(engine)
-    data = prepare_demo_data(
-        factory, FIXTURES / "zhengzhou", FIXTURES / "emission_factors.csv", time_limit_s=10
-    )
-    with session_scope(factory) as session:
-        key, _ = create_api_key(session, role=Role.COORDINATOR, name="web test")
-        disrupt(session, skip=set(data.replayed.shipments))
-    with serve_in_thread(create_app(session_factory=factory)) as base_url:
-        yield DemoBoard(base_url, key, data.plan.plan_id, data.replayed.shipments)
+    with pytest.MonkeyPatch.context() as patch:  # the demo world's one clock, as the demo sets it
+
+        def set_clock(now: datetime) -> None:
+            patch.setenv("LOGISTICS_NOW", now.isoformat())
+            get_settings.cache_clear()
+
+        data = prepare_demo_data(
+            factory,
+            FIXTURES / "zhengzhou",
+            FIXTURES / "emission_factors.csv",
+            time_limit_s=10,
+            set_clock=set_clock,
+        )
+        with session_scope(factory) as session:
+            key, _ = create_api_key(session, role=Role.COORDINATOR, name="web test")
+            disrupt(session, skip=set(data.replayed.shipments))
+        with serve_in_thread(create_app(session_factory=factory)) as base_url:
+            yield DemoBoard(base_url, key, data.plan.plan_id, data.replayed.shipments)
+    get_settings.cache_clear()
     engine.dispose()
