@@ -26,7 +26,7 @@ def wait_for_plan(api: LiveApi, plan_id: str, timeout_s: float = 90) -> dict[str
     raise AssertionError(f"plan {plan_id} did not finish in {timeout_s} s")
 
 
-def plan_and_accept(api: LiveApi, time_limit_s: float = 10) -> dict[str, Any]:
+def plan_and_accept(api: LiveApi, time_limit_s: float = 20) -> dict[str, Any]:
     """Request a plan of every shipment, wait for it, accept it; return the plan document."""
     with api.client("coordinator") as client:
         queued = client.post("/v1/plans", json={"time_limit_s": time_limit_s})
