@@ -2,8 +2,9 @@
 
 - A delayed service becomes the service's estimate (`as_estimates`): the ETA rules then find the
   connections it breaks and the lateness it causes, like any other late movement.
-- A cancelled service, a lost truck shift, a service cut below what is booked on it, or a hub
-  closed while a leg departs or arrives there, opens a `DISRUPTED` exception on every leg it
+- A cancelled service, a lost truck shift, a service cut below what is booked on it, a hub
+  closed while a leg departs or arrives there, or a delayed service now landing after the truck
+  booked to take the shipment on was to leave, opens a `DISRUPTED` exception on every leg it
   breaks that the shipment has not already travelled; the shipment needs a replan. Once it is
   rebooked around the disruption, the exception closes by itself.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
+from itertools import pairwise
 
 from logistics.domain.disruption import Disruption, DisruptionKind
 from logistics.domain.tracking import ExceptionReason, Milestone, TimeType, TrackingEvent
@@ -67,6 +69,23 @@ def breaks(d: Disruption, leg: PlannedLeg, overbooked: Collection[str] = ()) -> 
     return False  # a delay works through the estimates
 
 
+def _after_delay(d: Disruption, ordered: Sequence[PlannedLeg]) -> set[int]:
+    """Truck legs a delayed service's new arrival comes too late for: the truck was booked to
+    leave with the shipment before it lands (a following service is a connection, which the
+    ETA rules judge with its cutoff)."""
+    if d.kind is not DisruptionKind.SERVICE_DELAYED or d.new_arrival is None:
+        return set()
+    found: set[int] = set()
+    for leg, nxt in pairwise(ordered):
+        if (
+            leg.service_id == d.service_id
+            and nxt.service_id is None
+            and d.new_arrival > nxt.planned_depart
+        ):
+            found.add(nxt.leg_index)
+    return found
+
+
 def disruption_exceptions(
     legs: Sequence[PlannedLeg],
     disruptions: Iterable[Disruption],
@@ -76,9 +95,13 @@ def disruption_exceptions(
 ) -> list[OpenException]:
     """A DISRUPTED exception per broken leg not yet travelled (`travelled`: legs departed or done)."""
     found: list[OpenException] = []
+    ordered = sorted(legs, key=lambda leg: leg.leg_index)
     for d in disruptions:
-        for leg in sorted(legs, key=lambda leg: leg.leg_index):
-            if leg.leg_index in travelled or not breaks(d, leg, overbooked):
+        late = _after_delay(d, ordered)
+        for leg in ordered:
+            if leg.leg_index in travelled:
+                continue
+            if not (breaks(d, leg, overbooked) or leg.leg_index in late):
                 continue
             found.append(
                 OpenException(
