@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from logistics.domain import Scenario, ServiceLoad, ShipmentPlan, ShipmentPlanStatus, VehicleRoute
-from logistics.planning.costing import chargeable_kg
+from logistics.domain.freight import chargeable_kg
 
 
 def _percentile(values: Sequence[float], q: float) -> float:

@@ -100,8 +100,10 @@ def _solver(time_limit_s: float, seed: int) -> cp_model.CpSolver:
     return solver
 
 
-def _hint(m: _Model, options: Mapping[str, Sequence[Itinerary]], start: Mapping[str, Itinerary]):
-    m.model.clear_hints()
+def _hint(
+    m: _Model, options: Mapping[str, Sequence[Itinerary]], start: Mapping[str, Itinerary]
+) -> None:
+    m.model.clear_hints()  # type: ignore[no-untyped-call]
     for (sid, n), x in m.choice.items():
         m.model.add_hint(x, sid in start and options[sid][n].key == start[sid].key)
     for sid, y in m.planned.items():
@@ -123,7 +125,9 @@ class _Level:
     maximize: bool
     bound: int  # the best value any choice could reach, ignoring capacities
 
-    def value(self, options: Mapping[str, Sequence[Itinerary]], chosen: Mapping[str, Itinerary]):
+    def value(
+        self, options: Mapping[str, Sequence[Itinerary]], chosen: Mapping[str, Itinerary]
+    ) -> int:
         """The level's value for a choice."""
         index = {(sid, it.key): n for sid, its in options.items() for n, it in enumerate(its)}
         return sum(self.weights.get((sid, index[(sid, it.key)]), 0) for sid, it in chosen.items())

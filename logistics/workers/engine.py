@@ -43,5 +43,5 @@ def apply_schema(database_url: str) -> bool:
         exists = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL").fetchone()
         if exists and exists[0]:
             return False
-        conn.execute(SchemaManager.get_schema())  # type: ignore[arg-type]
+        conn.execute(SchemaManager.get_schema())
         return True

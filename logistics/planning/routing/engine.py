@@ -89,7 +89,7 @@ def layout(problem: RoutingProblem) -> Layout:
 def minutes(problem: RoutingProblem, when: object) -> int:
     """Whole minutes from the problem's epoch."""
     assert hasattr(when, "__sub__")
-    return int((when - problem.epoch).total_seconds() // 60)  # type: ignore[operator]
+    return int((when - problem.epoch).total_seconds() // 60)
 
 
 def _precheck(problem: RoutingProblem) -> dict[str, DroppedRequest]:
@@ -406,7 +406,7 @@ STATUS_NAMES = {
 
 
 def _name(strategy: int) -> str:
-    return routing_enums_pb2.FirstSolutionStrategy.Value.Name(strategy)
+    return str(routing_enums_pb2.FirstSolutionStrategy.Value.Name(strategy))
 
 
 def _initial_routes(

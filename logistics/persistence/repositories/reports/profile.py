@@ -33,7 +33,8 @@ VEHICLES = VehicleRow.__table__
 
 def lane_of(origin: Any, destination: Any) -> ColumnElement[str]:
     """`ORIGIN-DESTINATION` as SQL text."""
-    return origin + literal_column("'-'") + destination
+    lane: ColumnElement[str] = origin + literal_column("'-'") + destination
+    return lane
 
 
 def shipment_profile(among: Any = None) -> Subquery:
