@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from logistics import clock
-from logistics.domain import Principal, Shipment
+from logistics.domain import Disruption, DisruptionKind, Principal, Shipment
 from logistics.persistence.repositories import booked_legs, positions, tracking_state
 from logistics.persistence.repositories import disruptions as disruption_repo
 from logistics.persistence.repositories import locations as location_repo
@@ -100,6 +101,21 @@ def _opened_when_stored(
     return tuple(replace(e, since=opened[e.key]) if e.key in opened else e for e in found)
 
 
+def _overbooked(session: Session, disruptions: Sequence[Disruption]) -> set[str]:
+    """Services a capacity cut leaves with more booked than it can carry."""
+    cut = {d.service_id: d for d in disruptions if d.kind is DisruptionKind.CAPACITY_CUT}
+    loads = booked_legs.service_loads(session, [sid for sid in cut if sid]) if cut else {}
+    return {
+        sid
+        for sid, d in cut.items()
+        if sid
+        and (
+            (d.capacity_kg is not None and loads.get(sid, (0, 0))[0] > d.capacity_kg)
+            or (d.capacity_m3 is not None and loads.get(sid, (0, 0))[1] > d.capacity_m3)
+        )
+    }
+
+
 def load_tracking(
     session: Session,
     shipment: Shipment,
@@ -155,20 +171,16 @@ def load_tracking(
         rules=rules,
     )
     if disruptions and projection.delivered_at is None:
-        cut = {d.service_id: d for d in disruptions if d.service_id and d.capacity_kg is not None}
-        cut |= {d.service_id: d for d in disruptions if d.service_id and d.capacity_m3 is not None}
-        loads = booked_legs.service_loads(session, cut) if cut else {}
-        overbooked = {
-            sid
-            for sid, d in cut.items()
-            if (d.capacity_kg is not None and loads.get(sid, (0, 0))[0] > d.capacity_kg)
-            or (d.capacity_m3 is not None and loads.get(sid, (0, 0))[1] > d.capacity_m3)
-        }
-        travelled = {s.leg_index for s in projection.legs if s.actual_depart is not None}
         missed = expected.missed
+        travelled = {s.leg_index for s in projection.legs if s.actual_depart is not None}
         travelled |= on_legs(evidence, missed.leg_index if missed else None)
         exceptions = (
-            *disruption_exceptions(legs, disruptions, travelled=travelled, overbooked=overbooked),
+            *disruption_exceptions(
+                legs,
+                disruptions,
+                travelled=travelled,
+                overbooked=_overbooked(session, disruptions),
+            ),
             *exceptions,
         )
     return ShipmentTracking(
