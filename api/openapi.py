@@ -29,13 +29,26 @@ REASONS = {
     "409": "Conflicts with what is stored (or an Idempotency-Key used for another request)",
     "413": "The request body (or the batch) is over its limit",
     "422": "Invalid input; `errors` names each field and says why",
+    "503": "The database is busy (a lock or statement timeout); retry after `Retry-After` seconds",
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before retrying",
+        "schema": {"type": "integer", "minimum": 0},
+    }
 }
 EXTRA_MODELS: tuple[type[BaseModel], ...] = (Problem, EventIn, EventBatch)
 
 
 def _problem(code: str) -> dict[str, Any]:
     schema = {"$ref": REF.format(model="Problem")}
-    return {"description": REASONS[code], "content": {PROBLEM_JSON: {"schema": schema}}}
+    response: dict[str, Any] = {
+        "description": REASONS[code],
+        "content": {PROBLEM_JSON: {"schema": schema}},
+    }
+    if code == "503":
+        response["headers"] = RETRY_AFTER
+    return response
 
 
 def _codes(path: str, method: str, operation: dict[str, Any]) -> list[str]:
@@ -48,6 +61,8 @@ def _codes(path: str, method: str, operation: dict[str, Any]) -> list[str]:
         codes.append("409")
     if "requestBody" in operation:
         codes.append("413")
+    if path.startswith("/v1/"):
+        codes.append("503")
     return sorted(codes)
 
 

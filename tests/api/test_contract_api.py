@@ -51,7 +51,7 @@ def test_openapi_matches_the_checked_in_snapshot() -> None:
 
 
 def test_every_json_route_has_a_response_model_and_problem_errors() -> None:
-    """Each /v1 operation names its success schema and documents its 4xx as problem+json."""
+    """Each /v1 operation names its success schema and documents its 4xx and 503 as problem+json."""
     document = current_openapi()
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
@@ -64,8 +64,12 @@ def test_every_json_route_has_a_response_model_and_problem_errors() -> None:
                 assert "$ref" in str(schema), (method, path)  # a model, or a list of one
             assert "422" in responses, (method, path)
             for code, answer in responses.items():
-                if code.startswith("4"):
+                if code.startswith(("4", "5")):
                     assert list(answer["content"]) == ["application/problem+json"], (path, code)
+            if path.startswith(
+                "/v1/"
+            ):  # a lock or statement timeout: retry later (test_lock_waits)
+                assert "Retry-After" in responses["503"]["headers"], (method, path)
             if path not in ("/v1/health", "/v1/public/tracking/{token}"):
                 assert {"401", "403"} <= set(responses), (method, path)
             if "{" in path:
