@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from logistics.persistence.database import session_scope
 from logistics.services import plan_jobs
 from logistics.settings import Settings, job_engine
+from logistics.workers import plan_run
 
 
 class JobRunner(Protocol):
@@ -52,7 +53,7 @@ class PlanRunner:
     def submit(self, job_id: str) -> None:
         """Hand a committed job to a worker process."""
         assert self.pool is not None, "PlanRunner.start() was not called"
-        self.futures.append(self.pool.submit(plan_jobs.run_job, self.database_url, job_id))
+        self.futures.append(self.pool.submit(plan_run.run_job, self.database_url, job_id))
 
     def stop(self) -> None:
         """Stop the pool (running jobs are recovered as failed on the next start)."""

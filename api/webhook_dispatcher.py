@@ -13,6 +13,7 @@ from logistics.services import webhooks
 from logistics.settings import get_settings
 from logistics.tracking.webhook_signing import RetryPolicy
 from logistics.tracking.webhook_url_policy import UrlPolicy
+from logistics.workers.webhook_delivery import DispatchReport, deliver_due
 
 log = logging.getLogger(__name__)
 
@@ -73,15 +74,13 @@ class WebhookDispatcher:
             self._thread.join(timeout=timeout_s if timeout_s is not None else self.timeout_s + 5)
             self._thread = None
 
-    def deliver_once(self) -> webhooks.DispatchReport:
+    def deliver_once(self) -> DispatchReport:
         """One pass: send what is due now (connections checked against the URL policy)."""
         with guarded_poster(self.url_policy, self.timeout_s, self.resolver) as post:
             return self._deliver(post)
 
-    def _deliver(self, post: PostFn) -> webhooks.DispatchReport:
-        return webhooks.deliver_due(
-            self.session_factory, _now(), post, policy=self.policy, clock=_now
-        )
+    def _deliver(self, post: PostFn) -> DispatchReport:
+        return deliver_due(self.session_factory, _now(), post, policy=self.policy, clock=_now)
 
     def _run(self) -> None:
         # Every connection resolves the URL's host, checks each address against the policy and
@@ -89,7 +88,7 @@ class WebhookDispatcher:
         with guarded_poster(self.url_policy, self.timeout_s, self.resolver) as post:
             while not self._stop.is_set():
                 try:
-                    report: webhooks.DispatchReport | None = self._deliver(post)
+                    report: DispatchReport | None = self._deliver(post)
                 except Exception:  # a database hiccup must not kill the dispatcher
                     log.exception("webhook dispatch pass failed")
                     report = None

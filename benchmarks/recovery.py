@@ -67,6 +67,7 @@ def main() -> None:
     from logistics.services.feed_ingest import ingest_unified_batch
     from logistics.services.import_scenario import import_scenario
     from logistics.services.plan_diff import diff_against_bookings
+    from logistics.workers import plan_run
 
     folder = tempfile.mkdtemp(prefix="recovery-bench-")
     url = args.database_url or f"sqlite:///{folder}/bench.db"
@@ -89,7 +90,7 @@ def main() -> None:
         )
         first_id = job.id
     _say(f"planning {args.shipments} shipments at {start.isoformat()}")
-    assert plan_jobs.run_job(url, first_id) == "done"
+    assert plan_run.run_job(url, first_id) == "done"
     with session_scope(factory) as session:
         booked = plan_jobs.accept_job(session, first_id)
     _say(f"accepted: {booked} shipments booked")
@@ -161,7 +162,7 @@ def main() -> None:
         )
         recovery_id = job.id
     marked_s = time.monotonic() - began
-    assert plan_jobs.run_job(url, recovery_id) == "done"
+    assert plan_run.run_job(url, recovery_id) == "done"
     ready_s = time.monotonic() - began
     with session_scope(factory) as session:
         document = json.loads(plan_jobs.get_job(session, recovery_id).result or "{}")

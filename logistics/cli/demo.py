@@ -16,8 +16,8 @@ from logistics.cli.serve import run_server
 from logistics.domain import Role
 from logistics.errors import LogisticsError
 from logistics.persistence.database import session_scope
-from logistics.services.demo_setup import issue_demo_keys, prepare_demo_data
 from logistics.settings import get_settings
+from logistics.workers.demo_setup import issue_demo_keys, prepare_demo_data
 
 
 def _simulated_clock(now: datetime) -> None:

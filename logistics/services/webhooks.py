@@ -1,7 +1,7 @@
 """Webhooks: subscriptions with filters, an outbox filled by tracking, signed at-least-once delivery.
 
 Tracking calls `enqueue` inside its own transaction, so a notice is queued exactly when the change
-that caused it is committed. A dispatcher calls `deliver_due` repeatedly: it claims due outbox rows
+that caused it is committed. A dispatcher calls `logistics.workers.webhook_delivery.deliver_due` repeatedly: it claims due outbox rows
 (a lease, so two dispatchers never send the same row at once), POSTs each one signed, and records
 the answer. A row is `delivered` only after a 2xx; anything else schedules a retry with backoff
 until `max_attempts`, after which it is `failed`. The outbox lives in the database, so pending
@@ -14,22 +14,20 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from logistics.domain import ExceptionReason, Milestone, Notice, NoticeKind, Principal, Role
 from logistics.errors import NotFound, PermissionDenied, Problem, ValidationFailed
 from logistics.persistence.repositories import webhooks as repo
 from logistics.persistence.repositories.webhooks import DELIVERED, FAILED, PENDING
 from logistics.persistence.tables import WebhookOutboxRow, WebhookSubscriptionRow
-from logistics.persistence.transactions import run_in_transaction
 from logistics.settings import get_settings
-from logistics.tracking.webhook_signing import RetryPolicy, signed_headers
+from logistics.tracking.webhook_signing import RetryPolicy
 from logistics.tracking.webhook_url_policy import UrlPolicy, parse_allow_list, url_problem
 
 __all__ = ["DELIVERED", "FAILED", "PENDING"]
@@ -108,16 +106,6 @@ class DueDelivery:
     secret: str
     body: str
     attempts: int
-
-
-@dataclass
-class DispatchReport:
-    """What one `deliver_due` pass did."""
-
-    attempted: int = 0
-    delivered: int = 0
-    retrying: int = 0
-    failed: int = 0
 
 
 def retry_policy() -> RetryPolicy:
@@ -384,62 +372,3 @@ def record_result(
             row.next_attempt_at = next_at
     session.flush()
     return row.status
-
-
-def _attempt(due: DueDelivery, post: PostFn, timestamp: int) -> tuple[int | None, str | None]:
-    headers = signed_headers(due.id, due.secret, timestamp, due.body)
-    try:
-        return post(due.url, due.body.encode("utf-8"), headers), None
-    except Exception as exc:  # any failure to deliver is recorded and retried, never raised
-        return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-
-
-def deliver_due(
-    session_factory: sessionmaker[Session],
-    now: datetime,
-    post: PostFn,
-    *,
-    policy: RetryPolicy | None = None,
-    limit: int = 20,
-    concurrency: int = 4,
-    lease_s: float = DEFAULT_LEASE_S,
-    clock: Callable[[], datetime] | None = None,
-) -> DispatchReport:
-    """Send due deliveries with `post` and record each answer (own transactions, committed).
-
-    `clock` gives the time each answer is recorded at (default: `now`, for deterministic tests).
-    """
-    policy = policy or retry_policy()
-    with session_factory() as session:  # a writer's transaction: claims never overlap on SQLite
-        claimed = run_in_transaction(session, lambda s: claim_due(s, now, limit, lease_s=lease_s))
-    report = DispatchReport(attempted=len(claimed))
-    timestamp = int(now.timestamp())
-
-    def send(due: DueDelivery) -> str:
-        status_code, error = _attempt(due, post, timestamp)
-        with session_factory() as session:
-            return run_in_transaction(
-                session,
-                lambda s: record_result(
-                    s,
-                    due.id,
-                    clock() if clock else now,
-                    status_code=status_code,
-                    error=error,
-                    policy=policy,
-                ),
-            )
-
-    if len(claimed) > 1 and concurrency > 1:
-        with ThreadPoolExecutor(min(concurrency, len(claimed))) as pool:
-            outcomes = list(pool.map(send, claimed))
-    else:
-        outcomes = [send(due) for due in claimed]
-    for outcome in outcomes:
-        if outcome == DELIVERED:
-            report.delivered += 1
-        elif outcome == FAILED:
-            report.failed += 1
-        else:
-            report.retrying += 1
-    return report

@@ -8,8 +8,8 @@ import os
 import signal
 import sys
 
-from logistics.services import plan_jobs
 from logistics.settings import get_settings
+from logistics.workers import plan_run
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
     die_with_parent(parent_pid)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a worker's graceful stop lets the solve finish
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    answer = plan_jobs.run_job(get_settings().database_url, job_id, take_over=True)
+    answer = plan_run.run_job(get_settings().database_url, job_id, take_over=True)
     print(answer, flush=True)
     return 0
 

@@ -15,6 +15,7 @@ from logistics.persistence.migrate import upgrade_to_head
 from logistics.services import plan_jobs
 from logistics.services.import_scenario import import_scenario
 from logistics.settings import get_settings
+from logistics.workers import plan_run
 from tests.cli.test_commands import MINIMAL, run
 
 COORDINATOR = Principal(key_id="cli-test", role=Role.COORDINATOR)
@@ -26,7 +27,7 @@ def _plan(factory: sessionmaker[Session], url: str, ids: list[str] | None = None
             session, COORDINATOR, objective="balanced", time_limit_s=20, seed=0, shipment_ids=ids
         )
         job_id = job.id
-    assert plan_jobs.run_job(url, job_id) == "done"
+    assert plan_run.run_job(url, job_id) == "done"
     return job_id
 
 

@@ -20,6 +20,7 @@ from logistics.services import webhooks
 from logistics.services.api_keys import create_api_key, revoke_api_key
 from logistics.services.import_scenario import import_scenario
 from logistics.tracking.webhook_signing import ID_HEADER, RetryPolicy, verify_headers
+from logistics.workers.webhook_delivery import deliver_due
 
 BUNDLE = Path(__file__).resolve().parents[2] / "fixtures" / "bundles" / "minimal"
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -239,7 +240,7 @@ def test_failed_attempts_are_retried_with_backoff_until_a_2xx(
     receiver = Receiver(secret, 500, TimeoutError("read timed out"), 204)
     policy = RetryPolicy(base_s=10, cap_s=3600, max_attempts=5)
 
-    report = webhooks.deliver_due(session_factory, NOW, receiver, policy=policy)
+    report = deliver_due(session_factory, NOW, receiver, policy=policy)
     assert (report.attempted, report.retrying) == (1, 1)
     assert state(session_factory, delivery_id) == (
         "pending",
@@ -248,24 +249,20 @@ def test_failed_attempts_are_retried_with_backoff_until_a_2xx(
         "HTTP 500",
     )
     # Not due yet: nothing is sent.
-    assert (
-        webhooks.deliver_due(session_factory, NOW + timedelta(seconds=9), receiver).attempted == 0
-    )
+    assert deliver_due(session_factory, NOW + timedelta(seconds=9), receiver).attempted == 0
 
     later = NOW + timedelta(seconds=10)
-    webhooks.deliver_due(session_factory, later, receiver, policy=policy)
+    deliver_due(session_factory, later, receiver, policy=policy)
     status, attempts, next_at, error = state(session_factory, delivery_id)
     assert (status, attempts, next_at) == ("pending", 2, later + timedelta(seconds=20))
     assert error == "TimeoutError: read timed out"
 
-    report = webhooks.deliver_due(session_factory, next_at, receiver, policy=policy)
+    report = deliver_due(session_factory, next_at, receiver, policy=policy)
     assert report.delivered == 1
     assert state(session_factory, delivery_id)[:2] == ("delivered", 3)
     assert [headers[ID_HEADER] for _, _, headers in receiver.calls] == [delivery_id] * 3
     assert len({body for _, body, _ in receiver.calls}) == 1
-    assert (
-        webhooks.deliver_due(session_factory, next_at + timedelta(hours=9), receiver).attempted == 0
-    )
+    assert deliver_due(session_factory, next_at + timedelta(hours=9), receiver).attempted == 0
 
 
 def test_delivery_fails_after_max_attempts(session_factory: sessionmaker[Session]) -> None:
@@ -275,11 +272,11 @@ def test_delivery_fails_after_max_attempts(session_factory: sessionmaker[Session
     now = NOW
     for _ in range(3):
         now = max(now, state(session_factory, delivery_id)[2])
-        webhooks.deliver_due(session_factory, now, receiver, policy=POLICY)
+        deliver_due(session_factory, now, receiver, policy=POLICY)
     status, attempts, _, error = state(session_factory, delivery_id)
     assert (status, attempts) == ("failed", 3)
     assert error == "ConnectionRefusedError: refused"
-    assert webhooks.deliver_due(session_factory, now + timedelta(days=1), receiver).attempted == 0
+    assert deliver_due(session_factory, now + timedelta(days=1), receiver).attempted == 0
     assert len(receiver.calls) == 3
 
 

@@ -19,9 +19,9 @@ from logistics.persistence.repositories import booked_legs
 from logistics.persistence.tables import BookedLegRow
 from logistics.services import tracking_refresh
 from logistics.services.api_keys import create_api_key
-from logistics.services.demo_setup import prepare_demo_data
 from logistics.services.feed_ingest import ingest_unified_batch
 from logistics.settings import get_settings
+from logistics.workers.demo_setup import prepare_demo_data
 from tests.api.live_server import serve_in_thread
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

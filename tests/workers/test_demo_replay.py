@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from logistics.bundles.reader import read_bundle
 from logistics.persistence.database import session_scope
 from logistics.persistence.repositories import tracking_state
-from logistics.services.demo_replay import replay
 from logistics.services.import_scenario import import_scenario
+from logistics.workers.demo_replay import replay
 from tests.booking import BOOKED, FIXTURES, book_minimal
 
 

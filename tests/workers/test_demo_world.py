@@ -13,10 +13,11 @@ from logistics.persistence.database import session_scope
 from logistics.persistence.repositories import booked_legs
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.services import plan_jobs
-from logistics.services.demo_world import DEMO, play_cancelled_freighter, report_movements_until
 from logistics.services.import_scenario import import_scenario
 from logistics.services.tracking_view import load_tracking
 from logistics.settings import get_settings
+from logistics.workers import plan_run
+from logistics.workers.demo_world import DEMO, play_cancelled_freighter, report_movements_until
 from tests.conftest import FIXTURES
 
 
@@ -35,7 +36,7 @@ def test_cancelled_freighter_is_recovered_in_a_world_on_one_clock(
             session, DEMO, objective="balanced", time_limit_s=20, seed=0, shipment_ids=None
         )
         first = job.id
-    assert plan_jobs.run_job(url, first) == "done"
+    assert plan_run.run_job(url, first) == "done"
     with session_scope(session_factory) as session:
         plan_jobs.accept_job(session, first)
     now = datetime(2026, 11, 29, 14, 0, tzinfo=UTC)  # 22:00 in Zhengzhou, before the freighter

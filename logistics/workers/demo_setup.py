@@ -19,15 +19,15 @@ from logistics.persistence.database import session_scope
 from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.plan_checker import check_plan
 from logistics.services.api_keys import create_api_key, list_api_keys, revoke_api_key
-from logistics.services.demo_replay import ReplaySummary, replay
-from logistics.services.demo_world import (
+from logistics.services.import_scenario import ImportReport, import_scenario
+from logistics.services.plan_acceptance import accept_plan
+from logistics.services.plan_records import new_plan_id, record_finished_plan
+from logistics.workers.demo_replay import ReplaySummary, replay
+from logistics.workers.demo_world import (
     DisruptionPlay,
     play_cancelled_freighter,
     report_movements_until,
 )
-from logistics.services.import_scenario import ImportReport, import_scenario
-from logistics.services.plan_acceptance import accept_plan
-from logistics.services.plan_records import new_plan_id, record_finished_plan
 
 WORLD_AFTER = timedelta(days=4)  # the demo's now: this long after the week's first ready time
 DEMO_ROLES = (Role.COORDINATOR, Role.SHIPPER, Role.ANALYST, Role.FEED, Role.ADMIN)

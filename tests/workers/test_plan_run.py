@@ -14,6 +14,7 @@ from logistics.persistence.database import session_scope
 from logistics.persistence.tables import PlanJobRow
 from logistics.services import plan_jobs
 from logistics.services.import_scenario import import_scenario
+from logistics.workers import plan_run
 from tests.conftest import FIXTURES
 
 COORDINATOR = Principal(key_id="claims-test", role=Role.COORDINATOR)
@@ -70,7 +71,7 @@ def test_two_workers_given_the_same_job_run_it_once(
         job_id = job.id
     url = session_factory.kw["bind"].url.render_as_string(hide_password=False)
     with multiprocessing.get_context("spawn").Pool(2) as pool:
-        answers = sorted(pool.starmap(plan_jobs.run_job, [(url, job_id), (url, job_id)]))
+        answers = sorted(pool.starmap(plan_run.run_job, [(url, job_id), (url, job_id)]))
     assert answers == ["done", "skipped"]
     with session_scope(session_factory) as session:
         row = plan_jobs.get_job(session, job_id)
@@ -87,8 +88,8 @@ def test_a_retry_takes_over_only_a_job_whose_heartbeat_went_stale(
         session.add(_running("plan_live", now))
         session.add(_running("plan_stale", now - timedelta(minutes=3)))
     url = session_factory.kw["bind"].url.render_as_string(hide_password=False)
-    assert plan_jobs.run_job(url, "plan_live", take_over=True) == "leased"
-    assert plan_jobs.run_job(url, "plan_live") == "skipped"  # without take_over: as before
+    assert plan_run.run_job(url, "plan_live", take_over=True) == "leased"
+    assert plan_run.run_job(url, "plan_live") == "skipped"  # without take_over: as before
     with session_scope(session_factory) as session:
         assert not plan_jobs.fail_job(session, "plan_live", "should not fail a live job")
         assert plan_jobs.get_job(session, "plan_live").status == "running"

@@ -18,6 +18,7 @@ from logistics.persistence.repositories import services as service_repo
 from logistics.services import disruptions, plan_jobs, tracking_refresh
 from logistics.services.feed_ingest import ingest_unified_batch
 from logistics.services.plan_diff import diff_against_bookings
+from logistics.workers import plan_run
 
 DEMO = Principal(key_id="demo", role=Role.COORDINATOR)
 
@@ -128,7 +129,7 @@ def play_cancelled_freighter(
             shipment_ids=list(needing),
         )
         job_id = job.id
-    plan_jobs.run_job(database_url, job_id)
+    plan_run.run_job(database_url, job_id)
     with session_scope(factory) as session:
         message = plan_jobs.get_job(session, job_id).message
         changes = diff_against_bookings(session, job_id)

@@ -1,0 +1,93 @@
+"""Webhook delivery (the transaction-owning entry point): claim due outbox rows, POST each one
+signed, record the answer, each step in its own committed transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.persistence.transactions import run_in_transaction
+from logistics.services.webhooks import (
+    DEFAULT_LEASE_S,
+    DELIVERED,
+    FAILED,
+    DueDelivery,
+    PostFn,
+    claim_due,
+    record_result,
+    retry_policy,
+)
+from logistics.tracking.webhook_signing import RetryPolicy, signed_headers
+
+
+@dataclass
+class DispatchReport:
+    """What one `deliver_due` pass did."""
+
+    attempted: int = 0
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+def _attempt(due: DueDelivery, post: PostFn, timestamp: int) -> tuple[int | None, str | None]:
+    headers = signed_headers(due.id, due.secret, timestamp, due.body)
+    try:
+        return post(due.url, due.body.encode("utf-8"), headers), None
+    except Exception as exc:  # any failure to deliver is recorded and retried, never raised
+        return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def deliver_due(
+    session_factory: sessionmaker[Session],
+    now: datetime,
+    post: PostFn,
+    *,
+    policy: RetryPolicy | None = None,
+    limit: int = 20,
+    concurrency: int = 4,
+    lease_s: float = DEFAULT_LEASE_S,
+    clock: Callable[[], datetime] | None = None,
+) -> DispatchReport:
+    """Send due deliveries with `post` and record each answer (own transactions, committed).
+
+    `clock` gives the time each answer is recorded at (default: `now`, for deterministic tests).
+    """
+    policy = policy or retry_policy()
+    with session_factory() as session:  # a writer's transaction: claims never overlap on SQLite
+        claimed = run_in_transaction(session, lambda s: claim_due(s, now, limit, lease_s=lease_s))
+    report = DispatchReport(attempted=len(claimed))
+    timestamp = int(now.timestamp())
+
+    def send(due: DueDelivery) -> str:
+        status_code, error = _attempt(due, post, timestamp)
+        with session_factory() as session:
+            return run_in_transaction(
+                session,
+                lambda s: record_result(
+                    s,
+                    due.id,
+                    clock() if clock else now,
+                    status_code=status_code,
+                    error=error,
+                    policy=policy,
+                ),
+            )
+
+    if len(claimed) > 1 and concurrency > 1:
+        with ThreadPoolExecutor(min(concurrency, len(claimed))) as pool:
+            outcomes = list(pool.map(send, claimed))
+    else:
+        outcomes = [send(due) for due in claimed]
+    for outcome in outcomes:
+        if outcome == DELIVERED:
+            report.delivered += 1
+        elif outcome == FAILED:
+            report.failed += 1
+        else:
+            report.retrying += 1
+    return report
