@@ -6,7 +6,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from functools import partial
 
 from logistics.domain import Scenario, Vehicle
 from logistics.planning.itinerary_search import Network
@@ -22,10 +21,9 @@ from logistics.planning.routing import (
     RoutingVehicle,
     SolverStats,
     Visit,
-    watchdog,
 )
-from logistics.planning.routing.engine import Snapshot, from_snapshot
-from logistics.planning.routing.subproblem import sequences, solve_subproblem
+from logistics.planning.routing.executor import RoutingTask, current_executor
+from logistics.planning.routing.subproblem import sequences
 from logistics.planning.truck_legs import TruckLeg, truck_legs
 from logistics.planning.truck_waves import subproblems
 
@@ -121,44 +119,22 @@ def _run(
     workers: int,
     before: Sequence[RoutingSolution | None] | None = None,
 ) -> list[RoutingSolution]:
-    """Solve subproblems, `workers` at a time, each in a worker process the watchdog kills at
-    its deadline (its best routes so far kept, the legs it had not served dropped as timeout;
-    or `before[i]`, a solution it already had, if that serves more)."""
+    """Solve subproblems with the routing executor in effect (by default `workers` at a time,
+    each in a worker process the watchdog kills at its deadline): a stopped one keeps its best
+    routes so far, the legs it had not served dropped as timeout; or `before[i]`, a solution it
+    already had, if that serves more."""
     tasks = [
-        watchdog.Task(
-            solve_subproblem,
-            (p, o, deadline),
-            deadline,
-            partial(_stopped, p, o, before[i] if before else None),
-        )
+        RoutingTask(p, o, deadline, before[i] if before else None)
         for i, (p, o, deadline) in enumerate(args)
     ]
-    results: list[RoutingSolution] = watchdog.run(tasks, workers)
-    return results
-
-
-def _stopped(
-    problem: RoutingProblem,
-    options: RoutingOptions,
-    before: RoutingSolution | None,
-    snapshot: Snapshot | None,
-) -> RoutingSolution:
-    """A stopped search's result: its last snapshot, or the solution it started from if that
-    serves more (then cheaper)."""
-    stopped = from_snapshot(problem, options, snapshot)
-    if before is not None and (len(before.dropped), before.total_cost) <= (
-        len(stopped.dropped),
-        stopped.total_cost,
-    ):
-        return before
-    return stopped
+    return current_executor().solve(tasks, workers)
 
 
 def _shares(problems: Sequence[RoutingProblem], time_limit_s: float, workers: int) -> list[float]:
     """Each subproblem's time limit: the stage's budget, less each solve's overhead (building
     the model, sending it, starting a worker), split in proportion to its requests, `workers`
     running at a time (so the last subproblems still start before the stage's deadline)."""
-    lanes = max(1, min(workers, len(problems)))
+    lanes = max(1, min(current_executor().lanes(workers), len(problems)))
     total = sum(len(p.requests) for p in problems) or 1
     budget = max(time_limit_s * MIN_SEARCH_SHARE, time_limit_s * SEARCH_SHARE)
     budget = max(budget - SOLVE_OVERHEAD_S * len(problems) / lanes, time_limit_s * MIN_SEARCH_SHARE)

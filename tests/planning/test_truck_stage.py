@@ -120,11 +120,11 @@ def test_a_warm_start_unloads_before_it_loads_at_a_shared_stop() -> None:
 
 def test_a_stopped_resolve_falls_back_on_the_routes_it_started_from() -> None:
     """A re-solve killed before any snapshot keeps the solution it started from, not nothing."""
-    from logistics.planning.truck_stage import _stopped
+    from logistics.planning.routing.executor import RoutingTask
 
     problem = load_pdp("small_pdp.json")
     options = RoutingOptions(time_limit_s=1, search="gls")
     before = solve(problem, options=options)
-    assert _stopped(problem, options, before, None) is before
-    lost = _stopped(problem, options, None, None)
+    assert RoutingTask(problem, options, 0.0, before).stopped(None) is before
+    lost = RoutingTask(problem, options, 0.0).stopped(None)
     assert {d.reason for d in lost.dropped} == {"timeout"}
