@@ -1,11 +1,15 @@
 """Adapter: GS1 EPCIS 2.0 events (JSON / JSON-LD, and the XML binding) through CBV 2.0.
 
-Read per event: `type` (ObjectEvent, AggregationEvent, TransactionEvent, AssociationEvent,
+Read per event: `type` (or `isA`, as GS1's published examples write it; ObjectEvent, AggregationEvent, TransactionEvent, AssociationEvent,
 TransformationEvent), `eventID`, `eventTime` with `eventTimeZoneOffset` (the time is kept in that
 offset), `recordTime` (recorded_at), `bizStep` and `disposition` (bare CBV words, `urn:epcglobal:cbv:`
-URNs or `https://ref.gs1.org/cbv/` URIs), `bizLocation` / `readPoint` (SGLN, UN/LOCODE or any id),
+URNs or `https://ref.gs1.org/cbv/` URIs), `bizLocation` / `readPoint` (an SGLN URN or a GLN
+Digital Link is placed on the location known by that id or by its GLN, else kept as
+`gln:<13 digits>[.<extension>]`; a UN/LOCODE or any other id as written),
 the identifiers `epcList`, `parentID`, `childEPCs`, `inputEPCList`, `outputEPCList` (SSCC, GRAI,
-GIAI, SGTIN as EPC URNs or GS1 Digital Link URIs), and `errorDeclaration`.
+GIAI, SGTIN as EPC URNs or GS1 Digital Link URIs), and `errorDeclaration`. Not read: quantity lists (product classes, no instance to link),
+`bizTransactionList`, `sourceList` / `destinationList`, `sensorElementList` values (an event with
+only sensor readings is informational, saying so), `persistentDisposition`, `ilmd`, extensions.
 
 Payload: an `EPCISDocument` (`epcisBody.eventList`), an `EPCISQueryDocument`
 (`epcisBody.queryResults.resultsBody.eventList`), a list of events or one event; XML documents of
@@ -40,6 +44,7 @@ from logistics.tracking.adapters._places import Places, place_id
 from logistics.tracking.adapters._records import bounded_id, refuse, warn
 from logistics.tracking.adapters._subjects import event_id_for, subjects_of
 from logistics.tracking.adapters.epcis_xml import looks_like_xml, xml_events
+from logistics.tracking.adapters.gs1_locations import parse_gln
 from logistics.tracking.identifiers import parse_identifier
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
@@ -96,6 +101,7 @@ HandlingUnits = Callable[[str], Collection[str]]
 _OFFSET = re.compile(r"^([+-])(\d{2}):(\d{2})$")
 _LOCODE = re.compile(r"(?:^|[:/])([A-Z]{2}[A-Z2-9]{3})$")
 _IDENTIFIER_FIELDS = ("parentID", "epcList", "childEPCs", "inputEPCList", "outputEPCList")
+_QUANTITY_FIELDS = ("quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList")
 
 
 def _key(name: str) -> str:
@@ -150,9 +156,14 @@ def _events(data: Any) -> list[Any]:
         if not isinstance(events, list):
             raise RecordError("epcisBody.eventList must be a list")
         return events
-    if data.get("type") in _EVENT_TYPES or data.get("@type") in _EVENT_TYPES:
+    if _event_type(data) in _EVENT_TYPES:
         return [data]
     raise RecordError("no epcisBody.eventList and not an EPCIS event (type ObjectEvent, ...)")
+
+
+def _event_type(item: Mapping[str, Any]) -> Any:
+    """The event's type: `type` (EPCIS 2.0 context), `isA` (the published examples) or `@type`."""
+    return item.get("type") or item.get("isA") or item.get("@type")
 
 
 def _offset(value: Any) -> timezone | None:
@@ -183,6 +194,12 @@ def _event_time(item: Mapping[str, Any]) -> datetime:
     return parsed.astimezone(offset) if offset else parsed
 
 
+def _known(code: str, locations: Places) -> str | None:
+    if callable(locations):
+        return locations(code, None)
+    return locations.get(code) if locations else None
+
+
 def _place(value: Any, locations: Places) -> str | None:
     if isinstance(value, Mapping):
         value = value.get("id") or value.get("@id")
@@ -192,6 +209,13 @@ def _place(value: Any, locations: Places) -> str | None:
     mapped = place_id(text, locations)
     if mapped != text[:64]:
         return mapped
+    try:
+        gln = parse_gln(text)
+    except ValueError:
+        gln = None  # a malformed SGLN is kept as written
+    if gln is not None:
+        found = next(filter(None, (_known(c, locations) for c in gln.candidates())), None)
+        return (found or gln.code)[:64]
     locode = _LOCODE.search(text) if "locode" in text.lower() or len(text) == 5 else None
     return place_id(locode.group(1), locations) if locode else mapped
 
@@ -262,7 +286,7 @@ def _event(
     locations: Places,
     handling_units: HandlingUnits | None,
 ) -> None:
-    event_type = item.get("type") or item.get("@type")
+    event_type = _event_type(item)
     if event_type not in _EVENT_TYPES:
         raise RecordError(
             f"type {event_type!r} is not an EPCIS event type ({', '.join(_EVENT_TYPES)})"
@@ -273,14 +297,31 @@ def _event(
     disposition = cbv_word(item.get("disposition"), "disposition")
     identifiers = _identifiers(item, ref, builder)
     if not identifiers:
+        classes = [name for name in _QUANTITY_FIELDS if item.get(name)]
         raise RecordError(
-            "no SSCC, GRAI, GIAI or SGTIN in epcList / parentID / childEPCs: nothing to link"
+            "no SSCC, GRAI, GIAI or SGTIN in epcList / parentID / childEPCs / inputEPCList / "
+            "outputEPCList: nothing to link to a shipment"
+            + (
+                f" ({', '.join(classes)} name product classes and quantities, not handling "
+                "units: send the event with the SSCCs or GRAIs linked to the shipment)"
+                if classes
+                else ""
+            )
         )
     milestone, reason = _milestone(biz_step, disposition)
     code = (
         disposition if disposition in EPCIS_DISPOSITIONS else biz_step or f"{event_type}:no-bizStep"
     )
-    if milestone is Milestone.INFORMATIONAL:
+    sensor_only = bool(item.get("sensorElementList")) and biz_step in (None, "sensor_reporting")
+    if sensor_only:
+        warn(
+            builder,
+            ref,
+            "sensor readings only (sensorElementList, no business step): stored as informational;"
+            " sensor values are not read",
+            "sensor_only",
+        )
+    elif milestone is Milestone.INFORMATIONAL:
         warn(
             builder,
             ref,

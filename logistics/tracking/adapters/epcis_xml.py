@@ -5,11 +5,14 @@ Events are the `ObjectEvent`, `AggregationEvent`, `TransactionEvent`, `Associati
 `EPCISQueryDocument`), also when EPCIS 1.2 wrapped them in `extension`. Child elements become
 keys; `epcList` / `childEPCs` / `inputEPCList` / `outputEPCList` their `epc` texts; `readPoint` and
 `bizLocation` their `id`; `eventID` and `errorDeclaration` are read directly or from
-`baseExtension` (1.2). A DOCTYPE is refused: no entities are ever expanded.
+`baseExtension` (1.2); quantity lists and `sensorElementList` only as present. A bare
+`<!DOCTYPE name>` (as in GS1's own examples) is accepted; an internal DTD subset or an ENTITY
+declaration is refused, so no entity is ever expanded.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -23,6 +26,15 @@ _EVENTS = {
     "TransformationEvent",
 }
 _LISTS = {"epcList", "childEPCs", "inputEPCList", "outputEPCList"}
+_PRESENT = {
+    "quantityList",
+    "childQuantityList",
+    "inputQuantityList",
+    "outputQuantityList",
+    "sensorElementList",
+}
+"""Read only as present or not (the messages name them); their contents are not used."""
+_DTD_DECLARATION = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.IGNORECASE)
 _PLACES = {"readPoint", "bizLocation"}
 _TEXTS = {
     "eventTime",
@@ -57,6 +69,8 @@ def _event(element: ET.Element) -> dict[str, Any]:
             out[name] = _text(child)
         elif name in _LISTS:
             out[name] = [_text(e) for e in child if _local(e.tag) == "epc"]
+        elif name in _PRESENT:
+            out[name] = [_local(e.tag) for e in child]
         elif name in _PLACES:
             ids = [_text(e) for e in child if _local(e.tag) == "id"]
             out[name] = {"id": ids[0]} if ids else None
@@ -72,8 +86,11 @@ def _event(element: ET.Element) -> dict[str, Any]:
 
 def xml_events(text: str) -> list[dict[str, Any]]:
     """Every EPCIS event of an XML document, in document order, as JSON-like dicts."""
-    if "<!DOCTYPE" in text.upper():
-        raise RecordError("XML with a DOCTYPE is refused (no entity expansion)")
+    if _DTD_DECLARATION.search(text):
+        raise RecordError(
+            "XML with an internal DTD subset or ENTITY declaration is refused (no entity "
+            "expansion); a bare <!DOCTYPE name> is accepted"
+        )
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:

@@ -1,0 +1,111 @@
+"""Shapes the standards' own published examples use, parsed as those examples write them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from logistics.domain.tracking import Milestone
+from logistics.tracking.adapters.epcis import parse_epcis
+from logistics.tracking.adapters.gs1_locations import Gln, parse_gln
+
+SSCC = "urn:epc:id:sscc:4012345.1000000301"
+SUBJECTS = {"sscc:140123450000003014": "SH00040"}
+
+
+def _epcis_event(**fields: object) -> bytes:
+    event = {
+        "isA": "ObjectEvent",
+        "action": "OBSERVE",
+        "epcList": [SSCC],
+        "eventTime": "2026-11-29T01:40:00.000Z",
+        "eventTimeZoneOffset": "+08:00",
+        **fields,
+    }
+    return json.dumps({"isA": "EPCISDocument", "epcisBody": {"eventList": [event]}}).encode()
+
+
+def test_epcis_events_typed_with_isa_are_read() -> None:
+    """GS1's examples write the event type as `isA`: the event is read like one with `type`."""
+    result = parse_epcis(_epcis_event(bizStep="departing"), subjects=SUBJECTS)
+    assert [e.event.milestone for e in result.events] == [Milestone.DEPARTED]
+    assert result.messages == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("urn:epc:id:sgln:4012345.00044.0", Gln("4012345000443", None)),
+        ("urn:epc:id:sgln:4012345.00044.DOCK3", Gln("4012345000443", "DOCK3")),
+        ("https://id.gs1.org/414/4012345000443", Gln("4012345000443", None)),
+        ("https://id.gs1.org/414/4012345000443/254/DOCK3", Gln("4012345000443", "DOCK3")),
+        ("4012345000443", Gln("4012345000443", None)),
+        ("LULUX", None),
+    ],
+)
+def test_every_spelling_of_a_gln_reads_as_the_same_place(text: str, expected: Gln | None) -> None:
+    """SGLN URN, Digital Link and bare GLN name one GLN; the check digit is computed from the URN."""
+    assert parse_gln(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["urn:epc:id:sgln:4012345.0044.0", "https://id.gs1.org/414/4012345000444"]
+)
+def test_a_malformed_gln_is_refused_naming_the_fault(text: str) -> None:
+    """A wrong length or check digit is a ValueError saying which."""
+    with pytest.raises(ValueError, match=r"12 digits|check digit"):
+        parse_gln(text)
+
+
+def test_an_unknown_sgln_is_kept_as_its_gln_and_a_known_one_is_placed() -> None:
+    """Read point and business location in any GLN spelling land on the location known by it."""
+    unknown = parse_epcis(
+        _epcis_event(bizStep="departing", readPoint={"id": "urn:epc:id:sgln:4012345.00044.7"}),
+        subjects=SUBJECTS,
+    )
+    assert unknown.events[0].event.location == "gln:4012345000443.7"
+    known = parse_epcis(
+        _epcis_event(
+            bizStep="departing", bizLocation={"id": "https://id.gs1.org/414/4012345000443"}
+        ),
+        subjects=SUBJECTS,
+        locations={"gln:4012345000443": "CGO"},
+    )
+    assert known.events[0].event.location == "CGO"
+
+
+def test_a_sensor_only_event_is_informational_and_says_why() -> None:
+    """Readings without a business step are stored as informational with code sensor_only."""
+    sensors = [{"sensorReport": [{"type": "gs1:Temperature", "value": 4.5, "uom": "CEL"}]}]
+    result = parse_epcis(_epcis_event(sensorElementList=sensors), subjects=SUBJECTS)
+    assert [e.event.milestone for e in result.events] == [Milestone.INFORMATIONAL]
+    assert [m.code for m in result.messages] == ["sensor_only"]
+
+
+def test_a_class_level_event_is_refused_naming_its_quantity_list() -> None:
+    """Only product classes and quantities: one error that names the list and how to link."""
+    payload = _epcis_event(
+        epcList=[],
+        bizStep="shipping",
+        quantityList=[{"epcClass": "urn:epc:class:lgtin:4012345.011111.L1", "quantity": 5}],
+    )
+    result = parse_epcis(payload, subjects=SUBJECTS)
+    assert result.events == ()
+    assert "quantityList" in result.messages[0].reason
+    assert "SSCC" in result.messages[0].reason
+
+
+def test_an_xml_document_with_a_bare_doctype_is_read() -> None:
+    """GS1's XML examples start with `<!DOCTYPE project>`: accepted, nothing to expand."""
+    payload = (
+        '<?xml version="1.0"?>\n<!DOCTYPE project>\n'
+        '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2"><EPCISBody><EventList>'
+        "<ObjectEvent><eventTime>2026-11-29T01:40:00Z</eventTime>"
+        "<eventTimeZoneOffset>+08:00</eventTimeZoneOffset>"
+        f"<epcList><epc>{SSCC}</epc></epcList><action>OBSERVE</action>"
+        "<bizStep>urn:epcglobal:cbv:bizstep:departing</bizStep></ObjectEvent>"
+        "</EventList></EPCISBody></epcis:EPCISDocument>"
+    )
+    result = parse_epcis(payload, subjects=SUBJECTS)
+    assert [e.event.milestone for e in result.events] == [Milestone.DEPARTED]
