@@ -8,7 +8,7 @@ from its forecast arrival fails as `missed_connection`.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +37,9 @@ def _close(a: float, b: float) -> bool:
 
 
 Forecasts = Mapping[str | tuple[str, int], datetime]
+# (vehicle, shipment) -> what that truck moves of the shipment, in route order: (from, to, depart
+# at from, arrive at to). One truck may carry two legs of a shipment (first and last mile).
+Moves = dict[tuple[str, str], list[tuple[str, str, datetime, datetime]]]
 
 
 class _Checker:
@@ -83,9 +86,9 @@ class _Checker:
         for sid in set(ids) - set(self.s.shipment_by_id):
             self.bad("unknown_shipment", f"shipment {sid}", "is not in the scenario")
 
-    def routes(self) -> dict[tuple[str, str], tuple[str, str, datetime, datetime]]:
-        """Check each truck; return (vehicle, shipment) -> (from, to, depart at from, arrive at to)."""
-        legs: dict[tuple[str, str], tuple[str, str, datetime, datetime]] = {}
+    def routes(self) -> Moves:
+        """Check each truck; return what each moves of each shipment, in route order."""
+        legs: Moves = {}
         for route in self.plan.vehicles:
             v = self.s.vehicle_by_id.get(route.vehicle_id)
             subject = f"vehicle {route.vehicle_id}"
@@ -95,12 +98,10 @@ class _Checker:
             legs.update(self.route(route, subject))
         return legs
 
-    def route(
-        self, route: VehicleRoute, subject: str
-    ) -> dict[tuple[str, str], tuple[str, str, datetime, datetime]]:
+    def route(self, route: VehicleRoute, subject: str) -> Moves:
         v = self.s.vehicle_by_id[route.vehicle_id]
         stops = route.stops
-        out: dict[tuple[str, str], tuple[str, str, datetime, datetime]] = {}
+        out: Moves = {}
         if stops[0].location != v.depot or stops[-1].location != v.depot:
             self.bad("not_depot_to_depot", subject, f"must start and end at depot {v.depot}")
         first, last = stops[0].depart, stops[-1].arrive
@@ -158,7 +159,9 @@ class _Checker:
                         self.bad("drop_without_pickup", subject, f"drops {sid} it did not pick up")
                         continue
                     origin, depart = onboard.pop(sid)
-                    out[(route.vehicle_id, sid)] = (origin, stop.location, depart, stop.arrive)
+                    out.setdefault((route.vehicle_id, sid), []).append(
+                        (origin, stop.location, depart, stop.arrive)
+                    )
                     kg -= sh.weight_kg
                     m3 -= sh.volume_m3
                 for sid in stop.pickup:
@@ -191,10 +194,8 @@ class _Checker:
             self.bad("truck_cost", subject, f"reports {route.cost}, recomputed {expected:.2f}")
         return out
 
-    def shipments(
-        self, truck_legs: dict[tuple[str, str], tuple[str, str, datetime, datetime]]
-    ) -> None:
-        used: set[tuple[str, str]] = set()
+    def shipments(self, truck_legs: Moves) -> None:
+        used: Counter[tuple[str, str]] = Counter()  # legs matched so far per (vehicle, shipment)
         for sp in self.plan.shipments:
             sh = self.s.shipment_by_id.get(sp.shipment_id)
             subject = f"shipment {sp.shipment_id}"
@@ -216,7 +217,7 @@ class _Checker:
                     available += late - leg.arrive
             if sp.delivered_at != sp.legs[-1].arrive:
                 self.bad("delivered_at", subject, "delivered_at is not the arrival of its last leg")
-        for key in set(truck_legs) - used:
+        for key in (k for k, moves in truck_legs.items() if used[k] < len(moves)):
             self.bad(
                 "unlisted_truck_leg", f"vehicle {key[0]}", f"carries {key[1]} on no leg of its plan"
             )
@@ -229,8 +230,8 @@ class _Checker:
         leg: Leg,
         available: datetime,
         legs: tuple[Leg, ...],
-        truck_legs: dict[tuple[str, str], tuple[str, str, datetime, datetime]],
-        used: set[tuple[str, str]],
+        truck_legs: Moves,
+        used: Counter[tuple[str, str]],
     ) -> datetime:
         sh = self.s.shipment_by_id[sid]
         nxt = legs[n + 1] if n + 1 < len(legs) else None
@@ -273,16 +274,18 @@ class _Checker:
                 minutes=self.s.location_by_id[svc.destination].handling_minutes
             )
         key = (leg.vehicle_id or "", sid)
-        moved = truck_legs.get(key)
-        if moved is None:
+        moves = truck_legs.get(key, [])
+        if used[key] >= len(moves):
             self.bad(
                 "truck_leg_not_routed",
                 subject,
-                f"leg {n} names {leg.vehicle_id}, which does not carry it",
+                f"leg {n} names {leg.vehicle_id}, which does not carry it"
+                + (f" on more than {len(moves)} leg(s)" if moves else ""),
             )
             return leg.arrive
-        used.add(key)
-        origin, dest, depart, arrive = moved
+        # this shipment's legs on one truck are its moves on that truck, in order
+        origin, dest, depart, arrive = moves[used[key]]
+        used[key] += 1
         if self.now is not None and depart + TOLERANCE < self.now:
             self.bad(
                 "books_the_past",
