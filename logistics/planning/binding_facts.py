@@ -184,7 +184,9 @@ def shifts_taken(scenario: Scenario, net: Network, leg: TruckLeg, routes: Sequen
                 and sh.volume_m3 <= v.capacity_m3
             ):
                 continue
-            to_pickup = timedelta(minutes=net.truck_minutes(depot, leg.from_location, v.speed_kmh))
+            to_pickup = timedelta(
+                minutes=net.from_depot_minutes(depot, leg.from_location, v.speed_kmh)
+            )
             drive = timedelta(
                 minutes=net.truck_minutes(leg.from_location, leg.to_location, v.speed_kmh)
             )

@@ -170,6 +170,12 @@ class Network:
         return svc + self.scenario.road_duration_whole_minutes(a, b, speed_kmh)
 
     @cache  # noqa: B019
+    def from_depot_minutes(self, depot: str, b: str, speed_kmh: float) -> int:
+        """Truck minutes from a shift's depot to `b`: the drive only (a route pays no service
+        time at its depot, as in the routing model)."""
+        return self.scenario.road_duration_whole_minutes(depot, b, speed_kmh)
+
+    @cache  # noqa: B019
     def depots_near(self, location: str) -> tuple[str, ...]:
         """Depots whose trucks serve a location: those within the regional radius, and farther
         depots with a shift long enough to drive there and back when they offer what no near
@@ -190,7 +196,7 @@ class Network:
     def _reaches(self, depot: str, location: str) -> bool:
         """Whether some shift of `depot` can drive to `location` and back within its hours."""
         for v in self.vehicles_by_depot[depot]:
-            there = self.truck_minutes(depot, location, v.speed_kmh)
+            there = self.from_depot_minutes(depot, location, v.speed_kmh)
             back = self.truck_minutes(location, depot, v.speed_kmh)
             if timedelta(minutes=there + back) <= v.available_until - v.available_from:
                 return True
@@ -245,13 +251,11 @@ class Network:
                 ):
                     continue
                 travel = timedelta(minutes=self.truck_minutes(a, b, v.speed_kmh))
-                to_pickup = timedelta(minutes=self.truck_minutes(depot, a, v.speed_kmh))
+                to_pickup = timedelta(minutes=self.from_depot_minutes(depot, a, v.speed_kmh))
                 if best is not None and v.available_from + to_pickup + travel >= best:
                     continue
-                back = timedelta(
-                    minutes=self.truck_minutes(b, depot, v.speed_kmh)
-                    + self.scenario.location_by_id[b].service_minutes
-                )
+                # service at b, then the drive home (truck_minutes counts b's service once)
+                back = timedelta(minutes=self.truck_minutes(b, depot, v.speed_kmh))
                 arrive = max(earliest, v.available_from + to_pickup) + travel
                 if arrive + back <= v.available_until and (best is None or arrive < best):
                     best = arrive

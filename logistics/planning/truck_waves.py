@@ -97,14 +97,13 @@ class _Placer:
 
     def _estimate(self, leg: TruckLeg, v: Vehicle) -> tuple[datetime, timedelta] | None:
         net, speed = self.net, v.speed_kmh
-        to_pickup = timedelta(minutes=net.truck_minutes(v.depot, leg.from_location, speed))
+        to_pickup = timedelta(minutes=net.from_depot_minutes(v.depot, leg.from_location, speed))
         drive = timedelta(minutes=net.truck_minutes(leg.from_location, leg.to_location, speed))
-        service = timedelta(minutes=self.scenario.location_by_id[leg.to_location].service_minutes)
-        back = timedelta(minutes=net.truck_minutes(leg.to_location, v.depot, speed))
+        back = timedelta(minutes=net.truck_minutes(leg.to_location, v.depot, speed))  # + service
         drop = max(leg.earliest, v.available_from + to_pickup) + drive
-        if drop > leg.latest_drop or drop + service + back + WAVE_MARGIN > v.available_until:
+        if drop > leg.latest_drop or drop + back + WAVE_MARGIN > v.available_until:
             return None
-        return drop, to_pickup + drive + service + back
+        return drop, to_pickup + drive + back
 
     def suitable(self, leg: TruckLeg, wave: Sequence[Vehicle]) -> list[Vehicle]:
         """The shifts of `wave` that can carry the leg's shipment."""
