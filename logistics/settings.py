@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(
         default=10.0, gt=0, description="HTTP timeout of one delivery attempt"
     )
+    webhook_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A claimed delivery is leased for this long: if its sender dies mid-attempt, "
+        "another sends it once the lease is over (longer than LOGISTICS_WEBHOOK_TIMEOUT_SECONDS)",
+    )
     webhook_allow_http: bool = Field(
         default=False,
         description="Also accept http:// webhook URLs (default: https only)",
@@ -134,6 +140,16 @@ class Settings(BaseSettings):
                     f"LOGISTICS_WEBHOOK_ALLOW_HOSTS: {entry!r} is not an IP address or CIDR block"
                 ) from exc
         return value
+
+    @model_validator(mode="after")
+    def _lease_outlasts_attempt(self) -> Settings:
+        if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
+            raise ValueError(
+                f"LOGISTICS_WEBHOOK_LEASE_SECONDS ({self.webhook_lease_seconds:g}) must be longer "
+                f"than LOGISTICS_WEBHOOK_TIMEOUT_SECONDS ({self.webhook_timeout_seconds:g}), or a "
+                "slow attempt would be sent again while it is still running"
+            )
+        return self
 
     @field_validator("now")
     @classmethod

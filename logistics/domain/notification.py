@@ -25,7 +25,9 @@ class Notice:
     """One change to one shipment, produced when its tracking projection is refreshed.
 
     `milestone` is set for MILESTONE notices, `exception_reason` for EXCEPTION_* notices;
-    `data` is the JSON-ready body subscribers receive (its keys depend on the kind).
+    `data` is the JSON-ready body subscribers receive (its keys depend on the kind). `basis`
+    names the stored state the change was computed from: two refreshes computing the same change
+    from the same state produce the same notice (its id), so it is queued only once.
     """
 
     kind: NoticeKind
@@ -35,6 +37,7 @@ class Notice:
     milestone: str | None = None
     exception_reason: str | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
+    basis: str = ""
 
     def __post_init__(self) -> None:
         require_aware("notice occurred_at", self.occurred_at)

@@ -20,7 +20,7 @@ from logistics.domain import Notice, NoticeKind, TrackingEvent
 from logistics.persistence.repositories import booked_legs, tracking_state
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as event_repo
-from logistics.persistence.tables import ExceptionRow
+from logistics.persistence.tables import ExceptionRow, ShipmentStateRow
 from logistics.services import webhooks
 from logistics.services.tracking_view import ShipmentTracking, load_tracking
 from logistics.tracking.exception_rules import ExceptionRules, OpenException, needs_replan
@@ -90,6 +90,20 @@ def exception_document(row: ExceptionRow) -> dict[str, Any]:
     }
 
 
+def state_basis(state: ShipmentStateRow) -> str:
+    """The stored state a refresh computes its notices from (see `Notice.basis`)."""
+    return "|".join(
+        str(value)
+        for value in (
+            state.status,
+            state.eta.isoformat() if state.eta else None,
+            state.last_event_at.isoformat() if state.last_event_at else None,
+            state.refreshed_at.isoformat() if state.refreshed_at else None,
+            state.needs_replan,
+        )
+    )
+
+
 def _apply(session: Session, view: ShipmentTracking, now: datetime) -> list[Notice]:
     s = view.shipment
     state = tracking_state.get(session, s.id)
@@ -98,6 +112,7 @@ def _apply(session: Session, view: ShipmentTracking, now: datetime) -> list[Noti
         state = tracking_state.get(session, s.id)
         assert state is not None
     notices: list[Notice] = []
+    basis = state_basis(state)
 
     def notice(kind: NoticeKind, **data: object) -> None:
         notices.append(
@@ -109,6 +124,7 @@ def _apply(session: Session, view: ShipmentTracking, now: datetime) -> list[Noti
                 milestone=str(data["milestone"]) if "milestone" in data else None,
                 exception_reason=str(data["reason"]) if "reason" in data else None,
                 data={"shipment_id": s.id, **data},
+                basis=basis,
             )
         )
 

@@ -10,6 +10,7 @@ deliveries survive a restart.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import uuid
@@ -36,7 +37,6 @@ SUBSCRIBER_ROLES = frozenset({Role.SHIPPER, Role.COORDINATOR, Role.ADMIN})
 SECRET_PREFIX = "whsec_"
 MAX_URL_LENGTH = 2000
 MAX_ERROR_LENGTH = 500
-DEFAULT_LEASE_S = 300.0
 
 PostFn = Callable[[str, bytes, Mapping[str, str]], int]
 """POSTs `body` with `headers` to a URL and returns the HTTP status; raises on network errors."""
@@ -106,6 +106,7 @@ class DueDelivery:
     secret: str
     body: str
     attempts: int
+    notice_id: str = ""
 
 
 def retry_policy() -> RetryPolicy:
@@ -273,10 +274,49 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
-def notice_body(delivery_id: str, subscription_id: str, notice: Notice, now: datetime) -> str:
-    """The JSON document a subscriber receives for `notice`."""
+def _key_fields(notice: Notice) -> dict[str, Any]:
+    """What identifies a notice: the change and the state it was computed from, never the time a
+    refresh ran or a new exception row's id (two racing refreshes would not share those)."""
+    data = notice.data
+    if not notice.basis:  # a producer that names no state: the notice's whole content
+        return {
+            "occurred_at": notice.occurred_at,
+            "milestone": notice.milestone,
+            "exception_reason": notice.exception_reason,
+            "data": dict(data),
+        }
+    if notice.kind is NoticeKind.EXCEPTION_CLOSED:
+        return {"exception": data.get("id")}  # a stored exception closes once
+    fields: dict[str, Any] = {"basis": notice.basis}
+    if notice.kind is NoticeKind.MILESTONE:
+        fields["milestone"] = notice.milestone
+    elif notice.kind is NoticeKind.EXCEPTION_OPENED:
+        fields.update(
+            {k: data.get(k) for k in ("reason", "origin", "leg_index", "location", "mode")}
+        )
+    return fields  # an ETA change: one per state it was computed from
+
+
+def notice_id(notice: Notice) -> str:
+    """The notice's stable id (`ntc_…`): the same change from the same state has the same id."""
+    key = {"kind": notice.kind.value, "shipment_id": notice.shipment_id, **_key_fields(notice)}
+    text = json.dumps(key, default=_json_default, sort_keys=True, separators=(",", ":"))
+    return "ntc_" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def delivery_id(subscription_id: str, notice: str) -> str:
+    """The delivery id (`whd_…`, the Webhook-Id header) of notice id `notice` to a subscription:
+    derived from both, so it is stable as well."""
+    return "whd_" + hashlib.sha256(f"{subscription_id}/{notice}".encode()).hexdigest()[:24]
+
+
+def notice_body(
+    delivery: str, subscription_id: str, notice: Notice, now: datetime, notice_key: str = ""
+) -> str:
+    """The JSON document a subscriber receives for `notice` (`notice_key`: its notice id)."""
     document = {
-        "id": delivery_id,
+        "id": delivery,
+        "notice_id": notice_key or notice_id(notice),
         "type": notice.kind.value,
         "subscription_id": subscription_id,
         "created_at": now.isoformat(),
@@ -291,8 +331,10 @@ def notice_body(delivery_id: str, subscription_id: str, notice: Notice, now: dat
 
 
 def enqueue(session: Session, notices: Sequence[Notice], *, now: datetime | None = None) -> int:
-    """Queue one delivery per (active subscription, matching notice); return how many.
+    """Queue one delivery per (active subscription, matching notice); return how many were new.
 
+    A notice already queued for a subscription (the same id: the same change computed from the
+    same state, e.g. by two refreshes racing) is skipped by the database's unique constraint.
     Runs inside the caller's transaction (flushes, never commits).
     """
     if not notices:
@@ -301,45 +343,55 @@ def enqueue(session: Session, notices: Sequence[Notice], *, now: datetime | None
     if not subscriptions:
         return 0
     created = now or datetime.now(UTC)
-    rows: list[WebhookOutboxRow] = []
+    rows: dict[str, dict[str, Any]] = {}
     for notice in notices:
+        key = notice_id(notice)
         for sub in subscriptions:
             if not sub.matches(notice):
                 continue
-            delivery_id = "whd_" + uuid.uuid4().hex[:24]
-            rows.append(
-                WebhookOutboxRow(
-                    id=delivery_id,
-                    subscription_id=sub.id,
-                    kind=notice.kind.value,
-                    shipment_id=notice.shipment_id,
-                    body=notice_body(delivery_id, sub.id, notice, created),
-                    status=PENDING,
-                    attempts=0,
-                    next_attempt_at=created,
-                    created_at=created,
-                )
-            )
-    if rows:
-        repo.add_outbox(session, rows)
-    return len(rows)
+            delivery = delivery_id(sub.id, key)
+            rows[delivery] = {
+                "id": delivery,
+                "notice_id": key,
+                "subscription_id": sub.id,
+                "kind": notice.kind.value,
+                "shipment_id": notice.shipment_id,
+                "body": notice_body(delivery, sub.id, notice, created, key),
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": created,
+                "created_at": created,
+            }
+    return repo.add_outbox(session, list(rows.values())) if rows else 0
 
 
 def claim_due(
-    session: Session, now: datetime, limit: int, *, lease_s: float = DEFAULT_LEASE_S
+    session: Session, now: datetime, limit: int, *, lease_s: float | None = None
 ) -> list[DueDelivery]:
-    """Claim up to `limit` due deliveries for `lease_s` seconds (the caller commits the claim).
+    """Claim up to `limit` due deliveries for `lease_s` seconds (default
+    LOGISTICS_WEBHOOK_LEASE_SECONDS); the caller commits the claim.
 
-    A dispatcher that dies while sending leaves the row pending; it is due again once the lease
-    runs out, so nothing is lost (and the receiver may see it twice: at-least-once).
+    Rows another transaction is claiming are skipped (PostgreSQL SKIP LOCKED). A sender that
+    dies while sending leaves the row pending; it is due again once the lease runs out, so
+    nothing is lost (and the receiver may see it twice, under the same ids: at-least-once).
     """
+    lease = lease_s if lease_s is not None else get_settings().webhook_lease_seconds
     claimed: list[DueDelivery] = []
-    lease_until = now + timedelta(seconds=lease_s)
+    lease_until = now + timedelta(seconds=lease)
     for outbox, sub in repo.due(session, now, limit):
         outbox.next_attempt_at = lease_until
-        claimed.append(DueDelivery(outbox.id, sub.url, sub.secret, outbox.body, outbox.attempts))
+        claimed.append(
+            DueDelivery(
+                outbox.id, sub.url, sub.secret, outbox.body, outbox.attempts, outbox.notice_id
+            )
+        )
     session.flush()
     return claimed
+
+
+def outbox_health(session: Session, now: datetime) -> tuple[int, int, datetime | None]:
+    """Pending deliveries, how many are due now, and when the oldest pending one was queued."""
+    return repo.outbox_health(session, now)
 
 
 def record_result(

@@ -4,6 +4,7 @@ Every delivery is a `POST` with a JSON body and three headers:
 
 - `Webhook-Id`: the delivery id; a retry of the same notice carries the same id, so receivers
   de-duplicate on it (deliveries are at-least-once).
+- `Webhook-Notice-Id`: the notice's stable id, the same for every subscription it goes to.
 - `Webhook-Timestamp`: Unix seconds when this attempt was signed.
 - `Webhook-Signature`: `v1=<hex>`, the lowercase hex HMAC-SHA256, keyed with the subscription
   secret, of `f"{timestamp}.{body}"` (body = the exact bytes received, UTF-8). Several
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 ID_HEADER = "Webhook-Id"
+NOTICE_ID_HEADER = "Webhook-Notice-Id"
 TIMESTAMP_HEADER = "Webhook-Timestamp"
 SIGNATURE_HEADER = "Webhook-Signature"
 SIGNATURE_VERSION = "v1"

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.persistence.transactions import run_in_transaction
 from logistics.services.webhooks import (
-    DEFAULT_LEASE_S,
     DELIVERED,
     FAILED,
     DueDelivery,
@@ -21,7 +20,7 @@ from logistics.services.webhooks import (
     record_result,
     retry_policy,
 )
-from logistics.tracking.webhook_signing import RetryPolicy, signed_headers
+from logistics.tracking.webhook_signing import NOTICE_ID_HEADER, RetryPolicy, signed_headers
 
 
 @dataclass
@@ -36,6 +35,8 @@ class DispatchReport:
 
 def _attempt(due: DueDelivery, post: PostFn, timestamp: int) -> tuple[int | None, str | None]:
     headers = signed_headers(due.id, due.secret, timestamp, due.body)
+    if due.notice_id:
+        headers[NOTICE_ID_HEADER] = due.notice_id
     try:
         return post(due.url, due.body.encode("utf-8"), headers), None
     except Exception as exc:  # any failure to deliver is recorded and retried, never raised
@@ -50,7 +51,7 @@ def deliver_due(
     policy: RetryPolicy | None = None,
     limit: int = 20,
     concurrency: int = 4,
-    lease_s: float = DEFAULT_LEASE_S,
+    lease_s: float | None = None,
     clock: Callable[[], datetime] | None = None,
 ) -> DispatchReport:
     """Send due deliveries with `post` and record each answer (own transactions, committed).

@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.bundles.reader import read_bundle
 from logistics.domain import Notice, NoticeKind, Principal, Role
 from logistics.errors import NotFound, PermissionDenied, ValidationFailed
-from logistics.persistence.database import session_scope
+from logistics.persistence.database import make_engine, make_session_factory, session_scope
+from logistics.persistence.migrate import upgrade_to_head
 from logistics.persistence.tables import WebhookOutboxRow
 from logistics.services import webhooks
 from logistics.services.api_keys import create_api_key, revoke_api_key
 from logistics.services.import_scenario import import_scenario
-from logistics.tracking.webhook_signing import ID_HEADER, RetryPolicy, verify_headers
+from logistics.settings import Settings
+from logistics.tracking.webhook_signing import (
+    ID_HEADER,
+    NOTICE_ID_HEADER,
+    RetryPolicy,
+    verify_headers,
+)
 from logistics.workers.webhook_delivery import deliver_due
 
 BUNDLE = Path(__file__).resolve().parents[2] / "fixtures" / "bundles" / "minimal"
@@ -121,6 +132,7 @@ def test_outbox_body_is_the_documented_document(session: Session) -> None:
     body = json.loads(row.body)
     assert body == {
         "id": row.id,
+        "notice_id": row.notice_id,
         "type": "exception.opened",
         "subscription_id": sub.id,
         "created_at": NOW.isoformat(),
@@ -132,6 +144,93 @@ def test_outbox_body_is_the_documented_document(session: Session) -> None:
         "data": dict(DELAY.data),
     }
     assert (row.status, row.attempts, row.next_attempt_at) == ("pending", 0, NOW)
+    assert row.notice_id == webhooks.notice_id(DELAY)
+    assert row.id == webhooks.delivery_id(sub.id, row.notice_id)
+
+
+def based(n: Notice, basis: str, **data: object) -> Notice:
+    """`n` as a refresh computed it from the stored state `basis` (its data amended)."""
+    return replace(n, basis=basis, data={**n.data, **data})
+
+
+def test_a_notice_is_queued_once_per_subscription(session: Session) -> None:
+    """The same change from the same state (a second refresh, another server) is not queued
+    again, even computed at another time or as another exception row: the database's unique
+    constraint decides; its ids are stable and shared by every subscription it goes to."""
+    keys = setup(session)
+    _, first = webhooks.subscribe(session, keys["coordinator"], url="https://h.test/a")
+    _, second = webhooks.subscribe(session, keys["fxz"], url="https://h.test/b")
+    departed = based(DEPARTED, "LOADED|...|s1")
+    opened = based(DELAY, "LOADED|...|s1", id=7, reason="DELAY", leg_index=1)
+    assert webhooks.enqueue(session, [departed, opened], now=NOW) == 4
+    again = [
+        replace(departed, occurred_at=NOW),  # the same change computed later
+        based(opened, "LOADED|...|s1", id=8),  # as another (duplicate) exception row
+    ]
+    assert webhooks.enqueue(session, again, now=NOW + timedelta(seconds=5)) == 0
+    rows = outbox(session)
+    assert len(rows) == 4
+    assert {r.notice_id for r in rows if r.subscription_id == first.id} == {
+        r.notice_id for r in rows if r.subscription_id == second.id
+    }
+    assert len({r.id for r in rows}) == 4
+    # the same milestone reached again later (another leg: another state) is a new notice
+    assert webhooks.enqueue(session, [based(DEPARTED, "ARRIVED|...|s2")], now=NOW) == 2
+    # a stored exception closes once, whatever state the closing refresh started from
+    closed = notice(NoticeKind.EXCEPTION_CLOSED, reason="DELAY")
+    assert webhooks.enqueue(session, [based(closed, "s3", id=7)], now=NOW) == 2
+    assert webhooks.enqueue(session, [based(closed, "s4", id=7)], now=NOW) == 0
+    assert webhooks.enqueue(session, [based(closed, "s4", id=9)], now=NOW) == 2
+
+
+def test_the_database_refuses_a_second_row_for_a_notice(session: Session) -> None:
+    """The unique constraint holds for any writer, not only `enqueue`."""
+    keys = setup(session)
+    _, sub = webhooks.subscribe(session, keys["coordinator"], url="https://h.test/a")
+    webhooks.enqueue(session, [DEPARTED], now=NOW)
+    (row,) = outbox(session)
+    duplicate = WebhookOutboxRow(
+        id="whd_other",
+        notice_id=row.notice_id,
+        subscription_id=sub.id,
+        kind=row.kind,
+        shipment_id=row.shipment_id,
+        body=row.body,
+        status="pending",
+        attempts=0,
+        next_attempt_at=NOW,
+        created_at=NOW,
+    )
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(duplicate)
+        session.flush()
+
+
+def test_two_transactions_queueing_the_same_notice_store_it_once(database_url: str) -> None:
+    """Two refreshes racing (two connections, both committing) leave one row, and neither fails."""
+    engine = make_engine(database_url)
+    upgrade_to_head(engine)
+    factory = make_session_factory(engine)
+    try:
+        with session_scope(factory) as session:
+            keys = setup(session)
+            webhooks.subscribe(session, keys["coordinator"], url="https://h.test/a")
+        barrier = threading.Barrier(2)
+
+        def race(offset_s: int) -> int:
+            with session_scope(factory) as session:
+                barrier.wait(timeout=10)
+                return webhooks.enqueue(
+                    session, [based(DEPARTED, "s1")], now=NOW + timedelta(seconds=offset_s)
+                )
+
+        with ThreadPoolExecutor(2) as pool:
+            inserted = sorted(pool.map(race, [0, 1]))
+        assert inserted == [0, 1]
+        with factory() as session:
+            assert len(outbox(session)) == 1
+    finally:
+        engine.dispose()
 
 
 def test_subscribe_validates_url_filters_and_shipment_scope(session: Session) -> None:
@@ -261,6 +360,8 @@ def test_failed_attempts_are_retried_with_backoff_until_a_2xx(
     assert report.delivered == 1
     assert state(session_factory, delivery_id)[:2] == ("delivered", 3)
     assert [headers[ID_HEADER] for _, _, headers in receiver.calls] == [delivery_id] * 3
+    notice_ids = {headers[NOTICE_ID_HEADER] for _, _, headers in receiver.calls}
+    assert notice_ids == {json.loads(receiver.calls[0][1])["notice_id"]}
     assert len({body for _, body, _ in receiver.calls}) == 1
     assert deliver_due(session_factory, next_at + timedelta(hours=9), receiver).attempted == 0
 
@@ -292,3 +393,12 @@ def test_a_claim_is_a_lease_that_expires(session_factory: sessionmaker[Session])
         assert [d.id for d in webhooks.claim_due(session, NOW + timedelta(seconds=60), 10)] == [
             delivery_id
         ]
+
+
+def test_the_delivery_lease_must_outlast_an_attempt() -> None:
+    """LOGISTICS_WEBHOOK_LEASE_SECONDS not above the HTTP timeout is refused, naming both."""
+    assert (
+        Settings(webhook_lease_seconds=30, webhook_timeout_seconds=10).webhook_lease_seconds == 30
+    )
+    with pytest.raises(ValueError, match=r"LOGISTICS_WEBHOOK_LEASE_SECONDS.*TIMEOUT_SECONDS"):
+        Settings(webhook_lease_seconds=10, webhook_timeout_seconds=10)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from logistics.persistence.tables import (
@@ -53,10 +55,26 @@ def shippers_of(session: Session, shipment_ids: Iterable[str]) -> dict[str, str]
     return {shipment_id: shipper for shipment_id, shipper in session.execute(query)}
 
 
-def add_outbox(session: Session, rows: Sequence[WebhookOutboxRow]) -> None:
-    """Queue deliveries."""
-    session.add_all(rows)
+INSERT_CHUNK = 500  # rows per INSERT (SQLite's bound-parameter limit)
+
+
+def add_outbox(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Queue deliveries (column -> value each), skipping any whose (subscription, notice) or id
+    is queued already (INSERT ... ON CONFLICT DO NOTHING); return how many were inserted."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    inserted = 0
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = [dict(row) for row in rows[start : start + INSERT_CHUNK]]
+        statement = (
+            insert(WebhookOutboxRow)
+            .values(chunk)
+            .on_conflict_do_nothing()
+            .returning(WebhookOutboxRow.id)
+        )
+        inserted += len(session.execute(statement).all())  # RETURNING names inserted rows only
     session.flush()
+    return inserted
 
 
 def fail_pending(session: Session, subscription_id: str, reason: str) -> int:
@@ -107,3 +125,16 @@ def recent_deliveries(session: Session, subscription_id: str, limit: int) -> lis
         .limit(limit)
     )
     return list(session.scalars(query))
+
+
+def outbox_health(session: Session, now: datetime) -> tuple[int, int, datetime | None]:
+    """Pending deliveries, how many of them are due now, and the oldest pending one's creation."""
+    pending = WebhookOutboxRow.status == PENDING
+    total, due, oldest = session.execute(
+        select(
+            func.count(),
+            func.count().filter(WebhookOutboxRow.next_attempt_at <= now),
+            func.min(WebhookOutboxRow.created_at),
+        ).where(pending)
+    ).one()
+    return int(total), int(due), oldest

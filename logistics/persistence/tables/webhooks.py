@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from logistics.persistence.base import Base, UtcDateTime
@@ -35,12 +35,22 @@ class WebhookSubscriptionRow(Base):
 
 
 class WebhookOutboxRow(Base):
-    """One notice for one subscription: pending until a 2xx answer, retried with backoff."""
+    """One notice for one subscription: pending until a 2xx answer, retried with backoff.
+
+    A notice is queued once per subscription (the unique constraint on its stable id); the
+    delivery id is derived from both, so it is stable too.
+    """
 
     __tablename__ = "webhook_outbox"
-    __table_args__ = (Index("ix_webhook_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_webhook_outbox_due", "status", "next_attempt_at"),
+        UniqueConstraint(
+            "subscription_id", "notice_id", name="uq_webhook_outbox_subscription_notice"
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)  # the Webhook-Id header
+    notice_id: Mapped[str] = mapped_column(String(40))  # the Webhook-Notice-Id header
     subscription_id: Mapped[str] = mapped_column(ForeignKey("webhook_subscriptions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
     shipment_id: Mapped[str] = mapped_column(String(64))
