@@ -1,0 +1,218 @@
+"""Ingestion benchmark: events/s through the service layer and `POST /v1/events`, and refresh cost.
+
+    python benchmarks/ingestion.py [--database sqlite|postgres|both] [--postgres-admin-url URL]
+                                   [--events N] [--http-events N] [--batch N] [--clients N]
+
+Per database (a fresh SQLite file, or a temporary PostgreSQL database dropped afterwards):
+
+1. Imports a generated bundle (1,000 shipments) and books every shipment on two legs (a truck
+   leg on a vehicle, then a scheduled service), as accepting a plan would, so that stale marking
+   and refresh see the booked movements.
+2. Service layer: `feed_ingest.ingest_unified_batch` over `--events` unified events (ten
+   milestones per shipment, shipment-level) in batches of `--batch`, one transaction per batch:
+   parsing, validation, duplicate checks, storage and marking the touched shipments stale.
+3. The same first batches sent again: every item answered `duplicate` (duplicate detection).
+4. Refresh: `tracking_refresh.refresh` of every stale shipment in transactions of 200 shipments
+   (the background refresher's batch), with the SQL statements it issued per shipment.
+5. HTTP: `logistics serve` in its own process on the database (its background refresher
+   running), `--http-events` more events posted to `POST /v1/events` in batches of `--batch` by
+   `--clients` concurrent clients.
+
+Results go to stdout; README records them with the machine and date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy import Engine, event
+
+from logistics.domain import Role
+from logistics.domain.scenario import Scenario
+from logistics.persistence.database import make_engine, make_session_factory, session_scope
+from logistics.persistence.migrate import upgrade_to_head
+from logistics.persistence.repositories import booked_legs, tracking_state
+from logistics.persistence.tables import BookedLegRow
+from logistics.scenarios.generator import generate_scenario
+from logistics.services import tracking_refresh
+from logistics.services.api_keys import create_api_key
+from logistics.services.feed_ingest import ingest_unified_batch
+from logistics.services.import_scenario import import_scenario
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tracking import events_for, fresh_database, served  # noqa: E402
+
+
+@contextmanager
+def counted(engine: Engine) -> Iterator[list[int]]:
+    """Count the SQL statements the engine executes inside the block (executemany counts once)."""
+    box = [0]
+
+    def count(*_: Any) -> None:
+        box[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield box
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def book_all(session: Any, scenario: Scenario) -> None:
+    """Book every shipment on a truck leg to a service's origin, then on that service."""
+    services = [s for s in scenario.services]
+    vehicles = [v.id for v in scenario.vehicles]
+    for n, shipment in enumerate(scenario.shipments):
+        service = services[n % len(services)]
+        depart = service.departure - timedelta(hours=6)
+        legs = [
+            BookedLegRow(
+                leg_index=0,
+                mode="road",
+                from_location=shipment.origin,
+                to_location=service.origin,
+                planned_depart=depart,
+                planned_arrive=depart + timedelta(hours=2),
+                vehicle_id=vehicles[n % len(vehicles)],
+            ),
+            BookedLegRow(
+                leg_index=1,
+                mode=service.mode.value,
+                from_location=service.origin,
+                to_location=service.destination,
+                planned_depart=service.departure,
+                planned_arrive=service.arrival,
+                service_id=service.id,
+            ),
+        ]
+        booked_legs.replace_for_shipment(session, shipment.id, "plan-bench", legs)
+    tracking_state.mark_stale(session, [s.id for s in scenario.shipments])
+
+
+def rate(count: int, seconds: float) -> str:
+    """`N events in S s = R events/s`."""
+    return f"{count:,} events in {seconds:.1f} s = {count / seconds:,.0f} events/s"
+
+
+def run(kind: str, admin_url: str | None, args: argparse.Namespace) -> None:
+    """All measurements on one fresh database."""
+    with fresh_database(kind, admin_url) as url:
+        engine = make_engine(url)
+        upgrade_to_head(engine)
+        factory = make_session_factory(engine)
+        scenario = generate_scenario(shipments=1000, seed=1)
+        with session_scope(factory) as session:
+            import_scenario(session, scenario)
+            book_all(session, scenario)
+            feed_key, _ = create_api_key(session, role=Role.FEED, name="bench-feed")
+        with session_scope(factory) as session:
+            tracking_refresh.refresh(session)
+        shipments = [(s.id, s.ready_at) for s in scenario.shipments]
+        print(f"== {kind}: {len(shipments)} shipments imported and booked (2 legs each)")
+
+        events = events_for(shipments, args.events, "svc")
+        batches = [events[i : i + args.batch] for i in range(0, len(events), args.batch)]
+        with counted(engine) as statements:
+            started = time.perf_counter()
+            for batch in batches:
+                with session_scope(factory) as session:
+                    report = ingest_unified_batch(session, batch)
+                    assert report.items[0].status.value == "accepted", report.items[0]
+            seconds = time.perf_counter() - started
+        print(
+            f"  service layer, batches of {args.batch}: {rate(len(events), seconds)} "
+            f"({statements[0] / len(batches):.1f} statements per batch)"
+        )
+
+        again = batches[: max(1, len(batches) // 5)]
+        started = time.perf_counter()
+        for batch in again:
+            with session_scope(factory) as session:
+                report = ingest_unified_batch(session, batch)
+                assert all(i.status.value == "duplicate" for i in report.items), report.items[0]
+        seconds = time.perf_counter() - started
+        print(f"  service layer, all duplicates: {rate(sum(map(len, again)), seconds)}")
+
+        with session_scope(factory) as session:
+            stale = len(tracking_state.stale_ids(session))
+        with counted(engine) as statements:
+            started = time.perf_counter()
+            refreshed = 0
+            while True:
+                with session_scope(factory) as session:
+                    done = tracking_refresh.refresh(session, limit=200).refreshed
+                refreshed += done
+                if done < 200:
+                    break
+            seconds = time.perf_counter() - started
+        print(
+            f"  refresh of {stale:,} stale shipments in batches of 200: {seconds:.2f} s = "
+            f"{refreshed / seconds:,.0f} shipments/s, "
+            f"{statements[0] / max(1, refreshed):.2f} statements per shipment"
+        )
+        engine.dispose()
+        if args.no_http:
+            return
+        with served(url) as base:
+            events = events_for(shipments, args.http_events, "http")
+            bodies = [
+                json.dumps(events[i : i + args.batch]).encode()
+                for i in range(0, len(events), args.batch)
+            ]
+            headers = {"Authorization": f"Bearer {feed_key}", "Content-Type": "application/json"}
+            failures: list[str] = []
+
+            def client_run(share: list[bytes]) -> None:
+                with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+                    for body in share:
+                        answer = client.post("/v1/events", content=body)
+                        if answer.status_code != 200 or answer.json()["rejected"]:
+                            failures.append(answer.text[:300])
+
+            shares = [bodies[c :: args.clients] for c in range(args.clients)]
+            threads = [threading.Thread(target=client_run, args=(s,)) for s in shares]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            seconds = time.perf_counter() - started
+            assert not failures, failures[0]
+            print(
+                f"  POST /v1/events, batches of {args.batch}, {args.clients} client(s): "
+                f"{rate(len(events), seconds)}"
+            )
+
+
+def main() -> None:
+    """Run the measurements on each database asked for and print them."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument(
+        "--postgres-admin-url", default=os.environ.get("LOGISTICS_TEST_POSTGRES_URL")
+    )
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--http-events", type=int, default=50_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=1)
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurement")
+    args = parser.parse_args()
+    kinds = ("sqlite", "postgres") if args.database == "both" else (args.database,)
+    for kind in kinds:
+        run(kind, args.postgres_admin_url, args)
+
+
+if __name__ == "__main__":
+    main()
