@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -36,6 +35,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import Engine, event
+from tracking import events_for, fresh_database, served
 
 from logistics.domain import Role
 from logistics.domain.scenario import Scenario
@@ -48,9 +48,6 @@ from logistics.services import tracking_refresh
 from logistics.services.api_keys import create_api_key
 from logistics.services.feed_ingest import ingest_unified_batch
 from logistics.services.import_scenario import import_scenario
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tracking import events_for, fresh_database, served  # noqa: E402
 
 
 @contextmanager

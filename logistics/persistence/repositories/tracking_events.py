@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import Table, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -122,10 +122,8 @@ def add_new(session: Session, values: Sequence[dict[str, Any]]) -> set[tuple[str
         return set()
     connection = session.connection()
     insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    table = EventRow.__table__
-    statement = (
-        insert(table).on_conflict_do_nothing().returning(table.c.source, table.c.event_id)
-    )
+    table = cast(Table, EventRow.__table__)
+    statement = insert(table).on_conflict_do_nothing().returning(table.c.source, table.c.event_id)
     return {(s, e) for s, e in connection.execute(statement, rows)}
 
 
