@@ -2,7 +2,8 @@
 
 Rules (DESIGN 3.5): duplicates (same source and event id, or same content hash) count once,
 the first received copy winning; a retraction removes the event it names (and its content
-duplicates) from the projection; the timeline holds ACTUAL events ordered by event time, then
+duplicates) from the projection; of the versions of one source event (`versions`) only the
+latest counts, and retracting its id retracts them all; the timeline holds ACTUAL events ordered by event time, then
 leg order, then milestone order, never by arrival order; a truck or train event at a stop that
 is not one of this shipment's leg ends is left out (it is about other shipments); DELIVERED is terminal unless retracted
 (only a later EXCEPTION changes the status after it); an INFORMATIONAL event is on the
@@ -21,6 +22,7 @@ from logistics.domain.enums import Mode
 from logistics.domain.tracking import Milestone, TimeType, TrackingEvent
 from logistics.tracking.hashing import content_hash
 from logistics.tracking.legs import PlannedLeg, belongs, match_leg
+from logistics.tracking.versions import base_id, split_version
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 
@@ -97,13 +99,14 @@ def deduplicate(events: Iterable[TrackingEvent]) -> Deduplicated:
         alias[key] = by_hash[digest] = len(kept)
         kept.append(event)
     retractions = [e for e in kept if e.retracts]
-    removed: set[int] = set()
+    removed: set[int] = _superseded(kept)
     for r in retractions:
         target = alias.get((r.source, r.retracts or ""))
         if target is None:  # a retraction may name another source's event id
             target = next((i for (_, eid), i in sorted(alias.items()) if eid == r.retracts), None)
         if target is not None and not kept[target].retracts:
             removed.add(target)
+        removed.update(_versions_retracted(kept, r))
     effective = [e for i, e in enumerate(kept) if i not in removed and not e.retracts]
     return Deduplicated(
         effective=tuple(effective),
@@ -111,6 +114,37 @@ def deduplicate(events: Iterable[TrackingEvent]) -> Deduplicated:
         retractions=tuple(retractions),
         retracted=tuple(kept[i] for i in sorted(removed)),
     )
+
+
+def _versions_retracted(kept: Sequence[TrackingEvent], r: TrackingEvent) -> set[int]:
+    """Versions of the id `r` retracts, up to the retraction's own version when it has one."""
+    upto = split_version(r.event_id)
+    found = set()
+    for i, e in enumerate(kept):
+        split = split_version(e.event_id)
+        if e.source != r.source or e.retracts or not split or split[0] != r.retracts:
+            continue
+        if upto is None or split[1] <= upto[1]:
+            found.add(i)
+    return found
+
+
+def _superseded(kept: Sequence[TrackingEvent]) -> set[int]:
+    """Indices of events a later version of the same (source, event id) overrides (versions)."""
+    latest: dict[tuple[str, str], tuple[str, int]] = {}
+    for i, e in enumerate(kept):
+        split = split_version(e.event_id)
+        if split and not e.retracts:
+            key = (e.source, split[0])
+            if key not in latest or split[1] > latest[key][0]:
+                latest[key] = (split[1], i)
+    return {
+        i
+        for i, e in enumerate(kept)
+        if not e.retracts
+        and (e.source, base_id(e.event_id)) in latest
+        and latest[(e.source, base_id(e.event_id))][1] != i
+    }
 
 
 def _time_key(entry: TimelineEntry) -> tuple[datetime, int, int, str, str]:

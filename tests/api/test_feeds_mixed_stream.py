@@ -195,6 +195,7 @@ def test_a_bare_dcsa_retraction_reaches_the_shipment_of_the_event_it_retracts(
     loaded = {
         "eventID": "evt-r-1",
         "eventDateTime": "2026-11-30T18:00:00Z",
+        "eventUpdatedDateTime": "2026-11-30T18:05:00Z",  # stored as a version of evt-r-1
         "eventClassification": {
             "eventType": "EQUIPMENT",
             "eventClassifier": "ACTUAL",
@@ -215,7 +216,7 @@ def test_a_bare_dcsa_retraction_reaches_the_shipment_of_the_event_it_retracts(
     with live_api.client("shipper") as client:
         view = client.get("/v1/shipments/SH00002/tracking").json()
     assert first["accepted"] == 1 and second["accepted"] == 1
-    assert second["items"][0]["event_id"] == "evt-r-1#retracted"
+    assert second["items"][0]["event_id"] == "evt-r-1#retracted~v20261130T190000.000000Z"
     assert view["timeline"] == [] and view["status"] is None
 
 

@@ -98,8 +98,8 @@ def test_cbv_words_are_read_in_every_spelling(spelling: str) -> None:
     assert cbv_word(spelling, "disposition") == "in_transit"
 
 
-def test_a_dcsa_30_republished_event_keeps_its_id_and_a_retraction_gets_its_own() -> None:
-    """isRetracted with the same eventID is a retraction whose own id is distinct."""
+def test_a_dcsa_30_retraction_gets_its_own_versioned_id() -> None:
+    """isRetracted with the same eventID is a retraction of that id, as of its update time."""
     event = {
         "eventID": "e-1",
         "eventDateTime": "2025-12-01T10:00:00Z",
@@ -118,7 +118,8 @@ def test_a_dcsa_30_republished_event_keeps_its_id_and_a_retraction_gets_its_own(
     result = parse_dcsa_tnt(json.dumps([event, retraction]), subjects={"booking:B-1": "SH1"})
     first, second = (e.event for e in result.events)
     assert (first.event_id, first.milestone) == ("e-1", Milestone.DEPARTED)
-    assert (second.event_id, second.retracts, second.shipment_id) == ("e-1#retracted", "e-1", "SH1")
+    assert (second.retracts, second.shipment_id) == ("e-1", "SH1")
+    assert second.event_id == "e-1#retracted~v20251201T110000.000000Z"
 
 
 def test_one_record_epoch_milliseconds_and_a_lookup_function_as_subjects() -> None:

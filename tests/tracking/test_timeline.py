@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 import pytest
 
 from logistics.domain.enums import Mode
-from logistics.domain.tracking import ExceptionReason, Milestone, TrackingEvent
+from logistics.domain.tracking import ExceptionReason, Milestone, TimeType, TrackingEvent
 from logistics.tracking.adapters.unified_json import parse_unified_json
 from logistics.tracking.legs import PlannedLeg
 from logistics.tracking.timeline import deduplicate, project
+from logistics.tracking.versions import versioned_id
 
 from ._golden import FEEDS
 
@@ -173,3 +174,49 @@ def test_informational_event_is_shown_but_never_the_status() -> None:
     assert p.timeline[-1].event.event_id == "U-info"
     assert p.status is Milestone.DELIVERED and p.status_event_id == "U-3"
     assert project([note]).status is None
+
+
+def _version(base: TrackingEvent, stamp: str, **changes: object) -> TrackingEvent:
+    updated = datetime.fromisoformat(stamp)
+    return replace(base, event_id=versioned_id("dcsa-7", updated), recorded_at=updated, **changes)
+
+
+def test_a_later_version_of_an_event_supersedes_the_earlier_one() -> None:
+    """DCSA 3.0: the same eventID updated later overrides it, even moved to another place."""
+    first = TrackingEvent(
+        event_id="x",
+        source="dcsa",
+        milestone=Milestone.UNLOADED,
+        time_type=TimeType.ACTUAL,
+        event_time=_utc("2026-12-02T15:00:00"),
+        shipment_id="SH00001",
+        location="PLGDN",
+    )
+    v1 = _version(first, "2026-12-02T15:10:00+00:00")
+    v2 = _version(first, "2026-12-02T18:00:00+00:00", location="PLGDY")
+    for order in ([v1, v2], [v2, v1]):
+        d = deduplicate(order)
+        assert [e.event_id for e in d.effective] == [v2.event_id]
+        assert [e.event_id for e in d.retracted] == [v1.event_id]
+
+
+def test_a_retracted_version_retracts_the_versions_up_to_it_only() -> None:
+    """A retraction of the eventID removes its earlier versions; a later version stands again."""
+    first = TrackingEvent(
+        event_id="x",
+        source="dcsa",
+        milestone=Milestone.DEPARTED,
+        time_type=TimeType.ACTUAL,
+        event_time=_utc("2026-11-26T06:40:00"),
+        shipment_id="SH00001",
+    )
+    v1 = _version(first, "2026-11-26T06:45:00+00:00")
+    retraction = replace(
+        first,
+        event_id=versioned_id("dcsa-7#retracted", datetime.fromisoformat("2026-11-26T08:00+00:00")),
+        milestone=Milestone.CANCELLED,
+        retracts="dcsa-7",
+    )
+    assert deduplicate([v1, retraction]).effective == ()
+    v3 = _version(first, "2026-11-26T09:00:00+00:00", event_time=_utc("2026-11-26T07:10:00"))
+    assert [e.event_id for e in deduplicate([v1, retraction, v3]).effective] == [v3.event_id]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from logistics.persistence.tables import EventRow, ShipmentReferenceRow
@@ -45,10 +45,15 @@ def resolve(session: Session, pairs: Collection[tuple[str, str]]) -> dict[tuple[
 
 
 def shipment_of_event(session: Session, event_id: str) -> str | None:
-    """The shipment a stored event with this id is about (None: unknown or movement-level)."""
+    """The shipment a stored event with this id, or a version of it (`<id>~v<time>`), is about
+    (None: unknown or movement-level)."""
+    same = or_(
+        EventRow.event_id == event_id,
+        EventRow.event_id.startswith(f"{event_id}~v", autoescape=True),
+    )
     query = (
         select(EventRow.shipment_id)
-        .where(EventRow.event_id == event_id, EventRow.shipment_id.is_not(None))
+        .where(same, EventRow.shipment_id.is_not(None))
         .order_by(EventRow.seq)
         .limit(1)
     )

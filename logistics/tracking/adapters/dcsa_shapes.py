@@ -8,13 +8,24 @@
 - 3.0.0-Beta-1: `{"metadata": {eventID, eventCreatedDateTime, eventType, retractedEventID},
   "payload": {...2.2-like codes..., documentTypeCode + documentReference,
   relatedDocumentReferences [{type, value}], references [{type: EQ, value}]}}`.
-- 3.0.0: `eventClassification` (`eventType`, `eventClassifier` ACTUAL/ESTIMATED/PLANNED and
-  `transportEventType` / `equipmentEventType` / `shipmentEventType` words), `isRetracted`,
-  `eventUpdatedDateTime`, `eventLocation`, `shipmentDetails.documentReference` and
-  `additionalDocumentReferences` (`type` BOOKING / TRANSPORT_DOCUMENT, `reference`),
-  `transportDetails` (`delayReasonCodes`, `transportCall` with `serviceCodeOrReference`,
-  `exportVoyageNumberOrReference`, `railTransport`), `equipmentDetails` (`equipmentReference`,
+- 3.0.0, in the spellings its published drafts use: `eventClassification` with either the code
+  names (`eventTypeCode`, `eventClassifierCode` PLN/EST/ACT, `transportEventTypeCode` /
+  `equipmentEventTypeCode` / `shipmentEventTypeCode` four-letter codes) or the word names
+  (`eventType`, `eventClassifier` ACTUAL/ESTIMATED/PLANNED, `transportEventType` DEPARTED, ...);
+  the flat draft (`eventTypeCode` and the type codes at the top, `*EventInfo` / `*EventDetails`
+  objects merged in); `eventDateTime` as a time or as `{value, classifier}`; `isRetracted`,
+  `eventUpdatedDateTime`, `eventLocation`; `shipmentDetails.documentReference`,
+  `relatedDocumentReferences` / `additionalDocumentReferences` (`typeCode` or `type`: BKG / TRD /
+  BOOKING / TRANSPORT_DOCUMENT; `reference`), `shipmentReferences` (type EQ: the container);
+  `transportDetails` (`delayReasonCode` or `delayReasonCodes`, `transportCall` with
+  `serviceCodeOrReference`, `exportVoyageNumberOrReference`, `railTransport` `departureID` /
+  `railService`); `equipmentDetails` (`equipmentReference`, `emptyIndicatorCode` /
   `emptyIndicator`).
+
+Everywhere: the event's own `eventLocation` is its place; the transport call's location only when
+the event has none (2.2 transport events). Other document types (SHI, CBR, VGM, ...) and shipper's
+references (FF, SI, PO, ...) are kept in the references under `document_<TYPE>` / `reference_<TYPE>`
+but link no shipment.
 """
 
 from __future__ import annotations
@@ -35,6 +46,13 @@ _TYPE_FIELDS = {
     "TRANSPORT": "transportEventTypeCode",
     "EQUIPMENT": "equipmentEventTypeCode",
     "SHIPMENT": "shipmentEventTypeCode",
+}
+_V3_CODE_FIELDS = {
+    "TRANSPORT": "transportEventTypeCode",
+    "EQUIPMENT": "equipmentEventTypeCode",
+    "SHIPMENT": "shipmentEventTypeCode",
+    "IOT": "iotEventTypeCode",
+    "REEFER": "reeferEventTypeCode",
 }
 _V3_TYPE_FIELDS = {
     "TRANSPORT": "transportEventType",
@@ -66,6 +84,8 @@ class DcsaEvent:
     container: str | None = None
     empty: bool = False
     delay_codes: list[str] = field(default_factory=list)
+    other_refs: dict[str, str] = field(default_factory=dict)
+    versioned: bool = False
 
 
 def _str(value: Any) -> str | None:
@@ -77,24 +97,30 @@ def _map(value: Any) -> Mapping[str, Any]:
 
 
 def _unlocode(*holders: Any) -> str | None:
-    """The UN/LOCODE of the first holder that has one, else a facility code or location name."""
-    named = None
+    """The place of the first holder that names one: its UN/LOCODE, else a facility code or name."""
     for holder in holders:
-        holder = _map(holder)
-        places = (holder, _map(holder.get("location")))
-        for place in places:
-            code = _str(place.get("UNLocationCode"))
-            if code:
-                return code.upper()
-        for place in places:
-            facility = _map(place.get("facility"))
-            named = (
-                named
-                or _str(place.get("facilityCode"))
-                or _str(facility.get("facilityCode"))
-                or _str(place.get("locationName"))
-            )
-    return named
+        found = _place_of(_map(holder))
+        if found:
+            return found
+    return None
+
+
+def _place_of(holder: Mapping[str, Any]) -> str | None:
+    places = (holder, _map(holder.get("location")))
+    for place in places:
+        code = _str(place.get("UNLocationCode"))
+        if code:
+            return code.upper()
+    for place in places:
+        facility = _map(place.get("facility"))
+        named = (
+            _str(place.get("facilityCode"))
+            or _str(facility.get("facilityCode"))
+            or _str(place.get("locationName"))
+        )
+        if named:
+            return named
+    return None
 
 
 def _first(*values: Any) -> str | None:
@@ -104,24 +130,56 @@ def _first(*values: Any) -> str | None:
     return None
 
 
-def _add_doc(docs: dict[str, str], kind: Any, value: Any) -> None:
-    mapped = _DOC_KINDS.get(str(kind or "").upper())
+def _add_doc(
+    docs: dict[str, str], kind: Any, value: Any, others: dict[str, str] | None = None
+) -> None:
+    code = str(kind or "").strip().upper()
+    mapped = _DOC_KINDS.get(code)
     if mapped and _str(value) and mapped not in docs:
         docs[mapped] = str(_str(value))
+    elif not mapped and code and _str(value) and others is not None:
+        others.setdefault(f"document_{code}"[:32], str(_str(value))[:100])
+
+
+def _add_refs(event: DcsaEvent, refs: Any) -> None:
+    """Shipment references (2.2 `references`, Beta and 3.0 lists): EQ is the container."""
+    for ref in refs if isinstance(refs, list) else []:
+        if not isinstance(ref, Mapping):
+            continue
+        kind = str(ref.get("typeCode") or ref.get("type") or ref.get("referenceType") or "")
+        value = _str(ref.get("reference") or ref.get("value") or ref.get("referenceValue"))
+        if not value or not kind.strip():
+            continue
+        if kind.strip().upper() == "EQ":
+            event.container = event.container or value
+        else:
+            event.other_refs.setdefault(f"reference_{kind.strip().upper()}"[:32], value[:100])
+
+
+def _when(value: Any) -> tuple[Any, str | None]:
+    """A 3.0 draft writes eventDateTime as `{value, classifier}`: the time and its classifier."""
+    if isinstance(value, Mapping):
+        return value.get("value"), _str(value.get("classifier"))
+    return value, None
 
 
 def _v22(item: Mapping[str, Any], version: str = "2.2") -> DcsaEvent:
     event_type = str(item.get("eventType") or "").upper()
     call = _map(item.get("transportCall"))
     docs: dict[str, str] = {}
+    others: dict[str, str] = {}
     for doc in item.get("documentReferences") or []:
         if isinstance(doc, Mapping):
-            _add_doc(docs, doc.get("documentReferenceType"), doc.get("documentReferenceValue"))
-    _add_doc(docs, item.get("documentTypeCode"), item.get("documentID"))  # 2.2 shipment events
+            _add_doc(
+                docs, doc.get("documentReferenceType"), doc.get("documentReferenceValue"), others
+            )
+    # 2.2 shipment events: the document the event is about
+    _add_doc(docs, item.get("documentTypeCode"), item.get("documentID"), others)
     for name, kind in (("carrierBookingReference", "BKG"), ("transportDocumentReference", "TRD")):
         _add_doc(docs, kind, item.get(name))
     delay = _str(item.get("delayReasonCode"))
-    return DcsaEvent(
+    when, classifier = _when(item.get("eventDateTime"))
+    event = DcsaEvent(
         version=version,
         type_field="metadata.eventType" if version != "2.2" else "eventType",
         code_field=("payload." if version != "2.2" else "")
@@ -129,11 +187,11 @@ def _v22(item: Mapping[str, Any], version: str = "2.2") -> DcsaEvent:
         event_id=_str(item.get("eventID")),
         event_type=event_type,
         code=_str(item.get(_TYPE_FIELDS.get(event_type, ""))),
-        classifier=_str(item.get("eventClassifierCode")),
-        event_time=item.get("eventDateTime"),
+        classifier=_str(item.get("eventClassifierCode")) or classifier,
+        event_time=when,
         created=item.get("eventCreatedDateTime"),
         retracts=_str(item.get("retractedEventID")),
-        location=_unlocode(call, item.get("eventLocation")),
+        location=_unlocode(item.get("eventLocation"), call),
         mode=_str(call.get("modeOfTransport")),
         movement=_first(
             call.get("exportVoyageNumber"),
@@ -145,80 +203,109 @@ def _v22(item: Mapping[str, Any], version: str = "2.2") -> DcsaEvent:
         container=_str(item.get("equipmentReference")),
         empty=str(item.get("emptyIndicatorCode") or "").upper() == "EMPTY",
         delay_codes=[delay] if delay else [],
+        other_refs=others,
     )
+    _add_refs(event, item.get("references"))
+    return event
 
 
 def _beta(item: Mapping[str, Any]) -> DcsaEvent:
     meta, payload = _map(item.get("metadata")), _map(item.get("payload"))
     flat = {**payload, **{k: v for k, v in meta.items() if v is not None}}
+    flat.pop("references", None)  # Beta references are {type, value}: read below
     event = _v22(flat, "3.0.0-Beta-1")
-    _add_doc(event.documents, payload.get("documentTypeCode"), payload.get("documentReference"))
+    _add_doc(
+        event.documents,
+        payload.get("documentTypeCode"),
+        payload.get("documentReference"),
+        event.other_refs,
+    )
     for doc in payload.get("relatedDocumentReferences") or []:
         if isinstance(doc, Mapping):
-            _add_doc(event.documents, doc.get("type"), doc.get("value"))
-    for ref in payload.get("references") or []:
-        if (
-            isinstance(ref, Mapping)
-            and str(ref.get("type", "")).upper() == "EQ"
-            and not event.container
-        ):
-            event.container = _str(ref.get("value"))
+            _add_doc(event.documents, doc.get("type"), doc.get("value"), event.other_refs)
+    _add_refs(event, payload.get("references"))
     return event
 
 
+def _flatten(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The flat 3.0 draft: `*EventInfo` / `*EventDetails` objects merged into the event."""
+    flat = dict(item)
+    for key, value in item.items():
+        if isinstance(value, Mapping) and key.endswith(("EventInfo", "EventDetails")):
+            for name, inner in value.items():
+                flat.setdefault(name, inner)
+    return flat
+
+
 def _v3(item: Mapping[str, Any]) -> DcsaEvent:
-    klass = _map(item.get("eventClassification"))
-    event_type = str(klass.get("eventType") or "").upper()
-    shipment = _map(item.get("shipmentDetails"))
-    transport = _map(item.get("transportDetails"))
+    flat_draft = "eventClassification" not in item
+    item = _flatten(item) if flat_draft else item
+    klass = item if flat_draft else _map(item.get("eventClassification"))
+    words = not flat_draft and "eventTypeCode" not in klass and "eventType" in klass
+    event_type = str(klass.get("eventType" if words else "eventTypeCode") or "").upper()
+    fields = _V3_TYPE_FIELDS if words else _V3_CODE_FIELDS
+    shipment = _map(item.get("shipmentDetails")) or item
+    transport = _map(item.get("transportDetails")) or item
     call = _map(transport.get("transportCall"))
-    equipment = _map(item.get("equipmentDetails"))
+    equipment = _map(item.get("equipmentDetails")) or item
     docs: dict[str, str] = {}
+    others: dict[str, str] = {}
     primary = _map(shipment.get("documentReference"))
-    _add_doc(docs, primary.get("type"), primary.get("reference"))
-    for doc in shipment.get("additionalDocumentReferences") or []:
-        if isinstance(doc, Mapping):
-            _add_doc(docs, doc.get("type"), doc.get("reference"))
+    _add_doc(docs, primary.get("typeCode") or primary.get("type"), primary.get("reference"), others)
+    for name in ("relatedDocumentReferences", "additionalDocumentReferences"):
+        for doc in item.get(name) or shipment.get(name) or []:
+            if isinstance(doc, Mapping):
+                kind = doc.get("typeCode") or doc.get("type")
+                _add_doc(docs, kind, doc.get("reference"), others)
     rail = _map(call.get("railTransport"))
-    delays = transport.get("delayReasonCodes") or []
-    return DcsaEvent(
+    delays = transport.get("delayReasonCodes")
+    delays = delays if isinstance(delays, list) else [transport.get("delayReasonCode")]
+    when, classifier = _when(item.get("eventDateTime"))
+    prefix = "" if flat_draft else "eventClassification."
+    empty = equipment.get("emptyIndicatorCode") or equipment.get("emptyIndicator") or ""
+    event = DcsaEvent(
         version="3.0.0",
-        type_field="eventClassification.eventType",
-        code_field="eventClassification." + _V3_TYPE_FIELDS.get(event_type, "eventType"),
+        type_field=prefix + ("eventType" if words else "eventTypeCode"),
+        code_field=prefix + fields.get(event_type, "eventTypeCode"),
         event_id=_str(item.get("eventID")),
         event_type=event_type,
-        code=_str(klass.get(_V3_TYPE_FIELDS.get(event_type, ""))),
-        classifier=_str(klass.get("eventClassifier")),
-        event_time=item.get("eventDateTime"),
+        code=_str(klass.get(fields.get(event_type, ""))),
+        classifier=_str(klass.get("eventClassifier" if words else "eventClassifierCode"))
+        or classifier,
+        event_time=when,
         created=item.get("eventUpdatedDateTime"),
         retracts=_str(item.get("eventID")) if item.get("isRetracted") is True else None,
-        location=_unlocode(item.get("eventLocation")),
+        location=_unlocode(item.get("eventLocation"), call),
         mode=_str(call.get("modeOfTransport")),
         movement=_first(
             rail.get("departureID"),
+            rail.get("railService"),
             rail.get("railServiceReference"),
             _map(call.get("exportVoyageNumberOrReference")).get("carrierVoyageNumber"),
             _map(call.get("serviceCodeOrReference")).get("carrierServiceCode"),
         ),
         documents=docs,
         container=_str(equipment.get("equipmentReference")),
-        empty=str(
-            equipment.get("emptyIndicator") or equipment.get("emptyIndicatorCode") or ""
-        ).upper()
-        == "EMPTY",
-        delay_codes=[str(c) for c in delays if _str(c)] if isinstance(delays, list) else [],
+        empty=str(empty).upper() == "EMPTY",
+        delay_codes=[str(c).strip() for c in delays if _str(c)],
+        other_refs=others,
+        versioned=True,
     )
+    _add_refs(event, item.get("shipmentReferences"))
+    return event
 
 
 def read_event(item: Mapping[str, Any]) -> DcsaEvent:
-    """The flat form of one event in any of the three shapes."""
+    """The flat form of one event in any of the published shapes."""
     if "eventClassification" in item or item.get("isRetracted") is True:
         return _v3(item)
     if "metadata" in item or "payload" in item:
         return _beta(item)
     if "eventType" in item:
         return _v22(item)
+    if "eventTypeCode" in item:
+        return _v3(item)
     raise RecordError(
         "not a DCSA event: no eventType (2.2), metadata/payload (3.0.0-Beta-1) "
-        "or eventClassification (3.0.0)"
+        "or eventClassification / eventTypeCode (3.0.0)"
     )

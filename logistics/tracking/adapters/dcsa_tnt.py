@@ -11,9 +11,13 @@ event carry reason DELAY and the codes under the reference `delay_reason`.
 Retractions: a Beta `retractedEventID` or a 3.0 `isRetracted: true` gives a CANCELLED event that
 `retracts` the named id (3.0: the same `eventID`, so the retraction's own id is `<eventID>#retracted`).
 A retraction without references is about the retracted event's subject when that event is in the
-same payload, else it names `event:<id>` for the subject lookup. A 3.0 event republished under the
-same `eventID` with a later `eventUpdatedDateTime` is acknowledged as a duplicate (first version
-kept): retract it first, then send the new version under a new id.
+same payload, else it names `event:<id>` for the subject lookup. 3.0 versions: "an event overrides
+any other event that has the same eventID and an earlier eventUpdatedDateTime", so a 3.0 event is
+stored under `<eventID>~v<eventUpdatedDateTime>` (`tracking.versions`): the same version resent is
+a duplicate, a corrected one is accepted and the timeline keeps only the latest version; a
+retracted version (`isRetracted`) retracts the versions up to it. 2.2 and Beta events carry one
+id per message (no versions): a correction there is a new event, and the newest report of a
+milestone at a place wins as for every source.
 
 Subjects, in order: a booking or transport document linked in `subjects`; the container
 (`container:` in `subjects`); a rail or truck event with a voyage / service / departure number is a
@@ -44,6 +48,7 @@ from logistics.tracking.adapters._places import Places, place_id
 from logistics.tracking.adapters._records import bounded_id, refuse, warn
 from logistics.tracking.adapters.dcsa_shapes import DcsaEvent, read_event
 from logistics.tracking.results import AdapterResult, ResultBuilder
+from logistics.tracking.versions import versioned_id
 
 _INFO = Milestone.INFORMATIONAL
 DCSA_TRANSPORT_CODES: dict[str, Milestone] = {
@@ -102,15 +107,19 @@ DCSA_CLASSIFIERS: dict[str, TimeType] = {
     "ACTUAL": TimeType.ACTUAL,
     "ESTIMATED": TimeType.ESTIMATED,
     "PLANNED": TimeType.PLANNED,
+    "REQ": TimeType.PLANNED,
+    "REQUESTED": TimeType.PLANNED,
 }
+"""REQ (requested, a JIT classifier some publishers also send in T&T) is a time asked for, never a
+report or a forecast: stored as PLANNED, with a warning, as ONE Record's REQUESTED."""
 DCSA_MODES: dict[str, Mode] = {"RAIL": Mode.RAIL, "TRUCK": Mode.ROAD}
 """VESSEL / BARGE / MULTIMODAL calls have no platform mode: their events are about the shipment."""
 _TABLES = {
     "TRANSPORT": DCSA_TRANSPORT_CODES,
     "EQUIPMENT": DCSA_EQUIPMENT_CODES,
     "SHIPMENT": DCSA_SHIPMENT_CODES,
-    "IOT": {},
-    "REEFER": {},
+    "IOT": {"DETC": _INFO, "DETECTED": _INFO},  # a device detected something (door opened, ...)
+    "REEFER": {"MEAS": _INFO, "ADJU": _INFO, "MEASURED": _INFO, "ADJUSTED": _INFO},
 }
 
 
@@ -141,6 +150,37 @@ def _milestone(flat: DcsaEvent, ref: str, builder: ResultBuilder) -> tuple[str, 
         )
         return code, _INFO
     return code, milestone
+
+
+def _classifier_from_times(
+    flat: DcsaEvent, known_at: datetime | None, ref: str, builder: ResultBuilder
+) -> str:
+    """3.0 makes the classifier optional: a time not after the update is actual, else estimated."""
+    try:
+        when = parse_instant(flat.event_time, "eventDateTime")
+    except RecordError:
+        return ""  # the missing time is reported below
+    if known_at is None:
+        return ""
+    classifier = "ACT" if when <= known_at else "EST"
+    warn(
+        builder,
+        ref,
+        f"no event classifier: taken as {classifier} (the event time is "
+        f"{'not after' if classifier == 'ACT' else 'after'} the event's update or receipt)",
+        "no_classifier",
+    )
+    return classifier
+
+
+def _document_status_only(flat: DcsaEvent) -> bool:
+    """A shipment event about a document the platform does not track (SI, VGM, ...) only."""
+    if flat.event_type != "SHIPMENT" or flat.retracts:
+        return False
+    if flat.documents or flat.container or flat.movement:
+        return False
+    milestone = DCSA_SHIPMENT_CODES.get((flat.code or "").upper(), _INFO)
+    return milestone is _INFO and bool(flat.code)
 
 
 Subject = tuple[str | None, bool, str | None, str | None]
@@ -176,7 +216,11 @@ def _subject(
             return candidate, ok, None, None
     if flat.container:
         return f"container:{flat.container}", False, None, None
-    raise RecordError("no subject: no booking, transport document, equipment or voyage reference")
+    named = ", ".join(f"{k.split('_', 1)[1]} {v}" for k, v in flat.other_refs.items())
+    raise RecordError(
+        "no subject: no booking (BKG), transport document (TRD), equipment or voyage reference"
+        + (f"; {named} link no shipment" if named else "")
+    )
 
 
 def _event(
@@ -191,19 +235,37 @@ def _event(
     seen: dict[str, Subject],
 ) -> None:
     flat = read_event(item)
+    if _document_status_only(flat):
+        named = ", ".join(f"{k.split('_', 1)[1]} {v}" for k, v in flat.other_refs.items())
+        warn(
+            builder,
+            ref,
+            f"SHIPMENT event {flat.code or '(no code)'} about {named or 'no document'}: a document "
+            "status with no booking, transport document or equipment and no cargo milestone; "
+            "ignored",
+            "not_tracking",
+        )
+        return
     code, milestone = _milestone(flat, ref, builder)
     retraction_only = bool(flat.retracts) and flat.event_time is None
     classifier = (flat.classifier or ("ACT" if flat.retracts else "")).upper()
-    if classifier not in DCSA_CLASSIFIERS:
-        name = (
-            "eventClassification.eventClassifier"
-            if flat.version == "3.0.0"
-            else "eventClassifierCode"
-        )
-        raise RecordError(
-            f"unknown {name} {flat.classifier!r} (ACT/EST/PLN or ACTUAL/ESTIMATED/PLANNED)"
-        )
     created = optional_instant(flat.created, "eventCreatedDateTime")
+    if not classifier and flat.version == "3.0.0":  # optional in 3.0: judged by the times
+        classifier = _classifier_from_times(flat, created or received_at, ref, builder)
+    if classifier not in DCSA_CLASSIFIERS:
+        name = "eventClassifierCode" if flat.version != "3.0.0" else "event classifier"
+        said = f"unknown {name} {flat.classifier!r}" if flat.classifier else f"{name} is missing"
+        raise RecordError(
+            f"{said} (ACT/EST/PLN or ACTUAL/ESTIMATED/PLANNED; "
+            "3.0: eventClassification.eventClassifierCode or eventDateTime.classifier)"
+        )
+    if classifier in ("REQ", "REQUESTED"):
+        warn(
+            builder,
+            ref,
+            f"classifier {classifier}: a requested time, stored as planned",
+            "requested_time",
+        )
     if retraction_only:
         event_time = created or received_at
         if event_time is None:
@@ -220,6 +282,7 @@ def _event(
         references["empty"] = "true"
     if flat.delay_codes:
         references["delay_reason"] = ",".join(flat.delay_codes)
+    references.update(flat.other_refs)
     references["dcsa_version"] = flat.version
     subject = _subject(flat, subjects, mode, seen)
     shipment_id, resolved, service_id, vehicle_id = subject
@@ -229,7 +292,10 @@ def _event(
     event_id = flat.event_id
     if flat.retracts and event_id == flat.retracts:
         event_id = f"{event_id}#retracted"
-    event_id = bounded_id(event_id)
+    if event_id and flat.versioned and created is not None:
+        event_id = versioned_id(event_id, created)  # a later update supersedes this version
+    else:
+        event_id = bounded_id(event_id)
     reason = None
     if milestone is Milestone.EXCEPTION:
         reason = ExceptionReason.OTHER

@@ -1,0 +1,148 @@
+"""Messages shaped as the standards publish them, end to end over real HTTP (both databases)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.persistence.database import session_scope
+from logistics.settings import get_settings
+from tests.api.conftest import LiveApi
+from tests.booking import book_minimal
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feeds arrive after SH00001's flight landed (its legs are on 29-30 Nov 2026)."""
+    monkeypatch.setenv("LOGISTICS_NOW", "2026-11-30T10:00:00+00:00")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("LOGISTICS_NOW")
+    get_settings.cache_clear()
+
+
+def _link(live_api: LiveApi, session_factory: sessionmaker[Session], kind: str, value: str) -> None:
+    with session_scope(session_factory) as session:
+        book_minimal(session)
+    with live_api.client("coordinator") as client:
+        answer = client.post(
+            "/v1/shipments/SH00001/references", json={"kind": kind, "value": value}
+        )
+    assert answer.status_code == 201, answer.text
+
+
+def _timeline(live_api: LiveApi) -> list[dict[str, Any]]:
+    with live_api.client("coordinator") as client:
+        view = client.get("/v1/shipments/SH00001/tracking").json()
+    return list(view["timeline"])
+
+
+def _dcsa_discharge(updated: str, when: str, place: str) -> dict[str, Any]:
+    return {
+        "eventID": "5d2f1c9e-3000-4a00-9000-00000000a007",
+        "eventDateTime": when,
+        "eventUpdatedDateTime": updated,
+        "eventClassification": {
+            "eventTypeCode": "EQUIPMENT",
+            "eventClassifierCode": "ACT",
+            "equipmentEventTypeCode": "DISC",
+        },
+        "eventLocation": {"UNLocationCode": place},
+        "equipmentDetails": {"equipmentReference": "TGHU7301001", "emptyIndicatorCode": "LADEN"},
+    }
+
+
+def test_dcsa_30_code_shape_and_a_corrected_version_supersedes(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """A 3.0 event in the code spelling reaches the shipment; the same eventID updated later
+    with corrected content is accepted and is the only version on the timeline; a resend of a
+    version is a duplicate; a document-only status is ignored with its reason."""
+    _link(live_api, session_factory, "container", "TGHU7301001")
+    first = _dcsa_discharge("2026-11-30T07:10:00Z", "2026-11-30T07:00:00+01:00", "LULUX")
+    fixed = _dcsa_discharge("2026-11-30T09:00:00Z", "2026-11-30T07:30:00+01:00", "BEBRU")
+    document_only = {
+        "eventID": "5d2f1c9e-3000-4a00-9000-00000000a009",
+        "eventDateTime": "2026-11-30T08:00:00Z",
+        "eventClassification": {
+            "eventTypeCode": "SHIPMENT",
+            "eventClassifierCode": "ACT",
+            "shipmentEventTypeCode": "APPR",
+        },
+        "shipmentDetails": {"documentReference": {"typeCode": "SHI", "reference": "SI-1"}},
+    }
+    with live_api.client("feed") as client:
+        one = client.post("/v1/feeds/dcsa", json={"events": [first, document_only]}).json()
+        two = client.post("/v1/feeds/dcsa", json={"events": [fixed]}).json()
+        again = client.post("/v1/feeds/dcsa", json={"events": [fixed]}).json()
+    assert [i["status"] for i in one["items"]] == ["accepted"]
+    assert any("SHI SI-1" in m and "ignored" in m for m in one["messages"])
+    assert [i["status"] for i in two["items"]] == ["accepted"]
+    assert [i["status"] for i in again["items"]] == ["duplicate"]
+    unloaded = [e for e in _timeline(live_api) if e["milestone"] == "UNLOADED"]
+    assert [(e["location"], e["event_time"][:16]) for e in unloaded] == [
+        ("BEBRU", "2026-11-30T07:30")
+    ]
+
+
+def test_epcis_document_as_gs1_publishes_it(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """`isA`-typed events, a GLN Digital Link read point and a sensor-only event come through;
+    a class-level event is refused naming its quantity list."""
+    _link(live_api, session_factory, "sscc", "140123450000003014")
+    document = {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "isA": "EPCISDocument",
+        "schemaVersion": 2.0,
+        "creationDate": "2026-11-30T06:00:00Z",
+        "epcisBody": {
+            "eventList": [
+                {
+                    "isA": "ObjectEvent",
+                    "action": "OBSERVE",
+                    "bizStep": "urn:epcglobal:cbv:bizstep:arriving",
+                    "epcList": ["urn:epc:id:sscc:4012345.1000000301"],
+                    "eventTime": "2026-11-30T06:20:00.000+01:00",
+                    "eventTimeZoneOffset": "+01:00",
+                    "readPoint": {"id": "https://id.gs1.org/414/4012345000443/254/DOCK3"},
+                },
+                {
+                    "isA": "ObjectEvent",
+                    "action": "OBSERVE",
+                    "epcList": ["urn:epc:id:sscc:4012345.1000000301"],
+                    "eventTime": "2026-11-30T06:30:00.000+01:00",
+                    "eventTimeZoneOffset": "+01:00",
+                    "sensorElementList": [{"sensorReport": [{"type": "gs1:Temperature"}]}],
+                },
+                {
+                    "isA": "TransformationEvent",
+                    "eventTime": "2026-11-30T06:40:00.000+01:00",
+                    "eventTimeZoneOffset": "+01:00",
+                    "bizStep": "commissioning",
+                    "inputQuantityList": [
+                        {"epcClass": "urn:epc:class:lgtin:4012345.022222.B7", "quantity": 3}
+                    ],
+                },
+            ]
+        },
+    }
+    with live_api.client("feed") as client:
+        answer = client.post(
+            "/v1/feeds/epcis",
+            content=json.dumps(document),
+            headers={"Content-Type": "application/ld+json"},
+        ).json()
+    assert Counter(i["status"] for i in answer["items"]) == {
+        "accepted": 1,
+        "informational": 1,
+        "rejected": 1,
+    }
+    (refused,) = [i for i in answer["items"] if i["status"] == "rejected"]
+    assert refused["record"] == "event 2" and "inputQuantityList" in refused["reason"]
+    arrived = [e for e in _timeline(live_api) if e["milestone"] == "ARRIVED"]
+    assert [e["location"] for e in arrived] == ["gln:4012345000443.DOCK3"]
