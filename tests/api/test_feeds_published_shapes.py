@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from logistics.persistence.database import session_scope
 from logistics.settings import get_settings
 from tests.api.conftest import LiveApi
-from tests.booking import book_minimal
+from tests.booking import FIXTURES, book_minimal
 
 
 @pytest.fixture(autouse=True)
@@ -146,3 +146,20 @@ def test_epcis_document_as_gs1_publishes_it(
     assert refused["record"] == "event 2" and "inputQuantityList" in refused["reason"]
     arrived = [e for e in _timeline(live_api) if e["milestone"] == "ARRIVED"]
     assert [e["location"] for e in arrived] == ["gln:4012345000443.DOCK3"]
+
+
+def test_xfsu_in_the_good_practice_shape(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """A `statusMessageType`-rooted XFSU with ULDs, OSI and houses: two statuses reach the
+    shipment, the malformed third is refused naming its element."""
+    _link(live_api, session_factory, "awb", "020-43218766")
+    payload = (FIXTURES / "feeds" / "xfsu" / "published_shapes.xml").read_bytes()
+    with live_api.client("feed") as client:
+        answer = client.post(
+            "/v1/feeds/xfsu", content=payload, headers={"Content-Type": "application/xml"}
+        ).json()
+    assert [i["status"] for i in answer["items"]] == ["accepted", "accepted", "rejected"]
+    assert "DateTimeTypeCode 'Q'" in answer["items"][2]["reason"]
+    milestones = [e["milestone"] for e in _timeline(live_api)]
+    assert milestones == ["LOADED", "DELIVERED"]

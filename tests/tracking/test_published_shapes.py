@@ -7,8 +7,12 @@ import json
 import pytest
 
 from logistics.domain.tracking import Milestone
+from logistics.tracking.adapters.cargo_xml_xfsu import parse_xfsu
 from logistics.tracking.adapters.epcis import parse_epcis
 from logistics.tracking.adapters.gs1_locations import Gln, parse_gln
+from logistics.tracking.results import Severity
+
+from ._golden import FEEDS
 
 SSCC = "urn:epc:id:sscc:4012345.1000000301"
 SUBJECTS = {"sscc:140123450000003014": "SH00040"}
@@ -109,3 +113,26 @@ def test_an_xml_document_with_a_bare_doctype_is_read() -> None:
     )
     result = parse_epcis(payload, subjects=SUBJECTS)
     assert [e.event.milestone for e in result.events] == [Milestone.DEPARTED]
+
+
+def test_an_xfsu_rooted_in_its_schema_type_keeps_ulds_osi_and_house_waybills() -> None:
+    """The good-practice XFSU root `statusMessageType`; ULD, OSI, manifest and houses kept."""
+    payload = (FEEDS / "xfsu" / "published_shapes.xml").read_bytes()
+    result = parse_xfsu(payload, subjects={"awb:020-43218766": "SH00060"})
+    errors = [(m.record, m.code) for m in result.messages if m.severity is Severity.ERROR]
+    assert errors == [("ReportedStatus 3", "bad_element")]  # the fixture's malformed record
+    manifested = result.events[0]
+    assert manifested.event.milestone is Milestone.LOADED
+    assert manifested.details["uld"] == "PMC31507CV, AKE77120CV"
+    assert manifested.details["osi"] == "KEEP AWAY FROM HEAT, TEMP CONTROL 2-8C"
+    assert manifested.details["house_waybills"] == "HZZ0091, HZZ0092"
+    assert manifested.details["manifest"] == "MAN-CV9751-30NOV"
+    assert result.events[1].details["customs_note"] == "EXP T1 TRANSIT CLOSED"
+
+
+def test_an_xfsu_with_an_entity_declaration_is_refused() -> None:
+    """An internal DTD subset is refused before parsing; another root is named in the error."""
+    entity = '<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "x">]><StatusMessage/>'
+    assert parse_xfsu(entity).messages[0].code == "not_xml"
+    other = parse_xfsu("<BookingMessage/>").messages[0]
+    assert other.code == "not_xfsu" and "BookingMessage" in other.reason

@@ -8,12 +8,17 @@ its `ReasonCode` (the Cargo-IMP status code, mapped through the FSU code table) 
 `TransportSplitDescription`, `DiscrepancyDescriptionCode`, parties) whose
 `SpecifiedLogisticsTransportMovement` gives the flight (`ID`), the place (`SpecifiedLocation/ID`),
 the event time (`SpecifiedEvent/OccurrenceDateTime` with `DateTimeTypeCode` S / E / A) and the
-flight's `DepartureEvent` / `ArrivalEvent` times. Namespaces are matched by local name. A time
+flight's `DepartureEvent` / `ArrivalEvent` times. Kept as details of each event: the ULDs
+(`UtilizedUnitLoadTransportEquipment`: type, serial, owner as `AKE12345LH`), OSI lines
+(`HandlingOSIInstructions`), customs notes, the manifest (`AssociatedManifestDocument/ID`) and
+house waybills (`IncludedHouseConsignment`). Namespaces are matched by local name; the root may be
+`StatusMessage` or the schema type name `statusMessageType` that generated senders write. A time
 without a UTC offset is local to the place. Records are `ReportedStatus N` (N from 1).
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -34,6 +39,9 @@ from logistics.tracking.adapters.fsu_codes import FSU_DISCREPANCY_CODES, FSU_STA
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
 _TIME_TYPES = {"S": TimeType.PLANNED, "E": TimeType.ESTIMATED, "A": TimeType.ACTUAL}
+_ROOTS = {"statusmessage", "statusmessagetype"}
+"""The schema's element name, and the type name JAXB-generated senders write as the root."""
+_DTD_DECLARATION = re.compile(r"<!DOCTYPE[^>\[]*\[|<!ENTITY", re.IGNORECASE)
 _LB_TO_KG = 0.45359237
 
 
@@ -129,7 +137,42 @@ def _consignment_details(sc: ET.Element | None) -> dict[str, str]:
     ):
         if value := _text(sc, *path):
             details[key] = value
+    details.update(_listed_details(sc))
     return details
+
+
+def _uld(equipment: ET.Element) -> str | None:
+    """A ULD as Cargo-IMP writes it: type, serial and owner (`AKE12345LH`)."""
+    parts = [
+        _text(equipment, "CharacteristicCode"),
+        _text(equipment, "ID"),
+        _text(equipment, "OperatingParty", "PrimaryID"),
+    ]
+    return "".join(p for p in parts if p) or None
+
+
+def _listed_details(sc: ET.Element | None) -> dict[str, str]:
+    """ULDs, OSI lines, customs notes, manifest and house waybills of a status consignment."""
+    listed: dict[str, list[str]] = {
+        "uld": [u for e in _children(sc, "UtilizedUnitLoadTransportEquipment") if (u := _uld(e))],
+        "osi": [
+            d
+            for e in _children(sc, "HandlingOSIInstructions")
+            if (d := _text(e, "Description") or _text(e, "DescriptionCode"))
+        ],
+        "customs_note": [
+            " ".join(p for p in (_text(e, "SubjectCode"), _text(e, "Content")) if p)
+            for e in _children(sc, "IncludedCustomsNote")
+            if _text(e, "Content")
+        ],
+        "manifest": [m for m in [_text(sc, "AssociatedManifestDocument", "ID")] if m],
+        "house_waybills": [
+            h
+            for e in _children(sc, "IncludedHouseConsignment")
+            if (h := _text(e, "TransportContractDocument", "ID") or _text(e, "ID"))
+        ],
+    }
+    return {key: ", ".join(values)[:512] for key, values in listed.items() if values}
 
 
 @dataclass
@@ -248,15 +291,20 @@ def parse_xfsu(
     builder = ResultBuilder()
     try:
         text = decode(payload)
-        if "<!DOCTYPE" in text.upper():
-            raise RecordError("a DOCTYPE is not accepted (no entity expansion)")
+        if _DTD_DECLARATION.search(text):
+            raise RecordError(
+                "an internal DTD subset or ENTITY declaration is not accepted (no entity expansion)"
+            )
         root = ET.fromstring(text)
     except (RecordError, ET.ParseError) as exc:
         builder.error("payload", f"not a readable XFSU: {exc}", code="not_xml")
         return builder.build()
-    if _local(root) != "StatusMessage":
+    if _local(root).lower() not in _ROOTS:
         builder.error(
-            "payload", f"root element is {_local(root)}, not StatusMessage", code="not_xfsu"
+            "payload",
+            f"root element is {_local(root)}, not StatusMessage (or the schema type name "
+            "statusMessageType)",
+            code="not_xfsu",
         )
         return builder.build()
     mc = _child(root, "MasterConsignment")
