@@ -61,6 +61,18 @@ class Settings(BaseSettings):
         description="Runs of a plan job on the procrastinate engine (a killed worker's or a "
         "crashed solver's job is retried) before it is failed visibly",
     )
+    routing_child_jobs: Literal["auto", "on", "off"] = Field(
+        default="auto",
+        description="Routing subproblems of a plan job as child jobs on the `routing` queue, "
+        "solved by any worker: `auto` (default: when the job engine is procrastinate and at "
+        "least one `logistics worker` takes the routing queue), `on`, `off` (solve locally)",
+    )
+    routing_coordinator_lanes: int | None = Field(
+        default=None,
+        ge=0,
+        description="Subproblems a plan job with routing child jobs solves itself at a time, "
+        "beside the routing workers (default: LOGISTICS_WORKERS; 0: only the routing workers)",
+    )
     fixtures_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "fixtures",
         description="Folder with the reference scenario and emission factors",

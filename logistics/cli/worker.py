@@ -15,7 +15,10 @@ from logistics.settings import get_settings
 def worker(
     queues: Annotated[
         str | None,
-        typer.Option(help="Comma-separated queues to take jobs from (default: plans)"),
+        typer.Option(
+            help="Comma-separated queues to take jobs from (default: plans; `routing`: the "
+            "routing subproblems of plan jobs, see LOGISTICS_ROUTING_CHILD_JOBS)"
+        ),
     ] = None,
     concurrency: Annotated[
         int, typer.Option(min=1, help="Jobs run at once (each solve is one child process)")

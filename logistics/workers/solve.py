@@ -10,6 +10,7 @@ import sys
 
 from logistics.settings import get_settings
 from logistics.workers import plan_run
+from logistics.workers.routing_children import executor_for
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -30,7 +31,9 @@ def main(argv: list[str]) -> int:
     die_with_parent(parent_pid)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a worker's graceful stop lets the solve finish
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    answer = plan_run.run_job(get_settings().database_url, job_id, take_over=True)
+    settings = get_settings()
+    with executor_for(settings, plan_job_id=job_id):  # routing child jobs, when enabled
+        answer = plan_run.run_job(settings.database_url, job_id, take_over=True)
     print(answer, flush=True)
     return 0
 

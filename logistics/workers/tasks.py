@@ -91,3 +91,16 @@ async def plan_job(context: JobContext, job_id: str) -> str:
             message = f"planning stopped after {attempts} attempt(s): {exc}; request it again"
             await asyncio.to_thread(fail_visibly, job_id, message)
         raise
+
+
+@blueprint.task(name="solve_routing", queue="routing")
+async def solve_routing(subproblem_id: str) -> str:
+    """A routing child job: solve one stored subproblem of a plan by its deadline (see
+    routing_children.py); a killed worker's child is not retried (its plan has moved on)."""
+    from logistics.workers.engine import conninfo
+    from logistics.workers.routing_child import run_child
+
+    info = conninfo(get_settings().database_url)
+    outcome = await asyncio.to_thread(run_child, info, subproblem_id)
+    logger.info("routing subproblem %s: %s", subproblem_id, outcome)
+    return outcome

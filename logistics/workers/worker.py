@@ -15,6 +15,7 @@ from logistics.persistence.repositories import plan_jobs as plan_job_repo
 from logistics.services.plan_jobs import QUEUED
 from logistics.settings import get_settings
 from logistics.workers.engine import PLANS_QUEUE, apply_schema, make_app
+from logistics.workers.routing_children import routing_beacon
 from logistics.workers.stalled import sweep_forever
 
 logger = logging.getLogger("logistics.worker")
@@ -64,6 +65,7 @@ async def run_worker(queues: Sequence[str], concurrency: int) -> None:
             if await defer_plan_job_async(app, job_id):
                 logger.info("plan job %s: deferred at start (it was queued)", job_id)
         sweeper = asyncio.create_task(sweep_forever(app, url), name="stalled-job sweep")
+        beacon = await routing_beacon(url, queues, concurrency)  # held while the worker runs
         try:
             await app.run_worker_async(
                 queues=list(queues),
@@ -73,6 +75,8 @@ async def run_worker(queues: Sequence[str], concurrency: int) -> None:
                 install_signal_handlers=True,
             )
         finally:
+            if beacon is not None:
+                await beacon.close()
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper

@@ -10,6 +10,7 @@ from logistics.persistence.tables.master_data import (
     VehicleRow,
 )
 from logistics.persistence.tables.plan_jobs import PlanJobRow
+from logistics.persistence.tables.routing_subproblems import RoutingSubproblemRow
 from logistics.persistence.tables.share_links import ShareLinkRow
 from logistics.persistence.tables.shipment_changes import ShipmentChangeRow
 from logistics.persistence.tables.tracking import (
@@ -38,6 +39,7 @@ __all__ = [
     "PositionRow",
     "RawMessageRow",
     "RoadLinkRow",
+    "RoutingSubproblemRow",
     "ServiceRow",
     "ShareLinkRow",
     "ShipmentChangeRow",

@@ -1,0 +1,263 @@
+"""A plan job's routing subproblems as child jobs any worker can take (`ChildJobExecutor`).
+
+The coordinating plan job stores each subproblem (JSON) in `routing_subproblems` and defers one
+`solve_routing` job per subproblem on the `routing` queue. Any `logistics worker` taking that
+queue (on this machine or another) claims one, solves it under the watchdog by its deadline and
+stores the solution; the coordinator solves queued ones itself too, `lanes` at a time (so a plan
+never waits on absent workers), and wakes on each answer (LISTEN/NOTIFY, polled as well). At the
+deadline, a subproblem without an answer is a timed-out solve: its requests are dropped as
+`timeout`, with the reason. Deadlines are wall clock: the machines' clocks must agree (NTP).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+from procrastinate import App
+from procrastinate.types import JSONDict
+
+from logistics.planning.routing import watchdog
+from logistics.planning.routing.executor import LOCAL, RoutingTask, use_executor
+from logistics.planning.routing.model import RoutingSolution
+from logistics.planning.routing.wire import options_to_dict, problem_to_dict, solution_from_dict
+from logistics.settings import Settings, job_engine
+from logistics.workers.engine import conninfo, make_app
+from logistics.workers.routing_child import (
+    CHANNEL,
+    claim_next,
+    solve_task,
+    store,
+)
+
+ROUTING_QUEUE = "routing"
+SLOTS_NAME = "logistics routing worker slots="  # application_name of a routing worker's beacon
+POLL_S = 1.0  # the coordinator looks at the table at least this often (a NOTIFY may be missed)
+KEEP = timedelta(days=1)  # answered batches are kept this long (their solve times), then pruned
+NEVER_TAKEN = "no routing worker took this subproblem before the deadline"
+
+
+def routing_slots(info: str) -> int:
+    """Routing job slots of the live workers taking the routing queue (each holds a beacon
+    connection named by its concurrency; it goes with the worker's process)."""
+    with psycopg.connect(info, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT application_name FROM pg_stat_activity WHERE application_name LIKE %s",
+            (SLOTS_NAME + "%",),
+        ).fetchall()
+    slots = 0
+    for (name,) in rows:
+        with contextlib.suppress(ValueError):
+            slots += max(0, int(str(name).removeprefix(SLOTS_NAME)))
+    return slots
+
+
+async def routing_beacon(
+    database_url: str, queues: Sequence[str], concurrency: int
+) -> psycopg.AsyncConnection[Any] | None:
+    """For a worker taking the routing queue: a connection named by its slots, held open while
+    it runs (so coordinators count it), and routing processes started ahead; else None."""
+    if ROUTING_QUEUE not in queues:
+        return None
+    watchdog.prestart(concurrency)
+    return await psycopg.AsyncConnection.connect(
+        conninfo(database_url), autocommit=True, application_name=f"{SLOTS_NAME}{concurrency}"
+    )
+
+
+class ChildJobExecutor:
+    """Routing subproblems as child jobs on the routing queue (see the module docstring).
+
+    `own_lanes`: subproblems solved here at a time (None: the planner's `workers`); `auto`:
+    solve locally while no routing worker is live."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        own_lanes: int | None = None,
+        auto: bool = False,
+        plan_job_id: str | None = None,
+    ) -> None:
+        self.info = conninfo(database_url)
+        self.database_url = database_url
+        self.own_lanes = own_lanes
+        self.auto = auto
+        self.plan_job_id = plan_job_id
+        self.batches: list[str] = []  # every batch this executor ran (for the benchmark)
+
+    def _own(self, workers: int) -> int:
+        return max(0, workers if self.own_lanes is None else self.own_lanes)
+
+    def lanes(self, workers: int) -> int:
+        """This process's lanes plus the live routing workers' slots."""
+        return max(1, self._own(workers) + routing_slots(self.info))
+
+    def solve(self, tasks: Sequence[RoutingTask], workers: int) -> list[RoutingSolution]:
+        """Each task's solution by its deadline, from whichever process answered; a task
+        without an answer then is a timed-out solve."""
+        if not tasks:
+            return []
+        if self.auto and routing_slots(self.info) == 0:
+            return LOCAL.solve(tasks, workers)
+        batch = uuid.uuid4().hex
+        self.batches.append(batch)
+        ids = [f"{batch}-{i}" for i in range(len(tasks))]
+        with psycopg.connect(self.info, autocommit=True) as conn:
+            conn.execute("LISTEN " + CHANNEL)  # before the children exist: no answer is missed
+            self._insert(conn, batch, ids, tasks)
+            self._defer(ids)
+            helpers = [
+                threading.Thread(
+                    target=self._solve_here, args=(batch,), name=f"routing-lane-{n}", daemon=True
+                )
+                for n in range(self._own(workers))
+            ]
+            for helper in helpers:
+                helper.start()
+            answers = self._wait(conn, batch, max(t.deadline for t in tasks), len(tasks))
+            with conn.transaction():
+                conn.execute(
+                    "UPDATE routing_subproblems SET status = 'expired', finished_at = now() "
+                    "WHERE batch_id = %s AND status = 'queued'",
+                    (batch,),
+                )
+                claims: dict[str, str | None] = dict(
+                    conn.execute(
+                        "SELECT id, claimed_by FROM routing_subproblems WHERE batch_id = %s",
+                        (batch,),
+                    ).fetchall()
+                )
+        for helper in helpers:  # (each stops by the deadline: the watchdog kills its solve)
+            helper.join()
+        out: list[RoutingSolution] = []
+        for sid, task in zip(ids, tasks, strict=True):
+            if sid in answers:
+                out.append(_no_worse(task, solution_from_dict(answers[sid])))
+                continue
+            who = claims.get(sid)
+            detail = (
+                NEVER_TAKEN
+                if who is None
+                else f"the routing worker {who} that took this subproblem did not answer "
+                "before the deadline"
+            )
+            out.append(task.stopped(None, detail))
+        return out
+
+    def _insert(
+        self,
+        conn: psycopg.Connection[Any],
+        batch: str,
+        ids: list[str],
+        tasks: Sequence[RoutingTask],
+    ) -> None:
+        now = datetime.now(UTC)
+        with conn.transaction():
+            conn.execute("DELETE FROM routing_subproblems WHERE created_at < %s", (now - KEEP,))
+            with conn.cursor() as cur:
+                cur.executemany(
+                    "INSERT INTO routing_subproblems (id, batch_id, position, status, deadline, "
+                    "task, created_at) VALUES (%s, %s, %s, 'queued', %s, %s, %s)",
+                    [
+                        (
+                            sid,
+                            batch,
+                            i,
+                            task.deadline,
+                            json.dumps(
+                                {
+                                    "plan_job_id": self.plan_job_id,
+                                    "problem": problem_to_dict(task.problem),
+                                    "options": options_to_dict(task.options),
+                                }
+                            ),
+                            now,
+                        )
+                        for i, (sid, task) in enumerate(zip(ids, tasks, strict=True))
+                    ],
+                )
+
+    def _defer(self, ids: list[str]) -> None:
+        app: App = make_app(self.database_url, asynchronous=False)
+        with app.open():
+            app.configure_task("logistics:solve_routing", queue=ROUTING_QUEUE).batch_defer(
+                *[_kwargs(sid) for sid in ids]
+            )
+
+    def _solve_here(self, batch: str) -> None:
+        """One of the coordinator's own lanes: claim and solve queued subproblems until none is
+        left (or the deadline is near)."""
+        with psycopg.connect(self.info, autocommit=True) as conn:
+            while (claimed := claim_next(conn, batch)) is not None:
+                sid, task_json, deadline = claimed
+                solution, seconds = solve_task(task_json, deadline)
+                store(conn, sid, solution, seconds)
+
+    def _wait(
+        self, conn: psycopg.Connection[Any], batch: str, deadline: float, count: int
+    ) -> dict[str, dict[str, Any]]:
+        """The batch's answers as they come, until all are in or the deadline passes."""
+        answers: dict[str, dict[str, Any]] = {}
+        while True:
+            rows = conn.execute(
+                "SELECT id, result FROM routing_subproblems WHERE batch_id = %s "
+                "AND status = 'done' AND NOT (id = ANY(%s))",
+                (batch, list(answers)),
+            ).fetchall()
+            for sid, result in rows:
+                answers[str(sid)] = json.loads(result)
+            left = deadline - time.time()
+            if len(answers) >= count or left <= 0:
+                return answers
+            for _ in conn.notifies(timeout=min(POLL_S, left), stop_after=1):
+                pass
+
+
+def _kwargs(subproblem_id: str) -> JSONDict:
+    return {"subproblem_id": subproblem_id}
+
+
+def _no_worse(task: RoutingTask, solution: RoutingSolution) -> RoutingSolution:
+    """A re-solve's answer, or the solution it started from if that serves more (then cheaper)."""
+    before = task.before
+    if before is not None and (len(before.dropped), before.total_cost) < (
+        len(solution.dropped),
+        solution.total_cost,
+    ):
+        return before
+    return solution
+
+
+def executor_for(
+    settings: Settings, *, plan_job_id: str | None = None
+) -> AbstractContextManager[Any]:
+    """The routing executor a plan job runs under: child jobs when LOGISTICS_ROUTING_CHILD_JOBS
+    is `on`, or `auto` on the procrastinate engine (then only while routing workers are live);
+    else the local pool."""
+    mode = settings.routing_child_jobs
+    if mode == "off" or (mode == "auto" and job_engine(settings) != "procrastinate"):
+        return contextlib.nullcontext()
+    executor = ChildJobExecutor(
+        settings.database_url,
+        own_lanes=settings.routing_coordinator_lanes,
+        auto=mode == "auto",
+        plan_job_id=plan_job_id,
+    )
+    return use_executor(executor)
+
+
+@contextlib.contextmanager
+def child_jobs(database_url: str, **kwargs: Any) -> Iterator[ChildJobExecutor]:
+    """Plans made inside this block spread their routing over child jobs (benchmarks, tests)."""
+    executor = ChildJobExecutor(database_url, **kwargs)
+    with use_executor(executor):
+        yield executor

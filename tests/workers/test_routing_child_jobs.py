@@ -1,0 +1,248 @@
+"""Routing subproblems as child jobs on PostgreSQL with real `logistics worker` processes: a plan
+job's subproblems solved by two workers (plan checked by the product's checker), and children
+that never answer (no routing worker, or one SIGKILLed mid-solve) timed out by the deadline."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import IO
+
+import psycopg
+import pytest
+
+from logistics.bundles.reader import read_bundle
+from logistics.domain import Principal, Role, Scenario, ShipmentPlanStatus, UnplannedReason
+from logistics.persistence.database import make_engine, make_session_factory, session_scope
+from logistics.persistence.migrate import upgrade_to_head
+from logistics.planning.deadline import grace_s
+from logistics.planning.itinerary_search import Network, search
+from logistics.planning.multimodal import plan
+from logistics.planning.objectives import objective_named
+from logistics.planning.plan_checker import check_plan
+from logistics.planning.truck_stage import Routed, route_trucks, truck_legs
+from logistics.services import plan_jobs
+from logistics.services.import_scenario import import_scenario
+from logistics.settings import get_settings
+from logistics.workers.engine import apply_schema, conninfo, make_app
+from logistics.workers.routing_children import NEVER_TAKEN, child_jobs, routing_slots
+from logistics.workers.worker import defer_plan_job
+from tests.conftest import FIXTURES
+from tests.workers.processes import ROOT, procfile
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(400)]
+
+
+@pytest.fixture
+def database(postgres_url: str) -> str:
+    """The fresh database migrated, with procrastinate's schema."""
+    engine = make_engine(postgres_url)
+    upgrade_to_head(engine)
+    engine.dispose()
+    apply_schema(postgres_url)
+    return postgres_url
+
+
+class Workers:
+    """`logistics worker` processes started from the Procfile's worker line, logs kept."""
+
+    def __init__(self, url: str, tmp_path: Path, env: dict[str, str]) -> None:
+        self.url, self.tmp_path = url, tmp_path
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT), "LOGISTICS_DATABASE_URL": url, **env}
+        self.procs: list[tuple[subprocess.Popen[bytes], Path]] = []
+        self.logs: list[IO[bytes]] = []
+
+    def start(self, *args: str) -> subprocess.Popen[bytes]:
+        """One more worker with these options."""
+        log = self.tmp_path / f"worker{len(self.procs)}.log"
+        out = log.open("wb")
+        self.logs.append(out)
+        proc = subprocess.Popen(
+            [*procfile()["worker"], *args],
+            env=self.env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=self.tmp_path,
+        )
+        self.procs.append((proc, log))
+        return proc
+
+    def wait_for_slots(self, slots: int) -> None:
+        """Until the live routing workers offer `slots` job slots."""
+        deadline = time.monotonic() + 120
+        while routing_slots(conninfo(self.url)) < slots:
+            assert time.monotonic() < deadline, self.output()
+            assert all(p.poll() is None for p, _ in self.procs), self.output()
+            time.sleep(0.1)
+
+    def output(self) -> str:
+        """Every worker's log."""
+        return "\n".join(f"--- {log.name}\n{log.read_text()}" for _, log in self.procs)
+
+    def stop(self) -> None:
+        """Stop every worker still running."""
+        for proc, _ in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc, _ in self.procs:
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        for out in self.logs:
+            out.close()
+
+
+@pytest.fixture
+def workers(database: str, tmp_path: Path) -> Iterator[Workers]:
+    """Starts workers on the database; stops them after the test."""
+    started = Workers(database, tmp_path, {"LOGISTICS_ROUTING_CHILD_JOBS": "on"})
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+def _rows(url: str) -> list[tuple[str, str, str | None, float | None]]:
+    with psycopg.connect(conninfo(url)) as conn:
+        return [
+            (str(r[0]), str(r[1]), r[2], r[3])
+            for r in conn.execute(
+                "SELECT id, status, claimed_by, solve_seconds FROM routing_subproblems ORDER BY id"
+            ).fetchall()
+        ]
+
+
+def test_a_plan_jobs_routing_is_solved_by_two_workers(
+    workers: Workers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan job on one worker hands all its subproblems (about 40 on the reference week) to the
+    routing queue; two workers solve them, the job is done and its plan passes the checker."""
+    url = workers.url
+    reference = read_bundle(FIXTURES / "zhengzhou")
+    start = min(sh.ready_at for sh in reference.shipments) - timedelta(hours=1)
+    monkeypatch.setenv("LOGISTICS_NOW", start.isoformat())
+    get_settings.cache_clear()
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with session_scope(factory) as session:
+        import_scenario(session, reference)
+        job_id = plan_jobs.create_job(
+            session,
+            Principal("child-jobs-test", Role.COORDINATOR),
+            objective="balanced",
+            time_limit_s=40,
+            seed=0,
+            shipment_ids=None,
+        ).id
+    workers.env["LOGISTICS_NOW"] = start.isoformat()
+    workers.env["LOGISTICS_ROUTING_COORDINATOR_LANES"] = "0"  # every subproblem a child job
+    first = workers.start("--queues", "plans,routing", "--concurrency", "2")
+    second = workers.start("--queues", "routing")
+    workers.wait_for_slots(3)
+    app = make_app(url, asynchronous=False)
+    with app.open():
+        defer_plan_job(app, job_id)  # (the plan worker may have deferred it at its start)
+    deadline = time.monotonic() + 300
+    while True:
+        with session_scope(factory) as session:
+            row = plan_jobs.get_job(session, job_id)
+            status, message, result = row.status, row.message, row.result
+        if status in ("done", "failed"):
+            break
+        assert time.monotonic() < deadline, workers.output()
+        time.sleep(0.5)
+    engine.dispose()
+    assert status == "done" and result, (status, message, workers.output())
+    document = json.loads(result)
+    assert document["check"]["violations"] == []
+    assert document["kpis"]["planned"] > 0
+    rows = _rows(url)
+    assert len(rows) >= 2  # (about 40 on the reference week)
+    # both workers answered subproblems (on a loaded machine a late one may have timed out:
+    # it is then left `running` or `expired`, and the plan treated it as a timed-out solve)
+    answered = {int(str(who).rsplit(":", 1)[1]) for _, status, who, _ in rows if status == "done"}
+    assert answered == {first.pid, second.pid}, rows
+    assert {status for _, status, _, _ in rows} <= {"done", "running", "expired"}
+
+
+def _minimal_legs() -> tuple[Scenario, Network, list]:  # type: ignore[type-arg]
+    minimal = read_bundle(FIXTURES / "bundles" / "minimal")
+    net = Network(minimal, {})
+    preset = objective_named("balanced")
+    best = {sh.id: search(net, sh, preset, k=1)[0][0] for sh in minimal.shipments}
+    return minimal, net, truck_legs(minimal, best)
+
+
+def test_without_a_routing_worker_the_plan_times_its_truck_legs_out_by_the_deadline(
+    database: str,
+) -> None:
+    """Children nobody takes (no routing worker, the coordinator solving none itself): the plan
+    returns by its deadline, every shipment with a truck leg unplanned for the time limit, the
+    plan still passes the checker, and the children are marked expired."""
+    minimal = read_bundle(FIXTURES / "bundles" / "minimal")
+    limit = 6.0
+    started = time.monotonic()
+    with child_jobs(database, own_lanes=0) as executor:
+        result = plan(minimal, time_limit_s=limit, seed=0)
+    took = time.monotonic() - started
+    assert took <= limit + grace_s(limit)
+    assert executor.batches  # the routing went through child jobs
+    assert check_plan(minimal, result) == []
+    _, _, legs = _minimal_legs()
+    with_trucks = {leg.shipment.id for leg in legs}
+    by_id = {sp.shipment_id: sp for sp in result.shipments}
+    for sid in with_trucks:
+        sp = by_id[sid]
+        assert sp.status is not ShipmentPlanStatus.PLANNED
+        assert sp.reason is UnplannedReason.TIME_LIMIT and sp.detail, sp
+    rows = _rows(database)
+    assert rows and {status for _, status, _, _ in rows} == {"expired"}
+    assert all(who is None for _, _, who, _ in rows)
+
+
+def test_a_child_whose_worker_is_killed_mid_solve_times_out_with_the_reason(
+    workers: Workers,
+) -> None:
+    """One routing worker takes the first subproblem and is SIGKILLed while it solves: that
+    subproblem's legs are dropped as timeout naming the worker, the other subproblem (never
+    taken) as timeout too, all by the deadline."""
+    url = workers.url
+    worker = workers.start("--queues", "routing")
+    workers.wait_for_slots(1)
+    minimal, net, legs = _minimal_legs()
+    limit = 20.0
+    out: list[list[Routed]] = []
+
+    def route() -> None:
+        with child_jobs(url, own_lanes=0):
+            out.append(route_trucks(minimal, net, legs, time_limit_s=limit, seed=0, workers=1))
+
+    started = time.monotonic()
+    coordinator = threading.Thread(target=route)
+    coordinator.start()
+    claimed_by = f":{worker.pid}"
+    while not any(who and who.endswith(claimed_by) for _, _, who, _ in _rows(url)):
+        assert coordinator.is_alive() and worker.poll() is None, workers.output()
+        time.sleep(0.05)
+    worker.kill()
+    worker.wait()
+    coordinator.join(timeout=120)
+    took = time.monotonic() - started
+    assert not coordinator.is_alive()
+    assert took <= limit * 1.1 + 5.0  # the stage's own deadline: its limit plus 10 %
+    (routed,) = out
+    dropped = [d for r in routed for d in r.solution.dropped]
+    assert sorted(d.request_id for d in dropped) == sorted(leg.request_id for leg in legs)
+    assert {d.reason for d in dropped} == {"timeout"}
+    details = {d.detail for d in dropped}
+    assert NEVER_TAKEN in details
+    assert any(f"{claimed_by} that took this subproblem did not answer" in d for d in details)
