@@ -163,3 +163,55 @@ def test_xfsu_in_the_good_practice_shape(
     assert "DateTimeTypeCode 'Q'" in answer["items"][2]["reason"]
     milestones = [e["milestone"] for e in _timeline(live_api)]
     assert milestones == ["LOADED", "DELIVERED"]
+
+
+def test_one_record_events_on_a_flight_reach_its_pieces_or_its_booked_shipments(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """A DEP on a TransportMovement whose Loading names a linked piece reaches that piece's
+    shipment; one on a movement with no linked piece is the flight's (every booked shipment)."""
+    piece = "https://1r.forwarder.example/logistics-objects/piece-a1"
+    _link(live_api, session_factory, "logistics_object", piece)
+    movement = "https://1r.carrier.example/logistics-objects/tm-cv9751"
+    graph = {
+        "@context": {"@vocab": "https://onerecord.iata.org/ns/cargo#"},
+        "@graph": [
+            {
+                "@type": "Loading",
+                "loadedPieces": [{"@id": piece}],
+                "servedActivity": {"@id": movement},
+            },
+            {
+                "@id": f"{movement}/logistics-events/dep-1",
+                "@type": "LogisticsEvent",
+                "eventCode": {"@id": "https://onerecord.iata.org/ns/coreCodeLists#StatusCode_DEP"},
+                "eventDate": "2026-11-29T17:42:00Z",
+                "eventFor": {"@type": "TransportMovement", "@id": movement},
+                "recordedAtLocation": {"locationCode": "CGO"},
+            },
+        ],
+    }
+    flight_only = {
+        "@context": {"@vocab": "https://onerecord.iata.org/ns/cargo#"},
+        "@id": "https://1r.carrier.example/logistics-objects/tm-x/logistics-events/arr-1",
+        "@type": "LogisticsEvent",
+        "eventCode": {"@id": "https://onerecord.iata.org/ns/coreCodeLists#StatusCode_ARR"},
+        "eventDate": "2026-11-30T05:10:00Z",
+        "eventFor": {
+            "@type": "TransportMovement",
+            "@id": "https://1r.carrier.example/logistics-objects/tm-x",
+            "transportIdentifier": "CV9751/30NOV2026",
+        },
+        "recordedAtLocation": {"locationCode": "LUX"},
+    }
+    with live_api.client("feed") as client:
+        first = client.post("/v1/feeds/one_record", json=graph).json()
+        second = client.post("/v1/feeds/one_record", json=flight_only).json()
+    assert [i["status"] for i in first["items"]] == ["accepted"]
+    assert any("Loading" in m for m in first["messages"])
+    assert [i["status"] for i in second["items"]] == ["accepted"]
+    timeline = _timeline(live_api)
+    assert [e["milestone"] for e in timeline] == ["DEPARTED", "ARRIVED"]
+    with live_api.client("coordinator") as client:
+        other = client.get("/v1/shipments/SH00002/tracking").json()
+    assert [e["milestone"] for e in other["timeline"]] == ["ARRIVED"]  # booked on the flight too

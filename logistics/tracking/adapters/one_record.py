@@ -17,7 +17,11 @@ object carries `waybillPrefix` + `waybillNumber`), 2.x `linkedObject`, the logis
 event was posted to (its own `@id` up to `/logistics-events/`), else `logistics_object` (the
 `?logistics_object=` query parameter or `Logistics-Object` header of `POST /v1/feeds/one_record`).
 Each is looked up as `logistics_object:<IRI>` or `awb:<number>` in `subjects`; one event per
-distinct shipment.
+distinct shipment. An event about a `TransportMovement` (a flight) concerns the pieces loaded on
+it (`Loading` actions in the payload or nested in the movement, `one_record_movements`): each
+linked piece's shipment gets the event; with none linked it is a movement event for our service
+`<flight>-<YYYYMMDD>` from `transportIdentifier`, which every shipment booked on it sees. Other
+objects sent alongside (TransportMovement, Loading, Piece, ...) make no event and say so.
 
 A partial event (`partialEventIndicator` true: only some pieces reached the milestone) is stored
 as INFORMATIONAL with its code and `partial` in its references, so a split departure never reads as
@@ -47,7 +51,8 @@ from logistics.tracking.adapters._common import (
 )
 from logistics.tracking.adapters._places import Places, place_id
 from logistics.tracking.adapters._records import bounded_id, refuse, warn
-from logistics.tracking.adapters._subjects import event_id_for, subjects_of
+from logistics.tracking.adapters._subjects import Subject, event_id_for, subjects_of
+from logistics.tracking.adapters.one_record_movements import Graph, service_of, type_name
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
 _INFO = Milestone.INFORMATIONAL
@@ -87,6 +92,7 @@ _CARGO = re.compile(r"^(?:cargo:|https?://onerecord\.iata\.org/ns/cargo(?:/[\d.]
 _API = re.compile(r"^(?:api:|https?://onerecord\.iata\.org/ns/api(?:/[\d.]+)?#)")
 _CODE_PREFIX = re.compile(r"^[A-Za-z]+Code_")
 _LOCATION = re.compile(r"^[A-Z]{3}$|^[A-Z]{2}[A-Z2-9]{3}$")
+_CONTEXT = {"TransportMovement", "Loading", "Unloading"}
 _EVENTS_PATH = re.compile(r"^(.*?)/(?:logistics-)?events/[^/]+/?$")
 
 
@@ -164,14 +170,24 @@ def _records(data: Any) -> list[Any]:
     return [data]
 
 
-def _targets(item: Mapping[str, Any], posted_to: str | None) -> list[tuple[str, str]]:
+def _targets(
+    item: Mapping[str, Any], posted_to: str | None, graph: Graph
+) -> tuple[list[tuple[str, str]], str | None]:
+    """The (kind, value) references an event is about, and the flight service it concerns when
+    it is about a TransportMovement (its loaded pieces come first, then the movement itself)."""
     raw = item.get("eventFor") or item.get("linkedObject")
     objects = raw if isinstance(raw, list) else [raw] if raw else []
     out: list[tuple[str, str]] = []
+    service: str | None = None
     for obj in objects:
         iri = (obj.get("@id") or obj.get("id")) if isinstance(obj, Mapping) else obj
-        if isinstance(iri, str) and iri.strip():
-            out.append(("logistics_object", iri.strip()))
+        iri = iri.strip() if isinstance(iri, str) else None
+        movement = graph.movement(obj, iri)
+        if movement is not None:
+            out.extend(("logistics_object", piece) for piece in graph.pieces_on(movement, iri))
+            service = service or service_of(movement, item)
+        if iri:
+            out.append(("logistics_object", iri))
         if isinstance(obj, Mapping):
             nested = obj.get("waybill")
             waybill: Mapping[str, Any] = nested if isinstance(nested, Mapping) else obj
@@ -181,16 +197,19 @@ def _targets(item: Mapping[str, Any], posted_to: str | None) -> list[tuple[str, 
     if not out:
         own = item.get("@id")
         parent = _EVENTS_PATH.match(own.strip()) if isinstance(own, str) else None
-        if parent:
-            out.append(("logistics_object", parent.group(1)))
-        elif posted_to:
-            out.append(("logistics_object", posted_to))
+        target = parent.group(1) if parent else posted_to
+        if target:
+            movement = graph.movement(None, target)
+            if movement is not None:
+                out.extend(("logistics_object", p) for p in graph.pieces_on(movement, target))
+                service = service_of(movement, item)
+            out.append(("logistics_object", target))
     if not out:
         raise RecordError(
             "no subject: eventFor is missing, the @id is not <logistics object>/logistics-events/<id>"
             " and no logistics_object was given"
         )
-    return out
+    return out, service
 
 
 def _event(
@@ -203,12 +222,23 @@ def _event(
     subjects: Subjects,
     posted_to: str | None,
     locations: Places,
+    graph: Graph,
 ) -> None:
     item = _normalise(raw)
     if not isinstance(item, Mapping):
         raise RecordError("record is not a JSON object")
     if set(item) <= {"@id", "@type"}:
         raise RecordError("hasItem is only a link: fetch the LogisticsEvent itself and send it")
+    kind = type_name(item.get("@type"))
+    if kind and kind != "LogisticsEvent" and "eventCode" not in item:
+        warn(
+            builder,
+            ref,
+            f"a {kind}, not a LogisticsEvent: no event of its own"
+            + (" (read for the pieces and flight its events concern)" if kind in _CONTEXT else ""),
+            "not_an_event",
+        )
+        return
     code = _word(item.get("eventCode"))
     if code is None:
         raise RecordError("eventCode is missing")
@@ -219,7 +249,7 @@ def _event(
         )
     event_time = _event_date(item)
     recorded_at = optional_instant(item.get("creationDate"), "creationDate")
-    targets = _targets(item, posted_to)
+    targets, service = _targets(item, posted_to, graph)
     milestone = ONE_RECORD_EVENT_CODES.get(code)
     references: dict[str, str] = {}
     if milestone is None:
@@ -255,7 +285,10 @@ def _event(
     event_iri = own if isinstance(own, str) and own else None
     found = subjects_of(targets, subjects)
     long_iri = {"event_iri": event_iri} if event_iri and bounded_id(event_iri) != event_iri else {}
+    if service and not any(s.resolved for s in found):  # the flight: every shipment booked on it
+        found = [Subject(service, True, ("service", service))]
     for subject in found:
+        on_service = subject.reference[0] == "service"
         add_event(
             builder,
             ref,
@@ -266,7 +299,8 @@ def _event(
             milestone=milestone,
             time_type=ONE_RECORD_TIME_TYPES[time_code],
             event_time=event_time,
-            shipment_id=subject.shipment_id,
+            shipment_id=None if on_service else subject.shipment_id,
+            service_id=subject.shipment_id if on_service else None,
             recorded_at=recorded_at,
             received_at=received_at,
             location=location,
@@ -293,6 +327,7 @@ def parse_one_record(
     except (RecordError, json.JSONDecodeError) as exc:
         refuse(builder, "payload", f"not valid JSON-LD: {exc}", "invalid_payload")
         return builder.build()
+    graph = Graph(records)
     for index, raw in enumerate(records):
         ref = f"index {index}"
         try:
@@ -305,6 +340,7 @@ def parse_one_record(
                 subjects=subjects,
                 posted_to=logistics_object,
                 locations=locations,
+                graph=graph,
             )
         except RecordError as exc:
             refuse(builder, ref, str(exc))
