@@ -136,3 +136,32 @@ def test_an_xfsu_with_an_entity_declaration_is_refused() -> None:
     assert parse_xfsu(entity).messages[0].code == "not_xml"
     other = parse_xfsu("<BookingMessage/>").messages[0]
     assert other.code == "not_xfsu" and "BookingMessage" in other.reason
+
+
+def test_a_bill_of_lading_in_the_business_transactions_links_a_class_level_event() -> None:
+    """A `bol` business transaction (JSON-LD or XML) names the air waybill: the event links."""
+    payload = _epcis_event(
+        epcList=[],
+        bizStep="departing",
+        quantityList=[{"epcClass": "urn:epc:class:lgtin:4012345.011111.L1", "quantity": 5}],
+        bizTransactionList=[
+            {
+                "type": "urn:epcglobal:cbv:btt:bol",
+                "bizTransaction": "urn:epcglobal:cbv:bt:4012345000016:16012345675",
+            }
+        ],
+    )
+    result = parse_epcis(payload, subjects={"awb:160-12345675": "SH00041"})
+    assert [(e.event.shipment_id, e.event.milestone) for e in result.events] == [
+        ("SH00041", Milestone.DEPARTED)
+    ]
+    xml = (
+        '<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2"><EPCISBody><EventList>'
+        "<ObjectEvent><eventTime>2026-11-29T01:40:00Z</eventTime>"
+        "<eventTimeZoneOffset>+08:00</eventTimeZoneOffset><action>OBSERVE</action>"
+        "<bizStep>departing</bizStep><bizTransactionList>"
+        '<bizTransaction type="bol">TD-99001</bizTransaction></bizTransactionList>'
+        "</ObjectEvent></EventList></EPCISBody></epcis:EPCISDocument>"
+    )
+    linked = parse_epcis(xml, subjects={"transport_document:TD-99001": "SH00042"})
+    assert [e.event.shipment_id for e in linked.events] == ["SH00042"]

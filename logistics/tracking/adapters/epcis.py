@@ -7,8 +7,10 @@ URNs or `https://ref.gs1.org/cbv/` URIs), `bizLocation` / `readPoint` (an SGLN U
 Digital Link is placed on the location known by that id or by its GLN, else kept as
 `gln:<13 digits>[.<extension>]`; a UN/LOCODE or any other id as written),
 the identifiers `epcList`, `parentID`, `childEPCs`, `inputEPCList`, `outputEPCList` (SSCC, GRAI,
-GIAI, SGTIN as EPC URNs or GS1 Digital Link URIs), and `errorDeclaration`. Not read: quantity lists (product classes, no instance to link),
-`bizTransactionList`, `sourceList` / `destinationList`, `sensorElementList` values (an event with
+GIAI, SGTIN as EPC URNs or GS1 Digital Link URIs), and `errorDeclaration`, and bills of lading in `bizTransactionList` (type `bol`: an air waybill or a
+transport document, linked like the identifiers, so a class-level event naming its B/L still
+reaches the shipment). Not read: quantity lists (product classes, no instance to link), other
+business transactions (po, desadv, inv, ...), `sourceList` / `destinationList`, `sensorElementList` values (an event with
 only sensor readings is informational, saying so), `persistentDisposition`, `ilmd`, extensions.
 
 Payload: an `EPCISDocument` (`epcisBody.eventList`), an `EPCISQueryDocument`
@@ -247,6 +249,40 @@ def _identifiers(
     return found
 
 
+_AWB = re.compile(r"^(\d{3})-?(\d{8})$")
+_BT_PREFIXES = (
+    "urn:epcglobal:cbv:btt:",
+    "https://ref.gs1.org/cbv/BTT-",
+    "http://ref.gs1.org/cbv/BTT-",
+)
+
+
+def _transport_documents(item: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Bills of lading in `bizTransactionList` (CBV type `bol`): an air waybill when it reads as
+    one (3 + 8 digits), else a transport document; the id is the part after the GLN of a
+    `urn:epcglobal:cbv:bt:<GLN>:<id>` URN."""
+    found: list[tuple[str, str]] = []
+    listed = item.get("bizTransactionList")
+    for entry in listed if isinstance(listed, list) else []:
+        if not isinstance(entry, Mapping):
+            continue
+        kind = str(entry.get("type") or "").strip()
+        for prefix in _BT_PREFIXES:
+            if kind.lower().startswith(prefix.lower()):
+                kind = kind[len(prefix) :]
+        value = entry.get("bizTransaction")
+        if kind.lower() != "bol" or not isinstance(value, str) or not value.strip():
+            continue
+        text = value.strip()
+        if text.lower().startswith("urn:epcglobal:cbv:bt:"):
+            text = text.split(":", 5)[-1] if text.count(":") >= 5 else text
+        awb = _AWB.match(text.replace(" ", ""))
+        pair = ("awb", f"{awb.group(1)}-{awb.group(2)}") if awb else ("transport_document", text)
+        if pair not in found:
+            found.append(pair)
+    return found
+
+
 def _milestone(
     biz_step: str | None, disposition: str | None
 ) -> tuple[Milestone, ExceptionReason | None]:
@@ -296,7 +332,8 @@ def _event(
     biz_step = cbv_word(item.get("bizStep"), "bizStep")
     disposition = cbv_word(item.get("disposition"), "disposition")
     identifiers = _identifiers(item, ref, builder)
-    if not identifiers:
+    documents = _transport_documents(item)
+    if not identifiers and not documents:
         classes = [name for name in _QUANTITY_FIELDS if item.get(name)]
         raise RecordError(
             "no SSCC, GRAI, GIAI or SGTIN in epcList / parentID / childEPCs / inputEPCList / "
@@ -343,7 +380,7 @@ def _event(
     location = _place(item.get("bizLocation"), locations) or _place(
         item.get("readPoint"), locations
     )
-    found = subjects_of(identifiers, subjects)
+    found = subjects_of([*identifiers, *documents], subjects)
     for subject in found:
         refs = {**references, subject.reference[0]: subject.reference[1]}
         full_id = event_id_for(base_id, subject, len(found))

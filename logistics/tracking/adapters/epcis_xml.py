@@ -69,6 +69,12 @@ def _event(element: ET.Element) -> dict[str, Any]:
             out[name] = _text(child)
         elif name in _LISTS:
             out[name] = [_text(e) for e in child if _local(e.tag) == "epc"]
+        elif name == "bizTransactionList":
+            out[name] = [
+                {"type": e.get("type") or "", "bizTransaction": _text(e)}
+                for e in child
+                if _local(e.tag) == "bizTransaction"
+            ]
         elif name in _PRESENT:
             out[name] = [_local(e.tag) for e in child]
         elif name in _PLACES:
