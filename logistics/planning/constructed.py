@@ -6,13 +6,17 @@ room left that a dedicated first-mile shift reaches before its cutoff and a dedi
 shift delivers from on time; else they are unplanned. Every shift carries one leg at most, so
 every route is a single pickup and drop. The plan is assembled by the planner's own
 `assemble_plan`, so the checker judges it like any plan.
+
+`construct` gives the parts (itinerary and dedicated routes per shipment) for the planner's
+safety net (safety_net.py), optionally over only some shifts and the room a plan leaves.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from logistics.domain import (
@@ -31,6 +35,7 @@ from logistics.planning.plan_assembly import assemble_plan
 from logistics.planning.routing import Route, RouteStop, RoutingSolution, SolverStats
 
 NOT_CONSTRUCTED = "the constructed solution found no dedicated truck or service for it on time"
+NOT_REACHED = "the constructed solution stopped at its time limit before reaching it"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,19 +49,53 @@ class _Trip:
 
 
 class _Builder:
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        vehicles: Sequence[Vehicle],
+        room: Mapping[str, tuple[float, float]],
+        now: datetime | None,
+        forecasts: Mapping[str, datetime],
+    ) -> None:
         self.s = scenario
-        self.free = sorted(scenario.vehicles, key=lambda v: (v.available_from, v.id))
-        self.room = {svc.id: [svc.capacity_kg, svc.capacity_m3] for svc in scenario.services}
+        self.now = now
+        self.forecasts = forecasts
+        self.free = sorted(vehicles, key=lambda v: (v.available_from, v.id))
+        self.room = {sid: list(r) for sid, r in room.items()}
         self.from_hub: dict[str, list[Service]] = {}
         for svc in sorted(scenario.services, key=lambda x: (x.departure, x.id)):
             self.from_hub.setdefault(svc.origin, []).append(svc)
+        self.departures = {h: [x.departure for x in svcs] for h, svcs in self.from_hub.items()}
+        self._minutes: dict[tuple[str, str, float], timedelta] = {}
+        self._km: dict[tuple[str, str], float] = {}
+        self._service = {
+            loc.id: timedelta(minutes=loc.service_minutes) for loc in scenario.locations
+        }
+
+    def ready(self, sh: Shipment) -> datetime:
+        """When the shipment can first be picked up: ready, and not before now."""
+        return sh.ready_at if self.now is None else max(sh.ready_at, self.now)
+
+    def arrival(self, svc: Service) -> datetime:
+        """A service's arrival: its forecast when tracking gives a later one."""
+        return max(svc.arrival, self.forecasts.get(svc.id, svc.arrival))
 
     def minutes(self, a: str, b: str, v: Vehicle) -> timedelta:
-        return timedelta(minutes=self.s.road_duration_whole_minutes(a, b, v.speed_kmh))
+        key = (a, b, v.speed_kmh)
+        found = self._minutes.get(key)
+        if found is None:
+            found = timedelta(minutes=self.s.road_duration_whole_minutes(a, b, v.speed_kmh))
+            self._minutes[key] = found
+        return found
+
+    def km(self, a: str, b: str) -> float:
+        found = self._km.get((a, b))
+        if found is None:
+            found = self._km[(a, b)] = self.s.road_distance_km(a, b)
+        return found
 
     def service(self, loc: str) -> timedelta:
-        return timedelta(minutes=self.s.location_by_id[loc].service_minutes)
+        return self._service[loc]
 
     def trip(
         self,
@@ -85,11 +124,7 @@ class _Builder:
         back = arrive_b + self.service(b) + self.minutes(b, v.depot, v)
         if back > v.available_until:
             return None
-        km = (
-            self.s.road_distance_km(v.depot, a)
-            + self.s.road_distance_km(a, b)
-            + self.s.road_distance_km(b, v.depot)
-        )
+        km = self.km(v.depot, a) + self.km(a, b) + self.km(b, v.depot)
         hours = (back - leave).total_seconds() / 3600
         stops = (
             RouteStop(0, v.depot, None, leave),
@@ -121,25 +156,29 @@ class _Builder:
 
     def hubs_near(self, loc: str) -> list[str]:
         """Hubs with departures, nearest first."""
-        return sorted(self.from_hub, key=lambda h: self.s.road_distance_km(loc, h))
+        return sorted(self.from_hub, key=lambda h: self.km(loc, h))
 
     def via_service(self, sh: Shipment) -> tuple[list[Segment], list[_Trip]] | None:
         """First mile to a hub, the first service with room, last mile to the destination."""
+        ready = self.ready(sh)
         for hub in self.hubs_near(sh.origin)[:2]:
-            for svc in self.from_hub.get(hub, []):
-                if svc.departure <= sh.ready_at or svc.arrival >= sh.due_at:
+            services = self.from_hub.get(hub, [])
+            for svc in services[bisect_right(self.departures[hub], ready) :]:
+                if svc.departure > sh.due_at:
+                    break
+                if self.arrival(svc) >= sh.due_at:
                     continue
                 if not sh.fits(svc.capabilities):
                     continue
-                kg, m3 = self.room[svc.id]
+                kg, m3 = self.room.get(svc.id, (0.0, 0.0))
                 if sh.weight_kg > kg or sh.volume_m3 > m3:
                     continue
                 handover = svc.cutoff - self.service(hub)
-                first = self.take(sh, f"{sh.id}#0", sh.origin, hub, sh.ready_at, handover)
+                first = self.take(sh, f"{sh.id}#0", sh.origin, hub, ready, handover)
                 if first is None:
                     continue
                 hub_b = svc.destination
-                available = svc.arrival + timedelta(
+                available = self.arrival(svc) + timedelta(
                     minutes=self.s.location_by_id[hub_b].handling_minutes
                 )
                 # The last-mile truck leaves the hub only after its service time there.
@@ -151,7 +190,7 @@ class _Builder:
                 self.room[svc.id] = [kg - sh.weight_kg, m3 - sh.volume_m3]
                 segments = [
                     Segment(sh.origin, hub, first.depart, first.arrive),
-                    Segment(hub, hub_b, svc.departure, svc.arrival, svc),
+                    Segment(hub, hub_b, svc.departure, self.arrival(svc), svc),
                     Segment(hub_b, sh.destination, last.depart, last.arrive),
                 ]
                 return segments, [first, last]
@@ -164,48 +203,91 @@ def _ceil_minute(t: datetime) -> datetime:
     return t
 
 
-def constructed_plan(
-    scenario: Scenario, *, factors: Sequence[EmissionFactor] = (), plan_id: str = "constructed"
-) -> Plan:
-    """The plan built by construction (see the module docstring), assembled and costed like the
-    planner's; shipments it could not place are unplanned with `no_vehicle`."""
-    builder = _Builder(scenario)
-    chosen: dict[str, Itinerary] = {}
-    routes: list[Route] = []
-    reasons: dict[str, tuple[UnplannedReason, str]] = {}
-    for sh in sorted(scenario.shipments, key=lambda x: (x.ready_at, x.id)):
-        direct = builder.take(sh, f"{sh.id}#0", sh.origin, sh.destination, sh.ready_at, sh.due_at)
+@dataclass(slots=True)
+class Construction:
+    """The constructed choice: per shipment its itinerary and its dedicated truck routes, and
+    why the others are left out."""
+
+    chosen: dict[str, Itinerary] = field(default_factory=dict)
+    routes: dict[str, tuple[Route, ...]] = field(default_factory=dict)
+    reasons: dict[str, tuple[UnplannedReason, str]] = field(default_factory=dict)
+
+    def solution(self) -> RoutingSolution:
+        """Every dedicated route, as one routing solution."""
+        routes = tuple(r for rs in self.routes.values() for r in rs)
+        return RoutingSolution(
+            routes,
+            (),
+            round(sum(r.cost for r in routes), 4),
+            sum(r.distance_m for r in routes),
+            SolverStats("constructed", 0.0, 0.0, 0),
+        )
+
+
+def construct(
+    scenario: Scenario,
+    *,
+    shipments: Sequence[Shipment] | None = None,
+    vehicles: Sequence[Vehicle] | None = None,
+    room: Mapping[str, tuple[float, float]] | None = None,
+    now: datetime | None = None,
+    forecasts: Mapping[str, datetime] | None = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> Construction:
+    """Dedicated trips by the greedy rules of this module, in order of ready time, for
+    `shipments` (all) over the truck shifts `vehicles` (all) and the service room `room` (kg, m3
+    per service id; every service's capacity). `now`: nothing before it; `forecasts`: a service's
+    later forecast arrival. Once `stop()` says so, the shipments not reached are left out."""
+    builder = _Builder(
+        scenario,
+        scenario.vehicles if vehicles is None else vehicles,
+        room
+        if room is not None
+        else {svc.id: (svc.capacity_kg, svc.capacity_m3) for svc in scenario.services},
+        now,
+        forecasts or {},
+    )
+    out = Construction()
+    todo = scenario.shipments if shipments is None else shipments
+    for sh in sorted(todo, key=lambda x: (builder.ready(x), x.id)):
+        if stop():
+            out.reasons[sh.id] = (UnplannedReason.TIME_LIMIT, NOT_REACHED)
+            continue
+        ready = builder.ready(sh)
+        direct = builder.take(sh, f"{sh.id}#0", sh.origin, sh.destination, ready, sh.due_at)
         if direct is not None:
             segments = [Segment(sh.origin, sh.destination, direct.depart, direct.arrive)]
             trips = [direct]
         else:
             found = builder.via_service(sh)
             if found is None:
-                reasons[sh.id] = (UnplannedReason.NO_VEHICLE, NOT_CONSTRUCTED)
+                out.reasons[sh.id] = (UnplannedReason.NO_VEHICLE, NOT_CONSTRUCTED)
                 continue
             segments, trips = found
-        routes += [t.route for t in trips]
+        out.routes[sh.id] = tuple(t.route for t in trips)
         cost = sum(t.route.cost for t in trips) + sum(
             s.service.cost_per_kg * sh.weight_kg for s in segments if s.service
         )
-        chosen[sh.id] = Itinerary(
+        out.chosen[sh.id] = Itinerary(
             sh.id, tuple(segments), segments[-1].arrive, round(cost, 2), 0.0, 0.0
         )
-    solution = RoutingSolution(
-        tuple(routes),
-        (),
-        round(sum(r.cost for r in routes), 4),
-        sum(r.distance_m for r in routes),
-        SolverStats("constructed", 0.0, 0.0, 0),
-    )
+    return out
+
+
+def constructed_plan(
+    scenario: Scenario, *, factors: Sequence[EmissionFactor] = (), plan_id: str = "constructed"
+) -> Plan:
+    """The plan built by construction (see the module docstring), assembled and costed like the
+    planner's; shipments it could not place are unplanned with `no_vehicle`."""
+    built = construct(scenario)
     net = Network(scenario, factor_table(factors))
     return assemble_plan(
         scenario,
         net,
-        {sid: [it] for sid, it in chosen.items()},
-        chosen,
-        [solution],
-        reasons,
+        {sid: [it] for sid, it in built.chosen.items()},
+        built.chosen,
+        [built.solution()],
+        built.reasons,
         plan_id=plan_id,
         objective="balanced",  # how alternatives are described; the choice is not optimised
         solver={"status": "constructed"},

@@ -11,13 +11,15 @@ from logistics.domain import EmissionFactor, Plan, Scenario, Shipment, Unplanned
 from logistics.errors import DomainError
 from logistics.planning.as_of import as_of, whole_minute
 from logistics.planning.binding_facts import shifts_taken
+from logistics.planning.constructed import construct
 from logistics.planning.costing import factor_table
 from logistics.planning.deadline import Deadline
 from logistics.planning.incumbent import rebuild
-from logistics.planning.itinerary_search import Itinerary, Network, rank, search
+from logistics.planning.itinerary_search import Itinerary, Network, rank, score_itinerary, search
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_assembly import Context, assemble_plan
 from logistics.planning.routing import watchdog
+from logistics.planning.safety_net import rescue
 from logistics.planning.service_assignment import Preferences, assign, fill_remaining
 from logistics.planning.truck_stage import (
     Routed,
@@ -36,6 +38,7 @@ MIN_REPAIR_S = 2.0  # a repair round's budget when the first rounds used up the 
 MIN_ROUND_S = 1.0  # no repair round starts with less time than this before the deadline
 REMOVE_S = 2.0  # re-optimising routes a shipment left unplanned comes off
 WIDE_K = 40  # itineraries per shipment when the best few are all on full services
+CONSTRUCT_SHARE = 0.05  # of the time limit, at most, for the constructed safety net
 
 
 def _quiet(stage: str, fraction: float, message: str) -> None:
@@ -139,6 +142,14 @@ def plan(
         scenario = as_of(scenario, now)
     forecasts = dict(forecasts or {})
     net = Network(scenario, table, now=now, forecasts=forecasts)
+    # The safety net, built first from the scenario alone (greedy, no solver): dedicated trips
+    # for what the routing leaves unplanned or late (safety_net.py).
+    built = construct(
+        scenario,
+        now=now,
+        forecasts=forecasts,
+        stop=lambda: clock.elapsed() > CONSTRUCT_SHARE * time_limit_s,
+    )
     forbidden: dict[str, set[tuple[str, ...]]] = {}
     reasons: dict[str, tuple[UnplannedReason, str]] = {}
     options: dict[str, list[Itinerary]] = {}
@@ -323,6 +334,30 @@ def plan(
     # A search stopped at the deadline may have left legs unserved after the last round too:
     # those shipments come off the routes without another solve.
     routed = _settle(routed, set(), legs, chosen, reasons)
+    net_result = rescue(
+        scenario,
+        chosen,
+        routed,
+        built,
+        late_too=preset.on_time_first,
+        now=now,
+        forecasts=forecasts,
+        stop=lambda: clock.left() < clock.reserve() / 2,
+    )
+    routed = net_result.routed
+    for sid in net_result.planned + net_result.on_time:
+        sh = scenario.shipment_by_id[sid]
+        it = score_itinerary(net, sh, net_result.chosen[sid].segments, preset)
+        chosen[sid] = it
+        options[sid] = [it, *(o for o in options.get(sid, []) if o.key != it.key)]
+        reasons.pop(sid, None)
+    if net_result.planned or net_result.on_time:
+        progress(
+            "routing",
+            0.92,
+            f"safety net: {len(net_result.planned)} shipment(s) planned and "
+            f"{len(net_result.on_time)} made on time on dedicated trucks",
+        )
     solutions = [r.solution for r in routed]
     progress("assembling", 0.95, "building the plan document")
     digest = hashlib.sha256(
@@ -344,6 +379,7 @@ def plan(
             "time_s": round(time.monotonic() - started, 2),
             "seed": seed,
             "iterations": rounds,
+            "safety_net": {"planned": net_result.planned, "on_time": net_result.on_time},
             "status": status.lower(),
             "time_limit_s": time_limit_s,
             "lateness_price": lateness_price,

@@ -158,10 +158,17 @@ def test_a_leg_no_truck_can_serve_goes_back_to_the_assignment() -> None:
 def test_without_a_repair_round_the_rushed_shipment_is_unplanned_with_its_reason(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """With a single round the second shipment is left out as no_vehicle, and no truck carries it."""
+    """With a single round and the safety net left out, the second shipment is left out as
+    no_vehicle, and no truck carries it."""
     import logistics.planning.multimodal as multimodal
+    from logistics.planning.safety_net import Rescue
 
     monkeypatch.setattr(multimodal, "MAX_ROUNDS", 1)
+    monkeypatch.setattr(
+        multimodal,
+        "rescue",
+        lambda scenario, chosen, routed, *a, **k: Rescue(chosen, routed, [], []),
+    )
     scenario = read_bundle(FIXTURES / "bundles" / "evening-rush")
     result = plan(scenario, time_limit_s=5, workers=1)
     assert check_plan(scenario, result) == []
@@ -169,3 +176,20 @@ def test_without_a_repair_round_the_rushed_shipment_is_unplanned_with_its_reason
     assert [p.reason.value for p in unplanned] == ["no_vehicle"]  # type: ignore[union-attr]
     gone = unplanned[0].shipment_id
     assert all(gone not in s.pickup + s.dropoff for v in result.vehicles for s in v.stops)
+
+
+def test_without_a_repair_round_the_safety_net_plans_the_rushed_shipment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With a single round, the safety net gives the second shipment a dedicated trip on a van
+    the routes leave free (the next day's) to the next night's freighter: both planned, clean."""
+    import logistics.planning.multimodal as multimodal
+
+    monkeypatch.setattr(multimodal, "MAX_ROUNDS", 1)
+    scenario = read_bundle(FIXTURES / "bundles" / "evening-rush")
+    result = plan(scenario, time_limit_s=5, workers=1)
+    assert check_plan(scenario, result) == []
+    assert all(p.status is ShipmentPlanStatus.PLANNED for p in result.shipments)
+    (rescued,) = result.solver["safety_net"]["planned"]
+    legs = next(p for p in result.shipments if p.shipment_id == rescued).legs
+    assert [leg.service_id for leg in legs if leg.service_id] == ["CV9753-20261201"]
