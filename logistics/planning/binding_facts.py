@@ -176,7 +176,9 @@ def shifts_taken(scenario: Scenario, net: Network, leg: TruckLeg, routes: Sequen
             rid.split("#")[0] for stop in route.stops for rid in stop.pickups
         }
     suitable: list[str] = []
-    for depot in net.depots_near(leg.from_location):
+    for depot in net.depots_for(
+        sh, leg.from_location, leg.to_location, leg.earliest, leg.latest_drop
+    ):
         for v in scenario.vehicles:
             if v.depot != depot or not (
                 sh.fits(v.capabilities)

@@ -25,6 +25,14 @@ class Subproblem:
     legs: tuple[TruckLeg, ...]
 
 
+def _depots(net: Network, leg: TruckLeg) -> tuple[str, ...]:
+    """The depots whose shifts may carry a leg: those near its pickup, and far ones when no near
+    shift can drop it in its window (Network.depots_for)."""
+    return net.depots_for(
+        leg.shipment, leg.from_location, leg.to_location, leg.earliest, leg.latest_drop
+    )
+
+
 def _components(net: Network, legs: Sequence[TruckLeg]) -> list[tuple[set[str], list[TruckLeg]]]:
     parent: dict[str, str] = {}
 
@@ -34,8 +42,9 @@ def _components(net: Network, legs: Sequence[TruckLeg]) -> list[tuple[set[str], 
             x = parent[x]
         return x
 
+    serving = {leg.request_id: _depots(net, leg) for leg in legs}
     for leg in legs:
-        depots = net.depots_near(leg.from_location)
+        depots = serving[leg.request_id]
         for d in depots[1:]:
             parent[find(d)] = find(depots[0])
         for d in depots:
@@ -44,7 +53,7 @@ def _components(net: Network, legs: Sequence[TruckLeg]) -> list[tuple[set[str], 
     for depot in parent:
         groups.setdefault(find(depot), (set(), []))[0].add(depot)
     for leg in legs:
-        depots = net.depots_near(leg.from_location)
+        depots = serving[leg.request_id]
         if depots:
             groups[find(depots[0])][1].append(leg)
     return [g for g in groups.values() if g[1]]
