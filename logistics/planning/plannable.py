@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from logistics.domain import Scenario, UnplannedReason
@@ -27,14 +28,26 @@ class Plannable:
         return len(self.itineraries)
 
 
-def plannable(scenario: Scenario, net: Network, *, time_limit_s: float, seed: int = 0) -> Plannable:
-    """Every itinerary of every shipment, and the maximum count that fits the service capacities
-    (CP-SAT, ignoring cost and truck competition): an upper bound on what any plan can plan."""
+def plannable(
+    scenario: Scenario,
+    net: Network,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    extra: Mapping[str, Itinerary] | None = None,
+) -> Plannable:
+    """Every itinerary of every shipment (the search's, plus `extra`: say the constructed
+    solution's, see constructed.py), and the maximum count that fits the service capacities
+    (CP-SAT, ignoring cost and truck competition): an upper bound on what a plan made of those
+    itineraries can plan."""
     objective = objective_named("balanced")
     itineraries: dict[str, list[Itinerary]] = {}
     reasons: dict[str, UnplannedReason] = {}
     for sh in scenario.shipments:
         found, reason, _ = search(net, sh, objective, k=ALL_ITINERARIES)
+        more = (extra or {}).get(sh.id)
+        if more is not None and all(it.key != more.key for it in found):
+            found = [*found, more]
         if found:
             itineraries[sh.id] = found
         else:

@@ -86,24 +86,25 @@ def test_constructed_solution_is_checker_clean_and_on_time(shape: Shape, seed: i
             assert sp.reason is not None and sp.detail
 
 
-SAMPLE = [
-    ("sixty-shift-depots", 20, 1),
-    ("six-hubs-long-lanes", 15, 2),
-    ("very-tight-windows", 15, 3),
-    ("single-hub-local", 12, 4),
-]
+SAMPLE_SIZE = 15
+SAMPLE_SEEDS = (1, 2)
+SAMPLE_LIMIT_S = 20.0  # generous: the test machine is shared and loaded
 
 
-@pytest.mark.parametrize(("name", "size", "seed"), SAMPLE)
-def test_planner_on_a_fuzz_sample_keeps_its_contract(name: str, size: int, seed: int) -> None:
-    """Small fuzzed scenarios at a 6 s limit: the plan is back within the deadline contract and
-    checker-clean. (Whether it delivers on time at least as many as the constructed solution is
-    measured by benchmarks/fuzz.py; the planner does not achieve it on every shape yet.)"""
-    scenario = fuzz_scenario(with_size(BY_NAME[name], size), seed)
+@pytest.mark.parametrize("shape", SHAPES, ids=lambda s: s.name)
+@pytest.mark.parametrize("seed", SAMPLE_SEEDS)
+def test_planner_on_a_fuzz_sample_keeps_its_contract(shape: Shape, seed: int) -> None:
+    """Every shape, small: the plan is back within its deadline, passes the checker, lists
+    every shipment once, and delivers on time at least as many shipments as the solution built
+    by construction (issue 14's target; benchmarks/fuzz.py measures the larger sizes)."""
+    scenario = fuzz_scenario(with_size(shape, SAMPLE_SIZE), seed)
     started = time.monotonic()
-    result = plan(scenario, time_limit_s=6.0)
-    assert time.monotonic() - started <= 6.0 + grace_s(6.0)
+    result = plan(scenario, time_limit_s=SAMPLE_LIMIT_S, seed=seed)
+    assert time.monotonic() - started <= SAMPLE_LIMIT_S + grace_s(SAMPLE_LIMIT_S)
     assert check_plan(scenario, result) == []
     assert sorted(sp.shipment_id for sp in result.shipments) == sorted(
         s.id for s in scenario.shipments
     )
+    built = constructed_plan(scenario)
+    assert on_time(result) >= on_time(built), (on_time(result), on_time(built))
+    assert planned(result) >= planned(built)
