@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from logistics.domain import Scenario, Shipment
+from logistics.domain import Scenario, Shipment, Vehicle
 from logistics.planning.itinerary_search import Itinerary, Network
 from logistics.planning.objectives import Objective
 from logistics.planning.routing import Route
@@ -167,31 +167,66 @@ def lateness(
     return f"late: its best on-time itinerary ({best.describe()}) was not taken: {why}"
 
 
+# One-entry caches: the repair round asks `shifts_taken` for every dropped leg over the same
+# routes and fleet (each held here, so its identity is not reused while cached).
+_CARRIED: list[tuple[tuple[Route, ...], dict[str, set[str]]]] = []
+_FLEET: list[tuple[tuple[Vehicle, ...], dict[str, list[Vehicle]]]] = []
+
+
+def _carried_by_shift(routes: Sequence[Route]) -> dict[str, set[str]]:
+    """Shift id -> the shipment ids its route picks up (computed once per set of routes)."""
+    entry = _CARRIED[0] if _CARRIED else None
+    if entry is not None and len(entry[0]) == len(routes):
+        held, carried = entry
+        if all(a is b for a, b in zip(held, routes, strict=True)):
+            return carried
+    carried = {
+        route.vehicle_id: {rid.split("#")[0] for stop in route.stops for rid in stop.pickups}
+        for route in routes
+    }
+    _CARRIED[:] = [(tuple(routes), carried)]
+    return carried
+
+
+def _fleet_by_depot(vehicles: tuple[Vehicle, ...]) -> dict[str, list[Vehicle]]:
+    """Depot -> its shifts, in the scenario's order (computed once per fleet)."""
+    entry = _FLEET[0] if _FLEET else None
+    if entry is not None and entry[0] is vehicles:
+        return entry[1]
+    fleet: dict[str, list[Vehicle]] = defaultdict(list)
+    for v in vehicles:
+        fleet[v.depot].append(v)
+    _FLEET[:] = [(vehicles, fleet)]
+    return fleet
+
+
 def shifts_taken(scenario: Scenario, net: Network, leg: TruckLeg, routes: Sequence[Route]) -> str:
     """Which truck shifts could carry a leg in its window, and whom each one carries instead."""
     sh = leg.shipment
-    carried: dict[str, set[str]] = {}
-    for route in routes:
-        carried[route.vehicle_id] = {
-            rid.split("#")[0] for stop in route.stops for rid in stop.pickups
-        }
+    carried = _carried_by_shift(routes)
+    fleet = _fleet_by_depot(scenario.vehicles)
     suitable: list[str] = []
     for depot in net.depots_for(
         sh, leg.from_location, leg.to_location, leg.earliest, leg.latest_drop
     ):
-        for v in scenario.vehicles:
-            if v.depot != depot or not (
+        times: dict[float, tuple[timedelta, timedelta]] = {}  # per speed, once per depot
+        for v in fleet.get(depot, ()):
+            if not (
                 sh.fits(v.capabilities)
                 and sh.weight_kg <= v.capacity_kg
                 and sh.volume_m3 <= v.capacity_m3
             ):
                 continue
-            to_pickup = timedelta(
-                minutes=net.from_depot_minutes(depot, leg.from_location, v.speed_kmh)
-            )
-            drive = timedelta(
-                minutes=net.truck_minutes(leg.from_location, leg.to_location, v.speed_kmh)
-            )
+            if v.speed_kmh not in times:
+                times[v.speed_kmh] = (
+                    timedelta(
+                        minutes=net.from_depot_minutes(depot, leg.from_location, v.speed_kmh)
+                    ),
+                    timedelta(
+                        minutes=net.truck_minutes(leg.from_location, leg.to_location, v.speed_kmh)
+                    ),
+                )
+            to_pickup, drive = times[v.speed_kmh]
             drop = max(leg.earliest, v.available_from + to_pickup) + drive
             if drop <= leg.latest_drop and drop <= v.available_until:
                 suitable.append(v.id)

@@ -98,6 +98,14 @@ class Network:
         self._departure_times = {
             hub: [s.departure for s in services] for hub, services in self.by_origin.items()
         }
+        # (what `departures` reads of each service, computed once: it scans them very often)
+        self._departure_rows = {
+            hub: [
+                (s.departure, s.cutoff, s.arrival, (s.destination, s.carrier, s.mode.value), s)
+                for s in services
+            ]
+            for hub, services in self.by_origin.items()
+        }
         self.hubs = sorted(self.by_origin)
         self.arrival_hubs = sorted({s.destination for s in scenario.services})
         # One shift per kind (depot, hours, speed, size, capabilities): identical shifts give the
@@ -135,16 +143,16 @@ class Network:
         """Services from `hub` with cutoff at or after `after`, arriving by `until`: on each lane
         (destination, carrier, mode) only the first `per_lane` departures — later ones on the
         same lane wait longer for the same price and rarely make a better itinerary."""
-        services = self.by_origin.get(hub, [])
+        rows = self._departure_rows.get(hub, [])
         start = bisect_left(self._departure_times.get(hub, []), after)
         taken: dict[tuple[str, str, str], int] = defaultdict(int)
         out: list[Service] = []
-        for svc in services[start:]:
-            if svc.departure > until:
+        for i in range(start, len(rows)):
+            departure, cutoff, arrival, lane, svc = rows[i]
+            if departure > until:
                 break
-            if svc.cutoff < after or svc.arrival > until:
+            if cutoff < after or arrival > until:
                 continue
-            lane = (svc.destination, svc.carrier, svc.mode.value)
             if taken[lane] < per_lane:
                 taken[lane] += 1
                 out.append(svc)

@@ -90,6 +90,9 @@ class _Placer:
             (min(v.available_from for v in w), max(v.available_until for v in w)) for w in waves
         ]
         self._trips: dict[tuple[object, ...], tuple[datetime, timedelta] | None] = {}
+        # (keyed by the id of a wave or the fleet: lists this placer holds while it lives)
+        self._suitable: dict[tuple[object, ...], list[Vehicle]] = {}
+        self._sizes: dict[int, list[tuple[float, float, frozenset[str]]]] = {}
 
     def order(self, leg: TruckLeg) -> tuple[object, ...]:
         """Booking order: by day of the earliest pickup; on a day, the legs that only few shifts
@@ -115,15 +118,27 @@ class _Placer:
         return drop, to_pickup + drive + back
 
     def suitable(self, leg: TruckLeg, wave: Sequence[Vehicle]) -> list[Vehicle]:
-        """The shifts of `wave` that can carry the leg's shipment."""
+        """The shifts of `wave` (one of the placer's waves, or its fleet) that can carry the
+        leg's shipment, in the wave's order (computed once per wave and set of fitting sizes:
+        a fleet has few sizes, a plan many shipments)."""
         sh = leg.shipment
-        return [
-            v
-            for v in wave
-            if sh.fits(v.capabilities)
-            and sh.weight_kg <= v.capacity_kg
-            and sh.volume_m3 <= v.capacity_m3
-        ]
+        sizes = self._sizes.get(id(wave))
+        if sizes is None:
+            sizes = self._sizes[id(wave)] = sorted(
+                {(v.capacity_kg, v.capacity_m3, v.capabilities) for v in wave},
+                key=lambda k: (k[0], k[1], sorted(k[2])),
+            )
+        fitting = tuple(
+            sh.fits(caps) and sh.weight_kg <= kg and sh.volume_m3 <= m3 for kg, m3, caps in sizes
+        )
+        key = (id(wave), fitting)
+        found = self._suitable.get(key)
+        if found is None:
+            ok = {size for size, fits in zip(sizes, fitting, strict=True) if fits}
+            found = self._suitable[key] = [
+                v for v in wave if (v.capacity_kg, v.capacity_m3, v.capabilities) in ok
+            ]
+        return found
 
     def place(self, leg: TruckLeg) -> int:
         """The wave index for `leg`, booking the estimated hours of its trip on one shift."""
