@@ -122,7 +122,9 @@ def plan(
         raise fail(exc) from exc
     k = result.kpis
     typer.echo(
-        f"wrote {out}: {k['planned']}/{k['shipments']} planned, {k['on_time']} on time, cost {k['cost']:,.0f}, "
+        f"wrote {out}: {k['planned']}/{k['shipments']} planned, {k['on_time']} on time, "
+        f"{k['planned'] - k['on_time']} late ({k['late_hours_total']:,.1f} shipment-hours), "
+        f"cost {k['cost']:,.0f}, "
         f"CO2e {k['co2_kg'] / 1000:,.1f} t, {k['trucks_used']} trucks, {k['truck_km']:,.0f} truck km"
     )
     if violations:

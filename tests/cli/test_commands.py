@@ -172,6 +172,7 @@ def test_plan_writes_a_checked_plan_and_check_plan_verifies_it(db: str, tmp_path
     made = run(["plan", str(MINIMAL), "--out", str(out), "--time-limit", "5"], db, tmp_path)
     assert made.returncode == 0, made.stderr
     assert "5/5 planned" in made.stdout and "routing" in made.stderr
+    assert "0 late (0.0 shipment-hours)" in made.stdout
     checked = run(["check-plan", str(MINIMAL), str(out)], db, tmp_path)
     assert checked.returncode == 0 and "0 violation(s)" in checked.stderr
     doc = json.loads(out.read_text())

@@ -62,6 +62,10 @@ def test_a_low_lateness_price_trades_punctuality_for_money(
     assert "SH00201" not in _on_time(cheap)
     late = next(sp for sp in cheap.shipments if sp.shipment_id == "SH00201")
     assert "CV9751-20261130" in late.detail and "1 CNY per late shipment-hour" in late.detail
+    # the remaining lateness is reported in shipment-hours (the plan keeps minutes)
+    assert late.late_minutes > 0
+    assert cheap.kpis["late_hours_total"] == round(late.late_minutes / 60, 2)
+    assert dear.kpis["late_hours_total"] == 0
     assert float(cheap.kpis["cost"]) < float(default.kpis["cost"])
     assert _on_time(dear) == _on_time(default) == set(scenario.shipment_by_id)
     assert cheap.solver["lateness_price"] == 1.0
