@@ -258,9 +258,12 @@ class Network:
         )
 
     @cache  # noqa: B019
-    def hubs_near(self, location: str, arriving: bool) -> tuple[str, ...]:
-        """Service origins (or destinations) a truck can reach from (or to) `location`."""
+    def hubs_near(self, location: str, arriving: bool, wide: bool = False) -> tuple[str, ...]:
+        """Service origins (or destinations) a truck can reach from (or to) `location`: within
+        HUB_REACH_KM, or every one when `wide` (the truck legs' estimates then decide)."""
         hubs = self.arrival_hubs if arriving else self.hubs
+        if wide:
+            return tuple(hubs)
         return tuple(h for h in hubs if h == location or self.road_km(location, h) <= HUB_REACH_KM)
 
     def truck_leg(
@@ -391,58 +394,74 @@ def search(
     leg = net.truck_leg(sh, sh.origin, sh.destination, net.ready(sh), latest)
     if leg is not None:
         add([leg])
-    for hub in net.hubs_near(sh.origin, arriving=False):
-        at_hub = net.ready(sh) + timedelta(minutes=net.truck_minutes(sh.origin, hub))
-        for s1 in net.departures(hub, at_hub, latest, FIRST_SERVICES_PER_LANE):
-            if not sh.fits(s1.capabilities):
-                lacking.append(s1)
-                continue
-            first = _first_mile(net, sh, s1)
-            if first is None:
-                if sh.origin != s1.origin:
-                    arrive = net.truck_leg(sh, sh.origin, s1.origin, net.ready(sh), None)
-                    missed.append((s1, None if arrive is None else arrive.arrive))
-                else:
-                    missed.append((s1, net.ready(sh)))
-                continue
-            tail_ok = s1.destination == sh.destination or s1.destination in net.hubs_near(
-                sh.destination, arriving=True
-            )
-            if tail_ok:
-                last = _last_mile(net, sh, s1)
-                if last is None:
-                    no_mile.append(s1)
-                else:
-                    add(
-                        [
-                            *first,
-                            Segment(s1.origin, s1.destination, s1.departure, net.arrival(s1), s1),
-                            *last,
-                        ]
-                    )
-            for s2 in net.departures(
-                s1.destination, net.arrival(s1), latest, ONWARD_SERVICES_PER_LANE
-            ):
-                if s2.destination == s1.origin:
+
+    def explore(wide: bool) -> None:
+        """Itineraries over services from hubs near the origin to hubs near the destination
+        (every hub when `wide`)."""
+        for hub in net.hubs_near(sh.origin, arriving=False, wide=wide):
+            at_hub = net.ready(sh) + timedelta(minutes=net.truck_minutes(sh.origin, hub))
+            for s1 in net.departures(hub, at_hub, latest, FIRST_SERVICES_PER_LANE):
+                if not sh.fits(s1.capabilities):
+                    lacking.append(s1)
                     continue
-                if not sh.fits(s2.capabilities):
+                first = _first_mile(net, sh, s1)
+                if first is None:
+                    if sh.origin != s1.origin:
+                        arrive = net.truck_leg(sh, sh.origin, s1.origin, net.ready(sh), None)
+                        missed.append((s1, None if arrive is None else arrive.arrive))
+                    else:
+                        missed.append((s1, net.ready(sh)))
                     continue
-                if s2.destination != sh.destination and s2.destination not in net.hubs_near(
-                    sh.destination, arriving=True
+                tail_ok = s1.destination == sh.destination or s1.destination in net.hubs_near(
+                    sh.destination, arriving=True, wide=wide
+                )
+                if tail_ok:
+                    last = _last_mile(net, sh, s1)
+                    if last is None:
+                        no_mile.append(s1)
+                    else:
+                        add(
+                            [
+                                *first,
+                                Segment(
+                                    s1.origin, s1.destination, s1.departure, net.arrival(s1), s1
+                                ),
+                                *last,
+                            ]
+                        )
+                for s2 in net.departures(
+                    s1.destination, net.arrival(s1), latest, ONWARD_SERVICES_PER_LANE
                 ):
-                    continue
-                last = _last_mile(net, sh, s2)
-                if last is None:
-                    no_mile.append(s2)
-                else:
-                    add(
-                        [
-                            *first,
-                            Segment(s1.origin, s1.destination, s1.departure, net.arrival(s1), s1),
-                            Segment(s2.origin, s2.destination, s2.departure, net.arrival(s2), s2),
-                            *last,
-                        ]
-                    )
+                    if s2.destination == s1.origin:
+                        continue
+                    if not sh.fits(s2.capabilities):
+                        continue
+                    if s2.destination != sh.destination and s2.destination not in net.hubs_near(
+                        sh.destination, arriving=True, wide=wide
+                    ):
+                        continue
+                    last = _last_mile(net, sh, s2)
+                    if last is None:
+                        no_mile.append(s2)
+                    else:
+                        add(
+                            [
+                                *first,
+                                Segment(
+                                    s1.origin, s1.destination, s1.departure, net.arrival(s1), s1
+                                ),
+                                Segment(
+                                    s2.origin, s2.destination, s2.departure, net.arrival(s2), s2
+                                ),
+                                *last,
+                            ]
+                        )
+
+    explore(wide=False)
+    if not any(it.late_minutes == 0 for it in found):
+        # Nothing on time through the near hubs: try every hub, a long first or last mile
+        # included (the shifts' hours and the road time decide, as for direct trucking).
+        explore(wide=True)
     found.sort(key=lambda it: rank(objective, it))
     unique: dict[tuple[str, ...], Itinerary] = {}
     for it in found:
