@@ -15,6 +15,7 @@ from logistics.planning.constructed import construct
 from logistics.planning.costing import factor_table
 from logistics.planning.deadline import Deadline
 from logistics.planning.incumbent import rebuild
+from logistics.planning.insertion import insert_legs
 from logistics.planning.itinerary_search import Itinerary, Network, rank, score_itinerary, search
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_assembly import Context, assemble_plan
@@ -24,6 +25,7 @@ from logistics.planning.service_assignment import Preferences, assign, fill_rema
 from logistics.planning.truck_stage import (
     Routed,
     TruckLeg,
+    release,
     route_trucks,
     spare_vehicles,
     strip,
@@ -320,15 +322,27 @@ def plan(
         legs = [leg for leg in legs if leg.request_id not in old_legs] + new_legs
         for sid in added:
             reasons.pop(sid, None)
-        progress("routing", 0.7, f"routing {len(new_legs)} new truck legs on the free shifts")
+        # first into the routes already driven where they have room, then the free shifts
+        routed, inserted = insert_legs(
+            scenario, net, routed, new_legs, legs, stop=lambda: not clock.room(MIN_ROUND_S)
+        )
+        rest = [leg for leg in new_legs if leg.shipment.id not in inserted]
+        progress(
+            "routing",
+            0.7,
+            f"{len(inserted)} repaired shipment(s) inserted into driven routes; routing "
+            f"{len(rest)} new truck legs on the free shifts",
+        )
+        spare = spare_vehicles(scenario, routed)
+        routed = release(routed, {v.id for v in spare})
         routed += route_trucks(
             scenario,
             net,
-            new_legs,
+            rest,
             time_limit_s=budget * 0.7,
             seed=seed,
             workers=workers,
-            vehicles=spare_vehicles(scenario, routed),
+            vehicles=spare,
             deadline=clock.stage_stop(),
         )
     # A search stopped at the deadline may have left legs unserved after the last round too:

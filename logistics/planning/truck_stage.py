@@ -30,6 +30,7 @@ from logistics.planning.truck_waves import subproblems
 __all__ = [
     "Routed",
     "TruckLeg",
+    "release",
     "route_trucks",
     "routing_problem",
     "spare_vehicles",
@@ -197,6 +198,24 @@ def spare_vehicles(scenario: Scenario, routed: Sequence[Routed]) -> list[Vehicle
     """The truck shifts no routed subproblem drives: free for legs added in a later round."""
     used = {route.vehicle_id for r in routed for route in r.solution.routes}
     return [v for v in scenario.vehicles if v.id not in used]
+
+
+def release(routed: Sequence[Routed], vehicle_ids: set[str]) -> list[Routed]:
+    """The routed subproblems without the given shifts where they drive no route, so that no
+    later re-solve of theirs drives a shift handed to other legs meanwhile."""
+    out: list[Routed] = []
+    for r in routed:
+        driving = {route.vehicle_id for route in r.solution.routes}
+        if r.problem is None or not any(
+            v.id in vehicle_ids and v.id not in driving for v in r.problem.vehicles
+        ):
+            out.append(r)
+            continue
+        vehicles = tuple(
+            v for v in r.problem.vehicles if v.id not in vehicle_ids or v.id in driving
+        )
+        out.append(Routed(replace(r.problem, vehicles=vehicles), r.solution))
+    return out
 
 
 def without(
