@@ -31,6 +31,17 @@ from logistics.persistence.tables import EventRow
 EVENTS = EventRow.__table__
 
 
+_VERSIONED = "%~v________T______.______Z"
+"""An event id carrying a version (`tracking.versions`): `<eventID>~v<UTC update time>`."""
+
+
+def _base_id() -> ColumnElement[Any]:
+    """The id a stored event's retraction names: the eventID of a version, else the id itself."""
+    suffix = len("~v20250101T000000.000000Z")
+    base = func.substr(EVENTS.c.event_id, 1, func.length(EVENTS.c.event_id) - suffix)
+    return case((EVENTS.c.event_id.like(_VERSIONED), base), else_=EVENTS.c.event_id)
+
+
 def actual_times() -> CTE:
     """Earliest effective ACTUAL movement event (`at`, epoch seconds) per subject, location, milestone."""
     retracted = select(EVENTS.c.retracts).where(EVENTS.c.retracts.is_not(None))
@@ -53,6 +64,7 @@ def actual_times() -> CTE:
             EVENTS.c.location.is_not(None),
             EVENTS.c.retracts.is_(None),
             EVENTS.c.event_id.not_in(retracted),
+            _base_id().not_in(retracted),  # a 3.0 retraction names the eventID of its versions
         )
         .group_by(
             EVENTS.c.shipment_id,
