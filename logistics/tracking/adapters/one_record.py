@@ -14,14 +14,17 @@ the `cargo:` prefix, the cargo namespace IRI (versioned or not) or none (`@vocab
 
 Subject, in order: `eventFor` (one object or a list; each its IRI, and its waybill number when the
 object carries `waybillPrefix` + `waybillNumber`), 2.x `linkedObject`, the logistics object the
-event was posted to (its own `@id` up to `/logistics-events/`), else `logistics_object` (the
-`?logistics_object=` query parameter or `Logistics-Object` header of `POST /v1/feeds/one_record`).
+event was posted to as the sender names it (`logistics_object`: the `?logistics_object=` query
+parameter or `Logistics-Object` header of `POST /v1/feeds/one_record`, or a Notification's
+`hasLogisticsObject`), else as its own `@id` shows it (up to `/logistics-events/`).
 Each is looked up as `logistics_object:<IRI>` or `awb:<number>` in `subjects`; one event per
 distinct shipment. An event about a `TransportMovement` (a flight) concerns the pieces loaded on
 it (`Loading` actions in the payload or nested in the movement, `one_record_movements`): each
 linked piece's shipment gets the event; with none linked it is a movement event for our service
 `<flight>-<YYYYMMDD>` from `transportIdentifier`, which every shipment booked on it sees. Other
-objects sent alongside (TransportMovement, Loading, Piece, ...) make no event and say so.
+objects sent alongside (TransportMovement, Loading, Piece, ...) make no event and say so. An API
+`Notification` is read through its embedded `hasLogisticsEvent` (posted to `hasLogisticsObject`);
+one that only links the event is refused asking for the event, one without an event is ignored.
 
 A partial event (`partialEventIndicator` true: only some pieces reached the milestone) is stored
 as INFORMATIONAL with its code and `partial` in its references, so a split departure never reads as
@@ -197,7 +200,7 @@ def _targets(
     if not out:
         own = item.get("@id")
         parent = _EVENTS_PATH.match(own.strip()) if isinstance(own, str) else None
-        target = parent.group(1) if parent else posted_to
+        target = posted_to or (parent.group(1) if parent else None)  # what the sender says first
         if target:
             movement = graph.movement(None, target)
             if movement is not None:
@@ -230,6 +233,9 @@ def _event(
     if set(item) <= {"@id", "@type"}:
         raise RecordError("hasItem is only a link: fetch the LogisticsEvent itself and send it")
     kind = type_name(item.get("@type"))
+    if kind == "Notification" and "eventCode" not in item:
+        _notification(builder, ref, item, source, received_at, subjects, locations, graph)
+        return
     if kind and kind != "LogisticsEvent" and "eventCode" not in item:
         warn(
             builder,
@@ -309,6 +315,49 @@ def _event(
             source_code=code[:32],
             raw_ref=ref,
         )
+
+
+def _notification(
+    builder: ResultBuilder,
+    ref: str,
+    item: Mapping[str, Any],
+    source: str,
+    received_at: datetime | None,
+    subjects: Subjects,
+    locations: Places,
+    graph: Graph,
+) -> None:
+    """An API Notification: its embedded LogisticsEvent is read as posted to its object."""
+    event = item.get("hasLogisticsEvent")
+    about = item.get("hasLogisticsObject")
+    posted_to = about.get("@id") if isinstance(about, Mapping) else about
+    if isinstance(event, Mapping) and "eventCode" in event:
+        _event(
+            builder,
+            ref,
+            event,
+            source=source,
+            received_at=received_at,
+            subjects=subjects,
+            posted_to=posted_to if isinstance(posted_to, str) else None,
+            locations=locations,
+            graph=graph,
+        )
+        return
+    link = event.get("@id") if isinstance(event, Mapping) else event
+    if isinstance(link, str) and link.strip():
+        raise RecordError(
+            f"a Notification names LogisticsEvent {link.strip()!r} only by its link: fetch the "
+            "event and send it (no outbound calls at ingest)"
+        )
+    said = _word(item.get("hasEventType")) or "no event type"
+    warn(
+        builder,
+        ref,
+        f"a Notification ({said}) without a LogisticsEvent: a logistics object changed, no "
+        "status to record; ignored",
+        "notification_without_event",
+    )
 
 
 def parse_one_record(
