@@ -165,3 +165,10 @@ def test_a_bill_of_lading_in_the_business_transactions_links_a_class_level_event
     )
     linked = parse_epcis(xml, subjects={"transport_document:TD-99001": "SH00042"})
     assert [e.event.shipment_id for e in linked.events] == ["SH00042"]
+
+
+@pytest.mark.parametrize("spelling", ["epcis:ObjectEvent", "https://ref.gs1.org/epcis/ObjectEvent"])
+def test_an_epcis_type_written_with_its_vocabulary_prefix_is_read(spelling: str) -> None:
+    """A compacted or expanded type name is the same event type."""
+    result = parse_epcis(_epcis_event(isA=spelling, bizStep="departing"), subjects=SUBJECTS)
+    assert [e.event.milestone for e in result.events] == [Milestone.DEPARTED]

@@ -217,9 +217,16 @@ def _subject(
     if flat.container:
         return f"container:{flat.container}", False, None, None
     named = ", ".join(f"{k.split('_', 1)[1]} {v}" for k, v in flat.other_refs.items())
+    voyage = (
+        f"; the {flat.mode or 'unknown'}-mode voyage {flat.movement} is no platform service "
+        "(only RAIL and TRUCK calls are)"
+        if flat.movement
+        else ""
+    )
     raise RecordError(
         "no subject: no booking (BKG), transport document (TRD), equipment or voyage reference"
         + (f"; {named} link no shipment" if named else "")
+        + voyage
     )
 
 

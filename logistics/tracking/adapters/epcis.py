@@ -164,8 +164,10 @@ def _events(data: Any) -> list[Any]:
 
 
 def _event_type(item: Mapping[str, Any]) -> Any:
-    """The event's type: `type` (EPCIS 2.0 context), `isA` (the published examples) or `@type`."""
-    return item.get("type") or item.get("isA") or item.get("@type")
+    """The event's type: `type` (EPCIS 2.0 context), `isA` (the published examples) or `@type`,
+    also written with its `epcis:` prefix or as the full vocabulary IRI."""
+    value = item.get("type") or item.get("isA") or item.get("@type")
+    return _key(value) if isinstance(value, str) else value
 
 
 def _offset(value: Any) -> timezone | None:
