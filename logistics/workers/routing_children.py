@@ -46,11 +46,12 @@ NEVER_TAKEN = "no routing worker took this subproblem before the deadline"
 
 
 def routing_slots(info: str) -> int:
-    """Routing job slots of the live workers taking the routing queue (each holds a beacon
-    connection named by its concurrency; it goes with the worker's process)."""
+    """Routing job slots of the live workers taking the routing queue of this database (each
+    holds a beacon connection named by its concurrency; it goes with the worker's process)."""
     with psycopg.connect(info, autocommit=True) as conn:
         rows = conn.execute(
-            "SELECT application_name FROM pg_stat_activity WHERE application_name LIKE %s",
+            "SELECT application_name FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name LIKE %s",
             (SLOTS_NAME + "%",),
         ).fetchall()
     slots = 0

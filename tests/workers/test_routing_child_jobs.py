@@ -27,14 +27,21 @@ from logistics.planning.itinerary_search import Network, search
 from logistics.planning.multimodal import plan
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.routing.executor import LOCAL, current_executor
 from logistics.planning.truck_stage import Routed, route_trucks, truck_legs
 from logistics.services import plan_jobs
 from logistics.services.import_scenario import import_scenario
 from logistics.settings import get_settings
 from logistics.workers.engine import apply_schema, conninfo, make_app
-from logistics.workers.routing_children import NEVER_TAKEN, child_jobs, routing_slots
+from logistics.workers.routing_children import (
+    NEVER_TAKEN,
+    child_jobs,
+    executor_for,
+    routing_slots,
+)
 from logistics.workers.worker import defer_plan_job
 from tests.conftest import FIXTURES
+from tests.planning.routing.checker import violations
 from tests.workers.processes import ROOT, procfile
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(400)]
@@ -246,3 +253,35 @@ def test_a_child_whose_worker_is_killed_mid_solve_times_out_with_the_reason(
     details = {d.detail for d in dropped}
     assert NEVER_TAKEN in details
     assert any(f"{claimed_by} that took this subproblem did not answer" in d for d in details)
+
+
+def test_auto_solves_locally_until_a_routing_worker_is_live(
+    workers: Workers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LOGISTICS_ROUTING_CHILD_JOBS=auto: off on SQLite; on PostgreSQL, subproblems stay in this
+    process while no routing worker is live (no child job row), and become child jobs once one
+    is (its slots counted in the lanes)."""
+    url = workers.url
+    monkeypatch.setenv("LOGISTICS_ROUTING_CHILD_JOBS", "auto")
+    monkeypatch.setenv("LOGISTICS_DATABASE_URL", "sqlite:///unused.db")
+    get_settings.cache_clear()
+    with executor_for(get_settings()):
+        assert current_executor() is LOCAL
+    monkeypatch.setenv("LOGISTICS_DATABASE_URL", url)
+    get_settings.cache_clear()
+    minimal, net, legs = _minimal_legs()
+    try:
+        with executor_for(get_settings()):
+            assert current_executor().lanes(2) == 2
+            alone = route_trucks(minimal, net, legs, time_limit_s=4, seed=0, workers=2)
+            assert _rows(url) == []
+            workers.start("--queues", "routing", "--concurrency", "2")
+            workers.wait_for_slots(2)
+            assert current_executor().lanes(2) == 4
+            spread = route_trucks(minimal, net, legs, time_limit_s=4, seed=0, workers=2)
+    finally:
+        get_settings.cache_clear()
+    assert {status for _, status, _, _ in _rows(url)} == {"done"}
+    for routed in (alone, spread):
+        assert all(violations(r.problem, r.solution) == [] for r in routed if r.problem)
+        assert not [d for r in routed for d in r.solution.dropped]
