@@ -31,7 +31,7 @@ from api.routes.pages import install_pages
 from api.tracking_refresher import TrackingRefresher
 from api.webhook_dispatcher import WebhookDispatcher
 from logistics.persistence.database import make_engine, make_session_factory
-from logistics.settings import get_settings
+from logistics.settings import get_settings, job_engine
 
 API_DESCRIPTION = """
 Multimodal freight coordination: master data, shipments, plans and tracking for an air-rail-road hub.
@@ -47,15 +47,21 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     """Build the app; without a session factory, connect to `LOGISTICS_DATABASE_URL`."""
     if session_factory is None:
         session_factory = make_session_factory(make_engine(get_settings().database_url))
-    runner = make_runner(session_factory, get_settings())
+    settings = get_settings()
+    engine_name = job_engine(settings, str(session_factory.kw["bind"].url))
+    runner = make_runner(session_factory, settings)
     dispatcher = WebhookDispatcher.from_settings(session_factory)
     refresher = TrackingRefresher.from_settings(session_factory)
+    # embedded: this process runs webhook delivery and tracking refresh in threads; procrastinate:
+    # `logistics worker` processes run them, this server only serves (and defers plan jobs)
+    threads = engine_name == "embedded"
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         runner.start()
-        dispatcher.start()
-        refresher.start()
+        if threads:
+            dispatcher.start()
+            refresher.start()
         try:
             yield
         finally:
@@ -76,6 +82,8 @@ def create_app(*, session_factory: sessionmaker[Session] | None = None) -> FastA
     app.state.plan_runner = runner
     app.state.webhook_dispatcher = dispatcher
     app.state.tracking_refresher = refresher
+    app.state.job_engine = engine_name
+    app.state.refresh_on_read = threads  # GET lists refresh stale rows first only when embedded
     install_problem_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=get_settings().max_body_bytes)
     app.add_middleware(CatchAll)  # added last, so it runs first and sees every error

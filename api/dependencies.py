@@ -102,3 +102,12 @@ MasterDataReaderDep = Annotated[Principal, Depends(require_roles(Role.COORDINATO
 ReportReaderDep = Annotated[Principal, Depends(require_roles(Role.ANALYST, Role.COORDINATOR))]
 SubscriberDep = Annotated[Principal, Depends(require_roles(Role.SHIPPER, Role.COORDINATOR))]
 ReporterDep = Annotated[Principal, Depends(require_roles(Role.COORDINATOR, Role.FEED))]
+
+
+def refresh_on_read(request: Request) -> bool:
+    """Whether GET lists refresh stale projections before reading (the embedded engine only: on
+    procrastinate the workers refresh, and reads stay reads)."""
+    return bool(getattr(request.app.state, "refresh_on_read", True))
+
+
+RefreshOnReadDep = Annotated[bool, Depends(refresh_on_read)]

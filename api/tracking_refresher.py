@@ -1,4 +1,5 @@
-"""Keeps stored tracking projections current from a background thread.
+"""Keeps stored tracking projections current from a background thread (the embedded engine;
+on the procrastinate engine `logistics worker` runs the same passes as periodic tasks).
 
 Every `poll_s` seconds it refreshes the shipments ingestion marked stale (their state, ETA and
 exceptions, and the notices webhooks send); every `sweep_s` seconds it re-examines every
@@ -13,18 +14,17 @@ import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from logistics.persistence.transactions import run_in_transaction
 from logistics.services import tracking_refresh
 from logistics.settings import get_settings
+from logistics.workers import tracking_jobs
 
 log = logging.getLogger(__name__)
 
 
 class TrackingRefresher:
-    """A daemon thread running `tracking_refresh.refresh` and, less often, `sweep`."""
+    """A daemon thread running `tracking_jobs.refresh_stale` and, less often, `sweep`."""
 
-    batch = 200  # shipments per transaction: row locks are held for one batch only
-    max_batches = 50  # per pass, so a flood of events cannot keep the thread from sweeping
+    batch = tracking_jobs.BATCH  # shipments per transaction
 
     def __init__(
         self,
@@ -69,36 +69,13 @@ class TrackingRefresher:
 
     def run_once(self, *, sweep: bool = False) -> tracking_refresh.RefreshReport:
         """One pass: short transactions of `batch` shipments each, retried on deadlocks."""
-        reports: list[tracking_refresh.RefreshReport] = []
-        with self.session_factory() as session:
-            if sweep:
-                ids = run_in_transaction(
-                    session, tracking_refresh.undelivered_ids, write=False, attempts=self.attempts
-                )
-                for start in range(0, len(ids), self.batch):
-                    reports.append(self._refresh(session, ids[start : start + self.batch]))
-            else:
-                for _ in range(self.max_batches):
-                    report = run_in_transaction(
-                        session,
-                        lambda s: tracking_refresh.refresh(s, limit=self.batch, skip_locked=True),
-                        attempts=self.attempts,
-                    )
-                    reports.append(report)
-                    if report.refreshed < self.batch:
-                        break
-        return tracking_refresh.RefreshReport(
-            sum(r.refreshed for r in reports),
-            sum(r.opened for r in reports),
-            sum(r.closed for r in reports),
-            tuple(n for r in reports for n in r.notices),
+        if sweep:
+            return tracking_jobs.sweep(
+                self.session_factory, attempts=self.attempts, batch=self.batch
+            )
+        return tracking_jobs.refresh_stale(
+            self.session_factory, attempts=self.attempts, batch=self.batch
         )
-
-    def _refresh(self, session: Session, ids: list[str]) -> tracking_refresh.RefreshReport:
-        def work(s: Session) -> tracking_refresh.RefreshReport:
-            return tracking_refresh.refresh(s, shipment_ids=ids)
-
-        return run_in_transaction(session, work, attempts=self.attempts)
 
     def _run(self) -> None:
         last_sweep = time.monotonic()

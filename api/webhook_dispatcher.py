@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.webhook_connections import PostFn, Resolver, guarded_poster, resolve
 from logistics.services import webhooks
 from logistics.settings import get_settings
 from logistics.tracking.webhook_signing import RetryPolicy
 from logistics.tracking.webhook_url_policy import UrlPolicy
+from logistics.workers.webhook_connections import PostFn, Resolver, guarded_poster, resolve
 from logistics.workers.webhook_delivery import DispatchReport, deliver_due
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from api.dependencies import PrincipalDep, SessionDep, TrackerDep
+from api.dependencies import PrincipalDep, RefreshOnReadDep, SessionDep, TrackerDep
 from api.schemas.params import IdPath
 from api.schemas.share_views import (
     PublicTrackingOut,
@@ -72,10 +72,12 @@ def tracked_shipments(
     principal: TrackerDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
+    *,
+    refresh_first: RefreshOnReadDep,
 ) -> ShipmentSummaryPage:
     """The consignments the key may see with status, ETA against due and open exceptions."""
     page, places = tracking_queries.shipment_summaries(
-        session, principal, limit=limit, offset=offset
+        session, principal, limit=limit, offset=offset, refresh_first=refresh_first
     )
     return ShipmentSummaryPage(
         items=[summary_out(s, places) for s in page.items],

@@ -13,7 +13,14 @@ from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.dependencies import BodyDep, CoordinatorDep, FeedDep, SessionDep, TrackerDep
+from api.dependencies import (
+    BodyDep,
+    CoordinatorDep,
+    FeedDep,
+    RefreshOnReadDep,
+    SessionDep,
+    TrackerDep,
+)
 from api.dependencies import ReaderDep as AnyReaderDep
 from api.schemas.common import Page
 from api.schemas.events import EVENTS_BODY, validate_events
@@ -203,6 +210,8 @@ def list_exceptions(
     shipment_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
+    *,
+    refresh_first: RefreshOnReadDep,
 ) -> Page[dict[str, Any]]:
     """Tracking exceptions, opened and closed automatically; a shipper sees only its own."""
     page = tracking_exceptions.list_exceptions(
@@ -211,6 +220,7 @@ def list_exceptions(
         ExceptionFilter(state, reason, location, mode, shipment_id),
         limit=limit,
         offset=offset,
+        refresh_first=refresh_first,
     )
     items = [tracking_refresh.exception_document(row) for row in page.items]
     return Page(items=items, total=page.total, limit=page.limit, offset=page.offset)
@@ -222,10 +232,12 @@ def list_needs_replan(
     principal: AnyReaderDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Offset = 0,
+    *,
+    refresh_first: RefreshOnReadDep,
 ) -> Page[dict[str, Any]]:
     """Shipments whose accepted itinerary no longer holds; due_at in the destination's local time."""
     page, exceptions = tracking_exceptions.needing_replan(
-        session, principal, limit=limit, offset=offset
+        session, principal, limit=limit, offset=offset, refresh_first=refresh_first
     )
     zones = tracking_queries.destination_zones(session, [row.shipment_id for row in page.items])
     items = [

@@ -19,3 +19,12 @@ class HealthOut(BaseModel):
 
     status: str = Field(examples=["ok"])
     database: str = Field(examples=["postgresql"])
+
+
+class ReadyOut(BaseModel):
+    """Readiness: each check's answer (`ok`, `not used`, or what is wrong and how to fix it)."""
+
+    status: str = Field(examples=["ready"], description="`ready` or `not ready`")
+    database: str = Field(examples=["ok"])
+    migrations: str = Field(examples=["ok"])
+    job_engine: str = Field(examples=["ok"], description="`not used` on the embedded engine")

@@ -16,16 +16,24 @@ def worker(
     queues: Annotated[
         str | None,
         typer.Option(
-            help="Comma-separated queues to take jobs from (default: plans; `routing`: the "
-            "routing subproblems of plan jobs, see LOGISTICS_ROUTING_CHILD_JOBS)"
+            help="Comma-separated queues to take jobs from (default: plans,webhooks,tracking; "
+            "`routing`: the routing subproblems of plan jobs, see LOGISTICS_ROUTING_CHILD_JOBS)"
         ),
     ] = None,
     concurrency: Annotated[
-        int, typer.Option(min=1, help="Jobs run at once (each solve is one child process)")
+        int, typer.Option(min=1, help="Solves run at once (each one child process)")
     ] = 1,
+    status: Annotated[
+        bool,
+        typer.Option(
+            "--status",
+            help="Print queue depth, workers (stalled ones flagged), plan jobs without a "
+            "heartbeat and the webhook outbox's age, then exit",
+        ),
+    ] = False,
 ) -> None:
-    """Migrate the database and run background jobs until SIGTERM (running solves finish first)."""
-    from logistics.workers.worker import QUEUES, run_worker
+    """Migrate the database and run background jobs until SIGTERM (running jobs finish first)."""
+    from logistics.workers.worker import KNOWN_QUEUES, QUEUES, run_worker
 
     settings = get_settings()
     if not settings.database_url.startswith("postgresql"):
@@ -36,7 +44,20 @@ def worker(
         )
         raise typer.Exit(2)
     names = tuple(q.strip() for q in (queues or "").split(",") if q.strip()) or QUEUES
+    unknown = sorted(set(names) - set(KNOWN_QUEUES))
+    if unknown:
+        typer.echo(
+            f"unknown queue(s) {', '.join(unknown)}: use some of {', '.join(KNOWN_QUEUES)}",
+            err=True,
+        )
+        raise typer.Exit(2)
     open_database(settings.database_url)
+    if status:
+        from logistics.workers.status import status_lines
+
+        for line in status_lines(settings.database_url):
+            typer.echo(line)
+        return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     typer.echo(f"worker: queues {', '.join(names)}, concurrency {concurrency}", err=True)
     asyncio.run(run_worker(names, concurrency))

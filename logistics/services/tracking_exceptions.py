@@ -35,21 +35,31 @@ def _check(f: ExceptionFilter) -> None:
 
 
 def list_exceptions(
-    session: Session, principal: Principal, f: ExceptionFilter, *, limit: int, offset: int
+    session: Session,
+    principal: Principal,
+    f: ExceptionFilter,
+    *,
+    limit: int,
+    offset: int,
+    refresh_first: bool = True,
 ) -> Page[ExceptionRow]:
-    """Exceptions matching `f` that the principal may see (projections brought up to date first)."""
+    """Exceptions matching `f` that the principal may see (with `refresh_first`, stale
+    projections are brought up to date first; without, it only reads)."""
     _check(f)
-    tracking_refresh.refresh(session)
+    if refresh_first:
+        tracking_refresh.refresh(session)
     return tracking_state.list_exceptions(
         session, replace(f, shippers=_scope(principal)), limit=limit, offset=offset
     )
 
 
 def needing_replan(
-    session: Session, principal: Principal, *, limit: int, offset: int
+    session: Session, principal: Principal, *, limit: int, offset: int, refresh_first: bool = True
 ) -> tuple[Page[ShipmentStateRow], dict[str, list[ExceptionRow]]]:
-    """Shipments whose accepted itinerary no longer holds, with their open exceptions."""
-    tracking_refresh.refresh(session)
+    """Shipments whose accepted itinerary no longer holds, with their open exceptions (stale
+    projections refreshed first with `refresh_first`)."""
+    if refresh_first:
+        tracking_refresh.refresh(session)
     page = tracking_state.needing_replan(
         session, shippers=_scope(principal), limit=limit, offset=offset
     )

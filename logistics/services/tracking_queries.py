@@ -29,11 +29,13 @@ class ShipmentSummary:
 
 
 def shipment_summaries(
-    session: Session, principal: Principal, *, limit: int, offset: int
+    session: Session, principal: Principal, *, limit: int, offset: int, refresh_first: bool = True
 ) -> tuple[Page[ShipmentSummary], dict[str, Location]]:
     """One page of the consignments the principal may see (a shipper: its own), and their places;
-    stale projections are refreshed first, so the list agrees with each consignment's view."""
-    tracking_refresh.refresh(session)
+    with `refresh_first`, stale projections are refreshed first, so the list agrees with each
+    consignment's view (without, the workers' refresh keeps them current)."""
+    if refresh_first:
+        tracking_refresh.refresh(session)
     page = list_shipments(session, principal, limit=limit, offset=offset)
     ids = [s.id for s in page.items]
     states = tracking_state.states_of(session, ids)

@@ -7,9 +7,12 @@ from procrastinate import App, PsycopgConnector, SyncPsycopgConnector
 from procrastinate.schema import SchemaManager
 from sqlalchemy.engine import make_url
 
+from logistics.settings import get_settings
 from logistics.workers.tasks import blueprint
 
 PLANS_QUEUE = "plans"
+WEBHOOKS_QUEUE = "webhooks"
+TRACKING_QUEUE = "tracking"
 SCHEMA_LOCK = 0x6C6F6769  # advisory lock key: one process applies procrastinate's schema at a time
 
 
@@ -32,7 +35,37 @@ def make_app(database_url: str, *, asynchronous: bool) -> App:
     )
     app = App(connector=connector)
     app.add_tasks_from(blueprint, namespace="logistics")
+    if asynchronous:
+        schedule_periodic(app)
     return app
+
+
+def cron_every(seconds: float) -> str:
+    """A procrastinate cron (6th column: seconds) firing about every `seconds` (whole seconds
+    under a minute, whole minutes from one minute)."""
+    if seconds < 60:
+        return f"* * * * * */{max(1, round(seconds))}"
+    return f"*/{max(1, round(seconds / 60))} * * * *"
+
+
+def schedule_periodic(app: App) -> None:
+    """Webhook delivery every LOGISTICS_WEBHOOK_POLL_SECONDS, tracking refresh every
+    LOGISTICS_TRACKING_REFRESH_SECONDS, the sweep every LOGISTICS_TRACKING_SWEEP_SECONDS; one job
+    per tick across all workers (procrastinate's periodic defers), and none queued behind a tick
+    still waiting (a queueing lock)."""
+    settings = get_settings()
+    every = {
+        "deliver_webhooks": (settings.webhook_poll_seconds, WEBHOOKS_QUEUE),
+        "refresh_tracking": (settings.tracking_refresh_seconds, TRACKING_QUEUE),
+        "sweep_tracking": (settings.tracking_sweep_seconds, TRACKING_QUEUE),
+    }
+    for name, (seconds, queue) in every.items():
+        app.periodic_registry.register_task(
+            task=app.tasks[f"logistics:{name}"],
+            cron=cron_every(seconds),
+            periodic_id="",
+            configure_kwargs={"queue": queue, "queueing_lock": f"periodic:{name}"},
+        )
 
 
 def apply_schema(database_url: str) -> bool:

@@ -1,19 +1,23 @@
-"""The tasks workers run: `plan_job` solves in a child process the worker waits on."""
+"""The tasks workers run: `plan_job` solves in a child process the worker waits on; webhook
+delivery and tracking refresh and sweeps run periodically."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import sys
 
 from procrastinate import BaseRetryStrategy, Blueprint, JobContext, RetryDecision
 from procrastinate.jobs import Job
+from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.persistence.database import make_engine, make_session_factory, session_scope
 from logistics.services import plan_jobs
 from logistics.services.plan_jobs import DONE, FAILED, LEASED, SKIPPED
 from logistics.settings import get_settings
+from logistics.workers import tracking_jobs, webhook_delivery
 
 logger = logging.getLogger("logistics.worker")
 blueprint = Blueprint()
@@ -104,3 +108,48 @@ async def solve_routing(subproblem_id: str) -> str:
     outcome = await asyncio.to_thread(run_child, info, subproblem_id)
     logger.info("routing subproblem %s: %s", subproblem_id, outcome)
     return outcome
+
+
+# --- background work besides plans: webhook delivery, tracking refresh and sweeps -------------
+# Periodic (see engine.make_app: their intervals come from the settings); each call claims its
+# rows (SKIP LOCKED), so ticks running at once on two workers never do the same work twice.
+
+
+@functools.lru_cache(maxsize=1)
+def shared_factory() -> sessionmaker[Session]:
+    """This worker process's sessions on LOGISTICS_DATABASE_URL (one pool for all its tasks)."""
+    return make_session_factory(make_engine(get_settings().database_url))
+
+
+@blueprint.task(name="deliver_webhooks", queue="webhooks")
+async def deliver_webhooks(timestamp: int) -> dict[str, int]:
+    """Send the due webhook deliveries until none is due (rows leased, SKIP LOCKED claims)."""
+    report = await asyncio.to_thread(webhook_delivery.deliver_until_idle, shared_factory())
+    if report.attempted:
+        logger.info(
+            "webhooks: %d sent, %d delivered, %d to retry, %d failed",
+            report.attempted,
+            report.delivered,
+            report.retrying,
+            report.failed,
+        )
+    return {"attempted": report.attempted, "delivered": report.delivered}
+
+
+@blueprint.task(name="refresh_tracking", queue="tracking")
+async def refresh_tracking(timestamp: int) -> int:
+    """Refresh the stale tracking projections (each batch claims its rows, SKIP LOCKED)."""
+    attempts = get_settings().db_retry_attempts
+    report = await asyncio.to_thread(
+        tracking_jobs.refresh_stale, shared_factory(), attempts=attempts
+    )
+    return report.refreshed
+
+
+@blueprint.task(name="sweep_tracking", queue="tracking")
+async def sweep_tracking(timestamp: int) -> int:
+    """Re-examine every undelivered shipment (time-based exceptions: dwell, lost tracking)."""
+    attempts = get_settings().db_retry_attempts
+    report = await asyncio.to_thread(tracking_jobs.sweep, shared_factory(), attempts=attempts)
+    logger.info("tracking sweep: %d shipments, %d opened", report.refreshed, report.opened)
+    return report.refreshed

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,8 +19,11 @@ from logistics.services.webhooks import (
     claim_due,
     record_result,
     retry_policy,
+    url_policy,
 )
+from logistics.settings import get_settings
 from logistics.tracking.webhook_signing import NOTICE_ID_HEADER, RetryPolicy, signed_headers
+from logistics.workers.webhook_connections import guarded_poster
 
 
 @dataclass
@@ -31,6 +34,10 @@ class DispatchReport:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _attempt(due: DueDelivery, post: PostFn, timestamp: int) -> tuple[int | None, str | None]:
@@ -92,3 +99,20 @@ def deliver_due(
         else:
             report.retrying += 1
     return report
+
+
+def deliver_until_idle(factory: sessionmaker[Session], *, max_passes: int = 50) -> DispatchReport:
+    """Send what is due, pass after pass, until a pass finds nothing (at most `max_passes`):
+    every connection checked against the URL policy (LOGISTICS_WEBHOOK_* settings)."""
+    settings = get_settings()
+    total = DispatchReport()
+    with guarded_poster(url_policy(), settings.webhook_timeout_seconds) as post:
+        for _ in range(max_passes):
+            report = deliver_due(factory, _now(), post, clock=_now)
+            total.attempted += report.attempted
+            total.delivered += report.delivered
+            total.retrying += report.retrying
+            total.failed += report.failed
+            if report.attempted == 0:
+                break
+    return total

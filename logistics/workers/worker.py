@@ -1,11 +1,13 @@
-"""`logistics worker`'s process: a procrastinate worker on the configured database, the stalled-job
-sweep beside it, queued plan jobs left without an engine job deferred at start."""
+"""`logistics worker`'s process: procrastinate workers on the configured database (one for plan
+jobs, one for the light periodic work, so a long solve never holds up webhooks or tracking), the
+stalled-job sweep beside them, queued plan jobs left without an engine job deferred at start."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import Sequence
 
 from procrastinate import App, exceptions
@@ -14,12 +16,21 @@ from logistics.persistence.database import make_engine, make_session_factory, se
 from logistics.persistence.repositories import plan_jobs as plan_job_repo
 from logistics.services.plan_jobs import QUEUED
 from logistics.settings import get_settings
-from logistics.workers.engine import PLANS_QUEUE, apply_schema, make_app
-from logistics.workers.routing_children import routing_beacon
+from logistics.workers.engine import (
+    PLANS_QUEUE,
+    TRACKING_QUEUE,
+    WEBHOOKS_QUEUE,
+    apply_schema,
+    make_app,
+)
+from logistics.workers.routing_children import ROUTING_QUEUE, routing_beacon
 from logistics.workers.stalled import sweep_forever
 
 logger = logging.getLogger("logistics.worker")
-QUEUES = (PLANS_QUEUE,)
+QUEUES = (PLANS_QUEUE, WEBHOOKS_QUEUE, TRACKING_QUEUE)  # the default
+KNOWN_QUEUES = (*QUEUES, ROUTING_QUEUE)
+HEAVY_QUEUES = frozenset({PLANS_QUEUE, ROUTING_QUEUE})  # solves: concurrency is --concurrency
+LIGHT_CONCURRENCY = 2  # webhook and tracking jobs at once (short, mostly waiting on I/O)
 
 
 def defer_plan_job(app: App, job_id: str) -> bool:
@@ -54,29 +65,63 @@ def queued_plan_jobs(database_url: str) -> list[str]:
         engine.dispose()
 
 
+def split_queues(queues: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The queues of solves, and those of light work, among `queues`."""
+    heavy = [q for q in queues if q in HEAVY_QUEUES]
+    return heavy, [q for q in queues if q not in HEAVY_QUEUES]
+
+
+async def _work(app: App, queues: list[str], concurrency: int, name: str) -> None:
+    """One procrastinate worker of this process; cancelling it stops it fetching and waits for
+    its running jobs (graceful)."""
+    settings = get_settings()
+    await app.run_worker_async(
+        queues=queues,
+        concurrency=concurrency,
+        name=name,
+        update_heartbeat_interval=settings.worker_stalled_seconds / 3,
+        stalled_worker_timeout=settings.worker_stalled_seconds,
+        install_signal_handlers=False,  # run_worker's handlers stop every worker of the process
+        # the light worker's periodic ticks leave no rows behind; plan jobs keep theirs
+        delete_jobs="successful" if name == "light" else "never",
+    )
+
+
 async def run_worker(queues: Sequence[str], concurrency: int) -> None:
-    """Run jobs until SIGTERM or SIGINT: running solves finish first (graceful)."""
+    """Run jobs until SIGTERM or SIGINT: running jobs (solves too) finish first (graceful)."""
     settings = get_settings()
     url = settings.database_url
     await asyncio.to_thread(apply_schema, url)
     app = make_app(url, asynchronous=True)
+    heavy, light = split_queues(queues)
     async with app.open_async():
-        for job_id in await asyncio.to_thread(queued_plan_jobs, url):
-            if await defer_plan_job_async(app, job_id):
-                logger.info("plan job %s: deferred at start (it was queued)", job_id)
+        if heavy:
+            for job_id in await asyncio.to_thread(queued_plan_jobs, url):
+                if await defer_plan_job_async(app, job_id):
+                    logger.info("plan job %s: deferred at start (it was queued)", job_id)
+        runs = []
+        if heavy:
+            runs.append(asyncio.create_task(_work(app, heavy, concurrency, "solves")))
+        if light:
+            runs.append(asyncio.create_task(_work(app, light, LIGHT_CONCURRENCY, "light")))
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            # cancelling a procrastinate worker stops it fetching and waits for its running jobs
+            loop.add_signal_handler(signum, lambda: [run.cancel() for run in runs])
         sweeper = asyncio.create_task(sweep_forever(app, url), name="stalled-job sweep")
         beacon = await routing_beacon(url, queues, concurrency)  # held while the worker runs
         try:
-            await app.run_worker_async(
-                queues=list(queues),
-                concurrency=concurrency,
-                update_heartbeat_interval=settings.worker_stalled_seconds / 3,
-                stalled_worker_timeout=settings.worker_stalled_seconds,
-                install_signal_handlers=True,
-            )
+            results = await asyncio.gather(*runs, return_exceptions=True)
+            for result in results:
+                if isinstance(result, BaseException) and not isinstance(
+                    result, asyncio.CancelledError
+                ):
+                    raise result
         finally:
             if beacon is not None:
                 await beacon.close()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.webhook_connections import resolve
 from api.webhook_dispatcher import WebhookDispatcher
 from logistics.bundles.reader import read_bundle
 from logistics.domain import Principal, Role
@@ -18,6 +17,7 @@ from logistics.services.api_keys import create_api_key
 from logistics.services.import_scenario import import_scenario
 from logistics.settings import get_settings
 from logistics.tracking.webhook_url_policy import UrlPolicy, parse_allow_list
+from logistics.workers.webhook_connections import resolve
 from tests.api.conftest import FIXTURE_BUNDLE, LiveApi
 from tests.api.test_webhooks_api import Receiver, enqueue, notice, receiver  # noqa: F401
 

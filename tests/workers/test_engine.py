@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import text
 
 from logistics.persistence.database import make_engine
-from logistics.settings import Settings, job_engine
-from logistics.workers.engine import apply_schema, conninfo
+from logistics.settings import Settings, get_settings, job_engine
+from logistics.workers.engine import apply_schema, conninfo, cron_every, make_app
+from logistics.workers.worker import QUEUES, split_queues
 from tests.conftest import FIXTURES
 
 
@@ -59,3 +60,36 @@ def test_worker_refuses_sqlite_with_a_clear_message(tmp_path) -> None:  # type: 
     )
     assert result.returncode == 2
     assert "needs PostgreSQL" in result.stderr and "logistics serve" in result.stderr
+
+
+def test_periodic_work_is_scheduled_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's app schedules webhook delivery, refresh and sweep at the configured intervals
+    (whole seconds under a minute, whole minutes above), each behind a queueing lock."""
+    assert cron_every(1) == "* * * * * */1"
+    assert cron_every(0.05) == "* * * * * */1"
+    assert cron_every(2.4) == "* * * * * */2"
+    assert cron_every(60) == "*/1 * * * *"
+    assert cron_every(300) == "*/5 * * * *"
+    monkeypatch.setenv("LOGISTICS_TRACKING_SWEEP_SECONDS", "120")
+    get_settings.cache_clear()
+    try:
+        app = make_app("postgresql+psycopg://u@h/db", asynchronous=True)
+    finally:
+        get_settings.cache_clear()
+    scheduled = {
+        name: (p.cron, p.configure_kwargs["queue"], p.configure_kwargs["queueing_lock"])
+        for (name, _), p in app.periodic_registry.periodic_tasks.items()
+    }
+    assert scheduled == {
+        "logistics:deliver_webhooks": ("* * * * * */1", "webhooks", "periodic:deliver_webhooks"),
+        "logistics:refresh_tracking": ("* * * * * */2", "tracking", "periodic:refresh_tracking"),
+        "logistics:sweep_tracking": ("*/2 * * * *", "tracking", "periodic:sweep_tracking"),
+    }
+    # an API server's app defers only: nothing periodic
+    assert not make_app(
+        "postgresql+psycopg://u@h/db", asynchronous=False
+    ).periodic_registry.periodic_tasks
+    # a worker takes every queue by default; solves apart from the light work
+    assert split_queues(QUEUES) == (["plans"], ["webhooks", "tracking"])
+    assert split_queues(["webhooks"]) == ([], ["webhooks"])
+    assert split_queues(["routing", "tracking"]) == (["routing"], ["tracking"])
