@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,10 +23,12 @@ from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as event_repo
 from logistics.persistence.tables import ExceptionRow, ShipmentStateRow
 from logistics.services import webhooks
-from logistics.services.tracking_view import ShipmentTracking, load_tracking
+from logistics.services.tracking_inputs import load_inputs
+from logistics.services.tracking_view import ShipmentTracking, compute_tracking
 from logistics.tracking.exception_rules import ExceptionRules, OpenException, needs_replan
 
 ETA_NOTICE_MINUTES = 15  # smaller ETA moves are not worth a notification
+CHUNK = 200  # shipments loaded, computed and flushed together
 Progress = Callable[[int, int], None]
 
 
@@ -104,56 +107,64 @@ def state_basis(state: ShipmentStateRow) -> str:
     )
 
 
-def _apply(session: Session, view: ShipmentTracking, now: datetime) -> list[Notice]:
+_Pending = Callable[[], Notice]
+"""A notice built once the chunk is flushed (an opened exception's document carries its id)."""
+
+
+def _apply(
+    session: Session,
+    view: ShipmentTracking,
+    now: datetime,
+    state: ShipmentStateRow,
+    open_rows: Sequence[ExceptionRow],
+) -> list[_Pending]:
     s = view.shipment
-    state = tracking_state.get(session, s.id)
-    if state is None:
-        tracking_state.mark_stale(session, [s.id])
-        state = tracking_state.get(session, s.id)
-        assert state is not None
-    notices: list[Notice] = []
+    pending: list[_Pending] = []
     basis = state_basis(state)
 
-    def notice(kind: NoticeKind, **data: object) -> None:
-        notices.append(
-            Notice(
+    def notice(kind: NoticeKind, data: Callable[[], dict[str, Any]]) -> None:
+        def build() -> Notice:
+            body = data()
+            return Notice(
                 kind,
                 s.id,
                 s.shipper,
                 now,
-                milestone=str(data["milestone"]) if "milestone" in data else None,
-                exception_reason=str(data["reason"]) if "reason" in data else None,
-                data={"shipment_id": s.id, **data},
+                milestone=str(body["milestone"]) if "milestone" in body else None,
+                exception_reason=str(body["reason"]) if "reason" in body else None,
+                data={"shipment_id": s.id, **body},
                 basis=basis,
             )
-        )
+
+        pending.append(build)
 
     status = view.projection.status.value if view.projection.status else None
     if status != state.status and status is not None:
-        notice(NoticeKind.MILESTONE, milestone=status, previous=state.status)
+        previous = state.status
+        notice(NoticeKind.MILESTONE, lambda: {"milestone": status, "previous": previous})
     eta = view.forecast.eta
     if (eta is None) != (state.eta is None) or (
         eta is not None
         and state.eta is not None
         and abs((eta - state.eta).total_seconds()) >= ETA_NOTICE_MINUTES * 60
     ):
-        notice(
-            NoticeKind.ETA_CHANGED,
-            eta=eta.isoformat() if eta else None,
-            previous_eta=state.eta.isoformat() if state.eta else None,
-            due_at=s.due_at.isoformat(),
-        )
-    stored = {row.key: row for row in tracking_state.open_for(session, s.id)}
+        body = {
+            "eta": eta.isoformat() if eta else None,
+            "previous_eta": state.eta.isoformat() if state.eta else None,
+            "due_at": s.due_at.isoformat(),
+        }
+        notice(NoticeKind.ETA_CHANGED, lambda: body)
+    stored = {row.key: row for row in open_rows}
     current = {e.key: e for e in view.exceptions}
     gone = [row for key, row in stored.items() if key not in current]
     tracking_state.close(session, gone, now)
     for row in gone:
-        notice(NoticeKind.EXCEPTION_CLOSED, **exception_document(row))
+        notice(NoticeKind.EXCEPTION_CLOSED, partial(exception_document, row))
     for key, e in current.items():
         if key not in stored:
             row = _exception_row(s.id, e)
-            tracking_state.add_exception(session, row)
-            notice(NoticeKind.EXCEPTION_OPENED, **exception_document(row))
+            session.add(row)  # flushed with the chunk; the notice reads its id afterwards
+            notice(NoticeKind.EXCEPTION_OPENED, partial(exception_document, row))
     timeline = view.projection.timeline
     state.status = status
     state.eta = eta
@@ -163,7 +174,16 @@ def _apply(session: Session, view: ShipmentTracking, now: datetime) -> list[Noti
     state.last_event_at = timeline[-1].event.event_time if timeline else None
     state.refreshed_at = now
     state.stale = False
-    return notices
+    return pending
+
+
+def _states(session: Session, ids: Sequence[str]) -> dict[str, ShipmentStateRow]:
+    states = tracking_state.states_of(session, ids)
+    missing = [sid for sid in ids if sid not in states]
+    if missing:  # a shipment asked for by id that no writer marked yet
+        tracking_state.mark_stale(session, missing)
+        states.update(tracking_state.states_of(session, missing))
+    return states
 
 
 def refresh(
@@ -180,6 +200,8 @@ def refresh(
 
     Their state rows are locked first, in id order; with `skip_locked` (the background
     refresher) stale rows another transaction holds are left to it (PostgreSQL SKIP LOCKED).
+    Set-based: per chunk of 200 shipments, their inputs, state rows and open exceptions are
+    read with one query each, and the changes are written in one flush.
     The caller owns the transaction: this flushes, it never commits.
     """
     now = now or clock.now()
@@ -190,17 +212,23 @@ def refresh(
         tracking_state.lock_in_order(session, ids)
     notices: list[Notice] = []
     opened = closed = 0
-    for done, start in enumerate(range(0, len(ids), 200)):
-        chunk = ids[start : start + 200]
-        found = shipment_repo.by_ids(session, chunk)
-        for shipment in (found[sid] for sid in chunk if sid in found):
-            new = _apply(session, load_tracking(session, shipment, now=now, rules=rules), now)
-            opened += sum(1 for n in new if n.kind is NoticeKind.EXCEPTION_OPENED)
-            closed += sum(1 for n in new if n.kind is NoticeKind.EXCEPTION_CLOSED)
-            notices += new
+    for done, start in enumerate(range(0, len(ids), CHUNK)):
+        found = shipment_repo.by_ids(session, ids[start : start + CHUNK])
+        chunk = [sid for sid in ids[start : start + CHUNK] if sid in found]
+        inputs = load_inputs(session, chunk)
+        states = _states(session, chunk)
+        open_rows = tracking_state.open_for_many(session, chunk)
+        pending: list[_Pending] = []
+        for sid in chunk:
+            view = compute_tracking(found[sid], inputs[sid], now=now, rules=rules)
+            pending += _apply(session, view, now, states[sid], open_rows.get(sid, ()))
         session.flush()
+        new = [build() for build in pending]
+        opened += sum(1 for n in new if n.kind is NoticeKind.EXCEPTION_OPENED)
+        closed += sum(1 for n in new if n.kind is NoticeKind.EXCEPTION_CLOSED)
+        notices += new
         if progress:
-            progress(min(len(ids), (done + 1) * 200), len(ids))
+            progress(min(len(ids), (done + 1) * CHUNK), len(ids))
     _notify(session, notices)
     return RefreshReport(len(ids), opened, closed, tuple(notices))
 

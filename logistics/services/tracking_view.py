@@ -10,19 +10,16 @@ from sqlalchemy.orm import Session
 
 from logistics import clock
 from logistics.domain import Disruption, DisruptionKind, Principal, Shipment
-from logistics.persistence.repositories import booked_legs, positions, tracking_state
-from logistics.persistence.repositories import disruptions as disruption_repo
-from logistics.persistence.repositories import locations as location_repo
-from logistics.persistence.repositories import services as service_repo
-from logistics.persistence.repositories import tracking_events as event_repo
-from logistics.persistence.tables import BookedLegRow
 from logistics.services.master_data import get_shipment
+from logistics.services.tracking_inputs import TrackingInputs, load_inputs, planned_leg
 from logistics.tracking.disruption_rules import as_estimates, disruption_exceptions
-from logistics.tracking.eta import Forecast, StopTiming, forecast
+from logistics.tracking.eta import Forecast, forecast
 from logistics.tracking.evidence import Evidence, leg_evidence, on_legs, strong_legs
 from logistics.tracking.exception_rules import ExceptionRules, OpenException, open_exceptions
 from logistics.tracking.legs import PlannedLeg, belongs
 from logistics.tracking.timeline import Projection, project
+
+__all__ = ["LastPosition", "ShipmentTracking", "compute_tracking", "load_tracking", "planned_leg"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,31 +53,13 @@ class ShipmentTracking:
         return on_legs(self.evidence, missed.leg_index if missed else None)
 
 
-def planned_leg(row: BookedLegRow) -> PlannedLeg:
-    """A booked leg as the projection sees it."""
-    return PlannedLeg(
-        row.leg_index,
-        booked_legs.mode_of(row),
-        row.from_location,
-        row.to_location,
-        row.planned_depart,
-        row.planned_arrive,
-        row.service_id,
-        row.vehicle_id,
-    )
-
-
-def _legs(session: Session, shipment_id: str) -> tuple[PlannedLeg, ...]:
-    return tuple(planned_leg(r) for r in booked_legs.for_shipment(session, shipment_id))
-
-
 def _last_position(
-    session: Session, legs: tuple[PlannedLeg, ...], projection: Projection
+    inputs: TrackingInputs, legs: tuple[PlannedLeg, ...], projection: Projection
 ) -> LastPosition | None:
     moving = [s for s in projection.legs if s.actual_depart is not None and s.actual_arrive is None]
     for leg in moving:
         if leg.vehicle_id:
-            fix = positions.latest(session, leg.vehicle_id)
+            fix = inputs.fixes.get(leg.vehicle_id)
             if fix is not None and fix.time >= leg.actual_depart:  # type: ignore[operator]
                 return LastPosition(fix.time, None, fix.vehicle_id, fix.lat, fix.lon)
     located = [t.event for t in projection.timeline if t.event.location]
@@ -91,20 +70,18 @@ def _last_position(
 
 
 def _opened_when_stored(
-    session: Session, shipment_id: str, found: tuple[OpenException, ...]
+    inputs: TrackingInputs, found: tuple[OpenException, ...]
 ) -> tuple[OpenException, ...]:
     # A rule gives `since` as of the evaluation (an ETA after due holds "now"); the stored
     # exception of the same key knows when it opened.
-    if not found:
-        return found
-    opened = {row.key: row.opened_at for row in tracking_state.open_for(session, shipment_id)}
+    opened = inputs.opened
     return tuple(replace(e, since=opened[e.key]) if e.key in opened else e for e in found)
 
 
-def _overbooked(session: Session, disruptions: Sequence[Disruption]) -> set[str]:
+def _overbooked(inputs: TrackingInputs, disruptions: Sequence[Disruption]) -> set[str]:
     """Services a capacity cut leaves with more booked than it can carry."""
     cut = {d.service_id: d for d in disruptions if d.kind is DisruptionKind.CAPACITY_CUT}
-    loads = booked_legs.service_loads(session, [sid for sid in cut if sid]) if cut else {}
+    loads = inputs.service_loads
     return {
         sid
         for sid, d in cut.items()
@@ -124,26 +101,24 @@ def load_tracking(
     rules: ExceptionRules | None = None,
 ) -> ShipmentTracking:
     """Project the shipment's own events and those of the movements it is booked on, at `now`."""
-    now = now or clock.now()
-    legs = _legs(session, shipment.id)
-    service_ids = [leg.service_id for leg in legs if leg.service_id]
-    vehicle_ids = [leg.vehicle_id for leg in legs if leg.vehicle_id]
-    events = event_repo.for_subjects(
-        session, shipment_id=shipment.id, service_ids=service_ids, vehicle_ids=vehicle_ids
-    )
-    places = {leg.from_location for leg in legs} | {leg.to_location for leg in legs}
-    disruptions = disruption_repo.touching(
-        session, service_ids=service_ids, vehicle_ids=vehicle_ids, locations=places
-    )
-    events = [*events, *as_estimates(disruptions)]  # a delayed service: its new times
+    inputs = load_inputs(session, [shipment.id])[shipment.id]
+    return compute_tracking(shipment, inputs, now=now or clock.now(), rules=rules)
+
+
+def compute_tracking(
+    shipment: Shipment,
+    inputs: TrackingInputs,
+    *,
+    now: datetime,
+    rules: ExceptionRules | None = None,
+) -> ShipmentTracking:
+    """The tracking view from its loaded inputs (no database access: refresh batches loading)."""
+    legs = inputs.legs
+    disruptions = inputs.disruptions
+    events = [*inputs.events, *as_estimates(disruptions)]  # a delayed service: its new times
     # Movement events apply only at the stops of this shipment's legs (a truck's depot return does not).
     relevant = [e for e in events if e.shipment_id == shipment.id or belongs(e, legs)]
     projection = project(relevant, legs)
-    timing = {
-        loc.id: StopTiming(loc.service_minutes, loc.handling_minutes)
-        for loc in location_repo.by_ids(session, places).values()
-    }
-    cutoffs = {s.id: s.cutoff_minutes for s in service_repo.by_ids(session, service_ids).values()}
     evidence = leg_evidence(
         shipment.id, projection.timeline, (*projection.planned, *projection.open_estimates)
     )
@@ -155,8 +130,8 @@ def load_tracking(
     expected = forecast(
         legs,
         projection.legs,
-        timing=timing,
-        cutoffs=cutoffs,
+        timing=inputs.timing,
+        cutoffs=inputs.cutoffs,
         confirmed_legs=confirmed,
         delivered_at=projection.delivered_at,
         now=now,
@@ -167,7 +142,7 @@ def load_tracking(
         projection=projection,
         forecast=expected,
         now=now,
-        last_positions=positions.last_times(session, vehicle_ids),
+        last_positions={v: fix.time for v, fix in inputs.fixes.items()},
         rules=rules,
     )
     if disruptions and projection.delivered_at is None:
@@ -179,7 +154,7 @@ def load_tracking(
                 legs,
                 disruptions,
                 travelled=travelled,
-                overbooked=_overbooked(session, disruptions),
+                overbooked=_overbooked(inputs, disruptions),
             ),
             *exceptions,
         )
@@ -188,8 +163,8 @@ def load_tracking(
         legs,
         projection,
         expected,
-        _opened_when_stored(session, shipment.id, exceptions),
-        _last_position(session, legs, projection),
+        _opened_when_stored(inputs, exceptions),
+        _last_position(inputs, legs, projection),
         now,
         evidence,
     )

@@ -32,6 +32,21 @@ def for_shipment(session: Session, shipment_id: str) -> list[BookedLegRow]:
     return list(session.scalars(query))
 
 
+def for_shipments(session: Session, shipment_ids: Collection[str]) -> dict[str, list[BookedLegRow]]:
+    """Each shipment's booked legs in order (one query per 500 shipments)."""
+    ids = sorted(set(shipment_ids))
+    out: dict[str, list[BookedLegRow]] = {}
+    for start in range(0, len(ids), 500):
+        query = (
+            select(BookedLegRow)
+            .where(BookedLegRow.shipment_id.in_(ids[start : start + 500]))
+            .order_by(BookedLegRow.shipment_id, BookedLegRow.leg_index)
+        )
+        for row in session.scalars(query):
+            out.setdefault(row.shipment_id, []).append(row)
+    return out
+
+
 def mode_of(row: BookedLegRow) -> Mode:
     """The leg's mode."""
     return Mode(row.mode)

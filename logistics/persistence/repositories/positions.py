@@ -75,3 +75,20 @@ def latest(session: Session, vehicle_id: str) -> PositionRow | None:
         .limit(1)
     )
     return session.scalars(query).first()
+
+
+def latest_many(session: Session, vehicle_ids: Collection[str]) -> dict[str, PositionRow]:
+    """Each vehicle's newest position (vehicles without positions are absent), in one query."""
+    if not vehicle_ids:
+        return {}
+    newest = (
+        select(PositionRow.vehicle_id, func.max(PositionRow.time).label("time"))
+        .where(PositionRow.vehicle_id.in_(sorted(vehicle_ids)))
+        .group_by(PositionRow.vehicle_id)
+        .subquery()
+    )
+    query = select(PositionRow).join(
+        newest,
+        (PositionRow.vehicle_id == newest.c.vehicle_id) & (PositionRow.time == newest.c.time),
+    )
+    return {row.vehicle_id: row for row in session.scalars(query)}

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, or_, select
+from sqlalchemy import ColumnElement, Row, Table, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -64,8 +64,8 @@ def to_values(
     }
 
 
-def to_domain(row: EventRow) -> TrackingEvent:
-    """Row to domain event."""
+def to_domain(row: EventRow | Row[Any]) -> TrackingEvent:
+    """Row (an ORM object, or a row of the table's columns) to domain event."""
     return TrackingEvent(
         event_id=row.event_id,
         source=row.source,
@@ -138,6 +138,33 @@ def for_subjects(
         conditions.append((EventRow.shipment_id.is_(None)) & EventRow.vehicle_id.in_(vehicle_ids))
     query = select(EventRow).where(or_(*conditions)).order_by(EventRow.seq)
     return [to_domain(r) for r in session.scalars(query)]
+
+
+def for_many_subjects(
+    session: Session,
+    *,
+    shipment_ids: Collection[str],
+    service_ids: Collection[str],
+    vehicle_ids: Collection[str],
+) -> list[TrackingEvent]:
+    """Events about any of the shipments, or (with no shipment) about any of the movements, in
+    storage order: what `for_subjects` returns for each, in one query (columns, no ORM objects)."""
+    conditions: list[ColumnElement[bool]] = []
+    if shipment_ids:
+        conditions.append(EventRow.shipment_id.in_(sorted(shipment_ids)))
+    if service_ids:
+        conditions.append(
+            EventRow.shipment_id.is_(None) & EventRow.service_id.in_(sorted(service_ids))
+        )
+    if vehicle_ids:
+        conditions.append(
+            EventRow.shipment_id.is_(None) & EventRow.vehicle_id.in_(sorted(vehicle_ids))
+        )
+    if not conditions:
+        return []
+    table = cast(Table, EventRow.__table__)
+    query = select(table).where(or_(*conditions)).order_by(table.c.seq)
+    return [to_domain(row) for row in session.execute(query)]
 
 
 def page_after(

@@ -147,6 +147,24 @@ def open_for(session: Session, shipment_id: str) -> list[ExceptionRow]:
     return list(session.scalars(query))
 
 
+def open_for_many(session: Session, shipment_ids: Collection[str]) -> dict[str, list[ExceptionRow]]:
+    """Each shipment's open exceptions, oldest first (one query per 500 shipments)."""
+    ids = sorted(set(shipment_ids))
+    out: dict[str, list[ExceptionRow]] = {}
+    for start in range(0, len(ids), 500):
+        query = (
+            select(ExceptionRow)
+            .where(
+                ExceptionRow.shipment_id.in_(ids[start : start + 500]),
+                ExceptionRow.closed_at.is_(None),
+            )
+            .order_by(ExceptionRow.opened_at, ExceptionRow.id)
+        )
+        for row in session.scalars(query):
+            out.setdefault(row.shipment_id, []).append(row)
+    return out
+
+
 def add_exception(session: Session, row: ExceptionRow) -> None:
     """Open an exception (flushed, so it has its id)."""
     session.add(row)
