@@ -59,11 +59,11 @@ def _replay_or_run(
     principal: Principal,
     key: str | None,
     body: bytes,
-    run: Callable[[Session], IngestOut],
+    run: Callable[[Session], dict[str, Any]],
 ) -> JSONResponse:
     answer = idempotent_requests.run(
         session,
-        lambda s: run(s).model_dump(),
+        run,
         api_key_id=principal.key_id,
         key=key,
         body=body,
@@ -100,7 +100,9 @@ def post_events(
         principal,
         idempotency_key,
         body,
-        lambda s: IngestOut.of(feed_ingest.ingest_unified_batch(s, items, received_at=received)),
+        lambda s: IngestOut.document(
+            feed_ingest.ingest_unified_batch(s, items, received_at=received)
+        ),
     )
 
 
@@ -156,7 +158,7 @@ def post_feed(
         principal,
         idempotency_key,
         body,
-        lambda s: IngestOut.of(
+        lambda s: IngestOut.document(
             feed_ingest.ingest_raw(s, feed_format.value, body, source=source, options=options)
         ),
     )

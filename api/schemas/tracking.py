@@ -39,27 +39,28 @@ class IngestOut(BaseModel):
     items: list[ItemOut]
     messages: list[str] = Field(default_factory=list, description="Adapter messages per record")
 
-    @classmethod
-    def of(cls, report: IngestReport) -> IngestOut:
-        """Convert from the service report."""
-        return cls(
-            accepted=report.count(ItemStatus.ACCEPTED),
-            duplicate=report.count(ItemStatus.DUPLICATE),
-            informational=report.count(ItemStatus.INFORMATIONAL),
-            rejected=report.count(ItemStatus.REJECTED),
-            items=[
-                ItemOut(
-                    index=i.index,
-                    status=i.status.value,
-                    event_id=i.event_id,
-                    reason=i.reason,
-                    record=i.record,
-                    code=i.code,
-                )
+    @staticmethod
+    def document(report: IngestReport) -> dict[str, Any]:
+        """The answer as JSON-ready data in this model's shape (what `model_dump` would give;
+        built directly: validating 1,000 items cost more than storing their events)."""
+        return {
+            "accepted": report.count(ItemStatus.ACCEPTED),
+            "duplicate": report.count(ItemStatus.DUPLICATE),
+            "informational": report.count(ItemStatus.INFORMATIONAL),
+            "rejected": report.count(ItemStatus.REJECTED),
+            "items": [
+                {
+                    "index": i.index,
+                    "status": i.status.value,
+                    "event_id": i.event_id,
+                    "reason": i.reason,
+                    "record": i.record,
+                    "code": i.code,
+                }
                 for i in report.items
             ],
-            messages=list(report.messages),
-        )
+            "messages": list(report.messages),
+        }
 
 
 def _local(value: datetime | None, zone: str | None) -> str | None:

@@ -34,12 +34,17 @@ def ingest_unified_batch(
     produced = [i for i in range(len(items)) if i not in failed]
     report = ingest_events(session, result.events, received_at=now)
     answers: dict[int, ItemResult] = {
-        index: ItemResult(index, item.status, item.event_id, item.reason)
+        index: ItemResult(index, item.status, item.event_id, item.reason, code=item.code)
         for index, item in zip(produced, report.items, strict=True)
     }
     for index, message in failed.items():
         answers[index] = ItemResult(
-            index, ItemStatus.REJECTED, None, message.reason, message.record, message.code
+            index,
+            ItemStatus.REJECTED,
+            None,
+            message.reason,
+            message.record,
+            message.code or "invalid_record",
         )
     return IngestReport(tuple(answers[i] for i in range(len(items))))
 

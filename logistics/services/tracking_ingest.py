@@ -12,10 +12,7 @@ from sqlalchemy.orm import Session
 
 from logistics import clock
 from logistics.domain.tracking import Milestone
-from logistics.persistence.repositories import services as service_repo
-from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as repo
-from logistics.persistence.repositories import vehicles as vehicle_repo
 from logistics.services import disruptions, tracking_refresh
 from logistics.tracking.hashing import content_hash
 from logistics.tracking.results import AdapterResult, SourceEvent
@@ -77,11 +74,10 @@ def _known_subjects(session: Session, events: Sequence[SourceEvent]) -> dict[str
     shipment_ids = {e.event.shipment_id for e in events if e.event.shipment_id}
     service_ids = {e.event.service_id for e in events if e.event.service_id}
     vehicle_ids = {e.event.vehicle_id for e in events if e.event.vehicle_id}
-    return {
-        "shipments": set(shipment_repo.by_ids(session, shipment_ids)),
-        "services": set(service_repo.by_ids(session, service_ids)),
-        "vehicles": set(vehicle_repo.by_ids(session, vehicle_ids)),
-    }
+    shipments, services, vehicles = repo.known_subjects(
+        session, shipment_ids=shipment_ids, service_ids=service_ids, vehicle_ids=vehicle_ids
+    )
+    return {"shipments": shipments, "services": services, "vehicles": vehicles}
 
 
 def ingest_events(

@@ -52,15 +52,21 @@ def touched_shipments(session: Session, events: Iterable[TrackingEvent]) -> set[
 
 
 def mark_events(session: Session, events: Iterable[TrackingEvent]) -> int:
-    """Mark the shipments the events touch as stale; return how many."""
-    return tracking_state.mark_stale(session, touched_shipments(session, events))
+    """Mark the shipments the events touch as stale (one set-based statement); return how many."""
+    events = list(events)
+    if not events:
+        return 0
+    return tracking_state.mark_touched(
+        session,
+        shipment_ids={e.shipment_id for e in events if e.shipment_id},
+        service_ids={e.service_id for e in events if not e.shipment_id and e.service_id},
+        vehicle_ids={e.vehicle_id for e in events if not e.shipment_id and e.vehicle_id},
+    )
 
 
 def mark_vehicles(session: Session, vehicle_ids: Collection[str]) -> int:
     """Mark the shipments booked on vehicles (new positions) as stale."""
-    return tracking_state.mark_stale(
-        session, booked_legs.shipments_on(session, vehicle_ids=vehicle_ids)
-    )
+    return tracking_state.mark_touched(session, vehicle_ids=vehicle_ids)
 
 
 def _exception_row(shipment_id: str, e: OpenException) -> ExceptionRow:

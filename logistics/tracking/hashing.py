@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from logistics.domain.tracking import TrackingEvent
@@ -12,6 +12,14 @@ from logistics.domain.tracking import TrackingEvent
 
 def _utc(value: datetime | None) -> str | None:
     return None if value is None else value.astimezone(UTC).isoformat()
+
+
+_ESCAPE: Callable[[str], str] = json.encoder.encode_basestring_ascii
+"""json.dumps' own string encoder with ensure_ascii (the C one when available)."""
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _ESCAPE(value)
 
 
 def content_hash(event: TrackingEvent, references: Mapping[str, str] | None = None) -> str:
@@ -22,23 +30,31 @@ def content_hash(event: TrackingEvent, references: Mapping[str, str] | None = No
     references. Not hashed: event_id, received_at and raw_ref, so the same fact received twice
     (or re-sent under another id) hashes the same. recorded_at is hashed because a re-issued
     estimate with the same time but a newer recording time is a new statement.
+
+    The text hashed is `json.dumps(content, sort_keys=True, separators=(",", ":"),
+    ensure_ascii=True)` of those fields (stored hashes depend on it), written out directly with
+    json's own string escaping: ingestion hashes every event, and this is several times faster.
     """
-    content = {
-        "source": event.source,
-        "milestone": event.milestone.value,
-        "time_type": event.time_type.value,
-        "event_time": _utc(event.event_time),
-        "recorded_at": _utc(event.recorded_at),
-        "shipment_id": event.shipment_id,
-        "service_id": event.service_id,
-        "vehicle_id": event.vehicle_id,
-        "location": event.location,
-        "mode": None if event.mode is None else event.mode.value,
-        "reason": None if event.reason is None else event.reason.value,
-        "retracts": event.retracts,
-        "source_code": event.source_code,
-        "inferred": event.inferred,
-        "references": dict(sorted((references or {}).items())),
-    }
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    refs = references or {}
+    if all(isinstance(k, str) and isinstance(v, str) for k, v in refs.items()):
+        refs_text = "{" + ",".join(f"{_ESCAPE(k)}:{_ESCAPE(refs[k])}" for k in sorted(refs)) + "}"
+    else:  # not what adapters produce; the general encoder gives the same text
+        refs_text = json.dumps(dict(sorted(refs.items())), sort_keys=True, separators=(",", ":"))
+    text = (
+        f'{{"event_time":{_text(_utc(event.event_time))},'
+        f'"inferred":{"true" if event.inferred else "false"},'
+        f'"location":{_text(event.location)},'
+        f'"milestone":{_text(event.milestone.value)},'
+        f'"mode":{_text(None if event.mode is None else event.mode.value)},'
+        f'"reason":{_text(None if event.reason is None else event.reason.value)},'
+        f'"recorded_at":{_text(_utc(event.recorded_at))},'
+        f'"references":{refs_text},'
+        f'"retracts":{_text(event.retracts)},'
+        f'"service_id":{_text(event.service_id)},'
+        f'"shipment_id":{_text(event.shipment_id)},'
+        f'"source":{_text(event.source)},'
+        f'"source_code":{_text(event.source_code)},'
+        f'"time_type":{_text(event.time_type.value)},'
+        f'"vehicle_id":{_text(event.vehicle_id)}}}'
+    )
+    return hashlib.sha256(text.encode("ascii")).hexdigest()

@@ -32,6 +32,8 @@ def _bad_text(name: str, value: str, limit: int) -> str | None:
         return f"{name} is {len(value)} characters long; at most {limit} are stored"
     if "\x00" in value:
         return f"{name} contains a NUL character"
+    if value.isascii():  # the usual case: no surrogate possible, no encoding needed
+        return None
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

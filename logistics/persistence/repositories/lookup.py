@@ -27,3 +27,18 @@ def rows_by_ids(session: Session, model: Any, ids: Iterable[str]) -> list[Any]:
         chunk = wanted[start : start + SQLITE_CHUNK]
         rows.extend(session.scalars(select(model).where(model.id.in_(chunk))))
     return rows
+
+
+def known_ids(session: Session, model: Any, ids: Iterable[str]) -> set[str]:
+    """Which of `ids` are stored as `model` rows (ids only, no objects built)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    if session.get_bind().dialect.name == "postgresql":
+        ids_param = bindparam("ids", wanted, type_=ARRAY(String()))
+        return set(session.scalars(select(model.id).where(model.id == any_(ids_param))))
+    found: set[str] = set()
+    for start in range(0, len(wanted), SQLITE_CHUNK):
+        chunk = wanted[start : start + SQLITE_CHUNK]
+        found.update(session.scalars(select(model.id).where(model.id.in_(chunk))))
+    return found

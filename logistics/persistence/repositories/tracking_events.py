@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Table, or_, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy import ColumnElement, Row, Table, or_, select, tuple_
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from logistics.domain import ExceptionReason, Milestone, Mode, TimeType, TrackingEvent
 from logistics.persistence.base import offset_of, with_offset
-from logistics.persistence.tables import EventRow, RawMessageRow
+from logistics.persistence.repositories.lookup import known_ids
+from logistics.persistence.tables import (
+    EventRow,
+    RawMessageRow,
+    ServiceRow,
+    ShipmentRow,
+    VehicleRow,
+)
 
 
 def add_raw(
@@ -60,7 +69,7 @@ def to_values(
         "source_code": event.source_code,
         "raw_message_id": raw_id,
         "inferred": event.inferred,
-        "references": json.dumps(references, sort_keys=True),
+        "references": json.dumps(references, sort_keys=True) if references else "{}",
     }
 
 
@@ -87,43 +96,106 @@ def to_domain(row: EventRow | Row[Any]) -> TrackingEvent:
     )
 
 
+def known_subjects(
+    session: Session,
+    *,
+    shipment_ids: Collection[str],
+    service_ids: Collection[str],
+    vehicle_ids: Collection[str],
+) -> tuple[set[str], set[str], set[str]]:
+    """Which of the shipments, services and vehicles events name are stored (ids only)."""
+    return (
+        known_ids(session, ShipmentRow, shipment_ids),
+        known_ids(session, ServiceRow, service_ids),
+        known_ids(session, VehicleRow, vehicle_ids),
+    )
+
+
 def existing_keys(
     session: Session, pairs: Collection[tuple[str, str]], hashes: Collection[str]
 ) -> tuple[set[tuple[str, str]], set[str]]:
-    """Which (source, event_id) pairs and content hashes are already stored."""
-    seen_pairs: set[tuple[str, str]] = set()
-    seen_hashes: set[str] = set()
-    ids = list({event_id for _, event_id in pairs})
-    for start in range(0, len(ids), 500):
-        query = select(EventRow.source, EventRow.event_id).where(
-            EventRow.event_id.in_(ids[start : start + 500])
+    """Which (source, event_id) pairs and content hashes are already stored.
+
+    Index lookups, not scans: `(source, event_id)` on the unique constraint's index, the hash on
+    its own. PostgreSQL: two statements per batch whatever its size (array parameters, so the
+    statements stay short, cached and prepared); SQLite: two per 500 events.
+    """
+    if not pairs and not hashes:
+        return set(), set()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        ordered = sorted(pairs)
+        found = connection.exec_driver_sql(
+            "SELECT source, event_id FROM tracking_events WHERE (source, event_id) IN "
+            "(SELECT * FROM unnest(%(sources)s::varchar[], %(ids)s::varchar[]))",
+            {"sources": [s for s, _ in ordered], "ids": [e for _, e in ordered]},
         )
-        seen_pairs.update((s, e) for s, e in session.execute(query) if (s, e) in pairs)
-    hash_list = list(hashes)
+        seen_pairs = {(s, e) for s, e in found}
+        by_hash = connection.exec_driver_sql(
+            "SELECT content_hash FROM tracking_events WHERE content_hash = ANY(%(hashes)s::varchar[])",
+            {"hashes": sorted(hashes)},
+        )
+        return seen_pairs, {h for (h,) in by_hash}
+    seen_pairs = set()
+    seen_hashes: set[str] = set()
+    pair_list = sorted(pairs)
+    key = tuple_(EventRow.source, EventRow.event_id)
+    for start in range(0, len(pair_list), 500):
+        query = select(EventRow.source, EventRow.event_id).where(
+            key.in_(pair_list[start : start + 500])
+        )
+        seen_pairs.update((s, e) for s, e in session.execute(query))
+    hash_list = sorted(hashes)
     for start in range(0, len(hash_list), 500):
-        by_hash = select(EventRow.content_hash).where(
+        query_hashes = select(EventRow.content_hash).where(
             EventRow.content_hash.in_(hash_list[start : start + 500])
         )
-        seen_hashes.update(session.scalars(by_hash))
+        seen_hashes.update(session.scalars(query_hashes))
     return seen_pairs, seen_hashes
+
+
+@cache
+def _unnest_insert(dialect: Dialect) -> str:
+    """PostgreSQL: INSERT … SELECT FROM unnest(one array per column) in submission order."""
+    table = cast(Table, EventRow.__table__)
+    columns = [c for c in table.columns if c.name != "seq"]
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c.name) for c in columns)
+    # Arrays of the column types without lengths: an explicit cast to varchar(n) would cut an
+    # over-long value silently, the insert's own assignment refuses it.
+    types = {c.name: re.sub(r"\(\d+\)", "", c.type.compile(dialect=dialect)) for c in columns}
+    arrays = ", ".join(f"%({c.name})s::{types[c.name]}[]" for c in columns)
+    return (
+        f"INSERT INTO tracking_events ({names}) "
+        f"SELECT {names} FROM unnest({arrays}) WITH ORDINALITY AS given({names}, ord) "
+        "ORDER BY ord ON CONFLICT DO NOTHING RETURNING source, event_id"
+    )
 
 
 def add_new(session: Session, values: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
     """Append events not stored yet; return the (source, event_id) pairs really inserted.
 
-    One cached INSERT … ON CONFLICT DO NOTHING … RETURNING run as an executemany, which
-    SQLAlchemy sends as multi-row INSERTs ("insertmanyvalues": one statement per 1,000 rows on
-    PostgreSQL) with no ORM objects and no per-batch SQL compilation. An event a concurrent
-    request stored first is skipped, not an IntegrityError. Rows go in the order given (storage
-    order is submission order).
+    An event a concurrent request stored first is skipped (ON CONFLICT DO NOTHING), not an
+    IntegrityError. Rows go in the order given (storage order is submission order). PostgreSQL:
+    one INSERT … SELECT FROM unnest(arrays) … ON CONFLICT DO NOTHING RETURNING for the whole
+    batch, a short statement whatever the batch size (psycopg caches and prepares it; a
+    multi-row VALUES list of 20 parameters a row is re-parsed on every call). SQLite: one cached
+    INSERT … ON CONFLICT DO NOTHING … RETURNING run as an executemany (insertmanyvalues).
     """
     rows = list(values)
     if not rows:
         return set()
     connection = session.connection()
-    insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
     table = cast(Table, EventRow.__table__)
-    statement = insert(table).on_conflict_do_nothing().returning(table.c.source, table.c.event_id)
+    if connection.dialect.name == "postgresql":
+        columns = {
+            c.name: [row.get(c.name) for row in rows] for c in table.columns if c.name != "seq"
+        }
+        inserted = connection.exec_driver_sql(_unnest_insert(connection.dialect), columns)
+        return {(s, e) for s, e in inserted}
+    statement = (
+        sqlite_insert(table).on_conflict_do_nothing().returning(table.c.source, table.c.event_id)
+    )
     return {(s, e) for s, e in connection.execute(statement, rows)}
 
 

@@ -5,48 +5,98 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Select,
+    String,
+    any_,
+    bindparam,
+    false,
+    or_,
+    select,
+    text,
+    true,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from logistics.persistence.repositories import booked_legs
 from logistics.persistence.repositories.page import Page, paginate
-from logistics.persistence.tables import ExceptionRow, ShipmentRow, ShipmentStateRow
+from logistics.persistence.tables import BookedLegRow, ExceptionRow, ShipmentRow, ShipmentStateRow
 
 
 def mark_stale(session: Session, shipment_ids: Collection[str]) -> int:
-    """Flag shipments for a projection refresh (creating their state row); return how many.
+    """Flag shipments for a projection refresh (creating their state row); return how many."""
+    return mark_touched(session, shipment_ids=shipment_ids)
 
-    One INSERT … ON CONFLICT DO UPDATE per 500 ids, in id order: every writer (ingestion, the
-    refresher's claims, the sweep) locks state rows in ascending id order, so none deadlocks.
+
+def mark_touched(
+    session: Session,
+    *,
+    shipment_ids: Collection[str] = (),
+    service_ids: Collection[str] = (),
+    vehicle_ids: Collection[str] = (),
+) -> int:
+    """Flag the shipments, and those booked on the services or vehicles, as stale; return how
+    many state rows were flagged (or created).
+
+    Set-based: `INSERT INTO state SELECT … FROM shipments WHERE … ORDER BY id ON CONFLICT DO
+    UPDATE SET stale = true`, in id order: every writer (ingestion, the refresher's claims, the
+    sweep) locks state rows in ascending id order, so none deadlocks. PostgreSQL: one statement
+    whatever the number of ids (array parameters); SQLite: one per 500 shipments.
     """
-    ids = sorted(set(shipment_ids))
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        query = select(ShipmentRow.id, ShipmentRow.due_at).where(ShipmentRow.id.in_(chunk))
-        due = {sid: due_at for sid, due_at in session.execute(query)}
-        rows = [
-            {"shipment_id": sid, "stale": True, "due_at": due[sid], "needs_replan": False}
-            for sid in chunk
-            if sid in due
-        ]
-        if rows:
-            statement = insert(ShipmentStateRow).values(rows)
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[ShipmentStateRow.shipment_id], set_={"stale": True}
-                ),
-                execution_options={"synchronize_session": False},
+    if not (shipment_ids or service_ids or vehicle_ids):
+        return 0
+    if session.get_bind().dialect.name == "postgresql":
+        ids_param = bindparam("ids", sorted(set(shipment_ids)), type_=ARRAY(String()))
+        wanted = ShipmentRow.id == any_(ids_param)
+        if service_ids or vehicle_ids:
+            booked = select(BookedLegRow.shipment_id).where(
+                or_(
+                    BookedLegRow.service_id
+                    == any_(bindparam("services", sorted(service_ids), type_=ARRAY(String()))),
+                    BookedLegRow.vehicle_id
+                    == any_(bindparam("vehicles", sorted(vehicle_ids), type_=ARRAY(String()))),
+                )
             )
-        for sid in chunk:  # rows this session already holds see the new flag too
-            loaded = session.identity_map.get(identity_key(ShipmentStateRow, sid))
-            if loaded is not None:
-                set_committed_value(loaded, "stale", True)
-    return len(ids)
+            wanted = or_(wanted, ShipmentRow.id.in_(booked))
+        flagged = _upsert_stale(session, postgresql_insert, wanted)
+    else:
+        ids = sorted(
+            set(shipment_ids)
+            | booked_legs.shipments_on(session, service_ids=service_ids, vehicle_ids=vehicle_ids)
+        )
+        flagged = []
+        for start in range(0, len(ids), 500):
+            chunk = ShipmentRow.id.in_(ids[start : start + 500])
+            flagged += _upsert_stale(session, sqlite_insert, chunk)
+    for sid in flagged:  # rows this session already holds see the new flag too
+        loaded = session.identity_map.get(identity_key(ShipmentStateRow, sid))
+        if loaded is not None:
+            set_committed_value(loaded, "stale", True)
+    return len(flagged)
+
+
+def _upsert_stale(session: Session, insert: Any, wanted: ColumnElement[bool]) -> list[str]:
+    rows = (
+        select(ShipmentRow.id, true(), ShipmentRow.due_at, false())
+        .where(wanted)
+        .order_by(ShipmentRow.id)
+    )
+    columns = ["shipment_id", "stale", "due_at", "needs_replan"]
+    statement = (
+        insert(ShipmentStateRow)
+        .from_select(columns, rows)
+        .on_conflict_do_update(index_elements=[ShipmentStateRow.shipment_id], set_={"stale": True})
+        .returning(ShipmentStateRow.shipment_id)
+    )
+    return list(session.scalars(statement, execution_options={"synchronize_session": False}))
 
 
 def stale_ids(session: Session, limit: int | None = None) -> list[str]:

@@ -87,21 +87,25 @@ def add_event(
     details: Mapping[str, str] | None = None,
     subject_resolved: bool = True,
     event_id: str | None = None,
+    index: int | None = None,
+    code: str = "",
     **fields: Any,
 ) -> bool:
     """Build a TrackingEvent (id = source id, else content hash) and collect it.
 
-    A domain violation becomes an error message for `record` instead of an exception.
+    A domain violation becomes an error message for `record` (with its `index` and `code`, when
+    the adapter gives them) instead of an exception.
     """
     refs = dict(references or {})
     try:
         event = TrackingEvent(event_id=event_id or _PLACEHOLDER_ID, **fields)
     except DomainError as exc:
-        builder.error(record, str(exc).replace(f"event {_PLACEHOLDER_ID}: ", ""))
+        reason = str(exc).replace(f"event {_PLACEHOLDER_ID}: ", "")
+        builder.error(record, reason, index=index, code=code)
         return False
     refused = storable(event, refs, subject_resolved=subject_resolved)
     if refused:
-        builder.error(record, refused)
+        builder.error(record, refused, index=index, code=code)
         return False
     if not event_id:
         event = replace(event, event_id=content_hash(event, refs))

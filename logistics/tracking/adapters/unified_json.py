@@ -115,5 +115,14 @@ def _parse(records: Sequence[_Record], source: str, received_at: datetime | None
             builder.error(ref, str(exc), index=index, code="invalid_record")
             continue
         event_id = item.get("event_id") if isinstance(item.get("event_id"), str) else None
-        add_event(builder, ref, event_id=event_id, references=references_of(item), **fields)
+        references = references_of(item)
+        add_event(
+            builder,
+            ref,
+            event_id=event_id,
+            references=references,
+            index=index,
+            code="invalid_record",
+            **fields,
+        )
     return builder.build()
