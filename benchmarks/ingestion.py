@@ -18,6 +18,11 @@ Per database (a fresh SQLite file, or a temporary PostgreSQL database dropped af
    running), `--http-events` more events posted to `POST /v1/events` in batches of `--batch` by
    `--clients` concurrent clients.
 
+Each line gives wall-clock events/s and, because the machine these figures come from is shared,
+the CPU seconds spent on them: this process, the API server process and the PostgreSQL backends
+serving them (read from /proc; the database server must run on this machine), as events per
+CPU-second, which depends much less on what else the machine runs.
+
 Results go to stdout; README records them with the machine and date.
 """
 
@@ -26,16 +31,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import Engine, event
-from tracking import events_for, fresh_database, served
+from tracking import events_for, free_port, fresh_database
 
 from logistics.domain import Role
 from logistics.domain.scenario import Scenario
@@ -63,6 +71,94 @@ def counted(engine: Engine) -> Iterator[list[int]]:
         yield box
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def cpu_of(pid: int) -> float:
+    """CPU seconds (user + system, all threads) the process has used; 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU seconds of this process and of other processes (server, database backends)."""
+
+    def __init__(self) -> None:
+        self.pids: dict[int, float] = {}
+        self.own = 0.0
+
+    def start(self, pids: set[int]) -> None:
+        """Begin counting; `pids` are the other processes to include."""
+        self.own = time.process_time()
+        self.pids = {pid: cpu_of(pid) for pid in pids}
+
+    def add(self, pid: int) -> None:
+        """Include a process that appeared while counting (from its current use)."""
+        self.pids.setdefault(pid, cpu_of(pid))
+
+    def stop(self) -> float:
+        """CPU seconds used since start by this process and the others."""
+        others = sum(max(0.0, cpu_of(pid) - at) for pid, at in self.pids.items())
+        return time.process_time() - self.own + others
+
+
+def backend_pids(url: str) -> set[int]:
+    """Process ids of the PostgreSQL backends connected to the database (none for SQLite)."""
+    if url.startswith("sqlite"):
+        return set()
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        pids = conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        ).scalars()
+        found = set(pids)
+    engine.dispose()
+    return found
+
+
+def track_backends(engine: Engine, meter: CpuMeter) -> None:
+    """Count the CPU of every PostgreSQL backend the engine connects to."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        meter.add(dbapi_connection.info.backend_pid)
+
+    event.listen(engine, "connect", on_connect)
+
+
+@contextmanager
+def served(url: str) -> Iterator[tuple[str, int]]:
+    """`logistics serve` in its own process on the database; yields its base URL and pid."""
+    port = free_port()
+    env = dict(
+        os.environ, LOGISTICS_DATABASE_URL=url, LOGISTICS_PORT=str(port), LOGISTICS_WORKERS="1"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "logistics", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError("the API server did not start")
+            time.sleep(0.2)
+        yield base, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def book_all(session: Any, scenario: Scenario) -> None:
@@ -96,9 +192,12 @@ def book_all(session: Any, scenario: Scenario) -> None:
     tracking_state.mark_stale(session, [s.id for s in scenario.shipments])
 
 
-def rate(count: int, seconds: float) -> str:
-    """`N events in S s = R events/s`."""
-    return f"{count:,} events in {seconds:.1f} s = {count / seconds:,.0f} events/s"
+def rate(count: int, seconds: float, cpu: float) -> str:
+    """`N events in S s = R events/s (C CPU s = E events per CPU-second)`."""
+    return (
+        f"{count:,} events in {seconds:.1f} s = {count / seconds:,.0f} events/s "
+        f"({cpu:.1f} CPU s = {count / cpu:,.0f} events per CPU-second)"
+    )
 
 
 def run(kind: str, admin_url: str | None, args: argparse.Namespace) -> None:
@@ -117,32 +216,39 @@ def run(kind: str, admin_url: str | None, args: argparse.Namespace) -> None:
         shipments = [(s.id, s.ready_at) for s in scenario.shipments]
         print(f"== {kind}: {len(shipments)} shipments imported and booked (2 legs each)")
 
+        meter = CpuMeter()
+        track_backends(engine, meter)
         events = events_for(shipments, args.events, "svc")
         batches = [events[i : i + args.batch] for i in range(0, len(events), args.batch)]
         with counted(engine) as statements:
+            meter.start(backend_pids(url))
             started = time.perf_counter()
             for batch in batches:
                 with session_scope(factory) as session:
                     report = ingest_unified_batch(session, batch)
                     assert report.items[0].status.value == "accepted", report.items[0]
             seconds = time.perf_counter() - started
+            cpu = meter.stop()
         print(
-            f"  service layer, batches of {args.batch}: {rate(len(events), seconds)} "
-            f"({statements[0] / len(batches):.1f} statements per batch)"
+            f"  service layer, batches of {args.batch}: {rate(len(events), seconds, cpu)}; "
+            f"{statements[0] / len(batches):.1f} statements per batch"
         )
 
         again = batches[: max(1, len(batches) // 5)]
+        meter.start(backend_pids(url))
         started = time.perf_counter()
         for batch in again:
             with session_scope(factory) as session:
                 report = ingest_unified_batch(session, batch)
                 assert all(i.status.value == "duplicate" for i in report.items), report.items[0]
         seconds = time.perf_counter() - started
-        print(f"  service layer, all duplicates: {rate(sum(map(len, again)), seconds)}")
+        cpu = meter.stop()
+        print(f"  service layer, all duplicates: {rate(sum(map(len, again)), seconds, cpu)}")
 
         with session_scope(factory) as session:
             stale = len(tracking_state.stale_ids(session))
         with counted(engine) as statements:
+            meter.start(backend_pids(url))
             started = time.perf_counter()
             refreshed = 0
             while True:
@@ -152,15 +258,16 @@ def run(kind: str, admin_url: str | None, args: argparse.Namespace) -> None:
                 if done < 200:
                     break
             seconds = time.perf_counter() - started
+            cpu = meter.stop()
         print(
             f"  refresh of {stale:,} stale shipments in batches of 200: {seconds:.2f} s = "
-            f"{refreshed / seconds:,.0f} shipments/s, "
+            f"{refreshed / seconds:,.0f} shipments/s ({cpu:.1f} CPU s), "
             f"{statements[0] / max(1, refreshed):.2f} statements per shipment"
         )
         engine.dispose()
         if args.no_http:
             return
-        with served(url) as base:
+        with served(url) as (base, server_pid):
             events = events_for(shipments, args.http_events, "http")
             bodies = [
                 json.dumps(events[i : i + args.batch]).encode()
@@ -178,16 +285,20 @@ def run(kind: str, admin_url: str | None, args: argparse.Namespace) -> None:
 
             shares = [bodies[c :: args.clients] for c in range(args.clients)]
             threads = [threading.Thread(target=client_run, args=(s,)) for s in shares]
+            with httpx.Client(base_url=base, headers=headers) as warm:  # connects the pool
+                assert warm.post("/v1/events", content=b"[]").status_code == 200
+            meter.start({server_pid} | backend_pids(url))
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
             seconds = time.perf_counter() - started
+            cpu = meter.stop()
             assert not failures, failures[0]
             print(
                 f"  POST /v1/events, batches of {args.batch}, {args.clients} client(s): "
-                f"{rate(len(events), seconds)}"
+                f"{rate(len(events), seconds, cpu)} (CPU: client, server and its backends)"
             )
 
 
