@@ -170,7 +170,19 @@ def lateness(
 # One-entry caches: the repair round asks `shifts_taken` for every dropped leg over the same
 # routes and fleet (each held here, so its identity is not reused while cached).
 _CARRIED: list[tuple[tuple[Route, ...], dict[str, set[str]]]] = []
-_FLEET: list[tuple[tuple[Vehicle, ...], dict[str, list[Vehicle]]]] = []
+_FLEET: list[tuple[tuple[Vehicle, ...], dict[str, _DepotFleet]]] = []
+
+# (capacity kg, capacity m3, capabilities, speed, available from, available until)
+_Kind = tuple[float, float, frozenset[str], float, datetime, datetime]
+
+
+@dataclass(frozen=True, slots=True)
+class _DepotFleet:
+    """A depot's shifts in the scenario's order, and their few distinct kinds."""
+
+    ids: tuple[str, ...]
+    kind_of: tuple[int, ...]  # per shift, its index in `kinds`
+    kinds: tuple[_Kind, ...]
 
 
 def _carried_by_shift(routes: Sequence[Route]) -> dict[str, set[str]]:
@@ -188,14 +200,33 @@ def _carried_by_shift(routes: Sequence[Route]) -> dict[str, set[str]]:
     return carried
 
 
-def _fleet_by_depot(vehicles: tuple[Vehicle, ...]) -> dict[str, list[Vehicle]]:
-    """Depot -> its shifts, in the scenario's order (computed once per fleet)."""
+def _fleet_by_depot(vehicles: tuple[Vehicle, ...]) -> dict[str, _DepotFleet]:
+    """Depot -> its shifts and their kinds (computed once per fleet: a large fleet has many
+    identical shifts)."""
     entry = _FLEET[0] if _FLEET else None
     if entry is not None and entry[0] is vehicles:
         return entry[1]
-    fleet: dict[str, list[Vehicle]] = defaultdict(list)
+    by_depot: dict[str, list[Vehicle]] = defaultdict(list)
     for v in vehicles:
-        fleet[v.depot].append(v)
+        by_depot[v.depot].append(v)
+    fleet: dict[str, _DepotFleet] = {}
+    for depot, shifts in by_depot.items():
+        index: dict[_Kind, int] = {}
+        kind_of = tuple(
+            index.setdefault(
+                (
+                    v.capacity_kg,
+                    v.capacity_m3,
+                    v.capabilities,
+                    v.speed_kmh,
+                    v.available_from,
+                    v.available_until,
+                ),
+                len(index),
+            )
+            for v in shifts
+        )
+        fleet[depot] = _DepotFleet(tuple(v.id for v in shifts), kind_of, tuple(index))
     _FLEET[:] = [(vehicles, fleet)]
     return fleet
 
@@ -209,39 +240,39 @@ def shifts_taken(scenario: Scenario, net: Network, leg: TruckLeg, routes: Sequen
     for depot in net.depots_for(
         sh, leg.from_location, leg.to_location, leg.earliest, leg.latest_drop
     ):
+        shifts = fleet.get(depot)
+        if shifts is None:
+            continue
         times: dict[float, tuple[timedelta, timedelta]] = {}  # per speed, once per depot
-        for v in fleet.get(depot, ()):
-            if not (
-                sh.fits(v.capabilities)
-                and sh.weight_kg <= v.capacity_kg
-                and sh.volume_m3 <= v.capacity_m3
-            ):
+        ok: list[bool] = []
+        for kg, m3, caps, speed, start, end in shifts.kinds:
+            if not (sh.fits(caps) and sh.weight_kg <= kg and sh.volume_m3 <= m3):
+                ok.append(False)
                 continue
-            if v.speed_kmh not in times:
-                times[v.speed_kmh] = (
-                    timedelta(
-                        minutes=net.from_depot_minutes(depot, leg.from_location, v.speed_kmh)
-                    ),
-                    timedelta(
-                        minutes=net.truck_minutes(leg.from_location, leg.to_location, v.speed_kmh)
-                    ),
+            if speed not in times:
+                times[speed] = (
+                    timedelta(minutes=net.from_depot_minutes(depot, leg.from_location, speed)),
+                    timedelta(minutes=net.truck_minutes(leg.from_location, leg.to_location, speed)),
                 )
-            to_pickup, drive = times[v.speed_kmh]
-            drop = max(leg.earliest, v.available_from + to_pickup) + drive
-            if drop <= leg.latest_drop and drop <= v.available_until:
-                suitable.append(v.id)
+            to_pickup, drive = times[speed]
+            drop = max(leg.earliest, start + to_pickup) + drive
+            ok.append(drop <= leg.latest_drop and drop <= end)
+        if all(ok):
+            suitable += shifts.ids
+        elif any(ok):
+            suitable += [vid for vid, k in zip(shifts.ids, shifts.kind_of, strict=True) if ok[k]]
     window = f"{leg.from_location}>{leg.to_location} between {_at(leg.earliest)} and {_at(leg.latest_drop)}"
     if not suitable:
         return f"no truck shift can drive {window}"
-    busy = [
-        f"{vid} carries {names(carried[vid] - {sh.id})}"
-        for vid in suitable
-        if carried.get(vid, set()) - {sh.id}
-    ]
-    free = [vid for vid in suitable if not (carried.get(vid, set()) - {sh.id})]
+    busy: list[str] = []
+    free: list[str] = []
+    for vid in suitable:
+        load = carried.get(vid)
+        (busy if load and (len(load) > 1 or sh.id not in load) else free).append(vid)
     text = f"leg {window}: {len(suitable)} shift(s) could drive it alone"
     if busy:
-        text += f"; taken: {'; '.join(busy[:NAMES])}" + (" ..." if len(busy) > NAMES else "")
+        taken = [f"{vid} carries {names(carried[vid] - {sh.id})}" for vid in busy[:NAMES]]
+        text += f"; taken: {'; '.join(taken)}" + (" ..." if len(busy) > NAMES else "")
     if free:
         text += f"; free but not routed in time: {names(free)}"
     return text
