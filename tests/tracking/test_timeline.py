@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -220,3 +220,23 @@ def test_a_retracted_version_retracts_the_versions_up_to_it_only() -> None:
     assert deduplicate([v1, retraction]).effective == ()
     v3 = _version(first, "2026-11-26T09:00:00+00:00", event_time=_utc("2026-11-26T07:10:00"))
     assert [e.event_id for e in deduplicate([v1, retraction, v3]).effective] == [v3.event_id]
+
+
+def test_many_versions_in_any_order_leave_only_the_latest() -> None:
+    """500 versions of one eventID, shuffled: the latest update is the one effective event."""
+    base = TrackingEvent(
+        event_id="x",
+        source="dcsa",
+        milestone=Milestone.ARRIVED,
+        time_type=TimeType.ESTIMATED,
+        event_time=_utc("2026-12-02T06:00:00"),
+        shipment_id="SH00001",
+    )
+    stamps = [datetime(2026, 11, 20, tzinfo=UTC) + timedelta(minutes=7 * i) for i in range(500)]
+    versions = [
+        replace(base, event_id=versioned_id("dcsa-9", t), recorded_at=t, location=f"L{i}")
+        for i, t in enumerate(stamps)
+    ]
+    random.Random(3).shuffle(versions)
+    (latest,) = deduplicate(versions).effective
+    assert latest.recorded_at == stamps[-1] and latest.location == "L499"
