@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from logistics.domain.tracking import Milestone
+from logistics.domain.tracking import Milestone, TimeType
 from logistics.tracking.adapters.cargo_xml_xfsu import parse_xfsu
+from logistics.tracking.adapters.dcsa_tnt import parse_dcsa_tnt
 from logistics.tracking.adapters.epcis import parse_epcis
 from logistics.tracking.adapters.gs1_locations import Gln, parse_gln
 from logistics.tracking.results import Severity
@@ -172,3 +173,20 @@ def test_an_epcis_type_written_with_its_vocabulary_prefix_is_read(spelling: str)
     """A compacted or expanded type name is the same event type."""
     result = parse_epcis(_epcis_event(isA=spelling, bizStep="departing"), subjects=SUBJECTS)
     assert [e.event.milestone for e in result.events] == [Milestone.DEPARTED]
+
+
+def test_a_dcsa_30_event_without_time_or_classifier_is_dated_at_its_update() -> None:
+    """Both are optional in 3.0: dated at eventUpdatedDateTime, actual, each with a warning."""
+    event = {
+        "eventID": "5d2f1c9e-3000-4a00-9000-0000000000f1",
+        "eventUpdatedDateTime": "2026-11-24T14:21:00+01:00",
+        "eventClassification": {"eventTypeCode": "EQUIPMENT", "equipmentEventTypeCode": "GTIN"},
+        "equipmentDetails": {"equipmentReference": "TGHU7301001"},
+    }
+    result = parse_dcsa_tnt(
+        json.dumps({"events": [event]}), subjects={"container:TGHU7301001": "SH00050"}
+    )
+    (only,) = result.events
+    assert only.event.time_type is TimeType.ACTUAL and only.event.milestone is Milestone.RECEIVED
+    assert only.event.event_time.isoformat() == "2026-11-24T14:21:00+01:00"
+    assert [m.code for m in result.messages] == ["no_event_time", "no_classifier"]

@@ -257,6 +257,15 @@ def _event(
     retraction_only = bool(flat.retracts) and flat.event_time is None
     classifier = (flat.classifier or ("ACT" if flat.retracts else "")).upper()
     created = optional_instant(flat.created, "eventCreatedDateTime")
+    blank = flat.event_time is None or (isinstance(flat.event_time, str) and not flat.event_time)
+    if flat.version == "3.0.0" and blank and created is not None and not retraction_only:
+        warn(  # optional in 3.0: the time the event was known is the best there is
+            builder,
+            ref,
+            "no eventDateTime: dated at its eventUpdatedDateTime",
+            "no_event_time",
+        )
+        flat.event_time = flat.created
     if not classifier and flat.version == "3.0.0":  # optional in 3.0: judged by the times
         classifier = _classifier_from_times(flat, created or received_at, ref, builder)
     if classifier not in DCSA_CLASSIFIERS:
