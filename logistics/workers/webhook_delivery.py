@@ -3,6 +3,7 @@ signed, record the answer, each step in its own committed transaction."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -101,11 +102,15 @@ def deliver_due(
     return report
 
 
-def deliver_until_idle(factory: sessionmaker[Session], *, max_passes: int = 50) -> DispatchReport:
-    """Send what is due, pass after pass, until a pass finds nothing (at most `max_passes`):
-    every connection checked against the URL policy (LOGISTICS_WEBHOOK_* settings)."""
+def deliver_until_idle(
+    factory: sessionmaker[Session], *, max_passes: int = 50, budget_s: float = 30.0
+) -> DispatchReport:
+    """Send what is due, pass after pass, until a pass finds nothing (at most `max_passes`, and
+    no new pass after `budget_s`, so a worker asked to stop is not held up long; the next tick
+    goes on): every connection checked against the URL policy (LOGISTICS_WEBHOOK_* settings)."""
     settings = get_settings()
     total = DispatchReport()
+    started = time.monotonic()
     with guarded_poster(url_policy(), settings.webhook_timeout_seconds) as post:
         for _ in range(max_passes):
             report = deliver_due(factory, _now(), post, clock=_now)
@@ -113,6 +118,6 @@ def deliver_until_idle(factory: sessionmaker[Session], *, max_passes: int = 50) 
             total.delivered += report.delivered
             total.retrying += report.retrying
             total.failed += report.failed
-            if report.attempted == 0:
+            if report.attempted == 0 or time.monotonic() - started >= budget_s:
                 break
     return total
