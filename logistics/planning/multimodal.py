@@ -263,7 +263,9 @@ def plan(
                         f"no truck shift could serve its truck legs in time ({facts[sid]})",
                     )
                 )
-                chosen.pop(sid)
+                gone = chosen.pop(sid)
+                if sid not in timed_out:  # tried by the routing: the binding fact if it is shown
+                    forbidden.setdefault(sid, set()).add(gone.key)
             progress("routing", 0.9, f"{len(dropped)} shipment(s) left unplanned")
             if clock.room(REMOVE_S):
                 routed = without(
@@ -362,6 +364,10 @@ def plan(
     for sid in net_result.planned + net_result.on_time:
         sh = scenario.shipment_by_id[sid]
         it = score_itinerary(net, sh, net_result.chosen[sid].segments, preset)
+        late = chosen.get(sid)
+        if late is not None and late.key != it.key:
+            # its routes delivered it late: the routing could not serve it in time
+            forbidden.setdefault(sid, set()).add(late.key)
         chosen[sid] = it
         options[sid] = [it, *(o for o in options.get(sid, []) if o.key != it.key)]
         reasons.pop(sid, None)

@@ -191,5 +191,8 @@ def test_without_a_repair_round_the_safety_net_plans_the_rushed_shipment(
     assert check_plan(scenario, result) == []
     assert all(p.status is ShipmentPlanStatus.PLANNED for p in result.shipments)
     (rescued,) = result.solver["safety_net"]["planned"]
-    legs = next(p for p in result.shipments if p.shipment_id == rescued).legs
-    assert [leg.service_id for leg in legs if leg.service_id] == ["CV9753-20261201"]
+    sp = next(p for p in result.shipments if p.shipment_id == rescued)
+    assert [leg.service_id for leg in sp.legs if leg.service_id] == ["CV9753-20261201"]
+    # the earlier flight it lost is explained by its binding fact: the van could not serve it
+    assert sp.alternative is not None and "CV9751-20261130" in sp.alternative.description
+    assert "no truck shift could serve its truck legs" in sp.alternative.reason
