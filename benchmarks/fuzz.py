@@ -13,8 +13,9 @@ planner's plan (balanced objective), timed and checked. Per shape it reports dea
 against the bound, on time against the constructed solution (target: at least as many, per
 run), and cost against it (target <= 0.9x; also per planned shipment, since the two plans may
 plan different numbers). Per-run rows go to `--out` (tab-separated), the table to stdout.
-`--keep-failures` writes every scenario that overran, broke the checker or raised as a bundle
-`fixtures/bundles/fuzz-SHAPE-SIZE-sSEED`. Time limit: `--time-limit`, else 10 s below 100
+`--keep-failures` writes every scenario that overran, broke the checker, raised or delivered
+fewer on time than the constructed solution as a bundle `fixtures/scenarios/fuzz/SHAPE-SIZE-sSEED`
+(exit status 1 for any of those). Time limit: `--time-limit`, else 10 s below 100
 shipments and 0.1 s per shipment above.
 """
 
@@ -121,8 +122,15 @@ def measure(shape_name: str, size: int, seed: int, limit: float) -> tuple[Run, S
 
 
 def broke(run: Run) -> bool:
-    """Whether the run found a defect: an overrun, a violation or a crash."""
-    return run.overrun or run.violations > 0 or bool(run.error) or run.built_violations > 0
+    """Whether the run found a defect: an overrun, a violation, a crash, or fewer shipments on
+    time than the constructed solution."""
+    return (
+        run.overrun
+        or run.violations > 0
+        or bool(run.error)
+        or run.built_violations > 0
+        or run.on_time < run.built_on_time
+    )
 
 
 def table(runs: list[Run]) -> str:
@@ -157,7 +165,8 @@ def table(runs: list[Run]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark; exit 1 if any run overran, broke the checker or crashed."""
+    """Run the benchmark; exit 1 if any run overran, broke the checker, crashed or missed the
+    constructed solution's on-time count."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shapes", default="all")
     parser.add_argument("--sizes", default="5,20,100,500,2000")
@@ -184,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(row)
                 print(row, file=sys.stderr, flush=True)
                 if broke(run) and args.keep_failures:
-                    target = ROOT / "fixtures" / "bundles" / f"fuzz-{name}-{size}-s{seed}"
+                    target = ROOT / "fixtures" / "scenarios" / "fuzz" / f"{name}-{size}-s{seed}"
                     write_bundle(scenario, target)
                     print(f"kept {target}", file=sys.stderr, flush=True)
     if args.out is not None:
