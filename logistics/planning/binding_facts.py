@@ -237,9 +237,7 @@ def shifts_taken(scenario: Scenario, net: Network, leg: TruckLeg, routes: Sequen
     carried = _carried_by_shift(routes)
     fleet = _fleet_by_depot(scenario.vehicles)
     suitable: list[str] = []
-    for depot in net.depots_for(
-        sh, leg.from_location, leg.to_location, leg.earliest, leg.latest_drop
-    ):
+    for depot in net.depots_near(leg.from_location):
         shifts = fleet.get(depot)
         if shifts is None:
             continue

@@ -3,7 +3,7 @@
 A repair round gives a shipment whose truck leg no shift could serve another itinerary; its new
 legs used to go only to shifts no route drives. Here each new leg is first tried in the routes
 already driven: at every pair of positions (pickup, then drop) of every route of a shift that can
-carry it (capabilities, kg, m³; a depot that serves its pickup), the route re-timed from its
+carry it (capabilities, kg, m³; a depot with a shift that reaches its pickup), the route re-timed from its
 depot with every window, the loads and the shift's end checked; the cheapest feasible insertion
 wins. A shipment's legs go in together or not at all. The changed route becomes a routed
 subproblem of its own (its shift, its requests), so later rounds can re-solve or strip it.
@@ -182,11 +182,7 @@ def insert_legs(
             break
         trial = list(out)
         for leg in sorted(mine, key=lambda x: x.leg_index):
-            depots = set(
-                net.depots_for(
-                    leg.shipment, leg.from_location, leg.to_location, leg.earliest, leg.latest_drop
-                )
-            )
+            depots = set(net.depots_reaching(leg.from_location))
             best: tuple[float, int, Route, Route] | None = None
             for n, r in enumerate(trial):
                 if r.problem is None:

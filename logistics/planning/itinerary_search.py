@@ -203,33 +203,6 @@ class Network:
         )
         return near + far
 
-    @cache  # noqa: B019
-    def far_depots(self, location: str) -> tuple[str, ...]:
-        """Depots beyond `depots_near` with a shift long enough to drive to `location` and back."""
-        near = self.depots_near(location)
-        return tuple(
-            d for d in self.vehicles_by_depot if d not in near and self._reaches(d, location)
-        )
-
-    def depots_for(
-        self, sh: Shipment, a: str, b: str, earliest: datetime, need_by: datetime | None
-    ) -> tuple[str, ...]:
-        """The depots whose shifts may carry `sh` from a to b: those near a, and when none of
-        their shifts can arrive by `need_by` (a cutoff, or the due time) the far depots that can
-        (a long-haul shift from another city, free when the local ones are not)."""
-        near = self.depots_near(a)
-        best = self._arrival(sh, a, b, earliest, near)
-        if best is not None and (need_by is None or best <= need_by):
-            return near
-        far = tuple(
-            d
-            for d in self.far_depots(a)
-            if (t := self._arrival(sh, a, b, earliest, (d,))) is not None
-            and (need_by is None or t <= need_by)
-            and (best is None or t < best)
-        )
-        return near + far
-
     def _arrival(
         self, sh: Shipment, a: str, b: str, earliest: datetime, depots: tuple[str, ...]
     ) -> datetime | None:
@@ -237,6 +210,28 @@ class Network:
         if key not in self._earliest_arrival:
             self._earliest_arrival[key] = self._earliest_truck_arrival(sh, a, b, earliest, depots)
         return self._earliest_arrival[key]
+
+    @cache  # noqa: B019
+    def _drives(self, depot: str, a: str, b: str) -> bool:
+        """Whether some shift of `depot` is long enough for depot -> a -> b -> depot at all."""
+        for v in self.vehicles_by_depot[depot]:
+            trip = (
+                self.from_depot_minutes(depot, a, v.speed_kmh)
+                + self.truck_minutes(a, b, v.speed_kmh)
+                + self.truck_minutes(b, depot, v.speed_kmh)
+            )
+            if timedelta(minutes=trip) <= v.available_until - v.available_from:
+                return True
+        return False
+
+    @cache  # noqa: B019
+    def depots_reaching(self, location: str) -> tuple[str, ...]:
+        """Every depot with a shift long enough to drive to `location` and back (the near ones
+        first): where a driven route may take one more stop (insertion.py)."""
+        near = self.depots_near(location)
+        return near + tuple(
+            d for d in self.vehicles_by_depot if d not in near and self._reaches(d, location)
+        )
 
     def _reaches(self, depot: str, location: str) -> bool:
         """Whether some shift of `depot` can drive to `location` and back within its hours."""
@@ -272,11 +267,7 @@ class Network:
         """A fleet truck leg from a to b leaving no earlier than `earliest`, if some shift can do it."""
         if self.truck_minutes(a, b, self._fastest) > self._longest_shift.total_seconds() / 60:
             return None  # no shift is long enough for the drive alone
-        # on time if it can be: by the cutoff, or by the due time when b is the destination
-        need_by = latest_arrive
-        if b == sh.destination:
-            need_by = sh.due_at if need_by is None else min(need_by, sh.due_at)
-        best = self._arrival(sh, a, b, earliest, self.depots_for(sh, a, b, earliest, need_by))
+        best = self._arrival(sh, a, b, earliest, self.depots_near(a))
         if best is None or (latest_arrive is not None and best > latest_arrive):
             return None
         travel = timedelta(minutes=self.truck_minutes(a, b))
@@ -288,6 +279,8 @@ class Network:
         """The earliest arrival at b of a suitable shift of `depots`, at its own speed."""
         best: datetime | None = None
         for depot in depots:
+            if not self._drives(depot, a, b):
+                continue
             shifts = self.vehicles_by_depot[depot]  # sorted by start
             first = bisect_left(self._shift_starts[depot], earliest - self._longest_shift)
             for v in shifts[first:]:

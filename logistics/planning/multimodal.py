@@ -356,6 +356,7 @@ def plan(
         routed,
         built,
         late_too=preset.on_time_first,
+        net=net,
         now=now,
         forecasts=forecasts,
         stop=lambda: clock.left() < clock.reserve() / 2,

@@ -4,10 +4,12 @@ After the routing rounds, every shipment the plan leaves unplanned, or delivers 
 dedicated trip if one fits in what the plan leaves free: first the very trip of the solution built
 by construction (constructed.py, made at the start from the scenario alone), when the plan drives
 none of its shifts and its service has room; then a trip the same greedy rules build over the
-shifts no route drives and the room left on the services. A late shipment moves only if taking
-it off its routes breaks no other shipment's times. Each move plans one more shipment or makes one
-more on time, and nothing else changes, so the objective order holds: planned first, then on
-time. With a lateness price (lateness traded against the measure) only unplanned shipments move.
+shifts no route drives and the room left on the services; last, the constructed itinerary's truck
+legs inserted into routes already driven that have room (insertion.py). A late shipment moves only
+if taking it off its routes breaks no other shipment's times. Each move plans one more shipment or
+makes one more on time, and every other shipment keeps its itinerary and its windows, so the
+objective order holds: planned first, then on time. With a lateness price (lateness traded
+against the measure) only unplanned shipments move.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from datetime import datetime
 
 from logistics.domain import Scenario, Service, Shipment
 from logistics.planning.constructed import Construction, construct
-from logistics.planning.itinerary_search import Itinerary
+from logistics.planning.insertion import insert_legs
+from logistics.planning.itinerary_search import Itinerary, Network
 from logistics.planning.routing import Route, RoutingSolution, SolverStats
 from logistics.planning.truck_legs import truck_legs
 from logistics.planning.truck_stage import Routed, routing_problem, strip
@@ -104,13 +107,15 @@ def rescue(
     built: Construction,
     *,
     late_too: bool = True,
+    net: Network | None = None,
     now: datetime | None = None,
     forecasts: Mapping[str, datetime] | None = None,
     stop: Callable[[], bool] = lambda: False,
 ) -> Rescue:
     """Give dedicated trips to the shipments the plan leaves unplanned (and, if `late_too`, late),
-    within the shifts and service room it leaves free (see the module docstring). `chosen` holds
-    the planned shipments only, every truck leg of each on `routed`."""
+    within the shifts and service room it leaves free (see the module docstring); given `net`,
+    then insert the constructed itinerary's legs of those still left into driven routes with
+    room. `chosen` holds the planned shipments only, every truck leg of each on `routed`."""
     chosen = dict(chosen)
     routed = list(routed)
     at = delivered(chosen, routed)
@@ -168,4 +173,36 @@ def rescue(
             it = more.chosen.get(sh.id)
             if it is not None:
                 take(sh, it, more.routes[sh.id])
+    # 3. The constructed itinerary's truck legs inserted into driven routes that have room.
+    if net is not None:
+        moved = set(moved_planned) | set(moved_on_time)
+        for sh in [sh for sh in todo if sh.id not in moved]:
+            if stop():
+                break
+            it = built.chosen.get(sh.id)
+            if it is None or not _fits(sh, it, _room_for(scenario, chosen, sh)):
+                continue
+            base = routed
+            if sh.id in chosen:
+                mine = {
+                    f"{sh.id}#{i}" for i, seg in enumerate(chosen[sh.id].segments) if seg.is_truck
+                }
+                base, broken = strip(routed, mine)
+                if broken:
+                    continue
+            new = truck_legs(scenario, {sh.id: it}, now=now, forecasts=forecasts)
+            others = {sid: x for sid, x in chosen.items() if sid != sh.id}
+            current = truck_legs(scenario, others, now=now, forecasts=forecasts)
+            trial, inserted = insert_legs(scenario, net, base, new, [*current, *new], stop=stop)
+            if sh.id in inserted:
+                (moved_on_time if sh.id in chosen else moved_planned).append(sh.id)
+                chosen[sh.id] = it
+                routed = trial
     return Rescue(chosen, routed, moved_planned, moved_on_time)
+
+
+def _room_for(
+    scenario: Scenario, chosen: Mapping[str, Itinerary], sh: Shipment
+) -> dict[str, tuple[float, float]]:
+    """The services' room with every chosen shipment but `sh` on them."""
+    return _room(scenario, {sid: it for sid, it in chosen.items() if sid != sh.id})

@@ -26,11 +26,8 @@ class Subproblem:
 
 
 def _depots(net: Network, leg: TruckLeg) -> tuple[str, ...]:
-    """The depots whose shifts may carry a leg: those near its pickup, and far ones when no near
-    shift can drop it in its window (Network.depots_for)."""
-    return net.depots_for(
-        leg.shipment, leg.from_location, leg.to_location, leg.earliest, leg.latest_drop
-    )
+    """The depots whose shifts may carry a leg: those serving its pickup (Network.depots_near)."""
+    return net.depots_near(leg.from_location)
 
 
 def _components(net: Network, legs: Sequence[TruckLeg]) -> list[tuple[set[str], list[TruckLeg]]]:

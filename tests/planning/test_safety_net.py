@@ -129,3 +129,49 @@ def test_a_shift_the_plan_drives_is_never_taken() -> None:
     assert vehicles.count(shift.id) == 1
     assert result.chosen[other] is it
     assert check_plan(scenario, _assembled(scenario, result)) == []
+
+
+def test_with_no_free_shift_the_constructed_legs_go_into_a_driven_route_with_room() -> None:
+    """One shift per depot: another shipment's route drives the shift of a shipment's
+    constructed trip and no other shift can take it, but the route has room: the safety net
+    inserts the constructed legs into it; the plan is checker-clean and both are on time."""
+    scenario = fuzz_scenario(
+        with_size(next(s for s in SHAPES if s.name == "one-shift-depots"), 60), 1
+    )
+    built = construct(scenario)
+    net = Network(scenario, factor_table(()))
+    found = None
+    for sid, routes in built.routes.items():
+        if len(routes) != 1:
+            continue
+        shift = scenario.vehicle_by_id[routes[0].vehicle_id]
+        for sh in scenario.shipments:
+            if sh.id == sid or sh.id in built.chosen:
+                continue
+            mine = construct(scenario, shipments=[sh], vehicles=[shift])
+            if not mine.chosen:
+                continue
+            routed = [dedicated(scenario, sh, mine.chosen[sh.id], r) for r in mine.routes[sh.id]]
+            result = rescue(scenario, {sh.id: mine.chosen[sh.id]}, routed, built, net=net)
+            if sid in result.planned:
+                found = (sid, sh.id, shift.id, result)
+                break
+        if found:
+            break
+    assert found is not None, "some constructed shipment fits another's route on its shift"
+    sid, other, shift_id, result = found
+    vehicles = [route.vehicle_id for r in result.routed for route in r.solution.routes]
+    assert len(vehicles) == len(set(vehicles))
+    (route,) = [
+        route for r in result.routed for route in r.solution.routes if route.vehicle_id == shift_id
+    ]
+    carried = {rid.split("#")[0] for stop in route.stops for rid in stop.pickups}
+    assert {sid, other} <= carried
+    plan = _assembled(scenario, result)
+    assert check_plan(scenario, plan) == []
+    on_time_ids = {
+        sp.shipment_id
+        for sp in plan.shipments
+        if sp.delivered_at is not None and sp.delivered_at <= sp.due_at
+    }
+    assert {sid, other} <= on_time_ids
