@@ -17,7 +17,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from logistics.domain import (
     EmissionFactor,
@@ -158,11 +158,33 @@ class _Builder:
         """Hubs with departures, nearest first."""
         return sorted(self.from_hub, key=lambda h: self.km(loc, h))
 
+    def earliest_arrival(
+        self, sh: Shipment, a: str, b: str, available: datetime
+    ) -> datetime | None:
+        """The earliest any free shift can bring `sh` from `a` to `b` (None: none can): `take`
+        finds no shift for a deadline before it."""
+        best: datetime | None = None
+        for v in self.free:
+            if v.available_until <= available:
+                continue
+            trip = self.trip(v, sh, "", a, b, available, datetime.max.replace(tzinfo=UTC))
+            if trip is not None and (best is None or trip.arrive < best):
+                best = trip.arrive
+        return best
+
     def via_service(self, sh: Shipment) -> tuple[list[Segment], list[_Trip]] | None:
         """First mile to a hub, the first service with room, last mile to the destination."""
         ready = self.ready(sh)
+        # (what `take` cannot do, found once: the free shifts are the same for every service
+        # tried below, so a first mile no shift reaches by its hand-over, and a last mile that
+        # failed from a hub with the same shift taken for the first mile from an earlier time,
+        # fail again without another scan of the fleet)
+        failed_last: dict[tuple[str, str], datetime] = {}
         for hub in self.hubs_near(sh.origin)[:2]:
             services = self.from_hub.get(hub, [])
+            first_by = self.earliest_arrival(sh, sh.origin, hub, ready)
+            if first_by is None:
+                continue
             for svc in services[bisect_right(self.departures[hub], ready) :]:
                 if svc.departure > sh.due_at:
                     break
@@ -174,6 +196,8 @@ class _Builder:
                 if sh.weight_kg > kg or sh.volume_m3 > m3:
                     continue
                 handover = svc.cutoff - self.service(hub)
+                if handover < first_by:
+                    continue
                 first = self.take(sh, f"{sh.id}#0", sh.origin, hub, ready, handover)
                 if first is None:
                     continue
@@ -181,9 +205,16 @@ class _Builder:
                 available = self.arrival(svc) + timedelta(
                     minutes=self.s.location_by_id[hub_b].handling_minutes
                 )
+                key = (hub_b, first.vehicle.id)
                 # The last-mile truck leaves the hub only after its service time there.
-                last = self.take(sh, f"{sh.id}#2", hub_b, sh.destination, available, sh.due_at)
+                last = (
+                    None
+                    if key in failed_last and available >= failed_last[key]
+                    else self.take(sh, f"{sh.id}#2", hub_b, sh.destination, available, sh.due_at)
+                )
                 if last is None:
+                    if key not in failed_last or available < failed_last[key]:
+                        failed_last[key] = available
                     self.free.append(first.vehicle)
                     self.free.sort(key=lambda v: (v.available_from, v.id))
                     continue
