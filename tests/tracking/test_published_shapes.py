@@ -190,3 +190,32 @@ def test_a_dcsa_30_event_without_time_or_classifier_is_dated_at_its_update() -> 
     assert only.event.time_type is TimeType.ACTUAL and only.event.milestone is Milestone.RECEIVED
     assert only.event.event_time.isoformat() == "2026-11-24T14:21:00+01:00"
     assert [m.code for m in result.messages] == ["no_event_time", "no_classifier"]
+
+
+@pytest.mark.parametrize(
+    ("event_location", "place"),
+    [
+        ({"UNLocationCode": "NLRTM", "facilityCode": "WHD"}, "NLRTM"),
+        ({"locationName": "Waalhaven depot", "facilityCode": "WHD"}, "BEANR"),
+        (None, "BEANR"),
+    ],
+)
+def test_a_dcsa_22_place_is_the_events_own_unlocode_then_its_calls(
+    event_location: dict[str, str] | None, place: str
+) -> None:
+    """The event's UN/LOCODE, else its transport call's (which our locations can match), before
+    any facility code or name."""
+    event = {
+        "eventID": "9a7e0c11-2200-4b00-8000-0000000001f0",
+        "eventType": "EQUIPMENT",
+        "eventClassifierCode": "ACT",
+        "eventDateTime": "2026-11-24T14:20:00+01:00",
+        "eventCreatedDateTime": "2026-11-24T14:21:00+01:00",
+        "equipmentEventTypeCode": "GTIN",
+        "equipmentReference": "TGHU7302002",
+        "emptyIndicatorCode": "LADEN",
+        "transportCall": {"UNLocationCode": "BEANR", "modeOfTransport": "VESSEL"},
+        **({"eventLocation": event_location} if event_location else {}),
+    }
+    result = parse_dcsa_tnt(json.dumps([event]), subjects={"container:TGHU7302002": "SH1"})
+    assert [e.event.location for e in result.events] == [place]

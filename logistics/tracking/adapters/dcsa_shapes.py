@@ -22,8 +22,8 @@
   `railService`); `equipmentDetails` (`equipmentReference`, `emptyIndicatorCode` /
   `emptyIndicator`).
 
-Everywhere: the event's own `eventLocation` is its place; the transport call's location only when
-the event has none (2.2 transport events). Other document types (SHI, CBR, VGM, ...) and shipper's
+Everywhere: the place is the UN/LOCODE of the event's own `eventLocation`, else of its transport
+call (2.2), else a facility code or location name in that order. Other document types (SHI, CBR, VGM, ...) and shipper's
 references (FF, SI, PO, ...) are kept in the references under `document_<TYPE>` / `reference_<TYPE>`
 but link no shipment.
 """
@@ -97,25 +97,17 @@ def _map(value: Any) -> Mapping[str, Any]:
 
 
 def _unlocode(*holders: Any) -> str | None:
-    """The place of the first holder that names one: its UN/LOCODE, else a facility code or name."""
-    for holder in holders:
-        found = _place_of(_map(holder))
-        if found:
-            return found
-    return None
-
-
-def _place_of(holder: Mapping[str, Any]) -> str | None:
-    places = (holder, _map(holder.get("location")))
+    """The first holder's UN/LOCODE, else the next one's (a place our locations can match), else
+    the first facility code or location name."""
+    places = [p for h in holders for p in (_map(h), _map(_map(h).get("location")))]
     for place in places:
         code = _str(place.get("UNLocationCode"))
         if code:
             return code.upper()
     for place in places:
-        facility = _map(place.get("facility"))
         named = (
             _str(place.get("facilityCode"))
-            or _str(facility.get("facilityCode"))
+            or _str(_map(place.get("facility")).get("facilityCode"))
             or _str(place.get("locationName"))
         )
         if named:
