@@ -109,11 +109,9 @@ def best_insertion(
         return None
     if sh.volume_m3 > vehicle.capacity_m3:
         return None
+    if vehicle.available_until < leg.earliest or vehicle.available_from > leg.latest_drop:
+        return None  # the shift is over before the leg is ready, or starts after its window
     leave_by = route.stops[0].depart or vehicle.available_from
-    if route.stops[-1].arrive is not None and route.stops[-1].arrive < leg.earliest - timedelta(
-        hours=24
-    ):
-        return None  # the shift is over long before the leg is ready
     inner = _inner(route)
     pick = (leg.from_location, (leg.request_id,), ())
     drop = (leg.to_location, (), (leg.request_id,))

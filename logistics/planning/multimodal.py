@@ -6,6 +6,7 @@ import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 
 from logistics.domain import EmissionFactor, Plan, Scenario, Shipment, UnplannedReason
 from logistics.errors import DomainError
@@ -41,6 +42,7 @@ MIN_ROUND_S = 1.0  # no repair round starts with less time than this before the 
 REMOVE_S = 2.0  # re-optimising routes a shipment left unplanned comes off
 WIDE_K = 40  # itineraries per shipment when the best few are all on full services
 CONSTRUCT_SHARE = 0.05  # of the time limit, at most, for the constructed safety net
+INSERT_SHARE = 0.25  # of a repair round's budget, at most, for inserting into driven routes
 
 
 def _quiet(stage: str, fraction: float, message: str) -> None:
@@ -63,6 +65,12 @@ def _timed_out(routed: Sequence[Routed]) -> set[str]:
 
 
 NOT_ROUTED = "its truck legs were not routed before the time limit"
+
+
+def _insert_stop(clock: Deadline, by: float) -> bool:
+    """Whether inserting into driven routes must stop: its share of the round is used up, or
+    no repair round would fit before the reserve any more."""
+    return time.monotonic() > by or not clock.room(MIN_ROUND_S)
 
 
 def _settle(
@@ -326,7 +334,12 @@ def plan(
             reasons.pop(sid, None)
         # first into the routes already driven where they have room, then the free shifts
         routed, inserted = insert_legs(
-            scenario, net, routed, new_legs, legs, stop=lambda: not clock.room(MIN_ROUND_S)
+            scenario,
+            net,
+            routed,
+            new_legs,
+            legs,
+            stop=partial(_insert_stop, clock, time.monotonic() + INSERT_SHARE * budget),
         )
         rest = [leg for leg in new_legs if leg.shipment.id not in inserted]
         progress(
