@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+
 import psycopg
-from procrastinate import App, PsycopgConnector, SyncPsycopgConnector
+from procrastinate import App, Blueprint, PsycopgConnector, SyncPsycopgConnector
 from procrastinate.schema import SchemaManager
 from sqlalchemy.engine import make_url
 
@@ -27,6 +29,18 @@ def conninfo(database_url: str) -> str:
     return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def _copy_of(source: Blueprint) -> Blueprint:
+    """A blueprint with copies of `source`'s tasks: procrastinate renames the tasks of a blueprint
+    added to an app in place, so each app gets its own copies (a process may make several apps)."""
+    fresh = Blueprint()
+    for name, task in source.tasks.items():
+        clone = copy.copy(task)
+        clone.aliases = list(task.aliases)
+        clone.blueprint = fresh
+        fresh.tasks[name] = clone
+    return fresh
+
+
 def make_app(database_url: str, *, asynchronous: bool) -> App:
     """The procrastinate app with our tasks: an async pool for workers, a sync one for API servers."""
     info = conninfo(database_url)
@@ -34,7 +48,7 @@ def make_app(database_url: str, *, asynchronous: bool) -> App:
         PsycopgConnector(conninfo=info) if asynchronous else SyncPsycopgConnector(conninfo=info)
     )
     app = App(connector=connector)
-    app.add_tasks_from(blueprint, namespace="logistics")
+    app.add_tasks_from(_copy_of(blueprint), namespace="logistics")
     if asynchronous:
         schedule_periodic(app)
     return app
