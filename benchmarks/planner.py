@@ -36,6 +36,7 @@ import argparse
 import itertools
 import os
 import resource
+import signal
 import sys
 import time
 from collections import defaultdict
@@ -191,6 +192,8 @@ def main() -> None:
         help="CP-SAT seconds for the plannable bound (0: skip the bound and the baselines)",
     )
     args = parser.parse_args()
+    # a SIGTERM stops the routing workers and drops the temporary database (the finally blocks)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     factors = read_emission_factors(ROOT / "fixtures" / "emission_factors.csv")
     for size in args.sizes.split(","):
         if args.routing_workers:
