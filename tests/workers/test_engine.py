@@ -85,10 +85,16 @@ def test_periodic_work_is_scheduled_from_the_settings(monkeypatch: pytest.Monkey
         "logistics:refresh_tracking": ("* * * * * */2", "tracking", "periodic:refresh_tracking"),
         "logistics:sweep_tracking": ("*/2 * * * *", "tracking", "periodic:sweep_tracking"),
     }
-    # an API server's app defers only: nothing periodic
-    assert not make_app(
-        "postgresql+psycopg://u@h/db", asynchronous=False
-    ).periodic_registry.periodic_tasks
+    # an API server's app defers only: nothing periodic; every app of a process has the same
+    # task names (procrastinate renames a blueprint's tasks in place when an app takes them)
+    server = make_app("postgresql+psycopg://u@h/db", asynchronous=False)
+    assert not server.periodic_registry.periodic_tasks
+    again = make_app("postgresql+psycopg://u@h/db", asynchronous=True)
+    for other in (server, again):
+        ours = sorted(name for name in other.tasks if name.startswith("logistics:"))
+        assert ours == sorted(name for name in app.tasks if name.startswith("logistics:"))
+    assert {"logistics:plan_job", "logistics:deliver_webhooks"} <= set(app.tasks)
+    assert len(again.periodic_registry.periodic_tasks) == 3
     # a worker takes every queue by default; solves apart from the light work
     assert split_queues(QUEUES) == (["plans"], ["webhooks", "tracking"])
     assert split_queues(["webhooks"]) == ([], ["webhooks"])
