@@ -107,9 +107,10 @@ def ingest_events(
                 "unlinked_reference" if not item.subject_resolved else "unknown_subject",
             )
             continue
-        event = item.event if item.event.received_at else replace(item.event, received_at=now)
-        item = SourceEvent(event, item.references, item.details, item.subject_resolved)
-        prepared.append((index, item, content_hash(event, item.references)))
+        if item.event.received_at is None:
+            event = replace(item.event, received_at=now)
+            item = SourceEvent(event, item.references, item.details, item.subject_resolved)
+        prepared.append((index, item, content_hash(item.event, item.references)))
     stored_pairs, stored_hashes = repo.existing_keys(
         session,
         {(i.event.source, i.event.event_id) for _, i, _ in prepared},

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Row, Table, or_, select, tuple_
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -179,8 +178,9 @@ def add_new(session: Session, values: Sequence[dict[str, Any]]) -> set[tuple[str
     IntegrityError. Rows go in the order given (storage order is submission order). PostgreSQL:
     one INSERT … SELECT FROM unnest(arrays) … ON CONFLICT DO NOTHING RETURNING for the whole
     batch, a short statement whatever the batch size (psycopg caches and prepares it; a
-    multi-row VALUES list of 20 parameters a row is re-parsed on every call). SQLite: one cached
-    INSERT … ON CONFLICT DO NOTHING … RETURNING run as an executemany (insertmanyvalues).
+    multi-row VALUES list of 20 parameters a row is re-parsed on every call). SQLite: one
+    multi-row INSERT … VALUES … ON CONFLICT DO NOTHING RETURNING per 500 events, its values
+    converted as the column types would (without SQLAlchemy's per-value bind processing).
     """
     rows = list(values)
     if not rows:
@@ -193,10 +193,41 @@ def add_new(session: Session, values: Sequence[dict[str, Any]]) -> set[tuple[str
         }
         inserted = connection.exec_driver_sql(_unnest_insert(connection.dialect), columns)
         return {(s, e) for s, e in inserted}
-    statement = (
-        sqlite_insert(table).on_conflict_do_nothing().returning(table.c.source, table.c.event_id)
+    inserted_pairs: set[tuple[str, str]] = set()
+    for start in range(0, len(rows), _SQLITE_ROWS):
+        chunk = rows[start : start + _SQLITE_ROWS]
+        flat = tuple(_sqlite_value(row.get(name)) for row in chunk for name in _COLUMNS)
+        found = connection.exec_driver_sql(_values_insert(len(chunk)), flat)
+        inserted_pairs.update((s, e) for s, e in found)
+    return inserted_pairs
+
+
+_COLUMNS = tuple(c.name for c in cast(Table, EventRow.__table__).columns if c.name != "seq")
+_SQLITE_ROWS = 500  # 10,000 parameters a statement, well under SQLite's limit
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A column value as SQLAlchemy's SQLite types store it (UtcDateTime: UTC text)."""
+    if isinstance(value, datetime):
+        u = value.astimezone(UTC)
+        return (
+            f"{u.year:04d}-{u.month:02d}-{u.day:02d} "
+            f"{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}"
+        )
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+@cache
+def _values_insert(rows: int) -> str:
+    """SQLite: a multi-row INSERT … ON CONFLICT DO NOTHING RETURNING of `rows` rows."""
+    names = ", ".join(f'"{name}"' for name in _COLUMNS)
+    one = "(" + ", ".join("?" * len(_COLUMNS)) + ")"
+    return (
+        f"INSERT INTO tracking_events ({names}) VALUES {', '.join([one] * rows)} "
+        "ON CONFLICT DO NOTHING RETURNING source, event_id"
     )
-    return {(s, e) for s, e in connection.execute(statement, rows)}
 
 
 def for_subjects(

@@ -27,6 +27,8 @@ from logistics.tracking.wire import references_of
 # Our own format: the code table is the identity on the enum values.
 MILESTONE_CODES: dict[str, Milestone] = {m.value: m for m in Milestone}
 TIME_TYPE_CODES: dict[str, TimeType] = {t.value: t for t in TimeType}
+MODE_CODES: dict[str, Mode] = {m.value.upper(): m for m in Mode}
+REASON_CODES: dict[str, ExceptionReason] = {r.value: r for r in ExceptionReason}
 _STRING_FIELDS = ("shipment_id", "service_id", "vehicle_id", "location", "retracts", "raw_ref")
 
 
@@ -80,9 +82,9 @@ def _fields(item: Any, default_source: str, received_at: datetime | None) -> dic
             raise RecordError(f"{name} must be a string")
         fields[name] = value or None
     if item.get("mode"):
-        fields["mode"] = _enum({m.value.upper(): m for m in Mode}, item["mode"], "mode")
+        fields["mode"] = _enum(MODE_CODES, item["mode"], "mode")
     if item.get("reason"):
-        fields["reason"] = _enum({r.value: r for r in ExceptionReason}, item["reason"], "reason")
+        fields["reason"] = _enum(REASON_CODES, item["reason"], "reason")
     return fields
 
 
