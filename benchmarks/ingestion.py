@@ -14,8 +14,10 @@ Per database (a fresh SQLite file, or a temporary PostgreSQL database dropped af
 3. The same first batches sent again: every item answered `duplicate` (duplicate detection).
 4. Refresh: `tracking_refresh.refresh` of every stale shipment in transactions of 200 shipments
    (the background refresher's batch), with the SQL statements it issued per shipment.
-5. HTTP: `logistics serve` in its own process on the database (its background refresher
-   running), `--http-events` more events posted to `POST /v1/events` in batches of `--batch` by
+5. HTTP: `logistics serve` in its own process on the database (on the embedded engine its
+   background refresher runs meanwhile, every `--server-refresh-seconds`; on PostgreSQL with the
+   procrastinate engine refresh is a worker's job and no worker runs), `--http-events` more events
+   posted to `POST /v1/events` in batches of `--batch` by
    `--clients` concurrent clients.
 
 Each line gives wall-clock events/s and, because the machine these figures come from is shared,
@@ -131,12 +133,14 @@ def track_backends(engine: Engine, meter: CpuMeter) -> None:
 
 
 @contextmanager
-def served(url: str) -> Iterator[tuple[str, int]]:
+def served(url: str, refresh_seconds: float | None) -> Iterator[tuple[str, int]]:
     """`logistics serve` in its own process on the database; yields its base URL and pid."""
     port = free_port()
     env = dict(
         os.environ, LOGISTICS_DATABASE_URL=url, LOGISTICS_PORT=str(port), LOGISTICS_WORKERS="1"
     )
+    if refresh_seconds is not None:
+        env["LOGISTICS_TRACKING_REFRESH_SECONDS"] = str(refresh_seconds)
     process = subprocess.Popen(
         [sys.executable, "-m", "logistics", "serve"],
         env=env,
@@ -267,7 +271,7 @@ def run(kind: str, admin_url: str | None, args: argparse.Namespace) -> None:
         engine.dispose()
         if args.no_http:
             return
-        with served(url) as (base, server_pid):
+        with served(url, args.server_refresh_seconds) as (base, server_pid):
             events = events_for(shipments, args.http_events, "http")
             bodies = [
                 json.dumps(events[i : i + args.batch]).encode()
@@ -316,6 +320,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=1)
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurement")
+    parser.add_argument(
+        "--server-refresh-seconds",
+        type=float,
+        help="LOGISTICS_TRACKING_REFRESH_SECONDS of the server (default: its own, 2 s); a large "
+        "value measures ingestion without the embedded engine's refresher competing",
+    )
     args = parser.parse_args()
     kinds = ("sqlite", "postgres") if args.database == "both" else (args.database,)
     for kind in kinds:
