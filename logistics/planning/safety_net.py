@@ -4,12 +4,13 @@ After the routing rounds, every shipment the plan leaves unplanned, or delivers 
 dedicated trip if one fits in what the plan leaves free: first the very trip of the solution built
 by construction (constructed.py, made at the start from the scenario alone), when the plan drives
 none of its shifts and its service has room; then a trip the same greedy rules build over the
-shifts no route drives and the room left on the services; last, the constructed itinerary's truck
-legs inserted into routes already driven that have room (insertion.py). A late shipment moves only
-if taking it off its routes breaks no other shipment's times. Each move plans one more shipment or
-makes one more on time, and every other shipment keeps its itinerary and its windows, so the
-objective order holds: planned first, then on time. With a lateness price (lateness traded
-against the measure) only unplanned shipments move.
+shifts no route drives and the room left on the services (for a late shipment also the shifts its
+own routes would free); last, the constructed itinerary's truck legs inserted into routes already
+driven that have room (insertion.py). A late shipment moves only if taking it off its routes
+breaks no other shipment's times. Each move plans one more shipment or makes one more on time,
+and every other shipment keeps its itinerary and its windows, so the objective order holds:
+planned first, then on time. With a lateness price (lateness traded against the measure) only
+unplanned shipments move.
 """
 
 from __future__ import annotations
@@ -173,6 +174,28 @@ def rescue(
             it = more.chosen.get(sh.id)
             if it is not None:
                 take(sh, it, more.routes[sh.id])
+    # 2b. A late shipment alone, with the shifts its own routes would free counted as free.
+    moved = set(moved_planned) | set(moved_on_time)
+    for sh in [sh for sh in todo if sh.id in chosen and sh.id not in moved]:
+        if stop():
+            break
+        mine = {f"{sh.id}#{i}" for i, seg in enumerate(chosen[sh.id].segments) if seg.is_truck}
+        base, broken = strip(routed, mine)
+        if broken:
+            continue
+        busy = {route.vehicle_id for r in base for route in r.solution.routes}
+        alone = construct(
+            scenario,
+            shipments=[sh],
+            vehicles=[v for v in scenario.vehicles if v.id not in busy],
+            room=_room_for(scenario, chosen, sh),
+            now=now,
+            forecasts=forecasts,
+            stop=stop,
+        )
+        it = alone.chosen.get(sh.id)
+        if it is not None:
+            take(sh, it, alone.routes[sh.id])
     # 3. The constructed itinerary's truck legs inserted into driven routes that have room.
     if net is not None:
         moved = set(moved_planned) | set(moved_on_time)
