@@ -8,7 +8,7 @@ import logging
 
 import psycopg
 from procrastinate import App
-from procrastinate.jobs import Status
+from procrastinate.jobs import Job, Status
 
 from logistics.settings import get_settings
 from logistics.workers.engine import conninfo
@@ -16,6 +16,9 @@ from logistics.workers.tasks import fail_visibly
 
 logger = logging.getLogger("logistics.worker")
 SWEEP_LOCK = 0x73776565  # advisory lock key of the sweep
+PERIODIC_TASKS = frozenset(
+    {"logistics:deliver_webhooks", "logistics:refresh_tracking", "logistics:sweep_tracking"}
+)  # never retried: a retried tick could meet the next one's queueing lock
 
 
 async def sweep_once(app: App, database_url: str) -> list[int]:
@@ -35,24 +38,36 @@ async def sweep_once(app: App, database_url: str) -> list[int]:
             )
             for job in stalled:
                 assert job.id is not None
-                if job.attempts + 1 >= settings.plan_job_max_attempts:
-                    await app.job_manager.finish_job(job, Status.FAILED, delete_job=False)
-                    if job.task_name == "logistics:plan_job":
-                        message = (
-                            f"the workers running this plan stopped {job.attempts + 1} time(s); "
-                            "request it again"
-                        )
-                        await asyncio.to_thread(
-                            fail_visibly, str(job.task_kwargs["job_id"]), message
-                        )
-                    logger.warning("stalled job %d (%s) failed", job.id, job.task_name)
-                else:
-                    await app.job_manager.retry_job(job)
-                    logger.warning("stalled job %d (%s) retried", job.id, job.task_name)
+                try:
+                    await _sweep_job(app, job)
+                except Exception:  # one job's trouble must not keep the others stalled
+                    logger.exception("stalled job %d (%s) not swept", job.id, job.task_name)
+                    continue
                 swept.append(job.id)
         finally:
             await lock_conn.execute("SELECT pg_advisory_unlock(%s)", (SWEEP_LOCK,))
     return swept
+
+
+async def _sweep_job(app: App, job: Job) -> None:
+    """Drop a periodic tick (the next tick does its work: webhook rows wait out their lease),
+    retry any other job, or fail it visibly once its attempts are spent."""
+    settings = get_settings()
+    if job.task_name in PERIODIC_TASKS:
+        await app.job_manager.finish_job(job, Status.ABORTED, delete_job=True)
+        logger.warning("stalled periodic job %d (%s) dropped", job.id, job.task_name)
+    elif job.attempts + 1 >= settings.plan_job_max_attempts:
+        await app.job_manager.finish_job(job, Status.FAILED, delete_job=False)
+        if job.task_name == "logistics:plan_job":
+            message = (
+                f"the workers running this plan stopped {job.attempts + 1} time(s); "
+                "request it again"
+            )
+            await asyncio.to_thread(fail_visibly, str(job.task_kwargs["job_id"]), message)
+        logger.warning("stalled job %d (%s) failed", job.id, job.task_name)
+    else:
+        await app.job_manager.retry_job(job)
+        logger.warning("stalled job %d (%s) retried", job.id, job.task_name)
 
 
 async def sweep_forever(app: App, database_url: str) -> None:
