@@ -95,7 +95,8 @@ class SubscriptionCreated(SubscriptionOut):
 class DeliveryOut(BaseModel):
     """One queued notice for this subscription and how sending it went."""
 
-    id: str
+    id: str = Field(description="The delivery id (Webhook-Id)")
+    notice_id: str = Field(description="The notice's stable id (Webhook-Notice-Id)")
     kind: str
     shipment_id: str
     status: str = Field(description="pending | delivered | failed")
@@ -111,6 +112,7 @@ class DeliveryOut(BaseModel):
         """Convert from the service value."""
         return cls(
             id=d.id,
+            notice_id=d.notice_id,
             kind=d.kind,
             shipment_id=d.shipment_id,
             status=d.status,

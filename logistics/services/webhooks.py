@@ -95,6 +95,7 @@ class Delivery:
     last_error: str | None
     created_at: datetime
     delivered_at: datetime | None
+    notice_id: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,7 @@ def _delivery(row: WebhookOutboxRow) -> Delivery:
         last_error=row.last_error,
         created_at=row.created_at,
         delivered_at=row.delivered_at,
+        notice_id=row.notice_id,
     )
 
 

@@ -23,7 +23,7 @@ from logistics.services import webhooks
 from logistics.services.api_keys import create_api_key
 from logistics.services.import_scenario import import_scenario
 from logistics.settings import get_settings
-from logistics.tracking.webhook_signing import ID_HEADER, verify_headers
+from logistics.tracking.webhook_signing import ID_HEADER, NOTICE_ID_HEADER, verify_headers
 from tests.api.conftest import FIXTURE_BUNDLE, LiveApi
 from tests.api.live_server import serve_in_thread
 
@@ -194,6 +194,11 @@ def test_notices_arrive_signed_and_shippers_get_only_their_own(
         )
         items = client.get(f"/v1/webhooks/{coord['id']}/deliveries").json()["items"]
     assert [(d["attempts"], d["last_status_code"]) for d in items] == [(1, 200), (1, 200)]
+    sent = {r.document["id"]: r.document["notice_id"] for r in receiver.at("/coordinator")}
+    assert {d["id"]: d["notice_id"] for d in items} == sent  # the ids the receiver got
+    assert all(
+        r.headers[NOTICE_ID_HEADER] == sent[r.document["id"]] for r in receiver.at("/coordinator")
+    )
 
 
 def test_failed_attempts_are_retried_with_the_same_delivery_id(
