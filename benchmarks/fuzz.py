@@ -40,8 +40,8 @@ from logistics.planning.constructed import (
 )
 from logistics.planning.costing import factor_table
 from logistics.planning.deadline import grace_s
-from logistics.planning.itinerary_search import Network
 from logistics.planning.multimodal import plan
+from logistics.planning.network import Network
 from logistics.planning.plan_checker import check_plan
 from logistics.planning.plannable import plannable
 from logistics.scenarios.fuzzer import SHAPES, fuzz_scenario, with_size

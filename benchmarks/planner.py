@@ -47,8 +47,9 @@ from logistics.bundles.emission_factors import read_emission_factors
 from logistics.bundles.reader import read_bundle
 from logistics.domain import EmissionFactor, Plan, Scenario, Shipment, ShipmentPlanStatus
 from logistics.planning.costing import factor_table, service_leg_cost
-from logistics.planning.itinerary_search import Itinerary, Network
+from logistics.planning.itinerary import Itinerary
 from logistics.planning.multimodal import plan
+from logistics.planning.network import Network
 from logistics.planning.plan_checker import check_plan
 from logistics.planning.plannable import plannable
 from logistics.scenarios.generator import generate_scenario

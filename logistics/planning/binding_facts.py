@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from logistics.domain import Scenario, Shipment, Vehicle
-from logistics.planning.itinerary_search import Itinerary, Network
+from logistics.planning.itinerary import Itinerary
+from logistics.planning.network import Network
 from logistics.planning.objectives import Objective
 from logistics.planning.routing import Route
 from logistics.planning.truck_legs import TruckLeg

@@ -30,7 +30,8 @@ from logistics.domain import (
     Vehicle,
 )
 from logistics.planning.costing import factor_table, truck_cost
-from logistics.planning.itinerary_search import Itinerary, Network, Segment
+from logistics.planning.itinerary import Itinerary, Segment
+from logistics.planning.network import Network
 from logistics.planning.plan_assembly import assemble_plan
 from logistics.planning.routing import Route, RouteStop, RoutingSolution, SolverStats
 

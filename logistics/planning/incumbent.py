@@ -6,13 +6,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from logistics.domain import Leg, Plan, Shipment, ShipmentPlanStatus
-from logistics.planning.itinerary_search import (
-    MAX_LATE,
-    Itinerary,
-    Network,
-    Segment,
-    score_itinerary,
-)
+from logistics.planning.itinerary import Itinerary, Segment
+from logistics.planning.itinerary_search import MAX_LATE, score_itinerary
+from logistics.planning.network import Network
 from logistics.planning.objectives import Objective
 
 TRUCK = "truck:"

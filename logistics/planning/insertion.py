@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from logistics.domain import Scenario, Vehicle
-from logistics.planning.itinerary_search import Network
+from logistics.planning.network import Network
 from logistics.planning.routing import Route, RouteStop, RoutingSolution, SolverStats
 from logistics.planning.truck_legs import TruckLeg
 from logistics.planning.truck_stage import Routed, routing_problem

@@ -17,7 +17,9 @@ from logistics.planning.costing import factor_table
 from logistics.planning.deadline import Deadline
 from logistics.planning.incumbent import rebuild
 from logistics.planning.insertion import insert_legs
-from logistics.planning.itinerary_search import Itinerary, Network, rank, score_itinerary, search
+from logistics.planning.itinerary import Itinerary
+from logistics.planning.itinerary_search import rank, score_itinerary, search
+from logistics.planning.network import Network
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_assembly import Context, assemble_plan
 from logistics.planning.routing import watchdog

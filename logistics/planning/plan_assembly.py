@@ -37,7 +37,8 @@ from logistics.planning.costing import (
     service_leg_cost,
     vehicle_factor_id,
 )
-from logistics.planning.itinerary_search import Itinerary, Network
+from logistics.planning.itinerary import Itinerary
+from logistics.planning.network import Network
 from logistics.planning.objectives import Objective, objective_named
 from logistics.planning.plan_kpis import plan_kpis
 from logistics.planning.routing import Route, RoutingSolution

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from logistics.domain import Scenario, UnplannedReason
-from logistics.planning.itinerary_search import Itinerary, Network, search
+from logistics.planning.itinerary import Itinerary
+from logistics.planning.itinerary_search import search
+from logistics.planning.network import Network
 from logistics.planning.objectives import objective_named
 from logistics.planning.service_assignment import max_planned
 

@@ -22,7 +22,8 @@ from datetime import datetime
 from logistics.domain import Scenario, Service, Shipment
 from logistics.planning.constructed import Construction, construct
 from logistics.planning.insertion import insert_legs
-from logistics.planning.itinerary_search import Itinerary, Network
+from logistics.planning.itinerary import Itinerary
+from logistics.planning.network import Network
 from logistics.planning.routing import Route, RoutingSolution, SolverStats
 from logistics.planning.truck_legs import truck_legs
 from logistics.planning.truck_stage import Routed, routing_problem, strip

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from logistics.domain import Shipment
-from logistics.planning.itinerary_search import Itinerary
+from logistics.planning.itinerary import Itinerary
 
 SCORE_SCALE = 10  # objective in tenths of a currency unit
 # shares of the time limit per level (a level skipped leaves its share to the last one)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from logistics.domain import Scenario, Shipment
-from logistics.planning.itinerary_search import Itinerary
+from logistics.planning.itinerary import Itinerary
 
 LATE_SLACK = timedelta(hours=6)
 

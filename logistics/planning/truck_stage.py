@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from logistics.domain import Scenario, Vehicle
-from logistics.planning.itinerary_search import Network
+from logistics.planning.network import Network
 from logistics.planning.routing import (
     DroppedRequest,
     Request,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from logistics.domain import Scenario, Vehicle
-from logistics.planning.itinerary_search import Network
+from logistics.planning.network import Network
 from logistics.planning.truck_legs import TruckLeg
 
 WAVE_GAP = timedelta(hours=6)  # shifts starting further apart than this are separate waves

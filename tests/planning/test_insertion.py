@@ -7,7 +7,7 @@ from logistics.domain import Scenario
 from logistics.planning.constructed import Construction, construct
 from logistics.planning.costing import factor_table
 from logistics.planning.insertion import best_insertion, insert_legs
-from logistics.planning.itinerary_search import Network
+from logistics.planning.network import Network
 from logistics.planning.plan_assembly import assemble_plan
 from logistics.planning.plan_checker import check_plan
 from logistics.planning.safety_net import dedicated

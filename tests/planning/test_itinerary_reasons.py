@@ -10,8 +10,9 @@ import pytest
 
 from logistics.bundles.reader import read_bundle
 from logistics.domain import Plan, Scenario, ShipmentPlan, ShipmentPlanStatus, UnplannedReason
-from logistics.planning.itinerary_search import Network, search
+from logistics.planning.itinerary_search import search
 from logistics.planning.multimodal import plan
+from logistics.planning.network import Network
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_checker import check_plan
 

@@ -9,8 +9,9 @@ from pathlib import Path
 from logistics.bundles.reader import read_bundle
 from logistics.planning.constructed import constructed_plan, on_time
 from logistics.planning.costing import factor_table
-from logistics.planning.itinerary_search import Network, search
+from logistics.planning.itinerary_search import search
 from logistics.planning.multimodal import plan
+from logistics.planning.network import Network
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_checker import check_plan
 

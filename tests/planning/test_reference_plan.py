@@ -12,8 +12,8 @@ from logistics.bundles.emission_factors import read_emission_factors
 from logistics.bundles.reader import read_bundle
 from logistics.domain import Plan, Scenario, ShipmentPlanStatus
 from logistics.planning.costing import factor_table, service_leg_cost
-from logistics.planning.itinerary_search import Network
 from logistics.planning.multimodal import plan
+from logistics.planning.network import Network
 from logistics.planning.plan_checker import check_plan
 from logistics.planning.plannable import Plannable, plannable
 

@@ -11,7 +11,8 @@ from logistics.bundles.reader import read_bundle
 from logistics.domain import Plan, Scenario
 from logistics.planning.constructed import construct, on_time, planned
 from logistics.planning.costing import factor_table
-from logistics.planning.itinerary_search import Itinerary, Network
+from logistics.planning.itinerary import Itinerary
+from logistics.planning.network import Network
 from logistics.planning.plan_assembly import assemble_plan
 from logistics.planning.plan_checker import check_plan
 from logistics.planning.routing import Route

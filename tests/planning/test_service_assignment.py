@@ -9,7 +9,7 @@ import pytest
 
 from logistics.bundles.reader import read_bundle
 from logistics.domain import Scenario, Service, Shipment
-from logistics.planning.itinerary_search import Itinerary, Segment
+from logistics.planning.itinerary import Itinerary, Segment
 from logistics.planning.service_assignment import Preferences, assign
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

@@ -9,7 +9,8 @@ import pytest
 
 from logistics.bundles.reader import read_bundle
 from logistics.domain import Scenario
-from logistics.planning.itinerary_search import Network, search
+from logistics.planning.itinerary_search import search
+from logistics.planning.network import Network
 from logistics.planning.objectives import objective_named
 from logistics.planning.routing import RoutingOptions, solve
 from logistics.planning.truck_stage import (

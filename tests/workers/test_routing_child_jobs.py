@@ -23,8 +23,9 @@ from logistics.domain import Principal, Role, Scenario, ShipmentPlanStatus, Unpl
 from logistics.persistence.database import make_engine, make_session_factory, session_scope
 from logistics.persistence.migrate import upgrade_to_head
 from logistics.planning.deadline import grace_s
-from logistics.planning.itinerary_search import Network, search
+from logistics.planning.itinerary_search import search
 from logistics.planning.multimodal import plan
+from logistics.planning.network import Network
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_checker import check_plan
 from logistics.planning.routing.executor import LOCAL, current_executor

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from logistics.bundles.reader import read_bundle
-from logistics.planning.itinerary_search import Network, search
+from logistics.planning.itinerary_search import search
+from logistics.planning.network import Network
 from logistics.planning.objectives import objective_named
 from logistics.planning.routing import RoutingOptions, RoutingSolution
 from logistics.planning.routing.engine import solve_here
