@@ -16,7 +16,7 @@ from logistics.planning.itinerary import Itinerary
 from logistics.planning.network import Network
 from logistics.planning.objectives import Objective
 from logistics.planning.routing import Route
-from logistics.planning.truck_legs import TruckLeg
+from logistics.planning.truck_legs import RequestMap, TruckLeg, shipments_of
 
 NAMES = 3  # shipment or shift ids named before "+N more"
 
@@ -186,7 +186,7 @@ class _DepotFleet:
     kinds: tuple[_Kind, ...]
 
 
-def _carried_by_shift(routes: Sequence[Route]) -> dict[str, set[str]]:
+def _carried_by_shift(routes: Sequence[Route], requests: RequestMap) -> dict[str, set[str]]:
     """Shift id -> the shipment ids its route picks up (computed once per set of routes)."""
     entry = _CARRIED[0] if _CARRIED else None
     if entry is not None and len(entry[0]) == len(routes):
@@ -194,7 +194,9 @@ def _carried_by_shift(routes: Sequence[Route]) -> dict[str, set[str]]:
         if all(a is b for a, b in zip(held, routes, strict=True)):
             return carried
     carried = {
-        route.vehicle_id: {rid.split("#")[0] for stop in route.stops for rid in stop.pickups}
+        route.vehicle_id: shipments_of(
+            requests, (rid for stop in route.stops for rid in stop.pickups)
+        )
         for route in routes
     }
     _CARRIED[:] = [(tuple(routes), carried)]
@@ -232,10 +234,16 @@ def _fleet_by_depot(vehicles: tuple[Vehicle, ...]) -> dict[str, _DepotFleet]:
     return fleet
 
 
-def shifts_taken(scenario: Scenario, net: Network, leg: TruckLeg, routes: Sequence[Route]) -> str:
+def shifts_taken(
+    scenario: Scenario,
+    net: Network,
+    leg: TruckLeg,
+    routes: Sequence[Route],
+    requests: RequestMap,
+) -> str:
     """Which truck shifts could carry a leg in its window, and whom each one carries instead."""
     sh = leg.shipment
-    carried = _carried_by_shift(routes)
+    carried = _carried_by_shift(routes, requests)
     fleet = _fleet_by_depot(scenario.vehicles)
     suitable: list[str] = []
     for depot in net.depots_near(leg.from_location):

@@ -34,6 +34,7 @@ from logistics.planning.itinerary import Itinerary, Segment
 from logistics.planning.network import Network
 from logistics.planning.plan_assembly import assemble_plan
 from logistics.planning.routing import Route, RouteStop, RoutingSolution, SolverStats
+from logistics.planning.truck_legs import TruckLegRef, itinerary_refs
 
 NOT_CONSTRUCTED = "the constructed solution found no dedicated truck or service for it on time"
 NOT_REACHED = "the constructed solution stopped at its time limit before reaching it"
@@ -199,7 +200,9 @@ class _Builder:
                 handover = svc.cutoff - self.service(hub)
                 if handover < first_by:
                     continue
-                first = self.take(sh, f"{sh.id}#0", sh.origin, hub, ready, handover)
+                first = self.take(
+                    sh, TruckLegRef(sh.id, 0).request_id, sh.origin, hub, ready, handover
+                )
                 if first is None:
                     continue
                 hub_b = svc.destination
@@ -211,7 +214,14 @@ class _Builder:
                 last = (
                     None
                     if key in failed_last and available >= failed_last[key]
-                    else self.take(sh, f"{sh.id}#2", hub_b, sh.destination, available, sh.due_at)
+                    else self.take(
+                        sh,
+                        TruckLegRef(sh.id, 2).request_id,
+                        hub_b,
+                        sh.destination,
+                        available,
+                        sh.due_at,
+                    )
                 )
                 if last is None:
                     if key not in failed_last or available < failed_last[key]:
@@ -286,7 +296,9 @@ def construct(
             out.reasons[sh.id] = (UnplannedReason.TIME_LIMIT, NOT_REACHED)
             continue
         ready = builder.ready(sh)
-        direct = builder.take(sh, f"{sh.id}#0", sh.origin, sh.destination, ready, sh.due_at)
+        direct = builder.take(
+            sh, TruckLegRef(sh.id, 0).request_id, sh.origin, sh.destination, ready, sh.due_at
+        )
         if direct is not None:
             segments = [Segment(sh.origin, sh.destination, direct.depart, direct.arrive)]
             trips = [direct]
@@ -320,6 +332,7 @@ def constructed_plan(
         built.chosen,
         [built.solution()],
         built.reasons,
+        itinerary_refs(built.chosen),
         plan_id=plan_id,
         objective="balanced",  # how alternatives are described; the choice is not optimised
         solver={"status": "constructed"},

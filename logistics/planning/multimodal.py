@@ -25,6 +25,12 @@ from logistics.planning.plan_assembly import Context, assemble_plan
 from logistics.planning.routing import watchdog
 from logistics.planning.safety_net import rescue
 from logistics.planning.service_assignment import Preferences, assign, fill_remaining
+from logistics.planning.truck_legs import (
+    RequestMap,
+    itinerary_refs,
+    request_map,
+    shipments_of,
+)
 from logistics.planning.truck_stage import (
     Routed,
     TruckLeg,
@@ -51,19 +57,17 @@ def _quiet(stage: str, fraction: float, message: str) -> None:
     """Default progress callback: say nothing."""
 
 
-def _dropped(routed: Sequence[Routed]) -> set[str]:
+def _dropped(routed: Sequence[Routed], requests: RequestMap) -> set[str]:
     """The shipments with a truck leg some subproblem could not serve."""
-    return {d.request_id.split("#")[0] for r in routed for d in r.solution.dropped}
+    return shipments_of(requests, (d.request_id for r in routed for d in r.solution.dropped))
 
 
-def _timed_out(routed: Sequence[Routed]) -> set[str]:
+def _timed_out(routed: Sequence[Routed], requests: RequestMap) -> set[str]:
     """The shipments with a truck leg a routing search stopped at its deadline had not served."""
-    return {
-        d.request_id.split("#")[0]
-        for r in routed
-        for d in r.solution.dropped
-        if d.reason == "timeout"
-    }
+    return shipments_of(
+        requests,
+        (d.request_id for r in routed for d in r.solution.dropped if d.reason == "timeout"),
+    )
 
 
 NOT_ROUTED = "its truck legs were not routed before the time limit"
@@ -81,12 +85,14 @@ def _settle(
     legs: Sequence[TruckLeg],
     chosen: dict[str, Itinerary],
     reasons: dict[str, tuple[UnplannedReason, str]],
+    requests: RequestMap,
 ) -> list[Routed]:
     """Unplan every shipment with a leg no route serves (or on a route that had to come off,
     `lost`) and take its legs off the routes, until every route serves whole shipments."""
     while True:
-        timed_out = _timed_out(routed)
-        off = _dropped(routed) | {rid.split("#")[0] for rid in lost}
+        timed_out = _timed_out(routed, requests)
+        lost_shipments = shipments_of(requests, lost)
+        off = _dropped(routed, requests) | lost_shipments
         off &= set(chosen)
         if not off:
             return routed
@@ -94,7 +100,7 @@ def _settle(
             chosen.pop(sid)
             reasons[sid] = (
                 (UnplannedReason.TIME_LIMIT, NOT_ROUTED)
-                if sid in timed_out or sid in {r.split("#")[0] for r in lost}
+                if sid in timed_out or sid in lost_shipments
                 else (
                     UnplannedReason.NO_VEHICLE,
                     "no truck shift could serve its truck legs in time",
@@ -236,6 +242,7 @@ def plan(
         chosen, status = assign_services(chosen, share=0.5)
         chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
     legs = truck_legs(scenario, chosen, now=now, forecasts=forecasts)
+    requests = request_map(legs)  # every leg handed to routing, over all rounds
     progress("routing", 0.5, f"routing {len(legs)} truck legs")
     routed = route_trucks(
         scenario,
@@ -251,16 +258,16 @@ def plan(
     # itinerary (that one forbidden) in the room the others leave on the services; every other
     # shipment keeps its itinerary and its routes, the new legs go to the shifts still free.
     rounds = 1
-    while dropped := _dropped(routed):
+    while dropped := _dropped(routed, requests):
         old_legs = {leg.request_id for leg in legs if leg.shipment.id in dropped}
         dropped_ids = {d.request_id for r in routed for d in r.solution.dropped}
         routes_now = [route for r in routed for route in r.solution.routes]
         facts = {
-            leg.shipment.id: shifts_taken(scenario, net, leg, routes_now)
+            leg.shipment.id: shifts_taken(scenario, net, leg, routes_now, requests)
             for leg in legs
             if leg.request_id in dropped_ids
         }
-        timed_out = _timed_out(routed)
+        timed_out = _timed_out(routed, requests)
         if rounds >= MAX_ROUNDS or not clock.room(MIN_ROUND_S):
             # Out of rounds (or time): those shipments stay unplanned and come off the routes,
             # so no truck carries a shipment the plan does not move.
@@ -288,7 +295,7 @@ def plan(
                 )
             else:
                 routed, lost = strip(routed, old_legs)
-                routed = _settle(routed, lost, legs, chosen, reasons)
+                routed = _settle(routed, lost, legs, chosen, reasons, requests)
             break
         rounds += 1
         progress("routing", 0.6, f"round {rounds}: {len(dropped)} shipment(s) sent back to Stage A")
@@ -331,6 +338,7 @@ def plan(
             deadline=clock.stage_stop(),
         )
         new_legs = truck_legs(scenario, added, now=now, forecasts=forecasts)
+        requests.update(request_map(new_legs))
         legs = [leg for leg in legs if leg.request_id not in old_legs] + new_legs
         for sid in added:
             reasons.pop(sid, None)
@@ -364,7 +372,7 @@ def plan(
         )
     # A search stopped at the deadline may have left legs unserved after the last round too:
     # those shipments come off the routes without another solve.
-    routed = _settle(routed, set(), legs, chosen, reasons)
+    routed = _settle(routed, set(), legs, chosen, reasons, requests)
     net_result = rescue(
         scenario,
         chosen,
@@ -377,6 +385,7 @@ def plan(
         stop=lambda: clock.left() < clock.reserve() / 2,
     )
     routed = net_result.routed
+    requests.update(itinerary_refs(net_result.chosen))  # the dedicated trips' legs
     for sid in net_result.planned + net_result.on_time:
         sh = scenario.shipment_by_id[sid]
         it = score_itinerary(net, sh, net_result.chosen[sid].segments, preset)
@@ -406,6 +415,7 @@ def plan(
         chosen,
         solutions,
         reasons,
+        requests,
         plan_id=plan_id or f"plan-{digest[:12]}",
         objective=objective,
         context=Context(

@@ -42,6 +42,7 @@ from logistics.planning.network import Network
 from logistics.planning.objectives import Objective, objective_named
 from logistics.planning.plan_kpis import plan_kpis
 from logistics.planning.routing import Route, RoutingSolution
+from logistics.planning.truck_legs import RequestMap, TruckLegRef, shipments_of
 
 
 def _request_positions(routes: Sequence[Route]) -> dict[str, tuple[Route, int, int]]:
@@ -77,6 +78,7 @@ def assemble_plan(
     chosen: Mapping[str, Itinerary],
     solutions: Sequence[RoutingSolution],
     reasons: Mapping[str, tuple[UnplannedReason, str]],
+    requests: RequestMap,
     *,
     plan_id: str,
     objective: str,
@@ -86,7 +88,7 @@ def assemble_plan(
     """Build the plan document's domain value from the stage results."""
     ctx = context or Context(preset=objective_named(objective))
     routes = [r for s in solutions for r in s.routes]
-    dropped = {d.request_id.split("#")[0]: d for s in solutions for d in s.dropped}
+    dropped = {requests[d.request_id].shipment_id: d for s in solutions for d in s.dropped}
     positions = _request_positions(routes)
     vehicles = scenario.vehicle_by_id
     # Split each truck's cost over its shipments by tonne-km carried.
@@ -99,7 +101,7 @@ def assemble_plan(
             for i in range(p, d)
         )
         leg_km[rid] = km
-        sid = rid.split("#")[0]
+        sid = requests[rid].shipment_id
         tkm[route.vehicle_id][rid] = max(1e-6, km * scenario.shipment_by_id[sid].weight_kg)
     route_cost = {r.vehicle_id: r.cost for r in routes}
     book = ServiceBook(scenario)
@@ -152,7 +154,7 @@ def assemble_plan(
         legs: list[Leg] = []
         for i, seg in enumerate(it.segments):
             if seg.service is None:
-                rid = f"{sh.id}#{i}"
+                rid = TruckLegRef(sh.id, i).request_id
                 route, p, d = positions[rid]
                 share = tkm[route.vehicle_id][rid] / sum(tkm[route.vehicle_id].values())
                 v = vehicles[route.vehicle_id]
@@ -236,7 +238,7 @@ def assemble_plan(
                 change_reason=why,
             )
         )
-    vehicle_routes = tuple(_vehicle_route(r, scenario) for r in routes)
+    vehicle_routes = tuple(_vehicle_route(r, scenario, requests) for r in routes)
     service_loads = tuple(
         ServiceLoad(
             sid,
@@ -256,14 +258,14 @@ def assemble_plan(
     return Plan(plan_id, objective, tuple(plans), vehicle_routes, service_loads, kpis, dict(solver))
 
 
-def _vehicle_route(route: Route, scenario: Scenario) -> VehicleRoute:
+def _vehicle_route(route: Route, scenario: Scenario, requests: RequestMap) -> VehicleRoute:
     stops = tuple(
         VehicleStop(
             s.location_id,
             s.arrive,
             s.depart,
-            tuple(sorted({p.split("#")[0] for p in s.pickups})),
-            tuple(sorted({d.split("#")[0] for d in s.drops})),
+            tuple(sorted(shipments_of(requests, s.pickups))),
+            tuple(sorted(shipments_of(requests, s.drops))),
         )
         for s in route.stops
     )

@@ -25,7 +25,7 @@ from logistics.planning.insertion import insert_legs
 from logistics.planning.itinerary import Itinerary
 from logistics.planning.network import Network
 from logistics.planning.routing import Route, RoutingSolution, SolverStats
-from logistics.planning.truck_legs import truck_legs
+from logistics.planning.truck_legs import TruckLegRef, itinerary_refs, truck_legs
 from logistics.planning.truck_stage import Routed, routing_problem, strip
 
 
@@ -55,7 +55,7 @@ def delivered(chosen: Mapping[str, Itinerary], routed: Sequence[Routed]) -> dict
         last = it.segments[-1]
         if last.service is not None:
             out[sid] = last.service.arrival
-        elif (at := drops.get(f"{sid}#{len(it.segments) - 1}")) is not None:
+        elif (at := drops.get(TruckLegRef(sid, len(it.segments) - 1).request_id)) is not None:
             out[sid] = at
     return out
 
@@ -130,7 +130,7 @@ def rescue(
     def take(sh: Shipment, it: Itinerary, routes: Sequence[Route]) -> bool:
         nonlocal routed
         if sh.id in chosen:
-            mine = {f"{sh.id}#{i}" for i, seg in enumerate(chosen[sh.id].segments) if seg.is_truck}
+            mine = set(itinerary_refs({sh.id: chosen[sh.id]}))
             without, broken = strip(routed, mine)
             if broken:
                 return False  # taking it off would re-time another shipment out of its window
@@ -208,9 +208,7 @@ def rescue(
                 continue
             base = routed
             if sh.id in chosen:
-                mine = {
-                    f"{sh.id}#{i}" for i, seg in enumerate(chosen[sh.id].segments) if seg.is_truck
-                }
+                mine = set(itinerary_refs({sh.id: chosen[sh.id]}))
                 base, broken = strip(routed, mine)
                 if broken:
                     continue

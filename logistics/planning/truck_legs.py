@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,17 +12,61 @@ from logistics.planning.itinerary import Itinerary
 LATE_SLACK = timedelta(hours=6)
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class TruckLegRef:
+    """Which truck leg a routing request is: a shipment and the leg's index in its itinerary."""
+
+    shipment_id: str
+    index: int
+
+    @property
+    def request_id(self) -> str:
+        """The routing request's id (the routing engine sees only this string): `SH00001#0`."""
+        return f"{self.shipment_id}#{self.index}"
+
+
+RequestMap = Mapping[str, TruckLegRef]  # routing request id -> the truck leg it is
+
+
 @dataclass(frozen=True, slots=True)
 class TruckLeg:
     """One truck leg of a chosen itinerary, with its pickup and drop windows."""
 
-    request_id: str
     shipment: Shipment
     leg_index: int
     from_location: str
     to_location: str
     earliest: datetime
     latest_drop: datetime
+
+    @property
+    def ref(self) -> TruckLegRef:
+        """This leg's identity: its shipment and index."""
+        return TruckLegRef(self.shipment.id, self.leg_index)
+
+    @property
+    def request_id(self) -> str:
+        """This leg's routing request id."""
+        return self.ref.request_id
+
+
+def request_map(legs: Iterable[TruckLeg]) -> dict[str, TruckLegRef]:
+    """Request id -> truck leg of the given legs (built once, then looked up, never parsed)."""
+    return {leg.request_id: leg.ref for leg in legs}
+
+
+def itinerary_refs(itineraries: Mapping[str, Itinerary]) -> dict[str, TruckLegRef]:
+    """Request id -> truck leg of every truck leg of the given itineraries."""
+    return {
+        ref.request_id: ref
+        for sid, it in itineraries.items()
+        for ref in (TruckLegRef(sid, i) for i, seg in enumerate(it.segments) if seg.is_truck)
+    }
+
+
+def shipments_of(requests: RequestMap, request_ids: Iterable[str]) -> set[str]:
+    """The shipments the given routing requests belong to."""
+    return {requests[rid].shipment_id for rid in request_ids}
 
 
 def truck_legs(
@@ -68,7 +112,5 @@ def truck_legs(
                 latest = max(sh.due_at, it.delivered_at + LATE_SLACK)
             if now is not None:
                 earliest = max(earliest, now)
-            out.append(
-                TruckLeg(f"{sid}#{i}", sh, i, seg.from_location, seg.to_location, earliest, latest)
-            )
+            out.append(TruckLeg(sh, i, seg.from_location, seg.to_location, earliest, latest))
     return out

@@ -11,7 +11,7 @@ from logistics.planning.network import Network
 from logistics.planning.plan_assembly import assemble_plan
 from logistics.planning.plan_checker import check_plan
 from logistics.planning.safety_net import dedicated
-from logistics.planning.truck_legs import TruckLeg, truck_legs
+from logistics.planning.truck_legs import TruckLeg, itinerary_refs, truck_legs
 from logistics.planning.truck_stage import Routed
 from logistics.scenarios.fuzzer import SHAPES, fuzz_scenario, with_size
 
@@ -68,6 +68,7 @@ def test_a_leg_goes_into_a_route_with_room_and_the_plan_is_clean() -> None:
         chosen,
         [r.solution for r in routed],
         {},
+        itinerary_refs(chosen),
         plan_id="inserted",
         objective="balanced",
         solver={},
@@ -86,7 +87,6 @@ def test_a_leg_that_fits_no_window_is_not_inserted() -> None:
     a, b = direct[0], direct[-1]
     (leg_b,) = truck_legs(scenario, {b: built.chosen[b]})
     impossible = TruckLeg(
-        leg_b.request_id,
         leg_b.shipment,
         leg_b.leg_index,
         leg_b.from_location,
@@ -109,7 +109,6 @@ def test_a_shipment_goes_in_whole_or_not_at_all() -> None:
     net = Network(scenario, factor_table(()))
     a, _, leg_b = _pair(scenario, built)
     never = TruckLeg(
-        f"{leg_b.shipment.id}#2",
         leg_b.shipment,
         2,
         leg_b.to_location,

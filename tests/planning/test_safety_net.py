@@ -17,6 +17,7 @@ from logistics.planning.plan_assembly import assemble_plan
 from logistics.planning.plan_checker import check_plan
 from logistics.planning.routing import Route
 from logistics.planning.safety_net import Rescue, dedicated, delivered, rescue
+from logistics.planning.truck_legs import itinerary_refs
 from logistics.scenarios.fuzzer import SHAPES, fuzz_scenario, with_size
 
 BUNDLE = (
@@ -36,6 +37,7 @@ def _assembled(scenario: Scenario, result: Rescue) -> Plan:
         result.chosen,
         [r.solution for r in result.routed],
         {},
+        itinerary_refs(result.chosen),
         plan_id="rescued",
         objective="balanced",
         solver={},
