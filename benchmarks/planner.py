@@ -45,7 +45,7 @@ from pathlib import Path
 
 from logistics.bundles.emission_factors import read_emission_factors
 from logistics.bundles.reader import read_bundle
-from logistics.domain import EmissionFactor, Plan, Scenario, Shipment, ShipmentPlanStatus
+from logistics.domain import EmissionFactor, Plan, PlanKpis, Scenario, Shipment, ShipmentPlanStatus
 from logistics.planning.costing import factor_table, service_leg_cost
 from logistics.planning.itinerary import Itinerary
 from logistics.planning.multimodal import plan
@@ -270,33 +270,33 @@ def run_size(
     checked = time.monotonic()
     violations = check_plan(scenario, result)
     checker_s = time.monotonic() - checked
-    k = result.kpis
+    k = result.kpis or PlanKpis()
     if args.bound_limit <= 0:
         print(f"== {size}: {n} shipments, time limit {limit:.0f} s, seed {args.seed}")
         print(f"  wall time            {seconds:10.1f} s  ({stages}; checker {checker_s:.1f} s)")
         print(f"  checker violations   {len(violations):10d}")
-        print(f"  planned / on time    {k['planned']} / {k['on_time']}")
-        print(f"  unplanned by reason  {dict(k['unplanned_by_reason'])}")
+        print(f"  planned / on time    {k.planned} / {k.on_time}")
+        print(f"  unplanned by reason  {dict(k.unplanned_by_reason)}")
         print(f"  peak memory, all processes {memory.peak / 2**20:10,.0f} MB", flush=True)
         return
     net = Network(scenario, factor_table(factors))
     bound = plannable(scenario, net, time_limit_s=args.bound_limit, seed=args.seed)
-    truck, service = float(k["truck_cost"]), float(k["service_cost"])
+    truck, service = k.truck_cost, k.service_cost
     dedicated = dedicated_truck_cost(scenario, result)
     e_planned, e_on_time, e_service, e_truck = earliest_service_baseline(
         scenario, net, bound.itineraries
     )
-    reasons: dict[str, int] = defaultdict(int, k["unplanned_by_reason"])
+    reasons: dict[str, int] = defaultdict(int, k.unplanned_by_reason)
     print(f"== {size}: {n} shipments, time limit {limit:.0f} s, seed {args.seed}")
     print(f"  wall time            {seconds:10.1f} s  ({stages}; checker {checker_s:.1f} s)")
     print(f"  checker violations   {len(violations):10d}")
     for v in violations[:10]:
         print(f"    {v}")
     print(
-        f"  feasible / bound / planned {bound.feasible:6d} / {bound.bound} / {k['planned']} "
-        f"(on time {k['on_time']}; best count found for the bound {bound.best})"
+        f"  feasible / bound / planned {bound.feasible:6d} / {bound.bound} / {k.planned} "
+        f"(on time {k.on_time}; best count found for the bound {bound.best})"
     )
-    print(f"  planned of the bound {100 * k['planned'] / max(1, bound.bound):10.1f} %")
+    print(f"  planned of the bound {100 * k.planned / max(1, bound.bound):10.1f} %")
     print(f"  unplanned by reason  {dict(reasons)}")
     print(
         f"  plan cost            {truck + service:14,.0f}  (trucks {truck:,.0f}, services {service:,.0f})"

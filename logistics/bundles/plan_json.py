@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 from collections.abc import Mapping
+from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,11 @@ from logistics.domain import (
     Leg,
     Mode,
     Plan,
+    PlanKpis,
     ServiceLoad,
     ShipmentPlan,
     ShipmentPlanStatus,
+    SolverInfo,
     UnplannedReason,
     VehicleRoute,
     VehicleStop,
@@ -123,9 +126,58 @@ def plan_to_document(plan: Plan) -> dict[str, Any]:
             }
             for s in plan.services
         ],
-        "kpis": dict(plan.kpis),
-        "solver": dict(plan.solver),
+        "kpis": kpis_document(plan.kpis),
+        "solver": solver_document(plan.solver),
     }
+
+
+def kpis_document(kpis: PlanKpis | None) -> dict[str, Any]:
+    """The plan document's `kpis` object, keys in field order (`against_incumbent` only when
+    the plan had incumbents; `{}` for a plan without KPIs)."""
+    if kpis is None:
+        return {}
+    out: dict[str, Any] = {}
+    for f in fields(kpis):
+        value = getattr(kpis, f.name)
+        if value is None:
+            continue
+        out[f.name] = dict(value) if isinstance(value, Mapping) else value
+    return out
+
+
+def kpis_from_document(doc: Mapping[str, Any]) -> PlanKpis | None:
+    """The KPIs of a plan document's `kpis` object (None when empty; a key it lacks takes its
+    default, one PlanKpis does not know is ignored)."""
+    if not doc:
+        return None
+    known = {f.name for f in fields(PlanKpis)}
+    values: dict[str, Any] = {
+        k: dict(v) if isinstance(v, Mapping) else v for k, v in doc.items() if k in known
+    }
+    return PlanKpis(**values)
+
+
+def solver_document(solver: SolverInfo | None) -> dict[str, Any]:
+    """The plan document's `solver` object: every field in order, `now` as ISO 8601 (`{}` for
+    a plan without one)."""
+    if solver is None:
+        return {}
+    out = {f.name: getattr(solver, f.name) for f in fields(solver)}
+    out["now"] = _t(solver.now)
+    if solver.safety_net is not None:
+        out["safety_net"] = {k: list(ids) for k, ids in solver.safety_net.items()}
+    return out
+
+
+def solver_from_document(doc: Mapping[str, Any]) -> SolverInfo | None:
+    """The solver facts of a plan document's `solver` object (None when empty; a key it lacks
+    takes its default, one SolverInfo does not know is ignored)."""
+    if not doc:
+        return None
+    known = {f.name for f in fields(SolverInfo)}
+    values: dict[str, Any] = {k: v for k, v in doc.items() if k in known}
+    values["now"] = _time(doc.get("now"))
+    return SolverInfo(**values)
 
 
 def _time(value: Any) -> datetime | None:
@@ -210,14 +262,18 @@ def plan_from_document(doc: Mapping[str, Any]) -> Plan:
             ServiceLoad(s["id"], s["load_kg"], s["load_m3"], s["utilization"])
             for s in doc.get("services", [])
         )
+        path = "kpis"
+        kpis = kpis_from_document(doc.get("kpis", {}))
+        path = "solver"
+        solver = solver_from_document(doc.get("solver", {}))
         return Plan(
             doc["plan_id"],
             doc["objective"],
             tuple(shipments),
             tuple(vehicles),
             services,
-            doc.get("kpis", {}),
-            doc.get("solver", {}),
+            kpis,
+            solver,
             doc.get("status", "done"),
         )
     except (KeyError, TypeError, ValueError, DomainError) as exc:

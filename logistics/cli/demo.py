@@ -13,7 +13,7 @@ from logistics.bundles.plan_json import write_plan_json
 from logistics.cli.database import open_database
 from logistics.cli.output import fail, info
 from logistics.cli.serve import run_server
-from logistics.domain import Role
+from logistics.domain import PlanKpis, Role
 from logistics.errors import LogisticsError
 from logistics.persistence.database import session_scope
 from logistics.settings import get_settings
@@ -53,12 +53,12 @@ def demo(
             say=info,
             set_clock=_simulated_clock,
         )
-        plan, k = data.plan, data.plan.kpis
+        plan, k = data.plan, data.plan.kpis or PlanKpis()
         write_plan_json(plan, Path("demo-plan.json"))
         typer.echo(
-            f"Plan {plan.plan_id} accepted: {data.booked}/{k['shipments']} shipments booked, "
-            f"{k['on_time']} on time, cost {k['cost']:,.0f} CNY, CO2e {k['co2_kg'] / 1000:,.1f} t, "
-            f"{k['trucks_used']} trucks, {data.violations} checker violation(s); "
+            f"Plan {plan.plan_id} accepted: {data.booked}/{k.shipments} shipments booked, "
+            f"{k.on_time} on time, cost {k.cost:,.0f} CNY, CO2e {k.co2_kg / 1000:,.1f} t, "
+            f"{k.trucks_used} trucks, {data.violations} checker violation(s); "
             "written to demo-plan.json"
         )
         replayed = data.replayed

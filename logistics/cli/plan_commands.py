@@ -14,6 +14,7 @@ from logistics.bundles.emission_factors import read_emission_factors
 from logistics.bundles.plan_json import read_plan_json, write_plan_json
 from logistics.bundles.reader import read_bundle
 from logistics.cli.output import fail, info
+from logistics.domain import PlanKpis
 from logistics.errors import DomainError, LogisticsError
 from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.objectives import PRESETS
@@ -120,12 +121,12 @@ def plan(
         write_plan_json(result, out)
     except LogisticsError as exc:
         raise fail(exc) from exc
-    k = result.kpis
+    k = result.kpis or PlanKpis()
     typer.echo(
-        f"wrote {out}: {k['planned']}/{k['shipments']} planned, {k['on_time']} on time, "
-        f"{k['planned'] - k['on_time']} late ({k['late_hours_total']:,.1f} shipment-hours), "
-        f"cost {k['cost']:,.0f}, "
-        f"CO2e {k['co2_kg'] / 1000:,.1f} t, {k['trucks_used']} trucks, {k['truck_km']:,.0f} truck km"
+        f"wrote {out}: {k.planned}/{k.shipments} planned, {k.on_time} on time, "
+        f"{k.planned - k.on_time} late ({k.late_hours_total:,.1f} shipment-hours), "
+        f"cost {k.cost:,.0f}, "
+        f"CO2e {k.co2_kg / 1000:,.1f} t, {k.trucks_used} trucks, {k.truck_km:,.0f} truck km"
     )
     if violations:
         for v in violations:

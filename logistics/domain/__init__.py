@@ -17,11 +17,13 @@ from logistics.domain.plan import (
     VehicleRoute,
     VehicleStop,
 )
+from logistics.domain.plan_kpis import PlanKpis
 from logistics.domain.principal import Principal
 from logistics.domain.road_link import RoadLink
 from logistics.domain.scenario import Scenario
 from logistics.domain.service import Service
 from logistics.domain.shipment import Shipment
+from logistics.domain.solver_info import SolverInfo
 from logistics.domain.tracking import ExceptionReason, Milestone, TimeType, TrackingEvent
 from logistics.domain.vehicle import Vehicle
 
@@ -40,6 +42,7 @@ __all__ = [
     "Notice",
     "NoticeKind",
     "Plan",
+    "PlanKpis",
     "Principal",
     "RoadLink",
     "Role",
@@ -49,6 +52,7 @@ __all__ = [
     "Shipment",
     "ShipmentPlan",
     "ShipmentPlanStatus",
+    "SolverInfo",
     "TimeType",
     "TrackingEvent",
     "UnplannedReason",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
 
 from logistics.domain.enums import Mode
+from logistics.domain.plan_kpis import PlanKpis
+from logistics.domain.solver_info import SolverInfo
 from logistics.domain.validation import require_aware
 from logistics.errors import DomainError
 
@@ -171,8 +171,8 @@ class Plan:
     shipments: tuple[ShipmentPlan, ...]
     vehicles: tuple[VehicleRoute, ...] = ()
     services: tuple[ServiceLoad, ...] = ()
-    kpis: Mapping[str, Any] = field(default_factory=dict)
-    solver: Mapping[str, Any] = field(default_factory=dict)
+    kpis: PlanKpis | None = None  # None: a plan document that carries none (written by hand)
+    solver: SolverInfo | None = None
     status: str = "done"
 
     def __post_init__(self) -> None:

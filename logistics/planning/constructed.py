@@ -26,6 +26,7 @@ from logistics.domain import (
     Service,
     Shipment,
     ShipmentPlanStatus,
+    SolverInfo,
     UnplannedReason,
     Vehicle,
 )
@@ -335,7 +336,7 @@ def constructed_plan(
         itinerary_refs(built.chosen),
         plan_id=plan_id,
         objective="balanced",  # how alternatives are described; the choice is not optimised
-        solver={"status": "constructed"},
+        solver=SolverInfo(status="constructed"),
     )
 
 

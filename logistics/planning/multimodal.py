@@ -8,7 +8,15 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 
-from logistics.domain import EmissionFactor, Plan, Scenario, Shipment, UnplannedReason
+from logistics.domain import (
+    EmissionFactor,
+    Plan,
+    PlanKpis,
+    Scenario,
+    Shipment,
+    SolverInfo,
+    UnplannedReason,
+)
 from logistics.errors import DomainError
 from logistics.planning.as_of import as_of, whole_minute
 from logistics.planning.binding_facts import shifts_taken
@@ -421,20 +429,20 @@ def plan(
         context=Context(
             preset, forbidden, incumbent_keys, unusable, status.lower(), change_penalty
         ),
-        solver={
-            "time_s": round(time.monotonic() - started, 2),
-            "seed": seed,
-            "iterations": rounds,
-            "safety_net": {"planned": net_result.planned, "on_time": net_result.on_time},
-            "status": status.lower(),
-            "time_limit_s": time_limit_s,
-            "lateness_price": lateness_price,
-            "now": now.isoformat() if now is not None else None,
-        },
+        solver=SolverInfo(
+            time_s=round(time.monotonic() - started, 2),
+            seed=seed,
+            iterations=rounds,
+            safety_net={"planned": net_result.planned, "on_time": net_result.on_time},
+            status=status.lower(),
+            time_limit_s=time_limit_s,
+            lateness_price=lateness_price,
+            now=now,
+        ),
     )
     progress(
         "done",
         1.0,
-        f"{result.kpis.get('planned', 0)} of {len(scenario.shipments)} shipments planned",
+        f"{(result.kpis or PlanKpis()).planned} of {len(scenario.shipments)} shipments planned",
     )
     return result

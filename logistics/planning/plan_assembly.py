@@ -7,7 +7,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
 from logistics.domain import (
     Alternative,
@@ -19,6 +18,7 @@ from logistics.domain import (
     ServiceLoad,
     ShipmentPlan,
     ShipmentPlanStatus,
+    SolverInfo,
     UnplannedReason,
     VehicleRoute,
     VehicleStop,
@@ -82,7 +82,7 @@ def assemble_plan(
     *,
     plan_id: str,
     objective: str,
-    solver: Mapping[str, Any],
+    solver: SolverInfo,
     context: Context | None = None,
 ) -> Plan:
     """Build the plan document's domain value from the stage results."""
@@ -255,7 +255,7 @@ def assemble_plan(
         for sid, (kg, m3) in sorted(loads.items())
     )
     kpis = plan_kpis(scenario, plans, vehicle_routes, service_loads)
-    return Plan(plan_id, objective, tuple(plans), vehicle_routes, service_loads, kpis, dict(solver))
+    return Plan(plan_id, objective, tuple(plans), vehicle_routes, service_loads, kpis, solver)
 
 
 def _vehicle_route(route: Route, scenario: Scenario, requests: RequestMap) -> VehicleRoute:

@@ -367,11 +367,12 @@ class _Checker:
                             f"{leg.service_id} costs {expected:.2f}, not {leg.cost}",
                         )
         total = service_cost + sum(r.cost for r in self.plan.vehicles)
-        if "cost" in self.plan.kpis and not _close(float(self.plan.kpis["cost"]), total):
+        kpis = self.plan.kpis
+        if kpis is not None and not _close(kpis.cost, total):
             self.bad(
                 "plan_cost",
                 f"plan {self.plan.plan_id}",
-                f"KPI cost {self.plan.kpis['cost']} != recomputed {total:.2f}",
+                f"KPI cost {kpis.cost} != recomputed {total:.2f}",
             )
 
 

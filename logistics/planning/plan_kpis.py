@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from typing import Any
 
-from logistics.domain import Scenario, ServiceLoad, ShipmentPlan, ShipmentPlanStatus, VehicleRoute
+from logistics.domain import (
+    PlanKpis,
+    Scenario,
+    ServiceLoad,
+    ShipmentPlan,
+    ShipmentPlanStatus,
+    VehicleRoute,
+)
 from logistics.domain.freight import chargeable_kg
 
 
@@ -22,7 +28,7 @@ def plan_kpis(
     plans: Sequence[ShipmentPlan],
     routes: Sequence[VehicleRoute],
     loads: Sequence[ServiceLoad],
-) -> dict[str, Any]:
+) -> PlanKpis:
     """Counts, cost, on-time, lateness, lead time, CO2 by mode, mode split, trucks and loads."""
     planned = [p for p in plans if p.status is ShipmentPlanStatus.PLANNED]
     truck_cost = sum(r.cost for r in routes)
@@ -50,34 +56,34 @@ def plan_kpis(
     ]
     late = [p.late_minutes / 60 for p in planned if p.late_minutes > 0]
     changes = Counter(p.change.value for p in plans if p.change is not None)
-    return {
-        "shipments": len(plans),
-        "planned": len(planned),
-        "unplanned": len(plans) - len(planned),
-        "unplanned_by_reason": dict(Counter(p.reason.value for p in plans if p.reason is not None)),
-        "on_time": sum(1 for p in planned if p.on_time),
-        "on_time_share": round(sum(1 for p in planned if p.on_time) / len(planned), 4)
+    return PlanKpis(
+        shipments=len(plans),
+        planned=len(planned),
+        unplanned=len(plans) - len(planned),
+        unplanned_by_reason=dict(Counter(p.reason.value for p in plans if p.reason is not None)),
+        on_time=sum(1 for p in planned if p.on_time),
+        on_time_share=round(sum(1 for p in planned if p.on_time) / len(planned), 4)
         if planned
         else 0.0,
-        "late_hours_total": round(sum(late), 2),
-        "late_hours_avg": round(sum(late) / len(late), 2) if late else 0.0,
-        "cost": round(cost, 2),
-        "service_cost": round(service_cost, 2),
-        "truck_cost": round(truck_cost, 2),
-        "cost_per_chargeable_kg": round(cost / chargeable, 3) if chargeable else 0.0,
-        "co2_kg": round(sum(co2_by_mode.values()), 2),
-        "co2_kg_by_mode": {m: round(v, 2) for m, v in sorted(co2_by_mode.items())},
-        "tkm_by_mode": {m: round(v, 1) for m, v in sorted(tkm_by_mode.items())},
-        "lead_time_h_avg": round(sum(lead_h) / len(lead_h), 2) if lead_h else 0.0,
-        "lead_time_h_p95": round(_percentile(lead_h, 0.95), 2),
-        "trucks_used": len(routes),
-        "truck_km": round(sum(r.distance_km for r in routes), 1),
-        "transshipments_avg": round(sum(len(p.legs) - 1 for p in planned) / len(planned), 2)
+        late_hours_total=round(sum(late), 2),
+        late_hours_avg=round(sum(late) / len(late), 2) if late else 0.0,
+        cost=round(cost, 2),
+        service_cost=round(service_cost, 2),
+        truck_cost=round(truck_cost, 2),
+        cost_per_chargeable_kg=round(cost / chargeable, 3) if chargeable else 0.0,
+        co2_kg=round(sum(co2_by_mode.values()), 2),
+        co2_kg_by_mode={m: round(v, 2) for m, v in sorted(co2_by_mode.items())},
+        tkm_by_mode={m: round(v, 1) for m, v in sorted(tkm_by_mode.items())},
+        lead_time_h_avg=round(sum(lead_h) / len(lead_h), 2) if lead_h else 0.0,
+        lead_time_h_p95=round(_percentile(lead_h, 0.95), 2),
+        trucks_used=len(routes),
+        truck_km=round(sum(r.distance_km for r in routes), 1),
+        transshipments_avg=round(sum(len(p.legs) - 1 for p in planned) / len(planned), 2)
         if planned
         else 0.0,
-        "service_load_factor_avg": round(sum(s.utilization for s in loads) / len(loads), 4)
+        service_load_factor_avg=round(sum(s.utilization for s in loads) / len(loads), 4)
         if loads
         else 0.0,
         # against the incumbents (accepted itineraries) the plan was given: kept / changed / dropped
-        **({"against_incumbent": dict(sorted(changes.items()))} if changes else {}),
-    }
+        against_incumbent=dict(sorted(changes.items())) if changes else None,
+    )

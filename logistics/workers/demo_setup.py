@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from logistics.bundles.emission_factors import read_emission_factors
 from logistics.bundles.plan_json import plan_to_document
 from logistics.bundles.reader import read_bundle
-from logistics.domain import Plan, Role, Scenario
+from logistics.domain import Plan, PlanKpis, Role, Scenario
 from logistics.persistence.database import session_scope
 from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.plan_checker import check_plan
@@ -100,7 +100,7 @@ def prepare_demo_data(
             requested_by=REQUESTED_BY,
             time_limit_s=time_limit_s,
             seed=0,
-            message=f"{plan.kpis.get('planned', 0)} of {len(scenario.shipments)} shipments "
+            message=f"{(plan.kpis or PlanKpis()).planned} of {len(scenario.shipments)} shipments "
             "planned by logistics demo",
             accepted=True,
         )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.bundles.emission_factors import read_emission_factors
 from logistics.bundles.plan_json import plan_to_document
+from logistics.domain import PlanKpis
 from logistics.persistence.database import make_engine, make_session_factory, session_scope
 from logistics.persistence.repositories import booked_legs
 from logistics.persistence.repositories import disruptions as disruption_repo
@@ -121,7 +122,7 @@ def run_job(database_url: str, job_id: str, *, take_over: bool = False) -> str:
             row.status, row.progress, row.finished_at = DONE, 1.0, datetime.now(UTC)
             row.message = "; ".join(
                 (
-                    f"{plan.kpis.get('planned', 0)} of {len(scenario.shipments)} shipments planned",
+                    f"{(plan.kpis or PlanKpis()).planned} of {len(scenario.shipments)} shipments planned",
                     *fitted.notes,
                     *([f"{len(known)} disruption(s) applied"] if known else []),
                 )

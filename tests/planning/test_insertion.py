@@ -3,7 +3,7 @@ end still holds, and the plan with it passes the checker."""
 
 from __future__ import annotations
 
-from logistics.domain import Scenario
+from logistics.domain import Scenario, SolverInfo
 from logistics.planning.constructed import Construction, construct
 from logistics.planning.costing import factor_table
 from logistics.planning.insertion import best_insertion, insert_legs
@@ -71,7 +71,7 @@ def test_a_leg_goes_into_a_route_with_room_and_the_plan_is_clean() -> None:
         itinerary_refs(chosen),
         plan_id="inserted",
         objective="balanced",
-        solver={},
+        solver=SolverInfo(),
     )
     assert check_plan(scenario, plan) == []
     mine = {sp.shipment_id: sp for sp in plan.shipments if sp.shipment_id in (a, b)}

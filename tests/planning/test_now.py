@@ -49,7 +49,7 @@ def test_no_leg_or_truck_leaves_before_now(reference: Scenario, mid_week: Plan) 
             assert leg.depart >= MID_WEEK, sp.shipment_id
     for route in mid_week.vehicles:
         assert route.stops[0].depart is not None and route.stops[0].depart >= MID_WEEK
-    assert mid_week.solver["now"] == whole_minute(MID_WEEK).isoformat()
+    assert mid_week.solver is not None and mid_week.solver.now == whole_minute(MID_WEEK)
 
 
 def test_shipments_past_every_departure_are_unplanned_with_a_reason(

@@ -45,7 +45,7 @@ def test_every_preset_keeps_every_shipment_on_time_that_can_be(
     assert check_plan(scenario, result) == []
     assert all(sp.status is ShipmentPlanStatus.PLANNED for sp in result.shipments)
     assert _on_time(result) == set(scenario.shipment_by_id)
-    assert result.kpis["on_time"] == len(scenario.shipments)
+    assert result.kpis is not None and result.kpis.on_time == len(scenario.shipments)
 
 
 def test_a_low_lateness_price_trades_punctuality_for_money(
@@ -64,11 +64,12 @@ def test_a_low_lateness_price_trades_punctuality_for_money(
     assert "CV9751-20261130" in late.detail and "1 CNY per late shipment-hour" in late.detail
     # the remaining lateness is reported in shipment-hours (the plan keeps minutes)
     assert late.late_minutes > 0
-    assert cheap.kpis["late_hours_total"] == round(late.late_minutes / 60, 2)
-    assert dear.kpis["late_hours_total"] == 0
-    assert float(cheap.kpis["cost"]) < float(default.kpis["cost"])
+    assert cheap.kpis is not None and dear.kpis is not None and default.kpis is not None
+    assert cheap.kpis.late_hours_total == round(late.late_minutes / 60, 2)
+    assert dear.kpis.late_hours_total == 0
+    assert cheap.kpis.cost < default.kpis.cost
     assert _on_time(dear) == _on_time(default) == set(scenario.shipment_by_id)
-    assert cheap.solver["lateness_price"] == 1.0
+    assert cheap.solver is not None and cheap.solver.lateness_price == 1.0
 
 
 def test_a_negative_lateness_price_is_refused(scenario: Scenario) -> None:

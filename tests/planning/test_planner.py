@@ -52,7 +52,7 @@ def test_plan_for_minimal_bundle_is_checked_clean(minimal: Scenario, minimal_pla
     assert check_plan(minimal, minimal_plan) == []
     assert {p.shipment_id for p in minimal_plan.shipments} == set(minimal.shipment_by_id)
     assert all(p.status is ShipmentPlanStatus.PLANNED for p in minimal_plan.shipments)
-    assert minimal_plan.kpis["planned"] == 5
+    assert minimal_plan.kpis is not None and minimal_plan.kpis.planned == 5
     dg = next(p for p in minimal_plan.shipments if p.shipment_id == "SH00004")
     dg_trucks = {leg.vehicle_id for leg in dg.legs if leg.vehicle_id}
     assert all("dg" in minimal.vehicle_by_id[v].capabilities for v in dg_trucks)
@@ -152,7 +152,7 @@ def test_a_leg_no_truck_can_serve_goes_back_to_the_assignment() -> None:
     assert all(p.status is ShipmentPlanStatus.PLANNED for p in result.shipments)
     flights = sorted(leg.service_id for p in result.shipments for leg in p.legs if leg.service_id)
     assert flights == ["CV9751-20261130", "CV9753-20261201"]
-    assert result.solver["iterations"] == 2
+    assert result.solver is not None and result.solver.iterations == 2
 
 
 def test_without_a_repair_round_the_rushed_shipment_is_unplanned_with_its_reason(
@@ -190,7 +190,8 @@ def test_without_a_repair_round_the_safety_net_plans_the_rushed_shipment(
     result = plan(scenario, time_limit_s=5, workers=1)
     assert check_plan(scenario, result) == []
     assert all(p.status is ShipmentPlanStatus.PLANNED for p in result.shipments)
-    (rescued,) = result.solver["safety_net"]["planned"]
+    assert result.solver is not None and result.solver.safety_net is not None
+    (rescued,) = result.solver.safety_net["planned"]
     sp = next(p for p in result.shipments if p.shipment_id == rescued)
     assert [leg.service_id for leg in sp.legs if leg.service_id] == ["CV9753-20261201"]
     # the earlier flight it lost is explained by its binding fact: the van could not serve it

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from logistics.bundles.reader import read_bundle
-from logistics.domain import Plan, Scenario
+from logistics.domain import Plan, Scenario, SolverInfo
 from logistics.planning.constructed import construct, on_time, planned
 from logistics.planning.costing import factor_table
 from logistics.planning.itinerary import Itinerary
@@ -40,7 +40,7 @@ def _assembled(scenario: Scenario, result: Rescue) -> Plan:
         itinerary_refs(result.chosen),
         plan_id="rescued",
         objective="balanced",
-        solver={},
+        solver=SolverInfo(),
     )
 
 

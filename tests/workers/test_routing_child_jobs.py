@@ -209,7 +209,8 @@ def test_without_a_routing_worker_the_plan_times_its_truck_legs_out_by_the_deadl
     _, _, legs = _minimal_legs()
     with_trucks = {leg.shipment.id for leg in legs}
     by_id = {sp.shipment_id: sp for sp in result.shipments}
-    rescued = set(result.solver["safety_net"]["planned"])
+    assert result.solver is not None and result.solver.safety_net is not None
+    rescued = set(result.solver.safety_net["planned"])
     for sid in with_trucks:
         sp = by_id[sid]
         if sid in rescued:
