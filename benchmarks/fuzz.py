@@ -43,6 +43,7 @@ from logistics.planning.deadline import grace_s
 from logistics.planning.multimodal import plan
 from logistics.planning.network import Network
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 from logistics.planning.plannable import plannable
 from logistics.scenarios.fuzzer import SHAPES, fuzz_scenario, with_size
 
@@ -90,7 +91,7 @@ def measure(shape_name: str, size: int, seed: int, limit: float) -> tuple[Run, S
     error = ""
     started = time.monotonic()
     try:
-        result = plan(scenario, time_limit_s=limit, seed=seed)
+        result = plan(scenario, options=PlanOptions(time_limit_s=limit, seed=seed))
     except Exception:
         elapsed = time.monotonic() - started
         error = traceback.format_exc().strip().splitlines()[-1]

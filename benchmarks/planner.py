@@ -51,6 +51,7 @@ from logistics.planning.itinerary import Itinerary
 from logistics.planning.multimodal import plan
 from logistics.planning.network import Network
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 from logistics.planning.plannable import plannable
 from logistics.scenarios.generator import generate_scenario
 from logistics.workers.routing_children import child_jobs
@@ -259,10 +260,8 @@ def run_size(
     with TreeMemory(roots) as memory:
         result = plan(
             scenario,
-            time_limit_s=limit,
+            options=PlanOptions(time_limit_s=limit, workers=2, seed=args.seed),
             factors=factors,
-            workers=2,
-            seed=args.seed,
             progress=progress,
         )
     seconds = time.monotonic() - started

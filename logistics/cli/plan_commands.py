@@ -19,6 +19,7 @@ from logistics.errors import DomainError, LogisticsError
 from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.objectives import PRESETS
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 from logistics.settings import get_settings
 
 BundleArg = Annotated[
@@ -108,14 +109,16 @@ def plan(
         factors = read_emission_factors(get_settings().fixtures_dir / "emission_factors.csv")
         result = make_plan(
             scenario,
-            objective=objective,
-            time_limit_s=time_limit,
-            seed=seed,
+            options=PlanOptions(
+                objective=objective,
+                time_limit_s=time_limit,
+                seed=seed,
+                workers=workers,
+                lateness_price=lateness_price,
+                now=at,
+            ),
             factors=factors,
-            workers=workers,
             progress=_progress,
-            lateness_price=lateness_price,
-            now=at,
         )
         violations = check_plan(scenario, result, now=at)
         write_plan_json(result, out)

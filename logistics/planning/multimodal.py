@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from logistics.domain import (
@@ -17,7 +16,6 @@ from logistics.domain import (
     SolverInfo,
     UnplannedReason,
 )
-from logistics.errors import DomainError
 from logistics.planning.as_of import as_of, whole_minute
 from logistics.planning.binding_facts import shifts_taken
 from logistics.planning.constructed import construct
@@ -28,8 +26,8 @@ from logistics.planning.insertion import insert_legs
 from logistics.planning.itinerary import Itinerary
 from logistics.planning.itinerary_search import rank, score_itinerary, search
 from logistics.planning.network import Network
-from logistics.planning.objectives import objective_named
 from logistics.planning.plan_assembly import Context, assemble_plan
+from logistics.planning.plan_options import PlanOptions
 from logistics.planning.routing import watchdog
 from logistics.planning.safety_net import rescue
 from logistics.planning.service_assignment import Preferences, assign, fill_remaining
@@ -120,18 +118,9 @@ def _settle(
 def plan(
     scenario: Scenario,
     *,
-    objective: str = "balanced",
-    time_limit_s: float = 60.0,
-    seed: int = 0,
+    options: PlanOptions,
     factors: Sequence[EmissionFactor] = (),
-    workers: int = 2,
     progress: Progress = _quiet,
-    plan_id: str | None = None,
-    lateness_price: float | None = None,
-    now: datetime | None = None,
-    forecasts: Mapping[str, datetime] | None = None,
-    incumbent: Mapping[str, Sequence[str]] | None = None,
-    change_penalty: float | None = None,
 ) -> Plan:
     """Recommend a plan: which service each shipment takes and how trucks collect and deliver it.
 
@@ -149,24 +138,22 @@ def plan(
     above the preset's measure (None), or costs `change_penalty` currency units per changed
     shipment against the measure. An incumbent whose connection is missed (by `now` or the
     forecasts) is never offered. Each shipment with an incumbent is marked kept, changed or
-    dropped, with the reason.
+    dropped, with the reason. (All of these are fields of `options`, see plan_options.py.)
     """
+    objective, time_limit_s, seed = options.objective, options.time_limit_s, options.seed
+    workers, lateness_price, now = options.workers, options.lateness_price, options.now
+    change_penalty, plan_id = options.change_penalty, options.plan_id
     started = time.monotonic()
     clock = Deadline(time_limit_s, started)  # plan() returns by time_limit_s + deadline.grace_s
     watchdog.prestart(workers)  # routing workers start while the itineraries are searched
-    preset = objective_named(objective, lateness_price=lateness_price)
-    if change_penalty is not None and not change_penalty >= 0:
-        raise DomainError(
-            f"change_penalty must be currency units per changed shipment >= 0, "
-            f"got {change_penalty!r}"
-        )
-    incumbent_keys = {sid: tuple(key) for sid, key in (incumbent or {}).items()}
+    preset = options.preset
+    incumbent_keys = {sid: tuple(key) for sid, key in options.incumbent.items()}
     prefs = Preferences(preset.on_time_first, incumbent_keys, change_penalty)
     table = factor_table(factors)
     if now is not None:
         now = whole_minute(now)
         scenario = as_of(scenario, now)
-    forecasts = dict(forecasts or {})
+    forecasts = dict(options.forecasts)
     net = Network(scenario, table, now=now, forecasts=forecasts)
     # The safety net, built first from the scenario alone (greedy, no solver): dedicated trips
     # for what the routing leaves unplanned or late (safety_net.py).
@@ -178,7 +165,7 @@ def plan(
     )
     forbidden: dict[str, set[tuple[str, ...]]] = {}
     reasons: dict[str, tuple[UnplannedReason, str]] = {}
-    options: dict[str, list[Itinerary]] = {}
+    offered: dict[str, list[Itinerary]] = {}  # each shipment's itineraries to choose from
     chosen: dict[str, Itinerary] = {}
     capacities = {s.id: (s.capacity_kg, s.capacity_m3) for s in scenario.services}
 
@@ -205,12 +192,12 @@ def plan(
         remaining = max(1.0, left())
         return assign(
             scenario.shipments,
-            options,
+            offered,
             capacities,
             # more shipments, more time: 20 s plus 1 s per 100 shipments, at most 15 % of what
             # is left (the assignment runs twice a round when shipments are crowded out)
             time_limit_s=min(
-                share * max(2.0, min(remaining * 0.15, 20.0 + len(options) / 100)),
+                share * max(2.0, min(remaining * 0.15, 20.0 + len(offered) / 100)),
                 max(0.2, clock.left() * 0.1),  # within the deadline (CP-SAT may take 3x)
             ),
             seed=seed,
@@ -229,7 +216,7 @@ def plan(
             continue
         found, reason, detail = itineraries(sh, k=5)
         if found:
-            options[sh.id] = found
+            offered[sh.id] = found
         else:
             reasons[sh.id] = (reason, detail)
         if n % 200 == 0:
@@ -238,17 +225,17 @@ def plan(
                 0.05 + 0.2 * n / max(1, len(scenario.shipments)),
                 f"{n} of {len(scenario.shipments)} shipments searched",
             )
-    progress("assignment", 0.3, f"assigning {len(options)} shipments to services (CP-SAT)")
+    progress("assignment", 0.3, f"assigning {len(offered)} shipments to services (CP-SAT)")
     chosen, status = assign_services(share=0.5)
-    crowded = [sh for sh in scenario.shipments if sh.id in options and sh.id not in chosen]
+    crowded = [sh for sh in scenario.shipments if sh.id in offered and sh.id not in chosen]
     if crowded:
         # Services are full on every option kept so far: widen those shipments' choice.
         progress("assignment", 0.4, f"{len(crowded)} shipment(s) crowded out; widening")
         for sh in crowded:
             if clock.searching():
-                options[sh.id] = itineraries(sh, k=WIDE_K)[0]
+                offered[sh.id] = itineraries(sh, k=WIDE_K)[0]
         chosen, status = assign_services(chosen, share=0.5)
-        chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
+        chosen = fill_remaining(scenario.shipments, offered, capacities, chosen)
     legs = truck_legs(scenario, chosen, now=now, forecasts=forecasts)
     requests = request_map(legs)  # every leg handed to routing, over all rounds
     progress("routing", 0.5, f"routing {len(legs)} truck legs")
@@ -316,13 +303,13 @@ def plan(
                 continue
             forbidden.setdefault(sid, set()).add(chosen.pop(sid).key)
             if not clock.searching():
-                found = [it for it in options.get(sid, []) if it.key not in forbidden[sid]]
+                found = [it for it in offered.get(sid, []) if it.key not in forbidden[sid]]
             else:
                 found = itineraries(scenario.shipment_by_id[sid], k=WIDE_K)[0]
             if found:
-                options[sid] = found
+                offered[sid] = found
             else:
-                options.pop(sid, None)
+                offered.pop(sid, None)
             # what it is left with unless another itinerary fits below
             tried = len(forbidden[sid])
             reasons[sid] = (
@@ -333,7 +320,7 @@ def plan(
                 + ("; its other feasible itineraries are on full services" if found else ""),
             )
         before = set(chosen)
-        chosen = fill_remaining(scenario.shipments, options, capacities, chosen)
+        chosen = fill_remaining(scenario.shipments, offered, capacities, chosen)
         added = {sid: it for sid, it in chosen.items() if sid not in before}
         # half of what is left (a few seconds at least: a repair round is small)
         budget = min(max(MIN_REPAIR_S, left() * 0.5), left() - clock.reserve())
@@ -402,7 +389,7 @@ def plan(
             # its routes delivered it late: the routing could not serve it in time
             forbidden.setdefault(sid, set()).add(late.key)
         chosen[sid] = it
-        options[sid] = [it, *(o for o in options.get(sid, []) if o.key != it.key)]
+        offered[sid] = [it, *(o for o in offered.get(sid, []) if o.key != it.key)]
         reasons.pop(sid, None)
     if net_result.planned or net_result.on_time:
         progress(
@@ -419,7 +406,7 @@ def plan(
     result = assemble_plan(
         scenario,
         net,
-        options,
+        offered,
         chosen,
         solutions,
         reasons,

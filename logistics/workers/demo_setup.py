@@ -18,6 +18,7 @@ from logistics.domain import Plan, PlanKpis, Role, Scenario
 from logistics.persistence.database import session_scope
 from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 from logistics.services.api_keys import create_api_key, list_api_keys, revoke_api_key
 from logistics.services.import_scenario import ImportReport, import_scenario
 from logistics.services.plan_acceptance import accept_plan
@@ -83,11 +84,9 @@ def prepare_demo_data(
     say(f"planning {len(scenario.shipments)} shipments (up to {time_limit_s:.0f} s) ...")
     plan = make_plan(
         scenario,
-        time_limit_s=time_limit_s,
+        options=PlanOptions(time_limit_s=time_limit_s, plan_id=new_plan_id(), now=start),
         factors=read_emission_factors(emission_factors),
         progress=progress or (lambda stage, fraction, message: None),
-        plan_id=new_plan_id(),
-        now=start,
     )
     violations = check_plan(scenario, plan, now=start)
     document = plan_to_document(plan)

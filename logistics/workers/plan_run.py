@@ -23,6 +23,7 @@ from logistics.planning.disruptions import apply_disruptions
 from logistics.planning.incumbent import TRUCK
 from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 from logistics.services.plan_commitments import plan_around_bookings
 from logistics.services.plan_jobs import DONE, FAILED, LEASED, RUNNING, SKIPPED, get_job
 from logistics.settings import get_settings
@@ -80,7 +81,7 @@ def run_job(database_url: str, job_id: str, *, take_over: bool = False) -> str:
         with session_scope(factory) as session:
             row = get_job(session, job_id)
             ids = json.loads(row.shipment_ids) if row.shipment_ids else None
-            options = (row.objective, row.time_limit_s, row.seed)
+            asked = (row.objective, row.time_limit_s, row.seed)
             now = row.created_at  # the request's now (the clock of the process that took it)
         with session_scope(factory) as session:
             # known disruptions first (cancelled, delayed or cut services, lost shifts, closed
@@ -104,15 +105,17 @@ def run_job(database_url: str, job_id: str, *, take_over: bool = False) -> str:
 
         plan = make_plan(
             scenario,
-            objective=options[0],
-            time_limit_s=options[1],
-            seed=options[2],
+            options=PlanOptions(
+                objective=asked[0],
+                time_limit_s=asked[1],
+                seed=asked[2],
+                plan_id=job_id,
+                now=now,
+                forecasts={k: v for k, v in delayed.items() if isinstance(k, str)},
+                incumbent=incumbent,  # a booking that still works is kept (below on time)
+            ),
             factors=factors,
             progress=progress,
-            plan_id=job_id,
-            now=now,
-            forecasts={k: v for k, v in delayed.items() if isinstance(k, str)},
-            incumbent=incumbent,  # a booking that still works is kept (below on time)
         )
         violations = check_plan(scenario, plan, now=now, forecasts=delayed)
         document = plan_to_document(plan)

@@ -14,6 +14,7 @@ from logistics.domain import Plan, Scenario, ShipmentPlanStatus
 from logistics.planning.commitments import BookedLeg, committed
 from logistics.planning.multimodal import plan
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -27,7 +28,7 @@ def minimal() -> Scenario:
 @pytest.fixture(scope="module")
 def accepted(minimal: Scenario) -> Plan:
     """A plan for the minimal bundle, as if accepted."""
-    return plan(minimal, time_limit_s=3, workers=1)
+    return plan(minimal, options=PlanOptions(time_limit_s=3, workers=1))
 
 
 def booked(scenario: Scenario, p: Plan, started: dict[str, int] | None = None) -> list[BookedLeg]:
@@ -93,7 +94,7 @@ def test_a_shipment_under_way_is_planned_onward_from_its_leg_in_progress(
     assert onward.origin == first.to_location
     assert onward.ready_at == first.arrive + timedelta(minutes=unload)
     assert fitted.kept_legs == {"SH00001": 1}
-    again = plan(fitted.scenario, time_limit_s=3, workers=1)
+    again = plan(fitted.scenario, options=PlanOptions(time_limit_s=3, workers=1))
     assert check_plan(fitted.scenario, again) == []
     sp = next(s for s in again.shipments if s.shipment_id == "SH00001")
     assert sp.status is ShipmentPlanStatus.PLANNED

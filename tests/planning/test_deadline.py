@@ -13,6 +13,7 @@ from logistics.domain import Plan, Scenario, ShipmentPlanStatus
 from logistics.planning.deadline import Deadline, grace_s
 from logistics.planning.multimodal import plan
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 from logistics.planning.routing import RoutingOptions, RoutingProblem, solve
 from logistics.planning.truck_stage import Routed, strip
 from tests.planning.routing.checker import violations
@@ -55,7 +56,7 @@ def test_small_bundles_return_within_the_contract(bundle: str) -> None:
     """A 1 s limit on the small bundles: back within 1 s + grace, every shipment accounted for."""
     scenario = read_bundle(FIXTURES / "bundles" / bundle)
     started = time.monotonic()
-    result = plan(scenario, time_limit_s=1.0)
+    result = plan(scenario, options=PlanOptions(time_limit_s=1.0))
     assert time.monotonic() - started <= 1.0 + grace_s(1.0)
     _accounted(scenario, result)
 
@@ -66,7 +67,7 @@ def test_reference_with_a_tiny_limit_returns_within_the_contract(limit: float) -
     contract; what was not searched or routed in time is unplanned with a reason."""
     scenario = read_bundle(FIXTURES / "zhengzhou")
     started = time.monotonic()
-    result = plan(scenario, time_limit_s=limit)
+    result = plan(scenario, options=PlanOptions(time_limit_s=limit))
     assert time.monotonic() - started <= limit + grace_s(limit)
     _accounted(scenario, result)
 

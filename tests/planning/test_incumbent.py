@@ -14,6 +14,7 @@ from logistics.errors import DomainError
 from logistics.planning.incumbent import incumbent_from_plan, itinerary_key
 from logistics.planning.multimodal import plan
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 FIRST = ("CV9751-20261130", "LH701-20261130")
@@ -30,12 +31,12 @@ def test_an_incumbent_that_still_works_is_kept_over_a_better_score() -> None:
     """SH00005 accepted on the later of two equal flights: balanced alone prefers the earlier one,
     but the replan keeps the incumbent and marks every shipment kept."""
     scenario = read_bundle(FIXTURES / "bundles" / "minimal")
-    fresh = plan(scenario, time_limit_s=5, workers=1)
+    fresh = plan(scenario, options=PlanOptions(time_limit_s=5, workers=1))
     incumbent = incumbent_from_plan(fresh)
     first = next(sp for sp in fresh.shipments if sp.shipment_id == "SH00005")
     assert itinerary_key(first.legs) == ("CV9751-20261130",)
     incumbent["SH00005"] = ("CV9753-20261201",)
-    again = plan(scenario, time_limit_s=5, workers=1, incumbent=incumbent)
+    again = plan(scenario, options=PlanOptions(time_limit_s=5, workers=1, incumbent=incumbent))
     assert check_plan(scenario, again) == []
     for sp in again.shipments:
         assert sp.status is ShipmentPlanStatus.PLANNED
@@ -51,7 +52,10 @@ def test_a_change_penalty_below_the_gain_lets_the_shipment_move() -> None:
     transit at 5 CNY/h): SH00005 changes, and says why."""
     scenario = read_bundle(FIXTURES / "bundles" / "minimal")
     incumbent = {"SH00005": ("CV9753-20261201",)}
-    moved = plan(scenario, time_limit_s=5, workers=1, incumbent=incumbent, change_penalty=1.0)
+    moved = plan(
+        scenario,
+        options=PlanOptions(time_limit_s=5, workers=1, incumbent=incumbent, change_penalty=1.0),
+    )
     sp = next(p for p in moved.shipments if p.shipment_id == "SH00005")
     assert sp.change is Change.CHANGED and "change penalty" in sp.change_reason
     assert check_plan(scenario, moved) == []
@@ -64,11 +68,14 @@ def test_an_incumbent_whose_connection_the_forecast_misses_is_changed(
     forecast to land after LH701's cutoff, neither is offered that connection again: each is
     rebooked, on time, and the plan passes the checker given the forecast."""
     incumbent = {"SH00401": FIRST, "SH00402": FIRST}
-    kept = plan(connection, time_limit_s=5, workers=1, incumbent=incumbent)
+    kept = plan(connection, options=PlanOptions(time_limit_s=5, workers=1, incumbent=incumbent))
     assert {sp.change for sp in kept.shipments} == {Change.KEPT}
-    kpis = plan(connection, time_limit_s=5, workers=1).kpis
+    kpis = plan(connection, options=PlanOptions(time_limit_s=5, workers=1)).kpis
     assert kpis is not None and kpis.against_incumbent is None
-    moved = plan(connection, time_limit_s=5, workers=1, incumbent=incumbent, forecasts=LANDS_LATE)
+    moved = plan(
+        connection,
+        options=PlanOptions(time_limit_s=5, workers=1, incumbent=incumbent, forecasts=LANDS_LATE),
+    )
     assert check_plan(connection, moved, forecasts=LANDS_LATE) == []
     assert check_plan(connection, kept, forecasts=LANDS_LATE) != []
     for sp in moved.shipments:
@@ -84,7 +91,9 @@ def test_an_incumbent_booked_in_the_past_is_changed_with_its_reason(
     """Replanned after LH701's cutoff on 30 November, the incumbent cannot be booked again."""
     now = datetime.fromisoformat("2026-11-30T12:30:00+01:00")
     incumbent = {"SH00401": ("CV9751-20261130", "LH701-20261130")}
-    result = plan(connection, time_limit_s=5, workers=1, incumbent=incumbent, now=now)
+    result = plan(
+        connection, options=PlanOptions(time_limit_s=5, workers=1, incumbent=incumbent, now=now)
+    )
     assert check_plan(connection, result, now=now) == []
     sp = next(p for p in result.shipments if p.shipment_id == "SH00401")
     assert sp.change in (Change.CHANGED, Change.DROPPED)
@@ -94,4 +103,7 @@ def test_an_incumbent_booked_in_the_past_is_changed_with_its_reason(
 def test_a_negative_change_penalty_is_refused(connection: Scenario) -> None:
     """A change penalty below zero is refused, naming the option."""
     with pytest.raises(DomainError, match="change_penalty"):
-        plan(connection, time_limit_s=1, incumbent={"SH00401": FIRST}, change_penalty=-1.0)
+        plan(
+            connection,
+            options=PlanOptions(time_limit_s=1, incumbent={"SH00401": FIRST}, change_penalty=-1.0),
+        )

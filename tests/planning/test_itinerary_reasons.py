@@ -15,6 +15,7 @@ from logistics.planning.multimodal import plan
 from logistics.planning.network import Network
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 LONG_HAUL = "ZAEZ-LH-1201"
@@ -49,7 +50,7 @@ def test_a_direct_long_haul_truck_is_among_the_itineraries(lane: Scenario) -> No
 
 def test_a_dg_shipment_goes_directly_on_a_dg_capable_long_haul_shift(lane: Scenario) -> None:
     """No service takes dg; the dg-capable 48 h shift carries SH00301 door to door, on time."""
-    result = plan(lane, time_limit_s=5, workers=1)
+    result = plan(lane, options=PlanOptions(time_limit_s=5, workers=1))
     assert check_plan(lane, result) == []
     sp = _sp(result, "SH00301")
     assert sp.status is ShipmentPlanStatus.PLANNED and sp.on_time
@@ -64,7 +65,7 @@ def test_a_dg_shift_from_a_depot_beyond_the_region_still_serves(lane: Scenario) 
     shift: the dg shipment still goes directly on it, and the plan is clean."""
     far = _with_shift(lane, depot="XZD")
     assert far.road_distance_km("XZD", "ZZC") > 250
-    result = plan(far, time_limit_s=5, workers=1)
+    result = plan(far, options=PlanOptions(time_limit_s=5, workers=1))
     assert check_plan(far, result) == []
     sp = _sp(result, "SH00301")
     assert sp.status is ShipmentPlanStatus.PLANNED and sp.on_time
@@ -76,13 +77,13 @@ def test_requirements_are_blamed_only_when_no_service_or_shift_has_them(lane: Sc
     flight that lacks it; with dg but a shift too short for the lane, the reason says the
     dg-capable shift cannot drive the lane and back in its hours instead."""
     no_dg = _with_shift(lane, capabilities=frozenset())
-    sp = _sp(plan(no_dg, time_limit_s=5, workers=1), "SH00301")
+    sp = _sp(plan(no_dg, options=PlanOptions(time_limit_s=5, workers=1)), "SH00301")
     assert sp.reason is UnplannedReason.REQUIREMENTS
     assert "no service or truck accepts requirements ['dg']" in sp.detail
     assert "CK251-20261201" in sp.detail and "no truck shift has them" in sp.detail
     v = lane.vehicle_by_id[LONG_HAUL]
     short = _with_shift(lane, available_until=v.available_from + timedelta(hours=20))
-    sp = _sp(plan(short, time_limit_s=5, workers=1), "SH00301")
+    sp = _sp(plan(short, options=PlanOptions(time_limit_s=5, workers=1)), "SH00301")
     assert sp.status is ShipmentPlanStatus.UNPLANNED
     assert "no service or truck accepts" not in sp.detail
     assert LONG_HAUL in sp.detail and "990 km" in sp.detail
@@ -92,7 +93,7 @@ def test_every_rejected_alternative_states_its_binding_fact() -> None:
     """On the on-time-first bundle each shown alternative has a reason: the lateness it would
     cause, the capacity it lacks (service, kg / m3 left, who holds it), or its measure."""
     scenario = read_bundle(FIXTURES / "bundles" / "on-time-first")
-    result = plan(scenario, time_limit_s=5, workers=1, objective="cheapest")
+    result = plan(scenario, options=PlanOptions(time_limit_s=5, workers=1, objective="cheapest"))
     shown = [sp for sp in result.shipments if sp.alternative is not None]
     assert shown
     for sp in shown:
@@ -119,7 +120,7 @@ def test_a_shipment_crowded_out_names_the_service_and_who_holds_it() -> None:
         shipments=tuple(sh for sh in scenario.shipments if sh.origin == "CGO"),
     )
     assert late_one.id not in tight.service_by_id
-    result = plan(tight, time_limit_s=5, workers=1)
+    result = plan(tight, options=PlanOptions(time_limit_s=5, workers=1))
     assert check_plan(tight, result) == []
     out = [sp for sp in result.shipments if sp.status is ShipmentPlanStatus.UNPLANNED]
     assert len(out) == 1

@@ -14,6 +14,7 @@ from logistics.planning.multimodal import plan
 from logistics.planning.network import Network
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 
 TIGHT_FIRST_MILE = (
     Path(__file__).resolve().parents[2]
@@ -41,7 +42,7 @@ def test_a_first_mile_eight_minutes_before_the_handover_is_offered() -> None:
 def test_the_plan_delivers_on_time_all_the_constructed_solution_does() -> None:
     """All five shipments on time, as the solution built by construction, and checker-clean."""
     scenario = read_bundle(TIGHT_FIRST_MILE)
-    result = plan(scenario, time_limit_s=20.0, seed=1)
+    result = plan(scenario, options=PlanOptions(time_limit_s=20.0, seed=1))
     assert check_plan(scenario, result) == []
     assert on_time(result) >= on_time(constructed_plan(scenario)) == 5
 
@@ -60,7 +61,7 @@ def test_on_fuzzed_six_hub_scenarios_the_plan_is_on_time_as_often_as_the_constru
         ("six-hubs-long-lanes-20-s3", "FZ00020"),
     ):
         scenario = read_bundle(FUZZ / bundle)
-        result = plan(scenario, time_limit_s=20.0, seed=1)
+        result = plan(scenario, options=PlanOptions(time_limit_s=20.0, seed=1))
         assert check_plan(scenario, result) == []
         assert on_time(result) >= on_time(constructed_plan(scenario)), bundle
         sp = next(p for p in result.shipments if p.shipment_id == sid)

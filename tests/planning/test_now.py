@@ -13,6 +13,7 @@ from logistics.domain import EmissionFactor, Plan, Scenario, ShipmentPlanStatus
 from logistics.planning.as_of import whole_minute
 from logistics.planning.multimodal import plan
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 MID_WEEK = datetime.fromisoformat("2026-12-02T12:00:30+08:00")
@@ -33,7 +34,11 @@ def reference() -> Scenario:
 @pytest.fixture(scope="module")
 def mid_week(reference: Scenario, factors: list[EmissionFactor]) -> Plan:
     """The reference scenario planned at noon on its third day, when many services have left."""
-    return plan(reference, time_limit_s=20, factors=factors, workers=2, seed=1, now=MID_WEEK)
+    return plan(
+        reference,
+        options=PlanOptions(time_limit_s=20, workers=2, seed=1, now=MID_WEEK),
+        factors=factors,
+    )
 
 
 def test_no_leg_or_truck_leaves_before_now(reference: Scenario, mid_week: Plan) -> None:
@@ -66,7 +71,10 @@ def test_the_checker_flags_a_plan_that_books_the_past(
 ) -> None:
     """A plan made without a clock, checked at mid-week, books the past: the checker says so for
     the services, the truck legs and the truck routes concerned."""
-    offline = plan(read_bundle(FIXTURES / "bundles" / "minimal"), time_limit_s=5, workers=1)
+    offline = plan(
+        read_bundle(FIXTURES / "bundles" / "minimal"),
+        options=PlanOptions(time_limit_s=5, workers=1),
+    )
     scenario = read_bundle(FIXTURES / "bundles" / "minimal")
     assert check_plan(scenario, offline) == []
     at = datetime.fromisoformat("2026-11-29T21:00:00+08:00")  # after CV9751-20261130's cutoff
@@ -83,7 +91,7 @@ def test_the_checker_flags_a_connection_the_forecast_misses(
     """A freighter forecast 10 h late: the plan's truck leg after it would leave before the cargo
     is there; the checker names the missed connection, per service and per shipment leg."""
     scenario = read_bundle(FIXTURES / "bundles" / "evening-rush")
-    offline = plan(scenario, time_limit_s=5, factors=factors, workers=1)
+    offline = plan(scenario, options=PlanOptions(time_limit_s=5, workers=1), factors=factors)
     assert check_plan(scenario, offline) == []
     flight = "CV9751-20261130"
     late = scenario.service_by_id[flight].arrival + timedelta(hours=10)
@@ -105,7 +113,11 @@ def test_the_planner_never_offers_a_connection_the_forecast_misses(
     scenario = read_bundle(FIXTURES / "bundles" / "evening-rush")
     flight = "CV9751-20261130"
     late = scenario.service_by_id[flight].arrival + timedelta(hours=10)
-    result = plan(scenario, time_limit_s=5, factors=factors, workers=1, forecasts={flight: late})
+    result = plan(
+        scenario,
+        options=PlanOptions(time_limit_s=5, workers=1, forecasts={flight: late}),
+        factors=factors,
+    )
     assert check_plan(scenario, result, forecasts={flight: late}) == []
     planned = [sp for sp in result.shipments if sp.status is ShipmentPlanStatus.PLANNED]
     assert planned

@@ -12,6 +12,7 @@ from logistics.domain import EmissionFactor, Plan, Scenario, ShipmentPlanStatus
 from logistics.planning.multimodal import plan
 from logistics.planning.objectives import PRESETS
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -29,7 +30,8 @@ def factors() -> list[EmissionFactor]:
 
 
 def _plan(scenario: Scenario, factors: list[EmissionFactor], **options: object) -> Plan:
-    return plan(scenario, time_limit_s=10, factors=factors, workers=1, **options)  # type: ignore[arg-type]
+    chosen = PlanOptions(time_limit_s=10, workers=1, **options)  # type: ignore[arg-type]
+    return plan(scenario, options=chosen, factors=factors)
 
 
 def _on_time(result: Plan) -> set[str]:
@@ -77,4 +79,4 @@ def test_a_negative_lateness_price_is_refused(scenario: Scenario) -> None:
     from logistics.errors import DomainError
 
     with pytest.raises(DomainError, match="lateness_price"):
-        plan(scenario, time_limit_s=1, lateness_price=-5.0)
+        plan(scenario, options=PlanOptions(time_limit_s=1, lateness_price=-5.0))

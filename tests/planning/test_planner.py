@@ -15,6 +15,7 @@ from logistics.domain import Plan, Scenario, ShipmentPlanStatus
 from logistics.planning.costing import chargeable_kg, co2_kg, service_leg_cost
 from logistics.planning.multimodal import plan
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -29,7 +30,7 @@ def minimal() -> Scenario:
 def minimal_plan(minimal: Scenario) -> Plan:
     """A plan for the minimal bundle."""
     factors = read_emission_factors(FIXTURES / "emission_factors.csv")
-    return plan(minimal, time_limit_s=5, factors=factors, workers=1)
+    return plan(minimal, options=PlanOptions(time_limit_s=5, workers=1), factors=factors)
 
 
 def test_chargeable_weight_and_leg_cost(minimal: Scenario) -> None:
@@ -147,7 +148,7 @@ def test_a_leg_no_truck_can_serve_goes_back_to_the_assignment() -> None:
     both are planned, each on its own flight, and the checker finds nothing."""
     scenario = read_bundle(FIXTURES / "bundles" / "evening-rush")
     factors = read_emission_factors(FIXTURES / "emission_factors.csv")
-    result = plan(scenario, time_limit_s=5, factors=factors, workers=1)
+    result = plan(scenario, options=PlanOptions(time_limit_s=5, workers=1), factors=factors)
     assert check_plan(scenario, result) == []
     assert all(p.status is ShipmentPlanStatus.PLANNED for p in result.shipments)
     flights = sorted(leg.service_id for p in result.shipments for leg in p.legs if leg.service_id)
@@ -170,7 +171,7 @@ def test_without_a_repair_round_the_rushed_shipment_is_unplanned_with_its_reason
         lambda scenario, chosen, routed, *a, **k: Rescue(chosen, routed, [], []),
     )
     scenario = read_bundle(FIXTURES / "bundles" / "evening-rush")
-    result = plan(scenario, time_limit_s=5, workers=1)
+    result = plan(scenario, options=PlanOptions(time_limit_s=5, workers=1))
     assert check_plan(scenario, result) == []
     unplanned = [p for p in result.shipments if p.status is ShipmentPlanStatus.UNPLANNED]
     assert [p.reason.value for p in unplanned] == ["no_vehicle"]  # type: ignore[union-attr]
@@ -187,7 +188,7 @@ def test_without_a_repair_round_the_safety_net_plans_the_rushed_shipment(
 
     monkeypatch.setattr(multimodal, "MAX_ROUNDS", 1)
     scenario = read_bundle(FIXTURES / "bundles" / "evening-rush")
-    result = plan(scenario, time_limit_s=5, workers=1)
+    result = plan(scenario, options=PlanOptions(time_limit_s=5, workers=1))
     assert check_plan(scenario, result) == []
     assert all(p.status is ShipmentPlanStatus.PLANNED for p in result.shipments)
     assert result.solver is not None and result.solver.safety_net is not None

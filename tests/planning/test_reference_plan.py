@@ -15,6 +15,7 @@ from logistics.planning.costing import factor_table, service_leg_cost
 from logistics.planning.multimodal import plan
 from logistics.planning.network import Network
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 from logistics.planning.plannable import Plannable, plannable
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -25,7 +26,9 @@ def reference() -> tuple[Scenario, Plan, Plannable]:
     """The reference scenario, the planner's plan for it, and what can be planned at all."""
     scenario = read_bundle(FIXTURES / "zhengzhou")
     factors = read_emission_factors(FIXTURES / "emission_factors.csv")
-    result = plan(scenario, time_limit_s=60, factors=factors, workers=2, seed=1)
+    result = plan(
+        scenario, options=PlanOptions(time_limit_s=60, workers=2, seed=1), factors=factors
+    )
     net = Network(scenario, factor_table(factors))
     return scenario, result, plannable(scenario, net, time_limit_s=30, seed=1)
 

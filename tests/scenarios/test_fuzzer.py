@@ -15,6 +15,7 @@ from logistics.planning.constructed import constructed_plan, on_time, planned
 from logistics.planning.deadline import grace_s
 from logistics.planning.multimodal import plan
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 from logistics.scenarios.fuzzer import SHAPES, Shape, fuzz_scenario, with_size
 
 BY_NAME = {s.name: s for s in SHAPES}
@@ -99,7 +100,7 @@ def test_planner_on_a_fuzz_sample_keeps_its_contract(shape: Shape, seed: int) ->
     by construction (issue 14's target; benchmarks/fuzz.py measures the larger sizes)."""
     scenario = fuzz_scenario(with_size(shape, SAMPLE_SIZE), seed)
     started = time.monotonic()
-    result = plan(scenario, time_limit_s=SAMPLE_LIMIT_S, seed=seed)
+    result = plan(scenario, options=PlanOptions(time_limit_s=SAMPLE_LIMIT_S, seed=seed))
     assert time.monotonic() - started <= SAMPLE_LIMIT_S + grace_s(SAMPLE_LIMIT_S)
     assert check_plan(scenario, result) == []
     assert sorted(sp.shipment_id for sp in result.shipments) == sorted(

@@ -14,6 +14,7 @@ from logistics.persistence.database import session_scope
 from logistics.persistence.repositories import booked_legs, shipment_changes
 from logistics.persistence.repositories.scenario import load_scenario
 from logistics.planning.multimodal import plan as make_plan
+from logistics.planning.plan_options import PlanOptions
 from logistics.services.import_scenario import import_scenario
 from logistics.services.plan_acceptance import accept_plan
 from logistics.services.shipment_changes import cancel_shipment
@@ -32,7 +33,7 @@ def test_cancelled_shipments_are_not_planned_nor_booked(
     """A plan made before a cancellation books everything but the cancelled shipment."""
     imported(session_factory)
     with session_factory() as session:
-        before: Plan = make_plan(load_scenario(session), time_limit_s=5)
+        before: Plan = make_plan(load_scenario(session), options=PlanOptions(time_limit_s=5))
     planned = [sp.shipment_id for sp in before.shipments if sp.status.value == "planned"]
     assert len(planned) >= 2, "the minimal bundle plans most of its shipments"
     gone, kept = planned[0], planned[1]  # the plan was made while both were orders

@@ -28,6 +28,7 @@ from logistics.planning.multimodal import plan
 from logistics.planning.network import Network
 from logistics.planning.objectives import objective_named
 from logistics.planning.plan_checker import check_plan
+from logistics.planning.plan_options import PlanOptions
 from logistics.planning.routing.executor import LOCAL, current_executor
 from logistics.planning.truck_stage import Routed, route_trucks, truck_legs
 from logistics.services import plan_jobs
@@ -201,7 +202,7 @@ def test_without_a_routing_worker_the_plan_times_its_truck_legs_out_by_the_deadl
     limit = 6.0
     started = time.monotonic()
     with child_jobs(database, own_lanes=0) as executor:
-        result = plan(minimal, time_limit_s=limit, seed=0)
+        result = plan(minimal, options=PlanOptions(time_limit_s=limit, seed=0))
     took = time.monotonic() - started
     assert took <= limit + grace_s(limit)
     assert executor.batches  # the routing went through child jobs
