@@ -10,17 +10,14 @@ from typing import Annotated
 import typer
 
 from logistics import clock
-from logistics.bundles.emission_factors import read_emission_factors
 from logistics.bundles.plan_json import read_plan_json, write_plan_json
 from logistics.bundles.reader import read_bundle
 from logistics.cli.output import fail, info
-from logistics.domain import PlanKpis
 from logistics.errors import DomainError, LogisticsError
-from logistics.planning.multimodal import plan as make_plan
 from logistics.planning.objectives import PRESETS
 from logistics.planning.plan_checker import check_plan
 from logistics.planning.plan_options import PlanOptions
-from logistics.settings import get_settings
+from logistics.services.recommend import recommend
 
 BundleArg = Annotated[
     Path, typer.Argument(exists=True, file_okay=False, help="Scenario bundle folder")
@@ -106,8 +103,7 @@ def plan(
     try:
         at = _now(now)
         scenario = read_bundle(bundle)
-        factors = read_emission_factors(get_settings().fixtures_dir / "emission_factors.csv")
-        result = make_plan(
+        result = recommend(
             scenario,
             options=PlanOptions(
                 objective=objective,
@@ -117,14 +113,12 @@ def plan(
                 lateness_price=lateness_price,
                 now=at,
             ),
-            factors=factors,
             progress=_progress,
         )
-        violations = check_plan(scenario, result, now=at)
-        write_plan_json(result, out)
+        write_plan_json(result.plan, out)
     except LogisticsError as exc:
         raise fail(exc) from exc
-    k = result.kpis or PlanKpis()
+    k, violations = result.kpis, result.violations
     typer.echo(
         f"wrote {out}: {k.planned}/{k.shipments} planned, {k.on_time} on time, "
         f"{k.planned - k.on_time} late ({k.late_hours_total:,.1f} shipment-hours), "

@@ -12,17 +12,15 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.bundles.emission_factors import read_emission_factors
-from logistics.bundles.plan_json import plan_to_document
 from logistics.bundles.reader import read_bundle
-from logistics.domain import Plan, PlanKpis, Role, Scenario
+from logistics.domain import Plan, Role, Scenario
 from logistics.persistence.database import session_scope
-from logistics.planning.multimodal import plan as make_plan
-from logistics.planning.plan_checker import check_plan
 from logistics.planning.plan_options import PlanOptions
 from logistics.services.api_keys import create_api_key, list_api_keys, revoke_api_key
 from logistics.services.import_scenario import ImportReport, import_scenario
 from logistics.services.plan_acceptance import accept_plan
 from logistics.services.plan_records import new_plan_id, record_finished_plan
+from logistics.services.recommend import recommend
 from logistics.workers.demo_replay import ReplaySummary, replay
 from logistics.workers.demo_world import (
     DisruptionPlay,
@@ -82,15 +80,13 @@ def prepare_demo_data(
         imported = import_scenario(session, scenario)
     say(imported.summary())
     say(f"planning {len(scenario.shipments)} shipments (up to {time_limit_s:.0f} s) ...")
-    plan = make_plan(
+    recommended = recommend(
         scenario,
         options=PlanOptions(time_limit_s=time_limit_s, plan_id=new_plan_id(), now=start),
         factors=read_emission_factors(emission_factors),
         progress=progress or (lambda stage, fraction, message: None),
     )
-    violations = check_plan(scenario, plan, now=start)
-    document = plan_to_document(plan)
-    document["check"] = {"violations": [str(v) for v in violations]}
+    plan, violations, document = recommended.plan, recommended.violations, recommended.document()
     with session_scope(factory) as session:
         booked = accept_plan(session, plan)
         record_finished_plan(
@@ -99,8 +95,7 @@ def prepare_demo_data(
             requested_by=REQUESTED_BY,
             time_limit_s=time_limit_s,
             seed=0,
-            message=f"{(plan.kpis or PlanKpis()).planned} of {len(scenario.shipments)} shipments "
-            "planned by logistics demo",
+            message=f"{recommended.summary} by logistics demo",
             accepted=True,
         )
     say("replaying a simulated stream of tracking feeds for the accepted plan ...")

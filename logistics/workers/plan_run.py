@@ -10,9 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from logistics.bundles.emission_factors import read_emission_factors
-from logistics.bundles.plan_json import plan_to_document
-from logistics.domain import PlanKpis
 from logistics.persistence.database import make_engine, make_session_factory, session_scope
 from logistics.persistence.repositories import booked_legs
 from logistics.persistence.repositories import disruptions as disruption_repo
@@ -21,11 +18,10 @@ from logistics.persistence.repositories.scenario import load_scenario
 from logistics.planning.commitments import Committed
 from logistics.planning.disruptions import apply_disruptions
 from logistics.planning.incumbent import TRUCK
-from logistics.planning.multimodal import plan as make_plan
-from logistics.planning.plan_checker import check_plan
 from logistics.planning.plan_options import PlanOptions
 from logistics.services.plan_commitments import plan_around_bookings
 from logistics.services.plan_jobs import DONE, FAILED, LEASED, RUNNING, SKIPPED, get_job
+from logistics.services.recommend import recommend
 from logistics.settings import get_settings
 
 
@@ -92,10 +88,7 @@ def run_job(database_url: str, job_id: str, *, take_over: bool = False) -> str:
             fitted = plan_around_bookings(session, world)
             incumbent = _incumbents(session, fitted)
         scenario = fitted.scenario
-        delayed: dict[str | tuple[str, int], datetime] = {
-            d.service_id: d.new_arrival for d in known if d.service_id and d.new_arrival
-        }
-        factors = read_emission_factors(get_settings().fixtures_dir / "emission_factors.csv")
+        delayed = {d.service_id: d.new_arrival for d in known if d.service_id and d.new_arrival}
         last = [0.0]
 
         def progress(stage: str, fraction: float, message: str) -> None:
@@ -103,7 +96,7 @@ def run_job(database_url: str, job_id: str, *, take_over: bool = False) -> str:
                 last[0] = time.monotonic()
                 _update(factory, job_id, progress=round(fraction, 3), message=f"{stage}: {message}")
 
-        plan = make_plan(
+        recommended = recommend(
             scenario,
             options=PlanOptions(
                 objective=asked[0],
@@ -111,26 +104,22 @@ def run_job(database_url: str, job_id: str, *, take_over: bool = False) -> str:
                 seed=asked[2],
                 plan_id=job_id,
                 now=now,
-                forecasts={k: v for k, v in delayed.items() if isinstance(k, str)},
+                forecasts=delayed,  # planned from, and checked against
                 incumbent=incumbent,  # a booking that still works is kept (below on time)
             ),
-            factors=factors,
             progress=progress,
         )
-        violations = check_plan(scenario, plan, now=now, forecasts=delayed)
-        document = plan_to_document(plan)
-        document["check"] = {"violations": [str(v) for v in violations]}
         with session_scope(factory) as session:
             row = get_job(session, job_id)
             row.status, row.progress, row.finished_at = DONE, 1.0, datetime.now(UTC)
             row.message = "; ".join(
                 (
-                    f"{(plan.kpis or PlanKpis()).planned} of {len(scenario.shipments)} shipments planned",
+                    recommended.summary,
                     *fitted.notes,
                     *([f"{len(known)} disruption(s) applied"] if known else []),
                 )
             )
-            row.result = json.dumps(document)
+            row.result = json.dumps(recommended.document())
         return DONE
     except Exception as exc:  # a failed plan must be visible, whatever went wrong
         with session_scope(factory) as session:
