@@ -161,12 +161,12 @@ def test_without_a_repair_round_the_rushed_shipment_is_unplanned_with_its_reason
 ) -> None:
     """With a single round and the safety net left out, the second shipment is left out as
     no_vehicle, and no truck carries it."""
-    import logistics.planning.multimodal as multimodal
+    import logistics.planning.plan_rounds as plan_rounds
     from logistics.planning.safety_net import Rescue
 
-    monkeypatch.setattr(multimodal, "MAX_ROUNDS", 1)
+    monkeypatch.setattr(plan_rounds, "MAX_ROUNDS", 1)
     monkeypatch.setattr(
-        multimodal,
+        plan_rounds,
         "rescue",
         lambda scenario, chosen, routed, *a, **k: Rescue(chosen, routed, [], []),
     )
@@ -184,9 +184,9 @@ def test_without_a_repair_round_the_safety_net_plans_the_rushed_shipment(
 ) -> None:
     """With a single round, the safety net gives the second shipment a dedicated trip on a van
     the routes leave free (the next day's) to the next night's freighter: both planned, clean."""
-    import logistics.planning.multimodal as multimodal
+    import logistics.planning.plan_rounds as plan_rounds
 
-    monkeypatch.setattr(multimodal, "MAX_ROUNDS", 1)
+    monkeypatch.setattr(plan_rounds, "MAX_ROUNDS", 1)
     scenario = read_bundle(FIXTURES / "bundles" / "evening-rush")
     result = plan(scenario, options=PlanOptions(time_limit_s=5, workers=1))
     assert check_plan(scenario, result) == []
