@@ -180,7 +180,7 @@ def rescue(
     for sh in [sh for sh in todo if sh.id in chosen and sh.id not in moved]:
         if stop():
             break
-        mine = {f"{sh.id}#{i}" for i, seg in enumerate(chosen[sh.id].segments) if seg.is_truck}
+        mine = set(itinerary_refs({sh.id: chosen[sh.id]}))
         base, broken = strip(routed, mine)
         if broken:
             continue
