@@ -33,8 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -45,7 +43,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import Engine, event
-from tracking import events_for, free_port, fresh_database
+from tracking import events_for, fresh_database, serve_process
 
 from logistics.domain import Role
 from logistics.domain.scenario import Scenario
@@ -130,39 +128,6 @@ def track_backends(engine: Engine, meter: CpuMeter) -> None:
         meter.add(dbapi_connection.info.backend_pid)
 
     event.listen(engine, "connect", on_connect)
-
-
-@contextmanager
-def served(url: str, refresh_seconds: float | None) -> Iterator[tuple[str, int]]:
-    """`logistics serve` in its own process on the database; yields its base URL and pid."""
-    port = free_port()
-    env = dict(
-        os.environ, LOGISTICS_DATABASE_URL=url, LOGISTICS_PORT=str(port), LOGISTICS_WORKERS="1"
-    )
-    if refresh_seconds is not None:
-        env["LOGISTICS_TRACKING_REFRESH_SECONDS"] = str(refresh_seconds)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "logistics", "serve"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("the API server did not start")
-            time.sleep(0.2)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def book_all(session: Any, scenario: Scenario) -> None:
@@ -271,7 +236,7 @@ def run(kind: str, admin_url: str | None, args: argparse.Namespace) -> None:
         engine.dispose()
         if args.no_http:
             return
-        with served(url, args.server_refresh_seconds) as (base, server_pid):
+        with serve_process(url, args.server_refresh_seconds) as (base, server_pid):
             events = events_for(shipments, args.http_events, "http")
             bodies = [
                 json.dumps(events[i : i + args.batch]).encode()

@@ -109,12 +109,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(url: str) -> Iterator[str]:
-    """`logistics serve` in its own process on the database; yields the base URL."""
+def serve_process(url: str, refresh_seconds: float | None = None) -> Iterator[tuple[str, int]]:
+    """`logistics serve` in its own process on the database; yields its base URL and pid."""
     port = free_port()
     env = dict(
         os.environ, LOGISTICS_DATABASE_URL=url, LOGISTICS_PORT=str(port), LOGISTICS_WORKERS="1"
     )
+    if refresh_seconds is not None:
+        env["LOGISTICS_TRACKING_REFRESH_SECONDS"] = str(refresh_seconds)
     process = subprocess.Popen(
         [sys.executable, "-m", "logistics", "serve"],
         env=env,
@@ -123,7 +125,7 @@ def served(url: str) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 90
         while True:
             try:
                 if httpx.get(f"{base}/v1/health", timeout=1).status_code == 200:
@@ -133,10 +135,17 @@ def served(url: str) -> Iterator[str]:
             if time.monotonic() > deadline or process.poll() is not None:
                 raise RuntimeError("the API server did not start")
             time.sleep(0.2)
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def served(url: str) -> Iterator[str]:
+    """`logistics serve` in its own process on the database; yields the base URL."""
+    with serve_process(url) as (base, _pid):
+        yield base
 
 
 def bulk_history(url: str, stored: int, start: datetime) -> int:
