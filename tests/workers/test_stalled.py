@@ -4,6 +4,7 @@ tick's queueing lock), its plan job retried, and one job's trouble never stops t
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import text
@@ -42,7 +43,10 @@ def test_a_dead_workers_jobs_are_swept(postgres_url: str) -> None:
             )
             return await sweep_once(app, postgres_url)
 
-    swept = asyncio.run(scenario())
+    # Its own thread and loop: the browser tests' session-wide Playwright keeps a loop running
+    # in the main thread, where asyncio.run would refuse to start.
+    with ThreadPoolExecutor(1) as pool:
+        swept = pool.submit(asyncio.run, scenario()).result()
     assert len(swept) == 2
     with engine.connect() as conn:
         rows = conn.execute(
