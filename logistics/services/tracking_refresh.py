@@ -42,15 +42,6 @@ class RefreshReport:
     notices: tuple[Notice, ...]
 
 
-def touched_shipments(session: Session, events: Iterable[TrackingEvent]) -> set[str]:
-    """Shipments an event is about: its own subject, or every shipment booked on its movement."""
-    events = list(events)
-    direct = {e.shipment_id for e in events if e.shipment_id}
-    services = {e.service_id for e in events if not e.shipment_id and e.service_id}
-    vehicles = {e.vehicle_id for e in events if not e.shipment_id and e.vehicle_id}
-    return direct | booked_legs.shipments_on(session, service_ids=services, vehicle_ids=vehicles)
-
-
 def mark_events(session: Session, events: Iterable[TrackingEvent]) -> int:
     """Mark the shipments the events touch as stale (one set-based statement); return how many."""
     events = list(events)

@@ -54,18 +54,6 @@ def add_new(session: Session, fixes: Sequence[Fix], *, source: str, received_at:
     return added
 
 
-def last_times(session: Session, vehicle_ids: Collection[str]) -> dict[str, datetime]:
-    """The time of each vehicle's newest position (vehicles without positions are absent)."""
-    if not vehicle_ids:
-        return {}
-    query = (
-        select(PositionRow.vehicle_id, func.max(PositionRow.time))
-        .where(PositionRow.vehicle_id.in_(sorted(vehicle_ids)))
-        .group_by(PositionRow.vehicle_id)
-    )
-    return {v: t for v, t in session.execute(query) if t is not None}
-
-
 def latest(session: Session, vehicle_id: str) -> PositionRow | None:
     """The vehicle's newest position."""
     query = (
