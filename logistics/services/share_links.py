@@ -19,7 +19,7 @@ from logistics.errors import NotFound, PermissionDenied
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import share_links as repo
 from logistics.persistence.repositories import shipments as shipment_repo
-from logistics.persistence.tables import ShareLinkRow
+from logistics.persistence.repositories.share_links import ShareLink
 from logistics.services.master_data import get_shipment
 from logistics.services.tracking_view import ShipmentTracking, load_tracking
 
@@ -57,7 +57,7 @@ class RouteView:
 
 def create_share_link(
     session: Session, principal: Principal, shipment_id: str, *, now: datetime | None = None
-) -> ShareLinkRow:
+) -> ShareLink:
     """A link to the shipment's public view (the shipment's shipper or a coordinator); reused."""
     if principal.role not in SHARING_ROLES:
         raise PermissionDenied(f"role {principal.role.value} may not share tracking links")
@@ -65,14 +65,14 @@ def create_share_link(
     existing = repo.active_for(session, shipment.id, principal.key_id)
     if existing is not None:
         return existing
-    row = ShareLinkRow(
+    link = ShareLink(
         token=secrets.token_urlsafe(TOKEN_BYTES),
         shipment_id=shipment.id,
         created_by=principal.key_id,
         created_at=now or datetime.now(UTC),
     )
-    repo.add(session, row)
-    return row
+    repo.add(session, link)
+    return link
 
 
 def revoke_share_link(
@@ -85,8 +85,7 @@ def revoke_share_link(
     )
     if row is None or not allowed or row.revoked_at is not None:
         raise NotFound("no such share link")
-    row.revoked_at = now or datetime.now(UTC)
-    session.flush()
+    repo.revoke(session, row.token, now or datetime.now(UTC))
 
 
 def nearest_location(locations: list[Location], lat: float, lon: float) -> Location | None:

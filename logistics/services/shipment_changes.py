@@ -24,7 +24,8 @@ from logistics.errors import Conflict, DomainError, NotFound, ValidationFailed
 from logistics.persistence.repositories import booked_legs, shipment_changes, tracking_state
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import shipments as shipment_repo
-from logistics.persistence.tables import ShipmentChangeRow, ShipmentStateRow
+from logistics.persistence.repositories.shipment_changes import ShipmentChange
+from logistics.persistence.tables import ShipmentStateRow
 
 AMENDABLE = (
     "origin",
@@ -45,7 +46,7 @@ class ChangeResult:
     """A shipment after a change, and the recorded change (None when nothing differed)."""
 
     shipment: Shipment
-    change: ShipmentChangeRow | None
+    change: ShipmentChange | None
     booked: bool  # it had booked legs: for an amendment, a replan brings them up to date
 
 
@@ -175,7 +176,8 @@ def apply_amendment(
         raise Conflict(refused)
     before, after = as_row(stored), as_row(amended)
     shipment_repo.update(session, amended)
-    change = ShipmentChangeRow(
+    change = shipment_changes.add(
+        session,
         shipment_id=stored.id,
         kind="amended",
         changed_by=changed_by,
@@ -185,7 +187,6 @@ def apply_amendment(
         before=json.dumps({k: before[k] for k in changed}),
         after=json.dumps({k: after[k] for k in changed}),
     )
-    shipment_changes.add(session, change)
     if tracking_state.get(session, stored.id) is not None:
         tracking_state.mark_stale(session, [stored.id])  # due, ETA and exceptions follow
     return ChangeResult(amended, change, booked)
@@ -218,7 +219,8 @@ def cancel_shipment(
     stored = _stored(session, shipment_id)
     check_changeable(session, shipment_id, "cancelled")
     legs = booked_legs.for_shipment(session, shipment_id)
-    change = ShipmentChangeRow(
+    change = shipment_changes.add(
+        session,
         shipment_id=shipment_id,
         kind=shipment_changes.CANCELLED,
         changed_by=changed_by,
@@ -230,7 +232,6 @@ def cancel_shipment(
         ),
         after=json.dumps({"booked_legs": 0}),
     )
-    shipment_changes.add(session, change)
     if legs:
         booked_legs.replace_for_shipment(session, shipment_id, "", [])
     if tracking_state.get(session, shipment_id) is not None:
@@ -238,13 +239,13 @@ def cancel_shipment(
     return ChangeResult(stored, change, bool(legs))
 
 
-def history(session: Session, shipment_id: str) -> list[ShipmentChangeRow]:
+def history(session: Session, shipment_id: str) -> list[ShipmentChange]:
     """The shipment's recorded changes, oldest first."""
     _stored(session, shipment_id)
     return shipment_changes.for_shipment(session, shipment_id)
 
 
-def change_document(row: ShipmentChangeRow) -> dict[str, Any]:
+def change_document(row: ShipmentChange) -> dict[str, Any]:
     """A recorded change as JSON."""
     return {
         "id": row.id,

@@ -1,8 +1,12 @@
-"""Air waybills, container numbers and bookings linked to shipments (how feeds name them)."""
+"""Air waybills, container numbers and bookings linked to shipments (how feeds name them).
+
+Links are handed out as `ShipmentReference` values.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from sqlalchemy import or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -10,9 +14,23 @@ from sqlalchemy.orm import Session
 from logistics.persistence.tables import EventRow, ShipmentReferenceRow
 
 
-def get(session: Session, kind: str, value: str) -> ShipmentReferenceRow | None:
+@dataclass(frozen=True, slots=True)
+class ShipmentReference:
+    """One reference (kind, canonical value) and the shipment it is linked to."""
+
+    kind: str
+    value: str
+    shipment_id: str
+
+
+def _record(row: ShipmentReferenceRow) -> ShipmentReference:
+    return ShipmentReference(row.kind, row.value, row.shipment_id)
+
+
+def get(session: Session, kind: str, value: str) -> ShipmentReference | None:
     """The link of one reference."""
-    return session.get(ShipmentReferenceRow, (kind, value))
+    row = session.get(ShipmentReferenceRow, (kind, value))
+    return _record(row) if row is not None else None
 
 
 def add(session: Session, shipment_id: str, kind: str, value: str) -> None:
@@ -21,14 +39,14 @@ def add(session: Session, shipment_id: str, kind: str, value: str) -> None:
     session.flush()
 
 
-def for_shipment(session: Session, shipment_id: str) -> list[ShipmentReferenceRow]:
+def for_shipment(session: Session, shipment_id: str) -> list[ShipmentReference]:
     """The shipment's references, by kind then value."""
     query = (
         select(ShipmentReferenceRow)
         .where(ShipmentReferenceRow.shipment_id == shipment_id)
         .order_by(ShipmentReferenceRow.kind, ShipmentReferenceRow.value)
     )
-    return list(session.scalars(query))
+    return [_record(row) for row in session.scalars(query)]
 
 
 def resolve(session: Session, pairs: Collection[tuple[str, str]]) -> dict[tuple[str, str], str]:
