@@ -20,7 +20,7 @@ from logistics.persistence.repositories import disruptions as repo
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import vehicles as vehicle_repo
-from logistics.persistence.tables import DisruptionRow
+from logistics.persistence.repositories.disruptions import StoredDisruption
 from logistics.services import tracking_refresh
 
 
@@ -110,17 +110,17 @@ def from_events(session: Session, events: Iterable[TrackingEvent]) -> list[Disru
     return stored
 
 
-def get(session: Session, disruption_id: str) -> DisruptionRow:
-    """A disruption or NotFound."""
-    row = repo.get(session, disruption_id)
-    if row is None:
+def get(session: Session, disruption_id: str) -> StoredDisruption:
+    """A disruption (with when it was resolved) or NotFound."""
+    found = repo.get(session, disruption_id)
+    if found is None:
         raise NotFound(f"no disruption {disruption_id!r}")
-    return row
+    return found
 
 
 def needing_replan(session: Session, disruption_id: str) -> list[str]:
     """The shipments booked on what the disruption touches that need a replan now."""
-    d = repo.to_domain(get(session, disruption_id))
+    d = get(session, disruption_id).disruption
     return [
         sid
         for sid in sorted(booked_on(session, d))
@@ -131,24 +131,23 @@ def needing_replan(session: Session, disruption_id: str) -> list[str]:
 def resolve(session: Session, disruption_id: str) -> tuple[Disruption, datetime | None]:
     """Close a disruption (the service flies after all, the hub reopened): plans and tracking
     stop applying it."""
-    row = get(session, disruption_id)
-    if row.resolved_at is None:
-        row.resolved_at = clock.now()
-        d = repo.to_domain(row)
-        booked = sorted(booked_on(session, d))
-        session.flush()
+    found = get(session, disruption_id)
+    if found.resolved_at is None:
+        repo.resolve(session, disruption_id, clock.now())
+        booked = sorted(booked_on(session, found.disruption))
         if booked:
             tracking_state.mark_stale(session, booked)
             tracking_refresh.refresh(session, shipment_ids=booked)
-    return repo.to_domain(row), row.resolved_at
+        found = get(session, disruption_id)
+    return found.disruption, found.resolved_at
 
 
 def recent(session: Session) -> list[tuple[Disruption, datetime | None]]:
     """The newest disruptions with when each was resolved (None: still applies)."""
-    return [(repo.to_domain(r), r.resolved_at) for r in repo.recent(session)]
+    return [(s.disruption, s.resolved_at) for s in repo.recent(session)]
 
 
 def one(session: Session, disruption_id: str) -> tuple[Disruption, datetime | None]:
     """A disruption and when it was resolved, or NotFound."""
-    row = get(session, disruption_id)
-    return repo.to_domain(row), row.resolved_at
+    found = get(session, disruption_id)
+    return found.disruption, found.resolved_at

@@ -1,8 +1,10 @@
-"""Stored disruptions, as domain values."""
+"""Stored disruptions, as domain values (with when each was resolved: `StoredDisruption`)."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -21,6 +23,14 @@ _FIELDS = (
     "capacity_kg",
     "capacity_m3",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDisruption:
+    """A stored disruption and when it was resolved (None: it still applies)."""
+
+    disruption: Disruption
+    resolved_at: datetime | None
 
 
 def to_domain(row: DisruptionRow) -> Disruption:
@@ -54,9 +64,22 @@ def add(session: Session, d: Disruption, *, reported_by: str | None) -> bool:
     return True
 
 
-def get(session: Session, disruption_id: str) -> DisruptionRow | None:
-    """A disruption row by id."""
-    return session.get(DisruptionRow, disruption_id)
+def _stored(row: DisruptionRow) -> StoredDisruption:
+    return StoredDisruption(to_domain(row), row.resolved_at)
+
+
+def get(session: Session, disruption_id: str) -> StoredDisruption | None:
+    """A disruption by id, with when it was resolved."""
+    row = session.get(DisruptionRow, disruption_id)
+    return _stored(row) if row is not None else None
+
+
+def resolve(session: Session, disruption_id: str, when: datetime) -> None:
+    """Mark a disruption resolved at `when` (a resolved one keeps its first resolution time)."""
+    row = session.get(DisruptionRow, disruption_id)
+    if row is not None and row.resolved_at is None:
+        row.resolved_at = when
+        session.flush()
 
 
 def active(session: Session) -> list[Disruption]:
@@ -65,10 +88,10 @@ def active(session: Session) -> list[Disruption]:
     return [to_domain(r) for r in session.scalars(query.order_by(DisruptionRow.reported_at))]
 
 
-def recent(session: Session, limit: int = 100) -> list[DisruptionRow]:
+def recent(session: Session, limit: int = 100) -> list[StoredDisruption]:
     """The newest disruptions, resolved or not."""
     query = select(DisruptionRow).order_by(DisruptionRow.reported_at.desc()).limit(limit)
-    return list(session.scalars(query))
+    return [_stored(row) for row in session.scalars(query)]
 
 
 def touching(

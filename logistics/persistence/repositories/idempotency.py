@@ -1,7 +1,11 @@
-"""Idempotency keys: claimed first (in progress), then completed with the answer to replay."""
+"""Idempotency keys: claimed first (in progress), then completed with the answer to replay.
+
+A stored key is handed out as an `IdempotencyRecord`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -12,6 +16,19 @@ from sqlalchemy.orm import Session
 from logistics.persistence.tables import IdempotencyRow
 
 IN_PROGRESS = 0  # status_code of a claimed key whose answer is not stored yet; response = token
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """A claimed key: in progress (`status_code` IN_PROGRESS, `response` the claim's token) or
+    completed (`response` the JSON answer to replay)."""
+
+    api_key_id: str
+    key: str
+    request_sha256: str
+    status_code: int
+    response: str
+    created_at: datetime
 
 
 def claim(
@@ -34,12 +51,17 @@ def claim(
     return session.execute(statement).first() is not None
 
 
-def find(session: Session, api_key_id: str, key: str) -> IdempotencyRow | None:
-    """The key's row as stored now (not a cached copy), or None."""
+def find(session: Session, api_key_id: str, key: str) -> IdempotencyRecord | None:
+    """The key as stored now (not a cached copy), or None."""
     query = select(IdempotencyRow).where(
         IdempotencyRow.api_key_id == api_key_id, IdempotencyRow.key == key
     )
-    return session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+    row = session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+    if row is None:
+        return None
+    return IdempotencyRecord(
+        row.api_key_id, row.key, row.request_sha256, row.status_code, row.response, row.created_at
+    )
 
 
 def take_over(
