@@ -73,6 +73,14 @@ class Settings(BaseSettings):
         description="Subproblems a plan job with routing child jobs solves itself at a time, "
         "beside the routing workers (default: LOGISTICS_WORKERS; 0: only the routing workers)",
     )
+    routing_solver_memory_mb: int = Field(
+        default=1024,
+        ge=0,
+        description="A routing solver process whose resident memory is above this many MB "
+        "after a solve is retired and replaced by a fresh one; each also limits its address "
+        "space to twice this (at least 256 MB): a solve that hits that limit ends like a "
+        "timed-out solve (0: no cap, no limit)",
+    )
     fixtures_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "fixtures",
         description="Folder with the reference scenario and emission factors",

@@ -13,6 +13,13 @@ across calls; each imports the solver as soon as it starts. On Linux each asks t
 it when its parent dies (`PR_SET_PDEATHSIG`), so no solver outlives the planner, even after
 `kill -9`; the kernel ties that signal to the thread that started the worker, hence the one
 starter thread that never ends.
+
+Memory: a reused worker keeps the heap of its largest solve. After each task the parent reads the
+worker's resident set (`/proc/PID/status` VmRSS) and retires a worker above the cap
+(`LOGISTICS_ROUTING_SOLVER_MEMORY_MB`, default 1024; 0: no cap); a fresh one takes its place.
+As a hard backstop each worker limits its own address space (`RLIMIT_AS`) to HARD_CAP_FACTOR
+times the cap (at least HARD_FLOOR_MB): a solve that hits it dies (OR-Tools aborts on `std::bad_alloc`) or raises
+MemoryError, and either way its task gets its `fallback`, as a task stopped at its deadline.
 """
 
 from __future__ import annotations
@@ -29,18 +36,21 @@ import sys
 import threading
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 PR_SET_PDEATHSIG = 1
+MEMORY_ENV = "LOGISTICS_ROUTING_SOLVER_MEMORY_MB"  # read here: planning never imports settings
+DEFAULT_MEMORY_MB = 1024
+HARD_CAP_FACTOR = 2  # the address-space limit, in times the cap (the cap is checked between tasks)
+HARD_FLOOR_MB = 256  # never less (a worker with OR-Tools loaded maps about 100 MB)
 STOP_WAIT_S = 2.0  # how long an idle worker gets to exit before it is killed
-WAIT_FOR_WORKER_S = 0.02
+WAIT_FOR_WORKER_S = 0.02  # polling for a worker being started
 WORKER_MODULE = "logistics.planning.routing.worker"
-PRELOAD = (
-    "logistics.planning.routing.subproblem",
-)  # what every worker runs  # polling for a worker being started
+PRELOAD = ("logistics.planning.routing.subproblem",)  # what every worker runs
 
 
 class RoutingWorkerError(RuntimeError):
@@ -80,9 +90,45 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _serve(conn: Connection, parent: int) -> None:
+def memory_cap_mb() -> int:
+    """The solver processes' memory cap in MB (LOGISTICS_ROUTING_SOLVER_MEMORY_MB; 0: none)."""
+    raw = os.environ.get(MEMORY_ENV, "").strip()
+    try:
+        return max(0, int(raw)) if raw else DEFAULT_MEMORY_MB
+    except ValueError:
+        return DEFAULT_MEMORY_MB
+
+
+def resident_mb(pid: int) -> float:
+    """A process's resident set in MB (VmRSS; 0 if it is gone or this is not Linux)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0.0
+
+
+def _limit_memory(cap_mb: int) -> None:
+    """The hard backstop: this process's address space limited to HARD_CAP_FACTOR x the cap (at least HARD_FLOOR_MB),
+    and no core file when a solve dies of it."""
+    if cap_mb <= 0:
+        return
+    import resource  # (Unix only; workers run on Linux in production)
+
+    limit = max(HARD_CAP_FACTOR * cap_mb, HARD_FLOOR_MB) * 2**20
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    with contextlib.suppress(ValueError, OSError):
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _serve(conn: Connection, parent: int, cap_mb: int) -> None:
     """A worker's loop: run tasks until told to stop or the parent's end of the pipe closes."""
     _die_with_parent(parent)
+    _limit_memory(cap_mb)
     # Import the solver now, while the caller does other work: a task should not wait for it.
     for module in PRELOAD:
         importlib.import_module(module)
@@ -96,6 +142,10 @@ def _serve(conn: Connection, parent: int) -> None:
         index, fn, args = message
         try:
             result = fn(*args, report=Reporter(conn, index))
+        except MemoryError:
+            # (the hard limit: what it reported stands, as for a solve stopped at its deadline)
+            conn.send(("memory", index, traceback.format_exc()))
+            return
         except BaseException:
             conn.send(("error", index, traceback.format_exc()))
         else:
@@ -110,6 +160,11 @@ class _Worker:
     def alive(self) -> bool:
         """Whether the process is still running."""
         return self.process.poll() is None
+
+    def over_cap(self) -> bool:
+        """Whether its resident set is above the memory cap (then it is retired, not reused)."""
+        cap = memory_cap_mb()
+        return cap > 0 and resident_mb(self.process.pid) > cap
 
     def stop(self) -> None:
         """Ask an idle worker to exit; kill it if it does not."""
@@ -135,7 +190,14 @@ def _start_worker() -> _Worker:
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", WORKER_MODULE, str(theirs.fileno()), str(os.getpid())],
+            [
+                sys.executable,
+                "-m",
+                WORKER_MODULE,
+                str(theirs.fileno()),
+                str(os.getpid()),
+                str(memory_cap_mb()),
+            ],
             pass_fds=(theirs.fileno(),),
             stdin=subprocess.DEVNULL,
             env=env,
@@ -219,6 +281,19 @@ def _checkin(worker: _Worker) -> None:
         _IDLE.append(worker)
 
 
+RETIRED: deque[int] = deque(maxlen=100)  # pids of the last workers retired above the cap
+
+
+def _release(worker: _Worker) -> bool:
+    """Back to the idle list after a task, or retired if above the memory cap (True then)."""
+    if worker.over_cap():
+        worker.kill()  # (idle: nothing is lost)
+        RETIRED.append(worker.process.pid)
+        return True
+    _checkin(worker)
+    return False
+
+
 def shutdown() -> None:
     """Stop every idle worker (they are also killed when this process exits)."""
     with _IDLE_LOCK:
@@ -276,7 +351,14 @@ def run(tasks: Sequence[Task], workers: int) -> list[Any]:
                     snapshots[got_index] = payload
                     continue
                 del busy[conn.fileno()]  # type: ignore[union-attr]
-                _checkin(worker)
+                if kind == "memory":
+                    # Out of its address space: it exits; keep what it sent, as at a deadline.
+                    worker.kill()
+                    RETIRED.append(worker.process.pid)
+                    results[index] = tasks[index].fallback(snapshots[index])
+                    continue
+                if _release(worker) and pending:
+                    prestart(min(lanes, len(pending)))  # a fresh one for the tasks waiting
                 if kind == "error":
                     failure = failure or payload
                 else:
@@ -297,5 +379,6 @@ def run(tasks: Sequence[Task], workers: int) -> list[Any]:
 
 
 def serve_main(argv: Sequence[str]) -> None:
-    """A worker process's entry point: `WORKER_MODULE SOCKET_FD PARENT_PID`."""
-    _serve(Connection(int(argv[1])), int(argv[2]))
+    """A worker process's entry point: `WORKER_MODULE SOCKET_FD PARENT_PID [CAP_MB]`."""
+    cap = int(argv[3]) if len(argv) > 3 else 0
+    _serve(Connection(int(argv[1])), int(argv[2]), cap)

@@ -1,4 +1,4 @@
-"""A routing worker process (`python -m logistics.planning.routing.worker FD PARENT_PID`)."""
+"""A routing worker process (`python -m logistics.planning.routing.worker FD PARENT_PID CAP_MB`)."""
 
 import sys
 

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,57 @@ def test_workers_die_when_the_planner_is_killed() -> None:
         parent.send_signal(signal.SIGKILL)
         parent.wait()
     assert _wait_for(lambda: not any(_alive(p) for p in pids), 30)
+
+
+def _own_pid(*, report: object) -> int:
+    """A task that returns its worker's pid."""
+    return os.getpid()
+
+
+def _hog(*, report: object) -> int:
+    """A task that reports a snapshot, then allocates far past any worker's address-space limit."""
+    report("before the allocation")  # type: ignore[operator]
+    return len(bytearray(4 * 2**30))
+
+
+@pytest.fixture
+def tiny_cap(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Solver workers started with a 1 MB memory cap (every process is above it); the idle
+    workers are stopped before and after, so no other test gets one."""
+    watchdog.shutdown()
+    monkeypatch.setenv(watchdog.MEMORY_ENV, "1")
+    yield
+    watchdog.shutdown()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.usefixtures("tiny_cap")
+def test_a_worker_above_the_memory_cap_is_retired_and_replaced() -> None:
+    """After each task a worker above the cap is stopped and a fresh one takes the next task."""
+    tasks = [watchdog.Task(_own_pid, (), time.time() + 120, lambda s: None) for _ in range(3)]
+    pids = watchdog.run(tasks, 1)
+    assert len(set(pids)) == 3  # a new process for every task
+    assert set(pids) <= set(watchdog.RETIRED)
+    assert _wait_for(lambda: not any(_alive(p) for p in pids), 30)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is enforced on Linux")
+@pytest.mark.usefixtures("tiny_cap")
+def test_a_task_past_the_hard_memory_limit_gets_its_fallback() -> None:
+    """A task that runs out of its worker's address space is handled like one stopped at its
+    deadline (its fallback, from its last snapshot); the tasks after it still run."""
+    tasks = [
+        watchdog.Task(_hog, (), time.time() + 120, lambda s: ("stopped", s)),
+        watchdog.Task(_echo, (7,), time.time() + 120, lambda s: None),
+    ]
+    assert watchdog.run(tasks, 1) == [("stopped", "before the allocation"), 7]
+
+
+def test_the_memory_cap_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """LOGISTICS_ROUTING_SOLVER_MEMORY_MB sets the cap; unset, the default; 0, no cap."""
+    monkeypatch.delenv(watchdog.MEMORY_ENV, raising=False)
+    assert watchdog.memory_cap_mb() == watchdog.DEFAULT_MEMORY_MB
+    monkeypatch.setenv(watchdog.MEMORY_ENV, "0")
+    assert watchdog.memory_cap_mb() == 0
+    monkeypatch.setenv(watchdog.MEMORY_ENV, "1500")
+    assert watchdog.memory_cap_mb() == 1500
