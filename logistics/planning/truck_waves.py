@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,6 +15,13 @@ from logistics.planning.truck_legs import TruckLeg
 WAVE_GAP = timedelta(hours=6)  # shifts starting further apart than this are separate waves
 WAVE_MARGIN = timedelta(minutes=30)
 MAX_REQUESTS = 200  # larger subproblems find no first solution in a reasonable time
+# The shifts a subproblem is offered: the OR-Tools model (and a solver process's memory) grows
+# with shifts x visits, and a wave of a large plan has a thousand shifts where its requests need a
+# few dozen (a shift takes several requests). At most max(MIN_VEHICLES, VEHICLES_PER_REQUEST x
+# requests); shifts not offered stay free for the wave's other chunks and for later rounds.
+VEHICLES_PER_REQUEST = 0.5
+MIN_VEHICLES = 8
+COVER = 2  # each leg is offered at least this many shifts that can carry it in time, if any
 SHARED_TRIP = 0.5  # a shipment above this share of a truck's kg or m3 takes a trip of its own
 
 
@@ -67,6 +76,29 @@ def _waves(vehicles: Sequence[Vehicle]) -> list[list[Vehicle]]:
     return waves
 
 
+Kind = tuple[object, ...]  # shifts alike for routing: depot, hours, speed, size, costs
+
+
+def _kind(v: Vehicle) -> Kind:
+    return (
+        v.depot,
+        v.available_from,
+        v.available_until,
+        v.speed_kmh,
+        v.capacity_kg,
+        v.capacity_m3,
+        v.capabilities,
+        v.cost_per_km,
+        v.cost_per_hour,
+        v.fixed_cost,
+    )
+
+
+def vehicle_bound(requests: int) -> int:
+    """The most shifts a subproblem of `requests` requests is offered."""
+    return max(MIN_VEHICLES, math.ceil(VEHICLES_PER_REQUEST * requests))
+
+
 class _Placer:
     """Places the legs of one region into waves, keeping an estimate of each shift's hours.
 
@@ -90,6 +122,7 @@ class _Placer:
         # (keyed by the id of a wave or the fleet: lists this placer holds while it lives)
         self._suitable: dict[tuple[object, ...], list[Vehicle]] = {}
         self._sizes: dict[int, list[tuple[float, float, frozenset[str]]]] = {}
+        self.booked: dict[str, str] = {}  # request id -> the shift its estimated hours are on
 
     def order(self, leg: TruckLeg) -> tuple[object, ...]:
         """Booking order: by day of the earliest pickup; on a day, the legs that only few shifts
@@ -137,6 +170,24 @@ class _Placer:
             ]
         return found
 
+    def ranked(self, leg: TruckLeg, kinds: dict[Kind, Vehicle]) -> list[Kind]:
+        """The kinds of shift (given one shift of each) that can carry the leg and drop it in
+        time by the estimate, cheapest estimated trip (fixed cost, hours, km) first."""
+        sh = leg.shipment
+        scored: list[tuple[float, int, Kind]] = []
+        for n, (kind, v) in enumerate(kinds.items()):
+            if not sh.fits(v.capabilities) or sh.weight_kg > v.capacity_kg:
+                continue
+            if sh.volume_m3 > v.capacity_m3:
+                continue
+            trip = self._trip(leg, v)
+            if trip is None:
+                continue
+            hours = trip[1].total_seconds() / 3600
+            cost = v.fixed_cost + hours * (v.cost_per_hour + v.cost_per_km * v.speed_kmh)
+            scored.append((cost, n, kind))
+        return [kind for _, _, kind in sorted(scored)]
+
     def place(self, leg: TruckLeg) -> int:
         """The wave index for `leg`, booking the estimated hours of its trip on one shift."""
         sh = leg.shipment
@@ -158,6 +209,7 @@ class _Placer:
                     best = (left, v.id, need)  # best fit: the suitable shift with least room
             if best is not None:
                 self.hours_left[best[1]] -= best[2]
+                self.booked[leg.request_id] = best[1]
                 return i
             if fallback is None and any(
                 v.available_until >= leg.earliest and v.available_from <= leg.latest_drop
@@ -198,29 +250,77 @@ def subproblems(
             placed[placer.place(leg)].append(leg)
         for wave, wave_legs in zip(waves, placed, strict=True):
             if wave_legs:
-                out += _chunks(frozenset(depots), wave, wave_legs)
+                out += _chunks(frozenset(depots), placer, wave, wave_legs)
     return out
 
 
 def _chunks(
-    depots: frozenset[str], wave: Sequence[Vehicle], legs: Sequence[TruckLeg]
+    depots: frozenset[str], placer: _Placer, wave: Sequence[Vehicle], legs: Sequence[TruckLeg]
 ) -> list[Subproblem]:
     """A wave's legs in chunks of at most MAX_REQUESTS (legs from the same place together), each
-    with a share of the wave's shifts in proportion to its legs (dealt round-robin, so every chunk
-    gets a mix of depots and truck types)."""
+    offered the wave's shifts that suit its legs best, at most `vehicle_bound` of them (no shift
+    offered to two chunks)."""
     if len(legs) <= MAX_REQUESTS:
-        return [Subproblem(depots, tuple(wave), tuple(legs))]
-    ordered = sorted(legs, key=lambda leg: (leg.from_location, leg.to_location, leg.earliest))
-    count = -(-len(ordered) // MAX_REQUESTS)
-    size = -(-len(ordered) // count)
-    groups = [ordered[i : i + size] for i in range(0, len(ordered), size)]
-    fleets: list[list[Vehicle]] = [[] for _ in groups]
-    by_size = sorted(
-        wave, key=lambda v: (-v.capacity_kg, -v.capacity_m3, v.depot, v.available_from, v.id)
-    )
-    for n, vehicle in enumerate(by_size):
-        fleets[n % len(groups)].append(vehicle)
-    return [
-        Subproblem(depots, tuple(fleet), tuple(group))
-        for fleet, group in zip(fleets, groups, strict=True)
-    ]
+        groups = [list(legs)]
+    else:
+        ordered = sorted(legs, key=lambda leg: (leg.from_location, leg.to_location, leg.earliest))
+        count = -(-len(ordered) // MAX_REQUESTS)
+        size = -(-len(ordered) // count)
+        groups = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+    taken: set[str] = set()
+    out: list[Subproblem] = []
+    for group in groups:
+        fleet = _offer(placer, [v for v in wave if v.id not in taken], group)
+        taken.update(v.id for v in fleet)
+        out.append(Subproblem(depots, tuple(fleet), tuple(group)))
+    return out
+
+
+def _offer(placer: _Placer, free: Sequence[Vehicle], legs: Sequence[TruckLeg]) -> list[Vehicle]:
+    """The shifts of `free` offered to `legs` (all of them if within the bound): first the shifts
+    the placer booked the legs' hours on (its estimate of the fleet they need), then for each leg
+    shifts of its cheapest suitable kinds until it has COVER that can carry it in time, then,
+    up to the bound, one more shift of each leg's cheapest kind in turn. In the wave's order."""
+    limit = vehicle_bound(len(legs))
+    if len(free) <= limit:
+        return list(free)
+    by_id = {v.id: v for v in free}
+    pools: dict[Kind, list[Vehicle]] = {}
+    for v in reversed(free):
+        pools.setdefault(_kind(v), []).append(v)  # (popped from the end: the wave's order)
+    offered: set[str] = set()
+    per_kind: Counter[Kind] = Counter()
+
+    def add(v: Vehicle) -> None:
+        offered.add(v.id)
+        per_kind[_kind(v)] += 1
+
+    def take(kind: Kind) -> bool:
+        pool = pools[kind]
+        while pool:
+            v = pool.pop()
+            if v.id not in offered:
+                add(v)
+                return True
+        return False
+
+    for leg in legs:
+        booked = by_id.get(placer.booked.get(leg.request_id, ""))
+        if booked is not None and booked.id not in offered and len(offered) < limit:
+            add(booked)
+    kinds = {kind: pool[-1] for kind, pool in pools.items()}
+    ranked = [placer.ranked(leg, kinds) for leg in legs]
+    for kinds_of_leg in ranked:
+        need = COVER - sum(per_kind[k] for k in kinds_of_leg)
+        for kind in kinds_of_leg:
+            if need <= 0 or len(offered) >= limit:
+                break
+            need -= take(kind)
+    grew = True
+    while grew and len(offered) < limit:
+        grew = False
+        for kinds_of_leg in ranked:
+            if len(offered) >= limit:
+                break
+            grew = any(take(kind) for kind in kinds_of_leg) or grew
+    return [v for v in free if v.id in offered]
