@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from logistics.domain import Mode
 from logistics.persistence.repositories import booked_legs, tracking_state
-from logistics.persistence.tables import BookedLegRow
+from logistics.persistence.repositories.booked_legs import BookedLeg
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 BOOKED: dict[str, Any] = json.loads((FIXTURES / "tracking" / "booked_minimal.json").read_text())
@@ -20,9 +21,11 @@ def book_minimal(session: Session) -> None:
     """Book the fixture's shipments on the fixture's legs, as accepting a plan would."""
     for shipment_id in BOOKED["shipments"]:
         rows = [
-            BookedLegRow(
+            BookedLeg(
+                shipment_id=shipment_id,
                 leg_index=i,
-                mode=leg["mode"],
+                plan_id="",
+                mode=Mode(leg["mode"]),
                 from_location=leg["from_location"],
                 to_location=leg["to_location"],
                 planned_depart=datetime.fromisoformat(leg["planned_depart"]),

@@ -10,7 +10,7 @@ from logistics.domain import Plan, Shipment, ShipmentPlan, ShipmentPlanStatus
 from logistics.errors import Conflict, NotFound
 from logistics.persistence.repositories import booked_legs, shipment_changes, tracking_state
 from logistics.persistence.repositories import shipments as shipment_repo
-from logistics.persistence.tables import BookedLegRow
+from logistics.persistence.repositories.booked_legs import BookedLeg
 
 
 def accept_plan(session: Session, plan: Plan) -> int:
@@ -28,9 +28,11 @@ def accept_plan(session: Session, plan: Plan) -> int:
     for sp in planned:
         kept = _kept_legs(session, known[sp.shipment_id], sp, plan.plan_id)
         rows = kept + [
-            BookedLegRow(
+            BookedLeg(
+                shipment_id=sp.shipment_id,
                 leg_index=len(kept) + i,
-                mode=leg.mode.value,
+                plan_id=plan.plan_id,
+                mode=leg.mode,
                 from_location=leg.from_location,
                 to_location=leg.to_location,
                 planned_depart=leg.depart,
@@ -48,7 +50,7 @@ def accept_plan(session: Session, plan: Plan) -> int:
     return len(changed)
 
 
-def _booking(rows: list[BookedLegRow]) -> list[tuple[object, ...]]:
+def _booking(rows: list[BookedLeg]) -> list[tuple[object, ...]]:
     return [
         (
             r.from_location,
@@ -64,7 +66,7 @@ def _booking(rows: list[BookedLegRow]) -> list[tuple[object, ...]]:
 
 def _kept_legs(
     session: Session, shipment: Shipment, sp: ShipmentPlan, plan_id: str
-) -> list[BookedLegRow]:
+) -> list[BookedLeg]:
     """The booked legs that stay ahead of the plan's: none when the plan starts at the shipment's
     origin; else those up to the booked leg that arrives where the plan starts (a plan made
     onward from legs under way), copied with the plan that booked them."""
@@ -78,17 +80,4 @@ def _kept_legs(
             f"plan {plan_id}: shipment {shipment.id} starts at {start}, where none of its booked "
             "legs arrives; plan it again"
         )
-    return [
-        BookedLegRow(
-            leg_index=r.leg_index,
-            plan_id=r.plan_id,
-            mode=r.mode,
-            from_location=r.from_location,
-            to_location=r.to_location,
-            planned_depart=r.planned_depart,
-            planned_arrive=r.planned_arrive,
-            service_id=r.service_id,
-            vehicle_id=r.vehicle_id,
-        )
-        for r in rows[: end + 1]
-    ]
+    return rows[: end + 1]

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from logistics.errors import Conflict
 from logistics.persistence.repositories import booked_legs, tracking_state
 from logistics.persistence.repositories import plan_jobs as job_repo
-from logistics.persistence.tables import BookedLegRow
+from logistics.persistence.repositories.booked_legs import BookedLeg
 
 UNCHANGED, REBOOKED, NEWLY_BOOKED, UNPLANNED = "unchanged", "rebooked", "newly_booked", "unplanned"
 LegKey = tuple[str, str, str | None, str | None, str, str]
@@ -67,10 +67,10 @@ def leg_key(leg: dict[str, Any]) -> LegKey:
     )
 
 
-def booked_leg_document(row: BookedLegRow) -> dict[str, Any]:
+def booked_leg_document(row: BookedLeg) -> dict[str, Any]:
     """A booked leg in the plan document's leg shape."""
     return {
-        "mode": row.mode,
+        "mode": row.mode.value,
         "from": row.from_location,
         "to": row.to_location,
         "service_id": row.service_id,

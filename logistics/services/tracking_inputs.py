@@ -19,7 +19,7 @@ from logistics.persistence.repositories import disruptions as disruption_repo
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories import tracking_events as event_repo
-from logistics.persistence.tables import BookedLegRow
+from logistics.persistence.repositories.booked_legs import BookedLeg
 from logistics.tracking.eta import StopTiming
 from logistics.tracking.legs import PlannedLeg
 
@@ -48,7 +48,7 @@ class TrackingInputs:
     opened: Mapping[str, datetime] = field(default_factory=dict)  # open exception key -> since
 
 
-def planned_leg(row: BookedLegRow) -> PlannedLeg:
+def planned_leg(row: BookedLeg) -> PlannedLeg:
     """A booked leg as the projection sees it."""
     return PlannedLeg(
         row.leg_index,

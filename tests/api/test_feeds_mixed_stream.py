@@ -18,7 +18,7 @@ from logistics.persistence.database import session_scope
 from logistics.persistence.repositories import booked_legs, tracking_state
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import services as service_repo
-from logistics.persistence.tables import BookedLegRow
+from logistics.persistence.repositories.booked_legs import BookedLeg
 from logistics.settings import get_settings
 from tests.api.conftest import LiveApi
 
@@ -56,9 +56,11 @@ def _book(session_factory: sessionmaker[Session]) -> None:
         )
         service_repo.add_all(session, [_service(s) for s in SETUP["services"]])
         rows = [
-            BookedLegRow(
+            BookedLeg(
+                shipment_id=SETUP["shipment"],
                 leg_index=i,
-                mode=leg["mode"],
+                plan_id="",
+                mode=Mode(leg["mode"]),
                 from_location=leg["from_location"],
                 to_location=leg["to_location"],
                 planned_depart=datetime.fromisoformat(leg["planned_depart"]),

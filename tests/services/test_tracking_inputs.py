@@ -12,9 +12,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from logistics.bundles.reader import read_bundle
+from logistics.domain import Mode
 from logistics.persistence.repositories import booked_legs, tracking_state
 from logistics.persistence.repositories import shipments as shipment_repo
-from logistics.persistence.tables import BookedLegRow
+from logistics.persistence.repositories.booked_legs import BookedLeg
 from logistics.services import feed_ingest, tracking_refresh
 from logistics.services.import_scenario import import_scenario
 from logistics.services.tracking_inputs import load_inputs
@@ -29,9 +30,11 @@ def _book(session: Session, shipment_ids: list[str]) -> None:
     """Book the shipments on the fixture's legs (truck, flight, truck), as accepting would."""
     for shipment_id in shipment_ids:
         rows = [
-            BookedLegRow(
+            BookedLeg(
+                shipment_id=shipment_id,
                 leg_index=i,
-                mode=leg["mode"],
+                plan_id="",
+                mode=Mode(leg["mode"]),
                 from_location=leg["from_location"],
                 to_location=leg["to_location"],
                 planned_depart=datetime.fromisoformat(leg["planned_depart"]),

@@ -16,7 +16,7 @@ from logistics.domain import Role
 from logistics.persistence.database import make_engine, make_session_factory, session_scope
 from logistics.persistence.migrate import upgrade_to_head
 from logistics.persistence.repositories import booked_legs
-from logistics.persistence.tables import BookedLegRow
+from logistics.persistence.repositories.booked_legs import BookedLeg
 from logistics.services import tracking_refresh
 from logistics.services.api_keys import create_api_key
 from logistics.services.feed_ingest import ingest_unified_batch
@@ -40,7 +40,7 @@ class DemoBoard:
 def disrupt(session: Session, skip: set[str]) -> None:
     """Whatever the replay left open on a loaded machine, two booked shipments are offloaded at
     their first hub (they need a replan) and one is reported damaged (a reported exception)."""
-    first: dict[str, BookedLegRow] = {}
+    first: dict[str, BookedLeg] = {}
     for leg in booked_legs.all_legs(session):
         if leg.shipment_id not in skip and leg.service_id and leg.shipment_id not in first:
             first[leg.shipment_id] = leg

@@ -1,8 +1,10 @@
-"""The booked legs of accepted plans: what tracking follows."""
+"""The booked legs of accepted plans: what tracking follows. Legs are `BookedLeg` values."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -11,31 +13,74 @@ from logistics.domain import Mode
 from logistics.persistence.tables import BookedLegRow, ShipmentRow
 
 
+@dataclass(frozen=True, slots=True)
+class BookedLeg:
+    """One leg of a shipment's booked itinerary, and the plan that booked it."""
+
+    shipment_id: str
+    leg_index: int
+    plan_id: str
+    mode: Mode
+    from_location: str
+    to_location: str
+    planned_depart: datetime
+    planned_arrive: datetime
+    service_id: str | None = None
+    vehicle_id: str | None = None
+
+
+def _leg(row: BookedLegRow) -> BookedLeg:
+    return BookedLeg(
+        row.shipment_id,
+        row.leg_index,
+        row.plan_id,
+        Mode(row.mode),
+        row.from_location,
+        row.to_location,
+        row.planned_depart,
+        row.planned_arrive,
+        row.service_id,
+        row.vehicle_id,
+    )
+
+
 def replace_for_shipment(
-    session: Session, shipment_id: str, plan_id: str, legs: Sequence[BookedLegRow]
+    session: Session, shipment_id: str, plan_id: str, legs: Sequence[BookedLeg]
 ) -> None:
     """Make `legs` the shipment's active itinerary (legs without a plan id get `plan_id`)."""
     session.execute(delete(BookedLegRow).where(BookedLegRow.shipment_id == shipment_id))
-    for leg in legs:
-        leg.shipment_id, leg.plan_id = shipment_id, leg.plan_id or plan_id
-    session.add_all(legs)
+    session.add_all(
+        BookedLegRow(
+            shipment_id=shipment_id,
+            leg_index=leg.leg_index,
+            plan_id=leg.plan_id or plan_id,
+            mode=leg.mode.value,
+            from_location=leg.from_location,
+            to_location=leg.to_location,
+            planned_depart=leg.planned_depart,
+            planned_arrive=leg.planned_arrive,
+            service_id=leg.service_id,
+            vehicle_id=leg.vehicle_id,
+        )
+        for leg in legs
+    )
     session.flush()
 
 
-def for_shipment(session: Session, shipment_id: str) -> list[BookedLegRow]:
+def for_shipment(session: Session, shipment_id: str) -> list[BookedLeg]:
     """The shipment's booked legs in order."""
     query = (
         select(BookedLegRow)
         .where(BookedLegRow.shipment_id == shipment_id)
         .order_by(BookedLegRow.leg_index)
     )
-    return list(session.scalars(query))
+    return [_leg(row) for row in session.scalars(query)]
 
 
-def for_shipments(session: Session, shipment_ids: Collection[str]) -> dict[str, list[BookedLegRow]]:
+def for_shipments(session: Session, shipment_ids: Collection[str]) -> dict[str, list[BookedLeg]]:
     """Each shipment's booked legs in order (one query per 500 shipments)."""
     ids = sorted(set(shipment_ids))
-    out: dict[str, list[BookedLegRow]] = {}
+    out: dict[str, list[BookedLeg]] = {}
     for start in range(0, len(ids), 500):
         query = (
             select(BookedLegRow)
@@ -43,13 +88,13 @@ def for_shipments(session: Session, shipment_ids: Collection[str]) -> dict[str, 
             .order_by(BookedLegRow.shipment_id, BookedLegRow.leg_index)
         )
         for row in session.scalars(query):
-            out.setdefault(row.shipment_id, []).append(row)
+            out.setdefault(row.shipment_id, []).append(_leg(row))
     return out
 
 
-def mode_of(row: BookedLegRow) -> Mode:
+def mode_of(leg: BookedLeg) -> Mode:
     """The leg's mode."""
-    return Mode(row.mode)
+    return leg.mode
 
 
 def shipments_on(
@@ -73,23 +118,19 @@ def booked_shipment_ids(session: Session) -> list[str]:
     return sorted(set(session.scalars(select(BookedLegRow.shipment_id).distinct())))
 
 
-def truck_legs(session: Session, vehicle_ids: Collection[str] | None = None) -> list[BookedLegRow]:
+def truck_legs(session: Session, vehicle_ids: Collection[str] | None = None) -> list[BookedLeg]:
     """Booked truck legs (of the given vehicles), in planned order per vehicle."""
     query = select(BookedLegRow).where(BookedLegRow.vehicle_id.is_not(None))
     if vehicle_ids is not None:
         query = query.where(BookedLegRow.vehicle_id.in_(sorted(vehicle_ids)))
-    return list(
-        session.scalars(query.order_by(BookedLegRow.vehicle_id, BookedLegRow.planned_depart))
-    )
+    ordered = query.order_by(BookedLegRow.vehicle_id, BookedLegRow.planned_depart)
+    return [_leg(row) for row in session.scalars(ordered)]
 
 
-def all_legs(session: Session) -> list[BookedLegRow]:
+def all_legs(session: Session) -> list[BookedLeg]:
     """Every booked leg, by shipment and leg order."""
-    return list(
-        session.scalars(
-            select(BookedLegRow).order_by(BookedLegRow.shipment_id, BookedLegRow.leg_index)
-        )
-    )
+    query = select(BookedLegRow).order_by(BookedLegRow.shipment_id, BookedLegRow.leg_index)
+    return [_leg(row) for row in session.scalars(query)]
 
 
 def shipments_at(session: Session, location: str) -> set[str]:
