@@ -16,37 +16,39 @@ from logistics.services.tracking_ingest import (
     IngestReport,
     ItemResult,
     ItemStatus,
-    ingest_events,
     ingest_feed,
+    ingest_flat,
 )
 from logistics.tracking.adapters.registry import FeedContext, FeedFormat, feed_spec
 from logistics.tracking.adapters.road_gps import PlannedStop
-from logistics.tracking.adapters.unified_json import parse_unified_items
+from logistics.tracking.adapters.unified_json import parse_unified_flat
 
 
 def ingest_unified_batch(
     session: Session, items: Sequence[Mapping[str, Any]], *, received_at: datetime | None = None
 ) -> IngestReport:
-    """Ingest a batch of unified events; every item gets its own accepted/duplicate/rejected answer."""
+    """Ingest a batch of unified events; every item gets its own accepted/duplicate/rejected answer.
+
+    One pass: each item's values are checked, hashed and stored as they are (no event object);
+    an item refused by the adapter answers `rejected` with its record (`index N`) and reason.
+    """
     now = received_at or clock.now()
-    result = parse_unified_items(list(items), received_at=now)
-    failed = {m.index: m for m in result.errors if m.index is not None}
-    produced = [i for i in range(len(items)) if i not in failed]
-    report = ingest_events(session, result.events, received_at=now)
-    answers: dict[int, ItemResult] = {
-        index: ItemResult(index, item.status, item.event_id, item.reason, code=item.code)
-        for index, item in zip(produced, report.items, strict=True)
-    }
-    for index, message in failed.items():
-        answers[index] = ItemResult(
-            index,
+    produced, refused = parse_unified_flat(items, received_at=now)
+    report = ingest_flat(session, [e for _, e in produced])
+    answers: list[ItemResult | None] = [None] * len(items)
+    for (index, _), item in zip(produced, report, strict=True):
+        answers[index] = ItemResult(index, item.status, item.event_id, item.reason, code=item.code)
+    for message in refused:
+        assert message.index is not None  # the unified adapter numbers every record
+        answers[message.index] = ItemResult(
+            message.index,
             ItemStatus.REJECTED,
             None,
             message.reason,
             message.record,
             message.code or "invalid_record",
         )
-    return IngestReport(tuple(answers[i] for i in range(len(items))))
+    return IngestReport(tuple(a for a in answers if a is not None))
 
 
 def ingest_raw(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from logistics import clock
 from logistics.domain.tracking import Milestone
 from logistics.persistence.repositories import tracking_events as repo
-from logistics.services import disruptions, tracking_refresh
-from logistics.tracking.hashing import content_hash
+from logistics.persistence.repositories import tracking_state
+from logistics.services import disruptions
+from logistics.tracking.flat import STORED, FlatEvent, flatten, to_event
 from logistics.tracking.results import AdapterResult, SourceEvent
 
 
@@ -51,33 +52,19 @@ class IngestReport:
         return sum(1 for item in self.items if item.status is status)
 
 
-def _subject_problem(event: SourceEvent, known: dict[str, set[str]]) -> str | None:
-    e = event.event
-    if not event.subject_resolved:
+def _subject_problem(
+    e: FlatEvent, shipments: set[str], services: set[str], vehicles: set[str]
+) -> str | None:
+    if not e.subject_resolved:
         kind, _, value = (e.shipment_id or "").partition(":")
         return f"{kind} {value} is not linked to any shipment (link it to the shipment first)"
-    if e.shipment_id and e.shipment_id not in known["shipments"]:
-        return f"unknown shipment {e.shipment_id!r}"
-    if not e.shipment_id and e.service_id and e.service_id not in known["services"]:
-        return f"unknown service {e.service_id!r}"
-    if (
-        not e.shipment_id
-        and not e.service_id
-        and e.vehicle_id
-        and e.vehicle_id not in known["vehicles"]
-    ):
+    if e.shipment_id:
+        return None if e.shipment_id in shipments else f"unknown shipment {e.shipment_id!r}"
+    if e.service_id:
+        return None if e.service_id in services else f"unknown service {e.service_id!r}"
+    if e.vehicle_id and e.vehicle_id not in vehicles:
         return f"unknown vehicle {e.vehicle_id!r}"
     return None
-
-
-def _known_subjects(session: Session, events: Sequence[SourceEvent]) -> dict[str, set[str]]:
-    shipment_ids = {e.event.shipment_id for e in events if e.event.shipment_id}
-    service_ids = {e.event.service_id for e in events if e.event.service_id}
-    vehicle_ids = {e.event.vehicle_id for e in events if e.event.vehicle_id}
-    shipments, services, vehicles = repo.known_subjects(
-        session, shipment_ids=shipment_ids, service_ids=service_ids, vehicle_ids=vehicle_ids
-    )
-    return {"shipments": shipments, "services": services, "vehicles": vehicles}
 
 
 def ingest_events(
@@ -92,61 +79,81 @@ def ingest_events(
     The caller owns the transaction: this flushes, it never commits.
     """
     now = received_at or clock.now()
-    known = _known_subjects(session, events)
-    prepared: list[tuple[int, SourceEvent, str]] = []
-    results: dict[int, ItemResult] = {}
-    for index, item in enumerate(events):
-        problem = _subject_problem(item, known)
+    return IngestReport(ingest_flat(session, [flatten(e, now) for e in events], raw_id=raw_id))
+
+
+def ingest_flat(
+    session: Session, events: Sequence[FlatEvent], *, raw_id: int | None = None
+) -> tuple[ItemResult, ...]:
+    """`ingest_events` of flat values: one answer per event, in their order (index = position).
+
+    Subjects are checked by id (one query per kind), duplicates found in bulk (within the
+    batch in memory, against storage by `(source, event_id)` and by content hash), the new
+    events inserted as column arrays, and the shipments they touch marked stale.
+    """
+    shipments, services, vehicles = repo.known_subjects(
+        session,
+        shipment_ids={e.shipment_id for e in events if e.shipment_id},
+        service_ids={e.service_id for e in events if e.service_id},
+        vehicle_ids={e.vehicle_id for e in events if e.vehicle_id},
+    )
+    results: list[ItemResult | None] = [None] * len(events)
+    prepared: list[tuple[int, FlatEvent]] = []
+    for index, e in enumerate(events):
+        problem = _subject_problem(e, shipments, services, vehicles)
         if problem:
+            code = "unlinked_reference" if not e.subject_resolved else "unknown_subject"
             results[index] = ItemResult(
-                index,
-                ItemStatus.REJECTED,
-                item.event.event_id,
-                problem,
-                item.event.raw_ref or "",
-                "unlinked_reference" if not item.subject_resolved else "unknown_subject",
+                index, ItemStatus.REJECTED, e.event_id, problem, e.raw_ref or "", code
             )
-            continue
-        if item.event.received_at is None:
-            event = replace(item.event, received_at=now)
-            item = SourceEvent(event, item.references, item.details, item.subject_resolved)
-        prepared.append((index, item, content_hash(item.event, item.references)))
+        else:
+            prepared.append((index, e))
     stored_pairs, stored_hashes = repo.existing_keys(
         session,
-        {(i.event.source, i.event.event_id) for _, i, _ in prepared},
-        {h for _, _, h in prepared},
+        {(e.source, e.event_id) for _, e in prepared},
+        {e.content_hash for _, e in prepared},
     )
-    rows = []
-    fresh: list[tuple[int, SourceEvent]] = []
-    for index, item, digest in prepared:
-        pair = (item.event.source, item.event.event_id)
-        if pair in stored_pairs or digest in stored_hashes:
+    fresh: list[tuple[int, FlatEvent]] = []
+    for index, e in prepared:
+        pair = (e.source, e.event_id)
+        if pair in stored_pairs or e.content_hash in stored_hashes:
             results[index] = ItemResult(
-                index, ItemStatus.DUPLICATE, item.event.event_id, record=item.event.raw_ref or ""
+                index, ItemStatus.DUPLICATE, e.event_id, record=e.raw_ref or ""
             )
             continue
         stored_pairs.add(pair)
-        stored_hashes.add(digest)
-        rows.append(repo.to_values(item.event, digest, dict(item.references), raw_id))
-        fresh.append((index, item))
-    inserted = repo.add_new(session, rows)
-    accepted = []
-    for index, item in fresh:  # a concurrent request may have stored the same event first
-        if (item.event.source, item.event.event_id) not in inserted:
-            results[index] = ItemResult(index, ItemStatus.DUPLICATE, item.event.event_id)
+        stored_hashes.add(e.content_hash)
+        fresh.append((index, e))
+    inserted: set[tuple[str, str]] = set()
+    if fresh:  # the stored fields, transposed into one list per column
+        by_column = zip(*(e[: len(STORED)] for _, e in fresh), strict=True)
+        inserted = repo.add_new(session, dict(zip(STORED, by_column, strict=True)), raw_id)
+    accepted: list[FlatEvent] = []
+    for index, e in fresh:  # a concurrent request may have stored the same event first
+        if (e.source, e.event_id) not in inserted:
+            results[index] = ItemResult(index, ItemStatus.DUPLICATE, e.event_id)
             continue
-        status = (
-            ItemStatus.INFORMATIONAL
-            if item.event.milestone is Milestone.INFORMATIONAL
-            else ItemStatus.ACCEPTED
+        status = ItemStatus.INFORMATIONAL if e.milestone == _INFORMATIONAL else ItemStatus.ACCEPTED
+        results[index] = ItemResult(index, status, e.event_id, record=e.raw_ref or "")
+        accepted.append(e)
+    if accepted:
+        tracking_state.mark_touched(
+            session,
+            shipment_ids={e.shipment_id for e in accepted if e.shipment_id},
+            service_ids={e.service_id for e in accepted if not e.shipment_id and e.service_id},
+            vehicle_ids={e.vehicle_id for e in accepted if not e.shipment_id and e.vehicle_id},
         )
-        results[index] = ItemResult(
-            index, status, item.event.event_id, record=item.event.raw_ref or ""
-        )
-        accepted.append(item.event)
-    tracking_refresh.mark_events(session, accepted)
-    disruptions.from_events(session, accepted)  # a feed's cancelled service is a disruption
-    return IngestReport(tuple(results[i] for i in range(len(events))))
+    cancelled = [  # a feed's cancelled service is a disruption
+        to_event(e)
+        for e in accepted
+        if e.milestone == _CANCELLED and e.service_id and not e.shipment_id
+    ]
+    disruptions.from_events(session, cancelled)
+    return tuple(r for r in results if r is not None)
+
+
+_INFORMATIONAL = Milestone.INFORMATIONAL.value
+_CANCELLED = Milestone.CANCELLED.value
 
 
 def ingest_feed(

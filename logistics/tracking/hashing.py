@@ -11,7 +11,9 @@ from logistics.domain.tracking import TrackingEvent
 
 
 def _utc(value: datetime | None) -> str | None:
-    return None if value is None else value.astimezone(UTC).isoformat()
+    if value is None:
+        return None
+    return (value if value.tzinfo is UTC else value.astimezone(UTC)).isoformat()
 
 
 _ESCAPE: Callable[[str], str] = json.encoder.encode_basestring_ascii
@@ -35,26 +37,66 @@ def content_hash(event: TrackingEvent, references: Mapping[str, str] | None = No
     ensure_ascii=True)` of those fields (stored hashes depend on it), written out directly with
     json's own string escaping: ingestion hashes every event, and this is several times faster.
     """
-    refs = references or {}
-    if all(isinstance(k, str) and isinstance(v, str) for k, v in refs.items()):
+    return hash_fields(
+        event.source,
+        event.milestone.value,
+        event.time_type.value,
+        event.event_time,
+        event.recorded_at,
+        event.shipment_id,
+        event.service_id,
+        event.vehicle_id,
+        event.location,
+        None if event.mode is None else event.mode.value,
+        None if event.reason is None else event.reason.value,
+        event.retracts,
+        event.source_code,
+        event.inferred,
+        references or {},
+    )
+
+
+def hash_fields(
+    source: str,
+    milestone: str,
+    time_type: str,
+    event_time: datetime,
+    recorded_at: datetime | None,
+    shipment_id: str | None,
+    service_id: str | None,
+    vehicle_id: str | None,
+    location: str | None,
+    mode: str | None,
+    reason: str | None,
+    retracts: str | None,
+    source_code: str | None,
+    inferred: bool,
+    references: Mapping[str, str],
+) -> str:
+    """`content_hash` of an event given as its field values (enums as their values), the same
+    text hashed: ingestion's single pass hashes each item without building the event."""
+    refs = references
+    if not refs:
+        refs_text = "{}"
+    elif all(isinstance(k, str) and isinstance(v, str) for k, v in refs.items()):
         refs_text = "{" + ",".join(f"{_ESCAPE(k)}:{_ESCAPE(refs[k])}" for k in sorted(refs)) + "}"
     else:  # not what adapters produce; the general encoder gives the same text
         refs_text = json.dumps(dict(sorted(refs.items())), sort_keys=True, separators=(",", ":"))
     text = (
-        f'{{"event_time":{_text(_utc(event.event_time))},'
-        f'"inferred":{"true" if event.inferred else "false"},'
-        f'"location":{_text(event.location)},'
-        f'"milestone":{_text(event.milestone.value)},'
-        f'"mode":{_text(None if event.mode is None else event.mode.value)},'
-        f'"reason":{_text(None if event.reason is None else event.reason.value)},'
-        f'"recorded_at":{_text(_utc(event.recorded_at))},'
+        f'{{"event_time":{_text(_utc(event_time))},'
+        f'"inferred":{"true" if inferred else "false"},'
+        f'"location":{_text(location)},'
+        f'"milestone":{_text(milestone)},'
+        f'"mode":{_text(mode)},'
+        f'"reason":{_text(reason)},'
+        f'"recorded_at":{_text(_utc(recorded_at))},'
         f'"references":{refs_text},'
-        f'"retracts":{_text(event.retracts)},'
-        f'"service_id":{_text(event.service_id)},'
-        f'"shipment_id":{_text(event.shipment_id)},'
-        f'"source":{_text(event.source)},'
-        f'"source_code":{_text(event.source_code)},'
-        f'"time_type":{_text(event.time_type.value)},'
-        f'"vehicle_id":{_text(event.vehicle_id)}}}'
+        f'"retracts":{_text(retracts)},'
+        f'"service_id":{_text(service_id)},'
+        f'"shipment_id":{_text(shipment_id)},'
+        f'"source":{_text(source)},'
+        f'"source_code":{_text(source_code)},'
+        f'"time_type":{_text(time_type)},'
+        f'"vehicle_id":{_text(vehicle_id)}}}'
     )
     return hashlib.sha256(text.encode("ascii")).hexdigest()

@@ -56,9 +56,7 @@ def observe(session: Session) -> dict[str, Any]:
         for batch in given["batches"]
     ]
     feed = json.dumps(given["feed"], ensure_ascii=False).encode()
-    answers.append(
-        _report(feed_ingest.ingest_raw(session, "unified", feed, received_at=received))
-    )
+    answers.append(_report(feed_ingest.ingest_raw(session, "unified", feed, received_at=received)))
     table = cast(Table, EventRow.__table__)
     columns = [c for c in table.columns if c.name not in ("seq", "raw_message_id")]
     rows = [

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
+from itertools import chain
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Table, or_, select, tuple_
+from sqlalchemy import ColumnElement, Row, Table, or_, select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -41,35 +42,6 @@ def add_raw(
     session.add(row)
     session.flush()
     return row.id
-
-
-def to_values(
-    event: TrackingEvent, content_hash: str, references: dict[str, str], raw_id: int | None
-) -> dict[str, Any]:
-    """Domain event to column values (event_time offset kept)."""
-    assert event.received_at is not None
-    return {
-        "event_id": event.event_id,
-        "source": event.source,
-        "content_hash": content_hash,
-        "shipment_id": event.shipment_id,
-        "service_id": event.service_id,
-        "vehicle_id": event.vehicle_id,
-        "milestone": event.milestone.value,
-        "time_type": event.time_type.value,
-        "event_time": event.event_time,
-        "event_offset_min": offset_of(event.event_time),
-        "recorded_at": event.recorded_at,
-        "received_at": event.received_at,
-        "location": event.location,
-        "mode": event.mode.value if event.mode else None,
-        "reason": event.reason.value if event.reason else None,
-        "retracts": event.retracts,
-        "source_code": event.source_code,
-        "raw_message_id": raw_id,
-        "inferred": event.inferred,
-        "references": json.dumps(references, sort_keys=True) if references else "{}",
-    }
 
 
 def to_domain(row: EventRow | Row[Any]) -> TrackingEvent:
@@ -126,31 +98,47 @@ def existing_keys(
         ordered = sorted(pairs)
         found = connection.exec_driver_sql(
             "SELECT source, event_id FROM tracking_events WHERE (source, event_id) IN "
-            "(SELECT * FROM unnest(%(sources)s::varchar[], %(ids)s::varchar[]))",
+            "(SELECT * FROM unnest(%(sources)b::varchar[], %(ids)b::varchar[]))",
             {"sources": [s for s, _ in ordered], "ids": [e for _, e in ordered]},
         )
         seen_pairs = {(s, e) for s, e in found}
         by_hash = connection.exec_driver_sql(
-            "SELECT content_hash FROM tracking_events WHERE content_hash = ANY(%(hashes)s::varchar[])",
+            "SELECT content_hash FROM tracking_events WHERE content_hash = ANY(%(hashes)b::varchar[])",
             {"hashes": sorted(hashes)},
         )
         return seen_pairs, {h for (h,) in by_hash}
-    seen_pairs = set()
-    seen_hashes: set[str] = set()
+    stored_pairs: set[tuple[str, str]] = set()
+    stored_hashes: set[str] = set()
     pair_list = sorted(pairs)
-    key = tuple_(EventRow.source, EventRow.event_id)
     for start in range(0, len(pair_list), 500):
-        query = select(EventRow.source, EventRow.event_id).where(
-            key.in_(pair_list[start : start + 500])
-        )
-        seen_pairs.update((s, e) for s, e in session.execute(query))
+        chunk = pair_list[start : start + 500]
+        found = connection.exec_driver_sql(_pairs_query(len(chunk)), tuple(chain(*chunk)))
+        stored_pairs.update((s, e) for s, e in found)
     hash_list = sorted(hashes)
     for start in range(0, len(hash_list), 500):
-        query_hashes = select(EventRow.content_hash).where(
-            EventRow.content_hash.in_(hash_list[start : start + 500])
-        )
-        seen_hashes.update(session.scalars(query_hashes))
-    return seen_pairs, seen_hashes
+        chunk_hashes = tuple(hash_list[start : start + 500])
+        by_hash = connection.exec_driver_sql(_hashes_query(len(chunk_hashes)), chunk_hashes)
+        stored_hashes.update(h for (h,) in by_hash)
+    return stored_pairs, stored_hashes
+
+
+@cache
+def _pairs_query(count: int) -> str:
+    """SQLite: which of `count` (source, event_id) pairs are stored, one search of the unique
+    index per pair (`(source, event_id) IN (VALUES …)` scans the whole index instead; CROSS JOIN
+    keeps the given pairs the outer loop)."""
+    pairs = ", ".join(["(?, ?)"] * count)
+    return (
+        f"SELECT t.source, t.event_id FROM (VALUES {pairs}) AS given "
+        "CROSS JOIN tracking_events AS t "
+        "ON t.source = given.column1 AND t.event_id = given.column2"
+    )
+
+
+@cache
+def _hashes_query(count: int) -> str:
+    """SQLite: which of `count` content hashes are stored (on the hash's unique index)."""
+    return f"SELECT content_hash FROM tracking_events WHERE content_hash IN ({', '.join(['?'] * count)})"
 
 
 @cache
@@ -163,7 +151,9 @@ def _unnest_insert(dialect: Dialect) -> str:
     # Arrays of the column types without lengths: an explicit cast to varchar(n) would cut an
     # over-long value silently, the insert's own assignment refuses it.
     types = {c.name: re.sub(r"\(\d+\)", "", c.type.compile(dialect=dialect)) for c in columns}
-    arrays = ", ".join(f"%({c.name})s::{types[c.name]}[]" for c in columns)
+    # Binary parameters (`%(x)b`): psycopg's text format quotes every array element through a
+    # regular expression in Python, the binary one does not.
+    arrays = ", ".join(f"%({c.name})b::{types[c.name]}[]" for c in columns)
     return (
         f"INSERT INTO tracking_events ({names}) "
         f"SELECT {names} FROM unnest({arrays}) WITH ORDINALITY AS given({names}, ord) "
@@ -171,8 +161,15 @@ def _unnest_insert(dialect: Dialect) -> str:
     )
 
 
-def add_new(session: Session, values: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
+def add_new(
+    session: Session, columns: Mapping[str, Sequence[Any]], raw_id: int | None = None
+) -> set[tuple[str, str]]:
     """Append events not stored yet; return the (source, event_id) pairs really inserted.
+
+    `columns` holds one list per column of the table (the same names) but `seq`,
+    `event_offset_min` (taken from `event_time`) and `raw_message_id` (`raw_id` for all), all
+    of one length; `references` as dicts. Column lists, not row objects: the batch goes to the
+    database as arrays (PostgreSQL) or flat parameter tuples (SQLite) without a per-event dict.
 
     An event a concurrent request stored first is skipped (ON CONFLICT DO NOTHING), not an
     IntegrityError. Rows go in the order given (storage order is submission order). PostgreSQL:
@@ -182,21 +179,27 @@ def add_new(session: Session, values: Sequence[dict[str, Any]]) -> set[tuple[str
     multi-row INSERT … VALUES … ON CONFLICT DO NOTHING RETURNING per 500 events, its values
     converted as the column types would (without SQLAlchemy's per-value bind processing).
     """
-    rows = list(values)
-    if not rows:
+    count = len(columns["event_id"])
+    if not count:
         return set()
+    values: dict[str, Sequence[Any]] = dict(columns)
+    values["event_offset_min"] = [offset_of(t) for t in columns["event_time"]]
+    values["raw_message_id"] = [raw_id] * count
+    values["references"] = [
+        json.dumps(r, sort_keys=True) if r else "{}" for r in columns["references"]
+    ]
     connection = session.connection()
-    table = cast(Table, EventRow.__table__)
     if connection.dialect.name == "postgresql":
-        columns = {
-            c.name: [row.get(c.name) for row in rows] for c in table.columns if c.name != "seq"
-        }
-        inserted = connection.exec_driver_sql(_unnest_insert(connection.dialect), columns)
+        arrays = {name: list(values[name]) for name in _COLUMNS}
+        inserted = connection.exec_driver_sql(_unnest_insert(connection.dialect), arrays)
         return {(s, e) for s, e in inserted}
+    for name in ("event_time", "recorded_at", "received_at"):
+        values[name] = _sqlite_times(values[name])
+    rows = list(zip(*(values[name] for name in _COLUMNS), strict=True))
     inserted_pairs: set[tuple[str, str]] = set()
-    for start in range(0, len(rows), _SQLITE_ROWS):
+    for start in range(0, count, _SQLITE_ROWS):
         chunk = rows[start : start + _SQLITE_ROWS]
-        flat = tuple(_sqlite_value(row.get(name)) for row in chunk for name in _COLUMNS)
+        flat = tuple(chain.from_iterable(chunk))
         found = connection.exec_driver_sql(_values_insert(len(chunk)), flat)
         inserted_pairs.update((s, e) for s, e in found)
     return inserted_pairs
@@ -206,17 +209,20 @@ _COLUMNS = tuple(c.name for c in cast(Table, EventRow.__table__).columns if c.na
 _SQLITE_ROWS = 500  # 10,000 parameters a statement, well under SQLite's limit
 
 
-def _sqlite_value(value: Any) -> Any:
-    """A column value as SQLAlchemy's SQLite types store it (UtcDateTime: UTC text)."""
-    if isinstance(value, datetime):
-        u = value.astimezone(UTC)
-        return (
-            f"{u.year:04d}-{u.month:02d}-{u.day:02d} "
-            f"{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}"
-        )
-    if isinstance(value, bool):
-        return int(value)
-    return value
+def _sqlite_times(values: Sequence[datetime | None]) -> list[str | None]:
+    """Times as SQLAlchemy's UtcDateTime stores them on SQLite (UTC, `YYYY-MM-DD HH:MM:SS.ffffff`);
+    a run of the same object (a batch's received time) is converted once."""
+    out: list[str | None] = []
+    last: object = object()
+    text: str | None = None
+    for value in values:
+        if value is not last:
+            last = value
+            text = (
+                None if value is None else value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+            )
+        out.append(text)
+    return out
 
 
 @cache

@@ -21,7 +21,16 @@ from logistics.tracking.adapters._common import (
     optional_instant,
     parse_instant,
 )
-from logistics.tracking.results import AdapterResult, ResultBuilder
+from logistics.tracking.flat import FlatEvent, flatten
+from logistics.tracking.hashing import hash_fields
+from logistics.tracking.limits import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    REFERENCE_KIND_LIMIT,
+    REFERENCE_VALUE_LIMIT,
+    TEXT_LIMITS,
+)
+from logistics.tracking.results import AdapterMessage, AdapterResult, ResultBuilder
 from logistics.tracking.wire import references_of
 
 # Our own format: the code table is the identity on the enum values.
@@ -128,3 +137,178 @@ def _parse(records: Sequence[_Record], source: str, received_at: datetime | None
             **fields,
         )
     return builder.build()
+
+
+# The single pass: items in the usual, exact spelling become flat values directly; any other
+# item (another spelling, or something wrong) goes through `_parse` above, so every rule and
+# every message stays in one place.
+_MILESTONE_VALUES = {m.value: m.value for m in Milestone}
+_TIME_TYPE_VALUES = {t.value: t.value for t in TimeType}
+_MODE_VALUES = {key: mode.value for key, mode in MODE_CODES.items()}
+_REASON_VALUES = {key: reason.value for key, reason in REASON_CODES.items()}
+_LIMIT = TEXT_LIMITS
+
+
+class _Other(Exception):
+    """The item is not plainly valid: `_parse` decides it (and words its message)."""
+
+
+def _plain(value: Any, limit: int) -> str:
+    """A text short enough, ASCII and without NUL, storable as it is."""
+    if type(value) is not str or len(value) > limit or not value.isascii() or "\x00" in value:
+        raise _Other
+    return value
+
+
+def _optional_text(value: Any, limit: int) -> str | None:
+    """An optional text field (None when absent or empty)."""
+    return None if value is None else (_plain(value, limit) or None)
+
+
+def _instant(value: Any) -> datetime:
+    """`parse_instant` of a time that parses, has an offset and a storable year."""
+    if type(value) is not str:
+        raise _Other
+    text = value.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise _Other from None
+    if moment.utcoffset() is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise _Other
+    return moment
+
+
+def _optional_instant(value: Any) -> datetime | None:
+    """An optional time (None when absent or blank)."""
+    if value is None or (type(value) is str and not value.strip()):
+        return None
+    return _instant(value)
+
+
+def _code(table: Mapping[str, str], value: Any) -> str:
+    """A code's value as the code table reads it (any case, spaces around)."""
+    if type(value) is not str:
+        raise _Other
+    found = table.get(value.strip().upper())
+    if found is None:
+        raise _Other
+    return found
+
+
+def _flat(item: Any, default_source: str, received_at: datetime) -> FlatEvent:
+    """The item as flat values when it is plainly valid; raises _Other otherwise."""
+    if type(item) is not dict:
+        raise _Other
+    get = item.get
+    code = get("milestone")
+    milestone = _MILESTONE_VALUES.get(code) if type(code) is str else None
+    given_type = get("time_type", "ACTUAL")
+    time_type = _TIME_TYPE_VALUES.get(given_type) if type(given_type) is str else None
+    if milestone is None or time_type is None:  # the exact spelling only; `_parse` reads others
+        raise _Other
+    event_time = _instant(get("event_time"))
+    recorded_at = _optional_instant(get("recorded_at"))
+    received = _optional_instant(get("received_at")) or received_at
+    source = _plain(get("source") or default_source, _LIMIT["source"])
+    source_code = _plain(get("source_code") or code, _LIMIT["source_code"])
+    shipment_id = _optional_text(get("shipment_id"), _LIMIT["shipment_id"])
+    service_id = _optional_text(get("service_id"), _LIMIT["service_id"])
+    vehicle_id = _optional_text(get("vehicle_id"), _LIMIT["vehicle_id"])
+    location = _optional_text(get("location"), _LIMIT["location"])
+    retracts = _optional_text(get("retracts"), _LIMIT["retracts"])
+    raw_ref = get("raw_ref")
+    if (
+        not source
+        or (raw_ref is not None and type(raw_ref) is not str)
+        or not (shipment_id or service_id or vehicle_id)
+    ):
+        raise _Other
+    mode = _code(_MODE_VALUES, m) if (m := get("mode")) else None
+    reason = _code(_REASON_VALUES, r) if (r := get("reason")) else None
+    if reason is None and milestone == "EXCEPTION":
+        raise _Other
+    references = get("references")
+    if references is None:
+        references = {}
+    elif type(references) is not dict:
+        raise _Other
+    else:
+        for kind, value in references.items():
+            _plain(kind, REFERENCE_KIND_LIMIT)
+            _plain(value, REFERENCE_VALUE_LIMIT)
+    event_id = get("event_id")
+    if event_id is not None:
+        _plain(event_id, _LIMIT["event_id"])
+    inferred = bool(get("inferred", False))
+    digest = hash_fields(
+        source,
+        milestone,
+        time_type,
+        event_time,
+        recorded_at,
+        shipment_id,
+        service_id,
+        vehicle_id,
+        location,
+        mode,
+        reason,
+        retracts,
+        source_code,
+        inferred,
+        references,
+    )
+    return FlatEvent(
+        event_id or digest,
+        source,
+        digest,
+        shipment_id,
+        service_id,
+        vehicle_id,
+        milestone,
+        time_type,
+        event_time,
+        recorded_at,
+        received,
+        location,
+        mode,
+        reason,
+        retracts,
+        source_code,
+        inferred,
+        references,
+        raw_ref or None,
+        True,
+    )
+
+
+def parse_unified_flat(
+    items: Sequence[Any], *, source: str = "unified", received_at: datetime
+) -> tuple[list[tuple[int, FlatEvent]], list[AdapterMessage]]:
+    """`parse_unified_items` as flat values in one pass: (index, event) in item order, and the
+    messages of the items refused (records `index N`, with their index and code)."""
+    usable = (
+        EARLIEST_YEAR <= received_at.year <= LATEST_YEAR and received_at.utcoffset() is not None
+    )
+    produced: list[tuple[int, FlatEvent]] = []
+    others: list[int] = []
+    for index, item in enumerate(items):
+        try:
+            if not usable:
+                raise _Other
+            produced.append((index, _flat(item, source, received_at)))
+        except _Other:
+            others.append(index)
+    if not others:
+        return produced, []
+    result = _parse([(f"index {i}", i, items[i]) for i in others], source, received_at)
+    refused = {m.index for m in result.errors}
+    parsed = [i for i in others if i not in refused]
+    produced.extend(
+        (index, flatten(event, received_at))
+        for index, event in zip(parsed, result.events, strict=True)
+    )
+    produced.sort(key=lambda pair: pair[0])
+    return produced, list(result.errors)
