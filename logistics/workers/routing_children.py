@@ -4,15 +4,23 @@ The coordinating plan job stores each subproblem (JSON) in `routing_subproblems`
 `solve_routing` job per subproblem on the `routing` queue. Any `logistics worker` taking that
 queue (on this machine or another) claims one, solves it under the watchdog by its deadline and
 stores the solution; the coordinator solves queued ones itself too, `lanes` at a time (so a plan
-never waits on absent workers), and wakes on each answer (LISTEN/NOTIFY, polled as well). At the
-deadline, a subproblem without an answer is a timed-out solve: its requests are dropped as
-`timeout`, with the reason. Deadlines are wall clock: the machines' clocks must agree (NTP).
+never waits on absent workers), and wakes on each answer (LISTEN/NOTIFY, polled as well).
+
+A claimed subproblem whose claimant died (its child job's worker stopped beating for
+LOGISTICS_WORKER_STALLED_SECONDS or is gone: procrastinate's stalled-worker facts; or the child
+job ended without an answer) is handed back: re-queued with a fresh child job (and taken by the
+coordinator's own lanes too), at most `MAX_HANDBACKS` times and only while `HANDBACK_MIN_LEFT_S`
+of its deadline remain. Claims are tokens: a late answer of the presumed-dead claimant is never
+stored. At the deadline, a subproblem without an answer is a timed-out solve: its requests are
+dropped as `timeout`, with the reason. Deadlines are wall clock: the machines' clocks must agree
+(NTP).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import threading
 import time
 import uuid
@@ -29,7 +37,7 @@ from logistics.planning.routing import watchdog
 from logistics.planning.routing.executor import LOCAL, RoutingTask, use_executor
 from logistics.planning.routing.model import RoutingSolution
 from logistics.planning.routing.wire import options_to_dict, problem_to_dict, solution_from_dict
-from logistics.settings import Settings, job_engine
+from logistics.settings import Settings, get_settings, job_engine
 from logistics.workers.engine import conninfo, make_app
 from logistics.workers.routing_child import (
     CHANNEL,
@@ -38,11 +46,26 @@ from logistics.workers.routing_child import (
     store,
 )
 
+logger = logging.getLogger("logistics.worker")
 ROUTING_QUEUE = "routing"
 SLOTS_NAME = "logistics routing worker slots="  # application_name of a routing worker's beacon
 POLL_S = 1.0  # the coordinator looks at the table at least this often (a NOTIFY may be missed)
 KEEP = timedelta(days=1)  # answered batches are kept this long (their solve times), then pruned
 NEVER_TAKEN = "no routing worker took this subproblem before the deadline"
+MAX_HANDBACKS = 2  # times one subproblem is handed back after its claimant died
+HANDBACK_MIN_LEFT_S = 5.0  # handed back only while this much of its deadline remains
+
+# Claimed by a child job whose worker is dead: the job no longer runs (failed, retried or gone),
+# has no worker (pruned), or its worker's heartbeat is older than the stalled threshold.
+DEAD_CLAIMS = """
+SELECT s.id, s.claimed_by, s.claim_token, s.deadline, s.handbacks
+  FROM routing_subproblems s
+  LEFT JOIN procrastinate_jobs j ON j.id = s.engine_job_id
+  LEFT JOIN procrastinate_workers w ON w.id = j.worker_id
+ WHERE s.batch_id = %s AND s.status = 'running' AND s.engine_job_id IS NOT NULL
+   AND (j.id IS NULL OR j.status <> 'doing' OR j.worker_id IS NULL
+        OR w.last_heartbeat < now() - make_interval(secs => %s))
+"""
 
 
 def routing_slots(info: str) -> int:
@@ -87,13 +110,20 @@ class ChildJobExecutor:
         own_lanes: int | None = None,
         auto: bool = False,
         plan_job_id: str | None = None,
+        stalled_seconds: float | None = None,
     ) -> None:
         self.info = conninfo(database_url)
+        self.stalled_seconds = (
+            get_settings().worker_stalled_seconds if stalled_seconds is None else stalled_seconds
+        )
         self.database_url = database_url
         self.own_lanes = own_lanes
         self.auto = auto
         self.plan_job_id = plan_job_id
         self.batches: list[str] = []  # every batch this executor ran (for the benchmark)
+        self.handed_back: dict[str, list[str]] = {}  # subproblem -> the dead claimants, in order
+        self._lanes: list[threading.Thread] = []
+        self._lane_count = 0
 
     def _own(self, workers: int) -> int:
         return max(0, workers if self.own_lanes is None else self.own_lanes)
@@ -116,14 +146,9 @@ class ChildJobExecutor:
             conn.execute("LISTEN " + CHANNEL)  # before the children exist: no answer is missed
             self._insert(conn, batch, ids, tasks)
             self._defer(ids)
-            helpers = [
-                threading.Thread(
-                    target=self._solve_here, args=(batch,), name=f"routing-lane-{n}", daemon=True
-                )
-                for n in range(self._own(workers))
-            ]
-            for helper in helpers:
-                helper.start()
+            self._lanes, self._lane_count = [], self._own(workers)
+            for _ in range(self._lane_count):
+                self._start_lane(batch)
             answers = self._wait(conn, batch, max(t.deadline for t in tasks), len(tasks))
             with conn.transaction():
                 conn.execute(
@@ -137,22 +162,45 @@ class ChildJobExecutor:
                         (batch,),
                     ).fetchall()
                 )
-        for helper in helpers:  # (each stops by the deadline: the watchdog kills its solve)
-            helper.join()
+        for lane in self._lanes:  # (each stops by the deadline: the watchdog kills its solve)
+            lane.join()
         out: list[RoutingSolution] = []
         for sid, task in zip(ids, tasks, strict=True):
             if sid in answers:
                 out.append(_no_worse(task, solution_from_dict(answers[sid])))
                 continue
-            who = claims.get(sid)
-            detail = (
-                NEVER_TAKEN
-                if who is None
-                else f"the routing worker {who} that took this subproblem did not answer "
+            out.append(task.stopped(None, self._why_unanswered(claims.get(sid), sid)))
+        return out
+
+    def _why_unanswered(self, who: str | None, sid: str) -> str:
+        dead = self.handed_back.get(sid, [])
+        if dead:
+            lost = ", ".join(dead)
+            if who is None:
+                return (
+                    f"the routing worker {lost} that took this subproblem stopped; handed back "
+                    f"{len(dead)} time(s), no routing worker took it again before the deadline"
+                )
+            return (
+                f"the routing worker {lost} that took this subproblem stopped; handed back "
+                f"{len(dead)} time(s), the routing worker {who} that took it then did not answer "
                 "before the deadline"
             )
-            out.append(task.stopped(None, detail))
-        return out
+        if who is None:
+            return NEVER_TAKEN
+        return (
+            f"the routing worker {who} that took this subproblem did not answer before the deadline"
+        )
+
+    def _start_lane(self, batch: str) -> None:
+        lane = threading.Thread(
+            target=self._solve_here,
+            args=(batch,),
+            name=f"routing-lane-{len(self._lanes)}",
+            daemon=True,
+        )
+        self._lanes.append(lane)
+        lane.start()
 
     def _insert(
         self,
@@ -199,15 +247,52 @@ class ChildJobExecutor:
         left (or the deadline is near)."""
         with psycopg.connect(self.info, autocommit=True) as conn:
             while (claimed := claim_next(conn, batch)) is not None:
-                sid, task_json, deadline = claimed
+                sid, token, task_json, deadline = claimed
                 solution, seconds = solve_task(task_json, deadline)
-                store(conn, sid, solution, seconds)
+                store(conn, sid, token, solution, seconds)
+
+    def _hand_back_dead(self, conn: psycopg.Connection[Any], batch: str) -> None:
+        """Re-queue the batch's subproblems whose claimant died (see the module docstring): a
+        fresh child job each, and a lane of this process if one is free; a subproblem past its
+        hand-backs or too near its deadline stays as it is (timed out at the deadline)."""
+        dead = conn.execute(DEAD_CLAIMS, (batch, self.stalled_seconds)).fetchall()
+        now = time.time()
+        requeued: list[str] = []
+        for sid, who, token, deadline, handbacks in dead:
+            if handbacks >= MAX_HANDBACKS or float(deadline) - now < HANDBACK_MIN_LEFT_S:
+                continue
+            with conn.transaction():
+                row = conn.execute(
+                    "UPDATE routing_subproblems SET status = 'queued', claimed_by = NULL, "
+                    "claimed_at = NULL, claim_token = NULL, engine_job_id = NULL, "
+                    "handbacks = handbacks + 1 "
+                    "WHERE id = %s AND status = 'running' AND claim_token = %s RETURNING id",
+                    (sid, token),
+                ).fetchone()
+            if row is None:  # (answered or expired meanwhile)
+                continue
+            self.handed_back.setdefault(str(sid), []).append(str(who))
+            requeued.append(str(sid))
+            logger.warning(
+                "routing subproblem %s: its claimant %s stopped; handed back (%d of %d)",
+                sid,
+                who,
+                handbacks + 1,
+                MAX_HANDBACKS,
+            )
+        if not requeued:
+            return
+        self._defer(requeued)
+        if sum(lane.is_alive() for lane in self._lanes) < self._lane_count:
+            self._start_lane(batch)
 
     def _wait(
         self, conn: psycopg.Connection[Any], batch: str, deadline: float, count: int
     ) -> dict[str, dict[str, Any]]:
-        """The batch's answers as they come, until all are in or the deadline passes."""
+        """The batch's answers as they come, until all are in or the deadline passes; dead
+        claimants' subproblems handed back on the way (looked for every `POLL_S`)."""
         answers: dict[str, dict[str, Any]] = {}
+        looked = 0.0
         while True:
             rows = conn.execute(
                 "SELECT id, result FROM routing_subproblems WHERE batch_id = %s "
@@ -219,6 +304,9 @@ class ChildJobExecutor:
             left = deadline - time.time()
             if len(answers) >= count or left <= 0:
                 return answers
+            if time.monotonic() - looked >= POLL_S:
+                looked = time.monotonic()
+                self._hand_back_dead(conn, batch)
             for _ in conn.notifies(timeout=min(POLL_S, left), stop_after=1):
                 pass
 
@@ -252,6 +340,7 @@ def executor_for(
         own_lanes=settings.routing_coordinator_lanes,
         auto=mode == "auto",
         plan_job_id=plan_job_id,
+        stalled_seconds=settings.worker_stalled_seconds,
     )
     return use_executor(executor)
 

@@ -19,6 +19,8 @@ SWEEP_LOCK = 0x73776565  # advisory lock key of the sweep
 PERIODIC_TASKS = frozenset(
     {"logistics:deliver_webhooks", "logistics:refresh_tracking", "logistics:sweep_tracking"}
 )  # never retried: a retried tick could meet the next one's queueing lock
+ROUTING_CHILD = "logistics:solve_routing"  # never retried here: its plan's coordinator hands
+# the subproblem back (a fresh child job) if enough of the plan's deadline remains
 
 
 async def sweep_once(app: App, database_url: str) -> list[int]:
@@ -51,9 +53,13 @@ async def sweep_once(app: App, database_url: str) -> list[int]:
 
 async def _sweep_job(app: App, job: Job) -> None:
     """Drop a periodic tick (the next tick does its work: webhook rows wait out their lease),
-    retry any other job, or fail it visibly once its attempts are spent."""
+    fail a routing child job (its coordinator decides about a new one), retry any other job, or
+    fail it visibly once its attempts are spent."""
     settings = get_settings()
-    if job.task_name in PERIODIC_TASKS:
+    if job.task_name == ROUTING_CHILD:
+        await app.job_manager.finish_job(job, Status.FAILED, delete_job=False)
+        logger.warning("stalled routing child job %d failed (its plan hands it back)", job.id)
+    elif job.task_name in PERIODIC_TASKS:
         await app.job_manager.finish_job(job, Status.ABORTED, delete_job=True)
         logger.warning("stalled periodic job %d (%s) dropped", job.id, job.task_name)
     elif job.attempts + 1 >= settings.plan_job_max_attempts:

@@ -97,15 +97,16 @@ async def plan_job(context: JobContext, job_id: str) -> str:
         raise
 
 
-@blueprint.task(name="solve_routing", queue="routing")
-async def solve_routing(subproblem_id: str) -> str:
+@blueprint.task(name="solve_routing", queue="routing", pass_context=True)
+async def solve_routing(context: JobContext, subproblem_id: str) -> str:
     """A routing child job: solve one stored subproblem of a plan by its deadline (see
-    routing_children.py); a killed worker's child is not retried (its plan has moved on)."""
+    routing_children.py). The claim names this engine job: if this worker dies, the plan's
+    coordinator sees it stalled and hands the subproblem back (the sweep does not retry it)."""
     from logistics.workers.engine import conninfo
     from logistics.workers.routing_child import run_child
 
     info = conninfo(get_settings().database_url)
-    outcome = await asyncio.to_thread(run_child, info, subproblem_id)
+    outcome = await asyncio.to_thread(run_child, info, subproblem_id, context.job.id)
     logger.info("routing subproblem %s: %s", subproblem_id, outcome)
     return outcome
 

@@ -1,6 +1,7 @@
 """Routing subproblems as child jobs on PostgreSQL with real `logistics worker` processes: a plan
-job's subproblems solved by two workers (plan checked by the product's checker), and children
-that never answer (no routing worker, or one SIGKILLed mid-solve) timed out by the deadline."""
+job's subproblems solved by two workers (plan checked by the product's checker), a child whose
+worker is SIGKILLed mid-solve handed back and solved by another worker, a late answer under a
+superseded claim never stored, and children that never answer timed out by the deadline."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ from logistics.services import plan_jobs
 from logistics.services.import_scenario import import_scenario
 from logistics.settings import get_settings
 from logistics.workers.engine import apply_schema, conninfo, make_app
+from logistics.workers.routing_child import claim_one, store
 from logistics.workers.routing_children import (
     NEVER_TAKEN,
     child_jobs,
@@ -47,6 +49,7 @@ from tests.planning.routing.checker import violations
 from tests.workers.processes import ROOT, procfile
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.timeout(400)]
+STALLED_S = 5.0
 
 
 @pytest.fixture
@@ -113,11 +116,24 @@ class Workers:
 @pytest.fixture
 def workers(database: str, tmp_path: Path) -> Iterator[Workers]:
     """Starts workers on the database; stops them after the test."""
-    started = Workers(database, tmp_path, {"LOGISTICS_ROUTING_CHILD_JOBS": "on"})
+    started = Workers(
+        database,
+        tmp_path,
+        # (a killed worker is stalled after 5 s: the coordinators below use the same threshold)
+        {"LOGISTICS_ROUTING_CHILD_JOBS": "on", "LOGISTICS_WORKER_STALLED_SECONDS": str(STALLED_S)},
+    )
     try:
         yield started
     finally:
         started.stop()
+
+
+def _handbacks(url: str) -> dict[str, int]:
+    with psycopg.connect(conninfo(url)) as conn:
+        return {
+            str(sid): int(n)
+            for sid, n in conn.execute("SELECT id, handbacks FROM routing_subproblems").fetchall()
+        }
 
 
 def _rows(url: str) -> list[tuple[str, str, str | None, float | None]]:
@@ -224,21 +240,19 @@ def test_without_a_routing_worker_the_plan_times_its_truck_legs_out_by_the_deadl
     assert all(who is None for _, _, who, _ in rows)
 
 
-def test_a_child_whose_worker_is_killed_mid_solve_times_out_with_the_reason(
-    workers: Workers,
-) -> None:
-    """One routing worker takes the first subproblem and is SIGKILLed while it solves: that
-    subproblem's legs are dropped as timeout naming the worker, the other subproblem (never
-    taken) as timeout too, all by the deadline."""
+def _kill_the_claimant(
+    workers: Workers, limit: float, out: list[list[Routed]]
+) -> tuple[threading.Thread, str, float]:
+    """A routing worker (one slot) started, a coordinator (no lanes of its own) routing the
+    minimal bundle's legs within `limit`, and the worker SIGKILLed once it holds a subproblem;
+    the coordinator's thread, the killed claimant's `:PID` suffix and when the routing began."""
     url = workers.url
     worker = workers.start("--queues", "routing")
     workers.wait_for_slots(1)
     minimal, net, legs = _minimal_legs()
-    limit = 20.0
-    out: list[list[Routed]] = []
 
     def route() -> None:
-        with child_jobs(url, own_lanes=0):
+        with child_jobs(url, own_lanes=0, stalled_seconds=STALLED_S):
             out.append(route_trucks(minimal, net, legs, time_limit_s=limit, seed=0, workers=1))
 
     started = time.monotonic()
@@ -250,17 +264,88 @@ def test_a_child_whose_worker_is_killed_mid_solve_times_out_with_the_reason(
         time.sleep(0.05)
     worker.kill()
     worker.wait()
+    return coordinator, claimed_by, started
+
+
+def test_a_child_whose_worker_is_killed_mid_solve_is_handed_back_and_solved_by_another(
+    workers: Workers,
+) -> None:
+    """The routing worker holding a subproblem is SIGKILLed mid-solve; the coordinator sees its
+    worker stalled (procrastinate's heartbeat), hands the subproblem back, and a second worker
+    started after the kill solves it (and the other one) before the deadline: nothing dropped,
+    every route valid, the killed claimant's subproblem handed back once and answered by the
+    second worker."""
+    out: list[list[Routed]] = []
+    coordinator, killed, _ = _kill_the_claimant(workers, 40.0, out)
+    handed_back = [sid for sid, _, who, _ in _rows(workers.url) if who and who.endswith(killed)]
+    second = workers.start("--queues", "routing", "--concurrency", "2")
+    coordinator.join(timeout=120)
+    assert not coordinator.is_alive()
+    (routed,) = out
+    assert not [d for r in routed for d in r.solution.dropped], workers.output()
+    assert all(violations(r.problem, r.solution) == [] for r in routed if r.problem)
+    rows = {sid: (status, who) for sid, status, who, _ in _rows(workers.url)}
+    assert {status for status, _ in rows.values()} == {"done"}
+    (sid,) = handed_back
+    assert rows[sid][1] is not None and rows[sid][1].endswith(f":{second.pid}")
+    assert _handbacks(workers.url)[sid] == 1
+
+
+def test_a_child_whose_worker_is_killed_with_no_other_worker_times_out_with_the_reason(
+    workers: Workers,
+) -> None:
+    """The only routing worker is SIGKILLed while it solves: its subproblem is handed back but
+    nobody takes it, so by the deadline its legs are dropped as timeout naming the dead worker,
+    the other subproblem (never taken) as timeout too."""
+    limit = 20.0
+    out: list[list[Routed]] = []
+    coordinator, killed, started = _kill_the_claimant(workers, limit, out)
     coordinator.join(timeout=120)
     took = time.monotonic() - started
     assert not coordinator.is_alive()
     assert took <= limit * 1.1 + 5.0  # the stage's own deadline: its limit plus 10 %
     (routed,) = out
+    _, _, legs = _minimal_legs()
     dropped = [d for r in routed for d in r.solution.dropped]
     assert sorted(d.request_id for d in dropped) == sorted(leg.request_id for leg in legs)
     assert {d.reason for d in dropped} == {"timeout"}
     details = {d.detail for d in dropped}
     assert NEVER_TAKEN in details
-    assert any(f"{claimed_by} that took this subproblem did not answer" in d for d in details)
+    assert any(
+        f"{killed} that took this subproblem stopped; handed back 1 time(s), no routing worker "
+        "took it again" in d
+        for d in details
+    ), details
+    assert {status for _, status, _, _ in _rows(workers.url)} == {"expired"}
+
+
+def test_a_late_answer_under_a_superseded_claim_is_never_stored(database: str) -> None:
+    """A claimant presumed dead answers after its subproblem was handed back and claimed again:
+    its answer is refused, before and after the newer claim's answer, which stays."""
+    with psycopg.connect(conninfo(database), autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO routing_subproblems (id, batch_id, position, status, deadline, task, "
+            "created_at) VALUES ('b-0', 'b', 0, 'queued', %s, '{}', now())",
+            (time.time() + 60,),
+        )
+        first = claim_one(conn, "b-0", 1)
+        assert first is not None and claim_one(conn, "b-0", 2) is None  # one claimant at a time
+        conn.execute(  # the coordinator's hand-back (the claimant presumed dead)
+            "UPDATE routing_subproblems SET status = 'queued', claim_token = NULL, "
+            "handbacks = handbacks + 1 WHERE id = 'b-0' AND claim_token = %s",
+            (first[0],),
+        )
+        second = claim_one(conn, "b-0", 3)
+        assert second is not None and second[0] != first[0]
+        assert not store(conn, "b-0", first[0], {"late": True}, 1.0)
+        assert store(conn, "b-0", second[0], {"newer": True}, 2.0)
+        assert not store(conn, "b-0", first[0], {"late": True}, 1.0)
+        assert not store(conn, "b-0", second[0], {"again": True}, 3.0)  # applied once
+        row = conn.execute(
+            "SELECT status, result, engine_job_id, handbacks FROM routing_subproblems"
+        ).fetchone()
+    assert row is not None
+    assert (row[0], json.loads(row[1]), row[2], row[3]) == ("done", {"newer": True}, 3, 1)
 
 
 def test_auto_solves_locally_until_a_routing_worker_is_live(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, Integer, String, Text
+from sqlalchemy import BigInteger, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from logistics.persistence.base import Base, UtcDateTime
@@ -27,3 +27,6 @@ class RoutingSubproblemRow(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     solve_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    claim_token: Mapped[str | None] = mapped_column(String(32), nullable=True)  # current claim
+    engine_job_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # its child job
+    handbacks: Mapped[int] = mapped_column(Integer, server_default="0")  # claimant died, re-queued
