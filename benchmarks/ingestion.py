@@ -12,6 +12,9 @@ Per database (a fresh SQLite file, or a temporary PostgreSQL database dropped af
    milestones per shipment, shipment-level) in batches of `--batch`, one transaction per batch:
    parsing, validation, duplicate checks, storage and marking the touched shipments stale.
 3. The same first batches sent again: every item answered `duplicate` (duplicate detection).
+   With `--streams N` (N > 1), `--events` more events are then ingested by N processes at
+   once, each its own share in batches of `--batch` on its own connection: the aggregate
+   rate, each stream's, and their CPU (the processes and their PostgreSQL backends).
 4. Refresh: `tracking_refresh.refresh` of every stale shipment in transactions of 200 shipments
    (the background refresher's batch), with the SQL statements it issued per shipment.
 5. HTTP: `logistics serve` in its own process on the database (on the embedded engine its
@@ -32,12 +35,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +49,12 @@ import httpx
 from sqlalchemy import Engine, event
 from tracking import events_for, fresh_database, serve_process
 
-from logistics.domain import Role
+from logistics.domain import Mode, Role
 from logistics.domain.scenario import Scenario
 from logistics.persistence.database import make_engine, make_session_factory, session_scope
 from logistics.persistence.migrate import upgrade_to_head
 from logistics.persistence.repositories import booked_legs, tracking_state
-from logistics.persistence.tables import BookedLegRow
+from logistics.persistence.repositories.booked_legs import BookedLeg
 from logistics.scenarios.generator import generate_scenario
 from logistics.services import tracking_refresh
 from logistics.services.api_keys import create_api_key
@@ -138,18 +142,22 @@ def book_all(session: Any, scenario: Scenario) -> None:
         service = services[n % len(services)]
         depart = service.departure - timedelta(hours=6)
         legs = [
-            BookedLegRow(
+            BookedLeg(
+                shipment_id=shipment.id,
                 leg_index=0,
-                mode="road",
+                plan_id="",
+                mode=Mode.ROAD,
                 from_location=shipment.origin,
                 to_location=service.origin,
                 planned_depart=depart,
                 planned_arrive=depart + timedelta(hours=2),
                 vehicle_id=vehicles[n % len(vehicles)],
             ),
-            BookedLegRow(
+            BookedLeg(
+                shipment_id=shipment.id,
                 leg_index=1,
-                mode=service.mode.value,
+                plan_id="",
+                mode=service.mode,
                 from_location=service.origin,
                 to_location=service.destination,
                 planned_depart=service.departure,
@@ -166,6 +174,62 @@ def rate(count: int, seconds: float, cpu: float) -> str:
     return (
         f"{count:,} events in {seconds:.1f} s = {count / seconds:,.0f} events/s "
         f"({cpu:.1f} CPU s = {count / cpu:,.0f} events per CPU-second)"
+    )
+
+
+def _stream(url: str, batches: list[list[dict[str, Any]]], ready: Any, go: Any, done: Any) -> None:
+    """One ingesting process: its own engine and connection, its batches in order, one
+    transaction each; reports (its backend pid or 0, CPU seconds, wall seconds) on `ready`."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with engine.connect() as conn:  # the pooled connection every batch then reuses
+        backend = (
+            conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+            if engine.dialect.name == "postgresql"
+            else 0
+        )
+    ready.put(backend)
+    go.wait()
+    cpu, started = time.process_time(), time.perf_counter()
+    for batch in batches:
+        with session_scope(factory) as session:
+            report = ingest_unified_batch(session, batch)
+            assert report.items[0].status.value == "accepted", report.items[0]
+    ready.put((time.process_time() - cpu, time.perf_counter() - started))
+    done.wait()  # the backend stays until its CPU time has been read
+    engine.dispose()
+
+
+def parallel(url: str, shipments: list[tuple[str, datetime]], args: argparse.Namespace) -> None:
+    """`--streams` processes ingesting distinct events at once: aggregate and per-stream rates."""
+    context = multiprocessing.get_context("spawn")
+    ready, go, done = context.Queue(), context.Event(), context.Event()
+    per_stream = args.events // args.streams
+    processes = []
+    for c in range(args.streams):
+        events = events_for(shipments, per_stream, f"par{c}")
+        batches = [events[i : i + args.batch] for i in range(0, len(events), args.batch)]
+        process = context.Process(target=_stream, args=(url, batches, ready, go, done))
+        process.start()
+        processes.append(process)
+    backends = {ready.get(timeout=300) for _ in processes} - {0}
+    meter = CpuMeter()
+    meter.start(backends)
+    started = time.perf_counter()
+    go.set()
+    own = [ready.get(timeout=600) for _ in processes]
+    seconds = time.perf_counter() - started
+    others = meter.stop() - (time.process_time() - meter.own)  # the backends' CPU only
+    done.set()
+    for process in processes:
+        process.join()
+    total = per_stream * args.streams
+    cpu = sum(c for c, _ in own) + others
+    slowest = max(w for _, w in own)
+    print(
+        f"  service layer, {args.streams} concurrent streams of {per_stream:,} events "
+        f"(batches of {args.batch}): {rate(total, seconds, cpu)}; per stream "
+        f"{per_stream / slowest:,.0f}-{per_stream / min(w for _, w in own):,.0f} events/s"
     )
 
 
@@ -213,6 +277,9 @@ def run(kind: str, admin_url: str | None, args: argparse.Namespace) -> None:
         seconds = time.perf_counter() - started
         cpu = meter.stop()
         print(f"  service layer, all duplicates: {rate(sum(map(len, again)), seconds, cpu)}")
+
+        if args.streams > 1:
+            parallel(url, shipments, args)
 
         with session_scope(factory) as session:
             stale = len(tracking_state.stale_ids(session))
@@ -284,6 +351,13 @@ def main() -> None:
     parser.add_argument("--http-events", type=int, default=50_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=1)
+    parser.add_argument(
+        "--streams",
+        type=int,
+        default=1,
+        help="also ingest --events more events in this many concurrent processes (service "
+        "layer), each with its own connection",
+    )
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurement")
     parser.add_argument(
         "--server-refresh-seconds",

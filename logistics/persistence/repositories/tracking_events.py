@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import cache
@@ -11,7 +10,7 @@ from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Row, Table, or_, select
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from logistics.domain import ExceptionReason, Milestone, Mode, TimeType, TrackingEvent
@@ -141,24 +140,39 @@ def _hashes_query(count: int) -> str:
     return f"SELECT content_hash FROM tracking_events WHERE content_hash IN ({', '.join(['?'] * count)})"
 
 
+_INCOMING = "tracking_events_incoming"
+"""PostgreSQL: a session's temporary table a batch is copied into (emptied at commit)."""
+
+
 @cache
-def _unnest_insert(dialect: Dialect) -> str:
-    """PostgreSQL: INSERT … SELECT FROM unnest(one array per column) in submission order."""
-    table = cast(Table, EventRow.__table__)
-    columns = [c for c in table.columns if c.name != "seq"]
-    quote = dialect.identifier_preparer.quote
-    names = ", ".join(quote(c.name) for c in columns)
-    # Arrays of the column types without lengths: an explicit cast to varchar(n) would cut an
-    # over-long value silently, the insert's own assignment refuses it.
-    types = {c.name: re.sub(r"\(\d+\)", "", c.type.compile(dialect=dialect)) for c in columns}
-    # Binary parameters (`%(x)b`): psycopg's text format quotes every array element through a
-    # regular expression in Python, the binary one does not.
-    arrays = ", ".join(f"%({c.name})b::{types[c.name]}[]" for c in columns)
+def _copy_statements() -> tuple[str, str, str]:
+    """PostgreSQL: create the incoming table, COPY into it, move its rows into the events.
+
+    The temporary table has the events' columns and types (LIKE), so an over-long value is
+    refused as the insert would refuse it; `seq` carries the submission order there.
+    """
+    names = ", ".join(f'"{name}"' for name in _COLUMNS)
     return (
-        f"INSERT INTO tracking_events ({names}) "
-        f"SELECT {names} FROM unnest({arrays}) WITH ORDINALITY AS given({names}, ord) "
-        "ORDER BY ord ON CONFLICT DO NOTHING RETURNING source, event_id"
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} (LIKE tracking_events) "
+        "ON COMMIT DELETE ROWS",
+        f"COPY {_INCOMING} (seq, {names}) FROM STDIN",
+        f"WITH given AS (DELETE FROM {_INCOMING} RETURNING *) "
+        f"INSERT INTO tracking_events ({names}) SELECT {names} FROM given ORDER BY seq "
+        "ON CONFLICT DO NOTHING RETURNING source, event_id",
     )
+
+
+def _copy_in(connection: Connection, values: Mapping[str, Sequence[Any]], count: int) -> Any:
+    """PostgreSQL: the batch by COPY (psycopg formats rows in C), then one INSERT … SELECT …
+    ON CONFLICT DO NOTHING RETURNING; returns the inserted (source, event_id) rows."""
+    create, copy_sql, move = _copy_statements()
+    connection.exec_driver_sql(create)
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        for row in zip(range(count), *(values[name] for name in _COLUMNS), strict=True):
+            copy.write_row(row)
+    return connection.exec_driver_sql(move)
 
 
 def add_new(
@@ -173,9 +187,9 @@ def add_new(
 
     An event a concurrent request stored first is skipped (ON CONFLICT DO NOTHING), not an
     IntegrityError. Rows go in the order given (storage order is submission order). PostgreSQL:
-    one INSERT … SELECT FROM unnest(arrays) … ON CONFLICT DO NOTHING RETURNING for the whole
-    batch, a short statement whatever the batch size (psycopg caches and prepares it; a
-    multi-row VALUES list of 20 parameters a row is re-parsed on every call). SQLite: one
+    the batch is copied (COPY) into a temporary table of the session, then moved with one
+    INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING (an INSERT from unnest(arrays) spent
+    most of its time in psycopg dumping each array element in Python). SQLite: one
     multi-row INSERT … VALUES … ON CONFLICT DO NOTHING RETURNING per 500 events, its values
     converted as the column types would (without SQLAlchemy's per-value bind processing).
     """
@@ -190,9 +204,7 @@ def add_new(
     ]
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        arrays = {name: list(values[name]) for name in _COLUMNS}
-        inserted = connection.exec_driver_sql(_unnest_insert(connection.dialect), arrays)
-        return {(s, e) for s, e in inserted}
+        return {(s, e) for s, e in _copy_in(connection, values, count)}
     for name in ("event_time", "recorded_at", "received_at"):
         values[name] = _sqlite_times(values[name])
     rows = list(zip(*(values[name] for name in _COLUMNS), strict=True))
