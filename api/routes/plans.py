@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.dependencies import CoordinatorDep, SessionDep
 from api.schemas.disruptions import PlanDiffOut, ShipmentChangeOut
 from api.schemas.params import ID_LENGTH, INT32_MAX, JobIdPath
-from api.schemas.plans import PlanAccepted, PlanJobOut, PlanJobRecord, PlanList
+from api.schemas.plans import PlanAccepted, PlanJobOut, PlanList
 from logistics.services import plan_diff as plan_diff_service
 from logistics.services import plan_jobs
 
@@ -36,7 +36,7 @@ class PlanRequest(BaseModel):
     )
 
 
-def job_out(row: PlanJobRecord, *, with_result: bool) -> dict[str, Any]:
+def job_out(row: plan_jobs.PlanJob, *, with_result: bool) -> dict[str, Any]:
     """A job as JSON; the plan document is included once done."""
     out: dict[str, Any] = {
         "id": row.id,

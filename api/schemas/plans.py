@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from pydantic import BaseModel, Field
-
-
-class PlanJobRecord(Protocol):
-    """What the plan job service hands back about a job (the API never names its table)."""
-
-    id: str
-    status: str
-    progress: float
-    message: str
-    objective: str
-    time_limit_s: float
-    seed: int
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    accepted_at: datetime | None
-    result: str | None
 
 
 class PlanJobOut(BaseModel):

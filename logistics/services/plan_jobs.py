@@ -14,7 +14,7 @@ from logistics.bundles.plan_json import plan_from_document
 from logistics.domain import Principal
 from logistics.errors import Conflict, NotFound
 from logistics.persistence.repositories import plan_jobs as repo
-from logistics.persistence.tables import PlanJobRow
+from logistics.persistence.repositories.plan_jobs import PlanJob as PlanJob
 from logistics.planning.objectives import objective_named
 from logistics.services.plan_acceptance import accept_plan
 from logistics.services.plan_records import new_plan_id
@@ -33,10 +33,10 @@ def create_job(
     time_limit_s: float,
     seed: int,
     shipment_ids: Sequence[str] | None,
-) -> PlanJobRow:
+) -> PlanJob:
     """Record a plan request (queued); the caller commits, then hands the id to a worker."""
     objective_named(objective)
-    row = PlanJobRow(
+    job = PlanJob(
         id=new_plan_id(),
         status=QUEUED,
         objective=objective,
@@ -48,11 +48,11 @@ def create_job(
         message="queued",
         created_at=clock.now(),  # the request time: the plan's now
     )
-    repo.add(session, row)
-    return row
+    repo.add(session, job)
+    return job
 
 
-def get_job(session: Session, job_id: str) -> PlanJobRow:
+def get_job(session: Session, job_id: str) -> PlanJob:
     """A job or NotFound."""
     row = repo.get(session, job_id)
     if row is None:
@@ -60,7 +60,7 @@ def get_job(session: Session, job_id: str) -> PlanJobRow:
     return row
 
 
-def list_jobs(session: Session, limit: int = 50) -> list[PlanJobRow]:
+def list_jobs(session: Session, limit: int = 50) -> list[PlanJob]:
     """The newest plan jobs."""
     return repo.recent(session, limit)
 
@@ -71,11 +71,11 @@ def recover_jobs(session: Session, *, lease_s: float | None = None) -> list[str]
     submitted (a claim makes sure exactly one worker runs each)."""
     lease = lease_s if lease_s is not None else get_settings().plan_job_lease_seconds
     now = datetime.now(UTC)
-    for row in repo.stalled(session, now - timedelta(seconds=lease)):
-        row.status, row.finished_at = FAILED, now
-        row.message = (
-            f"the worker running this plan stopped (no heartbeat for {lease:g} s); request it again"
-        )
+    message = (
+        f"the worker running this plan stopped (no heartbeat for {lease:g} s); request it again"
+    )
+    for job in repo.stalled(session, now - timedelta(seconds=lease)):
+        repo.finish(session, job.id, status=FAILED, finished_at=now, message=message)
     session.flush()
     return [row.id for row in repo.with_status(session, (QUEUED,))]
 
@@ -92,8 +92,7 @@ def fail_job(session: Session, job_id: str, message: str) -> bool:
         beat = beat.replace(tzinfo=UTC)  # SQLite hands back naive UTC
     if row.status == RUNNING and beat is not None and beat > datetime.now(UTC) - lease:
         return False
-    row.status, row.finished_at, row.message = FAILED, datetime.now(UTC), message
-    session.flush()
+    repo.finish(session, job_id, status=FAILED, finished_at=datetime.now(UTC), message=message)
     return True
 
 
@@ -103,6 +102,5 @@ def accept_job(session: Session, job_id: str) -> int:
     if row.status != DONE or row.result is None:
         raise Conflict(f"plan {job_id} is {row.status}; only a done plan can be accepted")
     booked = accept_plan(session, plan_from_document(json.loads(row.result)))
-    row.accepted_at = datetime.now(UTC)
-    session.flush()
+    repo.mark_accepted(session, job_id, datetime.now(UTC))
     return booked

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from logistics.persistence.repositories import plan_jobs as repo
-from logistics.persistence.tables import PlanJobRow
+from logistics.persistence.repositories.plan_jobs import PlanJob
 
 
 def new_plan_id() -> str:
@@ -27,11 +27,11 @@ def record_finished_plan(
     seed: int,
     message: str,
     accepted: bool,
-) -> PlanJobRow:
+) -> PlanJob:
     """Store a plan document made in-process as a done (and maybe accepted) job, so the API and
     the plan board show it like any requested plan."""
     now = datetime.now(UTC)
-    row = PlanJobRow(
+    job = PlanJob(
         id=document["plan_id"],
         status="done",
         objective=document.get("objective", "balanced"),
@@ -47,5 +47,5 @@ def record_finished_plan(
         accepted_at=now if accepted else None,
         result=json.dumps(document),
     )
-    repo.add(session, row)
-    return row
+    repo.add(session, job)
+    return job

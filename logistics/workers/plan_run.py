@@ -47,13 +47,11 @@ class _Heartbeat(threading.Thread):
         self.join(timeout=5)
 
 
-def _update(factory: sessionmaker[Session], job_id: str, **fields: object) -> None:
+def _update(factory: sessionmaker[Session], job_id: str, *, progress: float, message: str) -> None:
     with session_scope(factory) as session:
-        row = repo.get(session, job_id)
-        if row is not None:
-            for key, value in fields.items():
-                setattr(row, key, value)
-            row.heartbeat_at = datetime.now(UTC)
+        repo.report_progress(
+            session, job_id, progress=progress, message=message, now=datetime.now(UTC)
+        )
 
 
 def run_job(database_url: str, job_id: str, *, take_over: bool = False) -> str:
@@ -110,24 +108,32 @@ def run_job(database_url: str, job_id: str, *, take_over: bool = False) -> str:
             progress=progress,
         )
         with session_scope(factory) as session:
-            row = get_job(session, job_id)
-            row.status, row.progress, row.finished_at = DONE, 1.0, datetime.now(UTC)
-            row.message = "; ".join(
-                (
-                    recommended.summary,
-                    *fitted.notes,
-                    *([f"{len(known)} disruption(s) applied"] if known else []),
-                )
+            get_job(session, job_id)
+            repo.finish(
+                session,
+                job_id,
+                status=DONE,
+                finished_at=datetime.now(UTC),
+                progress=1.0,
+                message="; ".join(
+                    (
+                        recommended.summary,
+                        *fitted.notes,
+                        *([f"{len(known)} disruption(s) applied"] if known else []),
+                    )
+                ),
+                result=json.dumps(recommended.document()),
             )
-            row.result = json.dumps(recommended.document())
         return DONE
     except Exception as exc:  # a failed plan must be visible, whatever went wrong
         with session_scope(factory) as session:
-            row = get_job(session, job_id)
-            row.status, row.finished_at, row.message = (
-                FAILED,
-                datetime.now(UTC),
-                f"planning failed: {exc}",
+            get_job(session, job_id)
+            repo.finish(
+                session,
+                job_id,
+                status=FAILED,
+                finished_at=datetime.now(UTC),
+                message=f"planning failed: {exc}",
             )
         return FAILED
     finally:

@@ -13,6 +13,7 @@ from logistics.bundles.reader import read_bundle
 from logistics.domain import Notice, NoticeKind, Principal, Role
 from logistics.persistence.database import make_engine, make_session_factory, session_scope
 from logistics.persistence.migrate import upgrade_to_head
+from logistics.persistence.tables import PlanJobRow
 from logistics.services import plan_jobs, webhooks
 from logistics.services.api_keys import create_api_key
 from logistics.services.import_scenario import import_scenario
@@ -42,9 +43,10 @@ def test_status_reports_what_to_monitor(postgres_url: str) -> None:
         )
         ask = {"objective": "balanced", "time_limit_s": 5, "seed": 0, "shipment_ids": None}
         queued = plan_jobs.create_job(session, Principal("t", Role.COORDINATOR), **ask).id
-        dead = plan_jobs.create_job(session, Principal("t", Role.COORDINATOR), **ask)
+        dead_id = plan_jobs.create_job(session, Principal("t", Role.COORDINATOR), **ask).id
+        dead = session.get(PlanJobRow, dead_id)  # a worker that claimed it and died an hour ago
+        assert dead is not None
         dead.status, dead.heartbeat_at = "running", hour_ago
-        dead_id = dead.id
     engine.dispose()
     apply_schema(postgres_url)
     app = make_app(postgres_url, asynchronous=False)
