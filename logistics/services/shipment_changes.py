@@ -25,7 +25,7 @@ from logistics.persistence.repositories import booked_legs, shipment_changes, tr
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories.shipment_changes import ShipmentChange
-from logistics.persistence.tables import ShipmentStateRow
+from logistics.persistence.repositories.tracking_state import ShipmentState
 
 AMENDABLE = (
     "origin",
@@ -70,7 +70,7 @@ def _stored(session: Session, shipment_id: str) -> Shipment:
     return found
 
 
-def _tracked(session: Session, shipment_id: str) -> ShipmentStateRow | None:
+def _tracked(session: Session, shipment_id: str) -> ShipmentState | None:
     """The shipment's tracking state, brought up to date with the events stored so far."""
     # imported here: tracking_refresh reaches master_data, which imports this module's importer
     from logistics.services import tracking_refresh
@@ -78,6 +78,7 @@ def _tracked(session: Session, shipment_id: str) -> ShipmentStateRow | None:
     state = tracking_state.get(session, shipment_id)
     if state is not None and state.stale:
         tracking_refresh.refresh(session, shipment_ids=[shipment_id])
+        state = tracking_state.get(session, shipment_id)
     return state
 
 

@@ -11,7 +11,7 @@ from logistics.errors import DomainError
 from logistics.persistence.repositories import tracking_state
 from logistics.persistence.repositories.page import Page
 from logistics.persistence.repositories.tracking_state import ExceptionFilter as ExceptionFilter
-from logistics.persistence.tables import ExceptionRow, ShipmentStateRow
+from logistics.persistence.repositories.tracking_state import ShipmentState, StoredException
 from logistics.services import tracking_refresh
 
 STATES = ("open", "closed", "all")
@@ -42,7 +42,7 @@ def list_exceptions(
     limit: int,
     offset: int,
     refresh_first: bool = True,
-) -> Page[ExceptionRow]:
+) -> Page[StoredException]:
     """Exceptions matching `f` that the principal may see (with `refresh_first`, stale
     projections are brought up to date first; without, it only reads)."""
     _check(f)
@@ -55,7 +55,7 @@ def list_exceptions(
 
 def needing_replan(
     session: Session, principal: Principal, *, limit: int, offset: int, refresh_first: bool = True
-) -> tuple[Page[ShipmentStateRow], dict[str, list[ExceptionRow]]]:
+) -> tuple[Page[ShipmentState], dict[str, list[StoredException]]]:
     """Shipments whose accepted itinerary no longer holds, with their open exceptions (stale
     projections refreshed first with `refresh_first`)."""
     if refresh_first:

@@ -14,7 +14,7 @@ from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as event_repo
 from logistics.persistence.repositories import tracking_state
 from logistics.persistence.repositories.page import Page
-from logistics.persistence.tables import ShipmentStateRow
+from logistics.persistence.repositories.tracking_state import ShipmentState
 from logistics.services import tracking_refresh
 from logistics.services.master_data import list_shipments
 
@@ -24,7 +24,7 @@ class ShipmentSummary:
     """A consignment in a list: master data, its stored tracking state, open exception reasons."""
 
     shipment: Shipment
-    state: ShipmentStateRow | None
+    state: ShipmentState | None
     open_reasons: tuple[str, ...]
 
 

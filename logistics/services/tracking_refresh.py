@@ -9,7 +9,7 @@ shipments from their events, opens and closes exceptions, and emits the notices 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -21,7 +21,11 @@ from logistics.domain import Notice, NoticeKind, TrackingEvent
 from logistics.persistence.repositories import booked_legs, tracking_state
 from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories import tracking_events as event_repo
-from logistics.persistence.tables import ExceptionRow, ShipmentStateRow
+from logistics.persistence.repositories.tracking_state import (
+    NewException,
+    ShipmentState,
+    StoredException,
+)
 from logistics.services import webhooks
 from logistics.services.tracking_inputs import load_inputs
 from logistics.services.tracking_view import ShipmentTracking, compute_tracking
@@ -60,8 +64,8 @@ def mark_vehicles(session: Session, vehicle_ids: Collection[str]) -> int:
     return tracking_state.mark_touched(session, vehicle_ids=vehicle_ids)
 
 
-def _exception_row(shipment_id: str, e: OpenException) -> ExceptionRow:
-    return ExceptionRow(
+def _new_exception(shipment_id: str, e: OpenException) -> NewException:
+    return NewException(
         shipment_id=shipment_id,
         key=e.key,
         reason=e.reason.value,
@@ -74,7 +78,7 @@ def _exception_row(shipment_id: str, e: OpenException) -> ExceptionRow:
     )
 
 
-def exception_document(row: ExceptionRow) -> dict[str, Any]:
+def exception_document(row: StoredException) -> dict[str, Any]:
     """A stored exception as JSON (the API's items and the webhook notices share it)."""
     return {
         "id": row.id,
@@ -90,7 +94,7 @@ def exception_document(row: ExceptionRow) -> dict[str, Any]:
     }
 
 
-def state_basis(state: ShipmentStateRow) -> str:
+def state_basis(state: ShipmentState) -> str:
     """The stored state a refresh computes its notices from (see `Notice.basis`)."""
     return "|".join(
         str(value)
@@ -105,15 +109,36 @@ def state_basis(state: ShipmentStateRow) -> str:
 
 
 _Pending = Callable[[], Notice]
-"""A notice built once the chunk is flushed (an opened exception's document carries its id)."""
+"""A notice built once the chunk is written (an opened exception's document carries its id)."""
+
+
+@dataclass(slots=True)
+class _Writes:
+    """What a chunk's refresh stores, written together once every shipment is computed."""
+
+    states: list[ShipmentState] = field(default_factory=list)
+    closed: list[int] = field(default_factory=list)
+    opened: list[NewException] = field(default_factory=list)
+    stored: dict[int, StoredException] = field(default_factory=dict)  # by index in `opened`
+
+    def opened_document(self, index: int) -> dict[str, Any]:
+        """The document of the `index`-th opened exception (once written)."""
+        return exception_document(self.stored[index])
+
+    def write(self, session: Session, now: datetime) -> None:
+        """Close, open and save (the opened exceptions get their ids); flushed."""
+        tracking_state.close(session, self.closed, now)
+        self.stored = dict(enumerate(tracking_state.add_exceptions(session, self.opened)))
+        tracking_state.save_states(session, self.states)
+        session.flush()
 
 
 def _apply(
-    session: Session,
+    writes: _Writes,
     view: ShipmentTracking,
     now: datetime,
-    state: ShipmentStateRow,
-    open_rows: Sequence[ExceptionRow],
+    state: ShipmentState,
+    open_rows: Sequence[StoredException],
 ) -> list[_Pending]:
     s = view.shipment
     pending: list[_Pending] = []
@@ -153,28 +178,34 @@ def _apply(
         notice(NoticeKind.ETA_CHANGED, lambda: body)
     stored = {row.key: row for row in open_rows}
     current = {e.key: e for e in view.exceptions}
-    gone = [row for key, row in stored.items() if key not in current]
-    tracking_state.close(session, gone, now)
+    gone = [replace(row, closed_at=now) for key, row in stored.items() if key not in current]
+    writes.closed += [row.id for row in gone]
     for row in gone:
         notice(NoticeKind.EXCEPTION_CLOSED, partial(exception_document, row))
     for key, e in current.items():
         if key not in stored:
-            row = _exception_row(s.id, e)
-            session.add(row)  # flushed with the chunk; the notice reads its id afterwards
-            notice(NoticeKind.EXCEPTION_OPENED, partial(exception_document, row))
+            index = len(writes.opened)
+            writes.opened.append(_new_exception(s.id, e))
+            # written with the chunk; the notice reads its id afterwards
+            notice(NoticeKind.EXCEPTION_OPENED, partial(writes.opened_document, index))
     timeline = view.projection.timeline
-    state.status = status
-    state.eta = eta
-    state.due_at = s.due_at
-    state.delivered_at = view.projection.delivered_at
-    state.needs_replan = needs_replan(view.exceptions)
-    state.last_event_at = timeline[-1].event.event_time if timeline else None
-    state.refreshed_at = now
-    state.stale = False
+    writes.states.append(
+        replace(
+            state,
+            status=status,
+            eta=eta,
+            due_at=s.due_at,
+            delivered_at=view.projection.delivered_at,
+            needs_replan=needs_replan(view.exceptions),
+            last_event_at=timeline[-1].event.event_time if timeline else None,
+            refreshed_at=now,
+            stale=False,
+        )
+    )
     return pending
 
 
-def _states(session: Session, ids: Sequence[str]) -> dict[str, ShipmentStateRow]:
+def _states(session: Session, ids: Sequence[str]) -> dict[str, ShipmentState]:
     states = tracking_state.states_of(session, ids)
     missing = [sid for sid in ids if sid not in states]
     if missing:  # a shipment asked for by id that no writer marked yet
@@ -198,7 +229,7 @@ def refresh(
     Their state rows are locked first, in id order; with `skip_locked` (the background
     refresher) stale rows another transaction holds are left to it (PostgreSQL SKIP LOCKED).
     Set-based: per chunk of 200 shipments, their inputs, state rows and open exceptions are
-    read with one query each, and the changes are written in one flush.
+    read with one query each, and the changes are written together (executemany).
     The caller owns the transaction: this flushes, it never commits.
     """
     now = now or clock.now()
@@ -216,10 +247,11 @@ def refresh(
         states = _states(session, chunk)
         open_rows = tracking_state.open_for_many(session, chunk)
         pending: list[_Pending] = []
+        writes = _Writes()
         for sid in chunk:
             view = compute_tracking(found[sid], inputs[sid], now=now, rules=rules)
-            pending += _apply(session, view, now, states[sid], open_rows.get(sid, ()))
-        session.flush()
+            pending += _apply(writes, view, now, states[sid], open_rows.get(sid, ()))
+        writes.write(session, now)
         new = [build() for build in pending]
         opened += sum(1 for n in new if n.kind is NoticeKind.EXCEPTION_OPENED)
         closed += sum(1 for n in new if n.kind is NoticeKind.EXCEPTION_CLOSED)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -135,7 +136,7 @@ def test_stale_marking_is_one_statement_per_batch(session: Session) -> None:
     for sid in stale:
         state = tracking_state.get(session, sid)
         assert state is not None
-        state.stale = False
+        tracking_state.save_states(session, [replace(state, stale=False)])
     session.flush()
 
     batch = [_event(n) | {"shipment_id": "SH00003"} for n in range(600)]

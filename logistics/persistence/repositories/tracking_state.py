@@ -1,4 +1,8 @@
-"""Per-shipment tracking state and exceptions: the stored projections of the event store."""
+"""Per-shipment tracking state and exceptions: the stored projections of the event store.
+
+They are handed out as `ShipmentState` and `StoredException` values; a refresh writes them back
+with `save_states`, `add_exceptions` and `close`.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from sqlalchemy import (
     select,
     text,
     true,
+    update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -29,6 +34,83 @@ from sqlalchemy.orm.util import identity_key
 from logistics.persistence.repositories import booked_legs
 from logistics.persistence.repositories.page import Page, paginate
 from logistics.persistence.tables import BookedLegRow, ExceptionRow, ShipmentRow, ShipmentStateRow
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentState:
+    """A shipment's stored tracking projection (`stale`: events arrived since it was computed)."""
+
+    shipment_id: str
+    stale: bool
+    status: str | None
+    eta: datetime | None
+    due_at: datetime
+    delivered_at: datetime | None
+    needs_replan: bool
+    last_event_at: datetime | None
+    refreshed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NewException:
+    """An exception to open (the store gives it its id)."""
+
+    shipment_id: str
+    key: str
+    reason: str
+    origin: str  # derived | reported
+    leg_index: int | None
+    location: str | None
+    mode: str | None
+    detail: str
+    opened_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredException:
+    """An opened exception; `closed_at` once it no longer holds."""
+
+    id: int
+    shipment_id: str
+    key: str
+    reason: str
+    origin: str
+    leg_index: int | None
+    location: str | None
+    mode: str | None
+    detail: str
+    opened_at: datetime
+    closed_at: datetime | None = None
+
+
+def _state(row: ShipmentStateRow) -> ShipmentState:
+    return ShipmentState(
+        shipment_id=row.shipment_id,
+        stale=row.stale,
+        status=row.status,
+        eta=row.eta,
+        due_at=row.due_at,
+        delivered_at=row.delivered_at,
+        needs_replan=row.needs_replan,
+        last_event_at=row.last_event_at,
+        refreshed_at=row.refreshed_at,
+    )
+
+
+def _exception(row: ExceptionRow) -> StoredException:
+    return StoredException(
+        id=row.id,
+        shipment_id=row.shipment_id,
+        key=row.key,
+        reason=row.reason,
+        origin=row.origin,
+        leg_index=row.leg_index,
+        location=row.location,
+        mode=row.mode,
+        detail=row.detail,
+        opened_at=row.opened_at,
+        closed_at=row.closed_at,
+    )
 
 
 def mark_stale(session: Session, shipment_ids: Collection[str]) -> int:
@@ -157,17 +239,42 @@ def undelivered_ids(session: Session) -> list[str]:
     return sorted(session.scalars(query))
 
 
-def get(session: Session, shipment_id: str) -> ShipmentStateRow | None:
-    """The shipment's state row."""
-    return session.get(ShipmentStateRow, shipment_id)
+def get(session: Session, shipment_id: str) -> ShipmentState | None:
+    """The shipment's state, as stored now."""
+    row = session.get(ShipmentStateRow, shipment_id, populate_existing=True)
+    return _state(row) if row is not None else None
 
 
-def states_of(session: Session, shipment_ids: Collection[str]) -> dict[str, ShipmentStateRow]:
-    """The state rows of the shipments that have one."""
+def states_of(session: Session, shipment_ids: Collection[str]) -> dict[str, ShipmentState]:
+    """The states of the shipments that have one, as stored now."""
     if not shipment_ids:
         return {}
     query = select(ShipmentStateRow).where(ShipmentStateRow.shipment_id.in_(list(shipment_ids)))
-    return {row.shipment_id: row for row in session.scalars(query)}
+    rows = session.scalars(query.execution_options(populate_existing=True))
+    return {row.shipment_id: _state(row) for row in rows}
+
+
+def save_states(session: Session, states: Sequence[ShipmentState]) -> None:
+    """Store recomputed states over the existing rows (one executemany UPDATE)."""
+    if not states:
+        return
+    session.execute(
+        update(ShipmentStateRow),
+        [
+            {
+                "shipment_id": s.shipment_id,
+                "stale": s.stale,
+                "status": s.status,
+                "eta": s.eta,
+                "due_at": s.due_at,
+                "delivered_at": s.delivered_at,
+                "needs_replan": s.needs_replan,
+                "last_event_at": s.last_event_at,
+                "refreshed_at": s.refreshed_at,
+            }
+            for s in states
+        ],
+    )
 
 
 def open_reasons(session: Session, shipment_ids: Collection[str]) -> dict[str, list[str]]:
@@ -187,20 +294,23 @@ def open_reasons(session: Session, shipment_ids: Collection[str]) -> dict[str, l
     return out
 
 
-def open_for(session: Session, shipment_id: str) -> list[ExceptionRow]:
+def open_for(session: Session, shipment_id: str) -> list[StoredException]:
     """The shipment's open exceptions, oldest first."""
     query = (
         select(ExceptionRow)
         .where(ExceptionRow.shipment_id == shipment_id, ExceptionRow.closed_at.is_(None))
         .order_by(ExceptionRow.opened_at, ExceptionRow.id)
+        .execution_options(populate_existing=True)
     )
-    return list(session.scalars(query))
+    return [_exception(row) for row in session.scalars(query)]
 
 
-def open_for_many(session: Session, shipment_ids: Collection[str]) -> dict[str, list[ExceptionRow]]:
+def open_for_many(
+    session: Session, shipment_ids: Collection[str]
+) -> dict[str, list[StoredException]]:
     """Each shipment's open exceptions, oldest first (one query per 500 shipments)."""
     ids = sorted(set(shipment_ids))
-    out: dict[str, list[ExceptionRow]] = {}
+    out: dict[str, list[StoredException]] = {}
     for start in range(0, len(ids), 500):
         query = (
             select(ExceptionRow)
@@ -209,16 +319,33 @@ def open_for_many(session: Session, shipment_ids: Collection[str]) -> dict[str, 
                 ExceptionRow.closed_at.is_(None),
             )
             .order_by(ExceptionRow.opened_at, ExceptionRow.id)
+            .execution_options(populate_existing=True)
         )
         for row in session.scalars(query):
-            out.setdefault(row.shipment_id, []).append(row)
+            out.setdefault(row.shipment_id, []).append(_exception(row))
     return out
 
 
-def add_exception(session: Session, row: ExceptionRow) -> None:
-    """Open an exception (flushed, so it has its id)."""
-    session.add(row)
-    session.flush()
+def add_exceptions(session: Session, opened: Sequence[NewException]) -> list[StoredException]:
+    """Open exceptions (flushed together); the stored ones, with their ids, in the same order."""
+    rows = [
+        ExceptionRow(
+            shipment_id=e.shipment_id,
+            key=e.key,
+            reason=e.reason,
+            origin=e.origin,
+            leg_index=e.leg_index,
+            location=e.location,
+            mode=e.mode,
+            detail=e.detail,
+            opened_at=e.opened_at,
+        )
+        for e in opened
+    ]
+    if rows:
+        session.add_all(rows)
+        session.flush()
+    return [_exception(row) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +361,7 @@ class ExceptionFilter:
 
 
 def _filtered(f: ExceptionFilter) -> Select[tuple[ExceptionRow]]:
-    query = select(ExceptionRow)
+    query = select(ExceptionRow).execution_options(populate_existing=True)
     if f.state == "open":
         query = query.where(ExceptionRow.closed_at.is_(None))
     elif f.state == "closed":
@@ -255,33 +382,38 @@ def _filtered(f: ExceptionFilter) -> Select[tuple[ExceptionRow]]:
 
 def list_exceptions(
     session: Session, f: ExceptionFilter, *, limit: int, offset: int
-) -> Page[ExceptionRow]:
+) -> Page[StoredException]:
     """Exceptions matching the filter, oldest opened first."""
     rows, total = paginate(
         session, _filtered(f), (ExceptionRow.opened_at, ExceptionRow.id), limit, offset
     )
-    return Page(rows, total, limit, offset)
+    return Page([_exception(row) for row in rows], total, limit, offset)
 
 
 def needing_replan(
     session: Session, *, shippers: Collection[str] | None, limit: int, offset: int
-) -> Page[ShipmentStateRow]:
+) -> Page[ShipmentState]:
     """Shipments whose accepted itinerary no longer holds."""
     query = select(ShipmentStateRow).where(ShipmentStateRow.needs_replan.is_(True))
     if shippers is not None:
         owned = select(ShipmentRow.id).where(ShipmentRow.shipper.in_(sorted(shippers)))
         query = query.where(ShipmentStateRow.shipment_id.in_(owned))
+    query = query.execution_options(populate_existing=True)
     rows, total = paginate(session, query, (ShipmentStateRow.shipment_id,), limit, offset)
-    return Page(rows, total, limit, offset)
+    return Page([_state(row) for row in rows], total, limit, offset)
 
 
-def close(session: Session, rows: Sequence[ExceptionRow], at: datetime) -> None:
-    """Close exceptions that no longer hold."""
-    for row in rows:
-        row.closed_at = at
+def close(session: Session, exception_ids: Collection[int], at: datetime) -> None:
+    """Close exceptions that no longer hold (one executemany UPDATE)."""
+    if exception_ids:
+        session.execute(
+            update(ExceptionRow), [{"id": i, "closed_at": at} for i in sorted(exception_ids)]
+        )
 
 
-def closed_for(session: Session, shipment_id: str, reasons: Collection[str]) -> list[ExceptionRow]:
+def closed_for(
+    session: Session, shipment_id: str, reasons: Collection[str]
+) -> list[StoredException]:
     """The shipment's closed exceptions of the given reasons, oldest first."""
     query = (
         select(ExceptionRow)
@@ -291,5 +423,6 @@ def closed_for(session: Session, shipment_id: str, reasons: Collection[str]) -> 
             ExceptionRow.reason.in_(sorted(reasons)),
         )
         .order_by(ExceptionRow.closed_at, ExceptionRow.id)
+        .execution_options(populate_existing=True)
     )
-    return list(session.scalars(query))
+    return [_exception(row) for row in session.scalars(query)]
