@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from logistics.domain import ExceptionReason, Milestone, Mode, TimeType, TrackingEvent
 from logistics.persistence.base import offset_of, with_offset
-from logistics.persistence.repositories.lookup import known_ids
 from logistics.persistence.tables import (
     EventRow,
     RawMessageRow,
@@ -73,12 +72,35 @@ def known_subjects(
     service_ids: Collection[str],
     vehicle_ids: Collection[str],
 ) -> tuple[set[str], set[str], set[str]]:
-    """Which of the shipments, services and vehicles events name are stored (ids only)."""
+    """Which of the shipments, services and vehicles events name are stored (ids only).
+
+    Driver-level statements on the primary keys: PostgreSQL one per kind with a binary array
+    parameter (psycopg's text arrays quote each element through a regular expression in
+    Python), SQLite one per kind and 500 ids.
+    """
     return (
-        known_ids(session, ShipmentRow, shipment_ids),
-        known_ids(session, ServiceRow, service_ids),
-        known_ids(session, VehicleRow, vehicle_ids),
+        _known(session, ShipmentRow.__tablename__, shipment_ids),
+        _known(session, ServiceRow.__tablename__, service_ids),
+        _known(session, VehicleRow.__tablename__, vehicle_ids),
     )
+
+
+def _known(session: Session, table: str, ids: Collection[str]) -> set[str]:
+    if not ids:
+        return set()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        found = connection.exec_driver_sql(
+            f"SELECT id FROM {table} WHERE id = ANY(%(ids)b::varchar[])", {"ids": sorted(ids)}
+        )
+        return {i for (i,) in found}
+    wanted = sorted(ids)
+    known: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = tuple(wanted[start : start + 500])
+        query = f"SELECT id FROM {table} WHERE id IN ({', '.join(['?'] * len(chunk))})"
+        known.update(i for (i,) in connection.exec_driver_sql(query, chunk))
+    return known
 
 
 def existing_keys(
