@@ -35,6 +35,7 @@ from logistics.planning.itinerary import Itinerary, Segment
 from logistics.planning.network import Network
 from logistics.planning.plan_assembly import assemble_plan
 from logistics.planning.routing import Route, RouteStop, RoutingSolution, SolverStats
+from logistics.planning.shift_pool import ShiftPool
 from logistics.planning.truck_legs import TruckLegRef, itinerary_refs
 
 NOT_CONSTRUCTED = "the constructed solution found no dedicated truck or service for it on time"
@@ -63,12 +64,31 @@ class _Builder:
         self.s = scenario
         self.now = now
         self.forecasts = forecasts
-        self.free = sorted(vehicles, key=lambda v: (v.available_from, v.id))
+        self.free = ShiftPool(vehicles)
         self.room = {sid: list(r) for sid, r in room.items()}
         self.from_hub: dict[str, list[Service]] = {}
         for svc in sorted(scenario.services, key=lambda x: (x.departure, x.id)):
             self.from_hub.setdefault(svc.origin, []).append(svc)
         self.departures = {h: [x.departure for x in svcs] for h, svcs in self.from_hub.items()}
+        # per hub, what `via_service` reads of each departure, computed once: the service, its
+        # departure, arrival, hand-over time (cutoff less the hub's service time), destination
+        # and when its cargo is available there
+        self.rows: dict[str, list[tuple[Service, datetime, datetime, datetime, str, datetime]]]
+        self.rows = {
+            h: [
+                (
+                    x,
+                    x.departure,
+                    self.arrival(x),
+                    x.cutoff - timedelta(minutes=scenario.location_by_id[h].service_minutes),
+                    x.destination,
+                    self.arrival(x)
+                    + timedelta(minutes=scenario.location_by_id[x.destination].handling_minutes),
+                )
+                for x in svcs
+            ]
+            for h, svcs in self.from_hub.items()
+        }
         self._minutes: dict[tuple[str, str, float], timedelta] = {}
         self._km: dict[tuple[str, str], float] = {}
         self._service = {
@@ -147,93 +167,87 @@ class _Builder:
     def take(
         self, sh: Shipment, rid: str, a: str, b: str, ready: datetime, by: datetime
     ) -> _Trip | None:
-        """The first free shift that makes the trip; it is no longer free."""
-        for n, v in enumerate(self.free):
-            if v.available_until <= ready:
-                continue
-            trip = self.trip(v, sh, rid, a, b, ready, by)
-            if trip is not None:
-                del self.free[n]
-                return trip
+        """The first free shift (by start, then id) that makes the trip; it is no longer free."""
+        for start, shifts in self.free.starts(ready):
+            if start > by:
+                break  # the leg arrives after its shift starts: too late from here on
+            for v in shifts:
+                trip = self.trip(v, sh, rid, a, b, ready, by)
+                if trip is not None:
+                    self.free.take(v)
+                    return trip
         return None
 
     def hubs_near(self, loc: str) -> list[str]:
         """Hubs with departures, nearest first."""
         return sorted(self.from_hub, key=lambda h: self.km(loc, h))
 
-    def earliest_arrival(
-        self, sh: Shipment, a: str, b: str, available: datetime
-    ) -> datetime | None:
-        """The earliest any free shift can bring `sh` from `a` to `b` (None: none can): `take`
-        finds no shift for a deadline before it."""
-        best: datetime | None = None
-        for v in self.free:
-            if v.available_until <= available:
-                continue
-            trip = self.trip(v, sh, "", a, b, available, datetime.max.replace(tzinfo=UTC))
-            if trip is not None and (best is None or trip.arrive < best):
-                best = trip.arrive
-        return best
+    def first_trips(
+        self, sh: Shipment, rid: str, a: str, b: str, available: datetime
+    ) -> list[_Trip]:
+        """The trips `take` can give for `sh` from `a` to `b` as its deadline grows, while the
+        free shifts stay the same: in the order `take` tries the shifts, each one that arrives
+        earlier than every one before it (the last arrives earliest; none: no shift can). With
+        a deadline, `take` gives the first of them that arrives by it."""
+        found: list[_Trip] = []
+        latest = datetime.max.replace(tzinfo=UTC)
+        for start, shifts in self.free.starts(available):
+            if found and start >= found[-1].arrive:
+                break  # the leg arrives after its shift starts: no earlier than the last found
+            for v in shifts:
+                trip = self.trip(v, sh, rid, a, b, available, latest)
+                if trip is not None and (not found or trip.arrive < found[-1].arrive):
+                    found.append(trip)
+        return found
 
     def via_service(self, sh: Shipment) -> tuple[list[Segment], list[_Trip]] | None:
         """First mile to a hub, the first service with room, last mile to the destination."""
         ready = self.ready(sh)
-        # (what `take` cannot do, found once: the free shifts are the same for every service
-        # tried below, so a first mile no shift reaches by its hand-over, and a last mile that
-        # failed from a hub with the same shift taken for the first mile from an earlier time,
-        # fail again without another scan of the fleet)
+        # (what `take` would do, found once: the free shifts are the same for every service
+        # tried below, so the first mile `take` gives by a hand-over is the first of
+        # `first_trips` that arrives by it, and a last mile that failed from a hub with the
+        # same shift taken for the first mile from an earlier time fails again, without
+        # another scan of the fleet)
         failed_last: dict[tuple[str, str], datetime] = {}
         for hub in self.hubs_near(sh.origin)[:2]:
-            services = self.from_hub.get(hub, [])
-            first_by = self.earliest_arrival(sh, sh.origin, hub, ready)
-            if first_by is None:
+            firsts = self.first_trips(sh, TruckLegRef(sh.id, 0).request_id, sh.origin, hub, ready)
+            if not firsts:
                 continue
-            for svc in services[bisect_right(self.departures[hub], ready) :]:
-                if svc.departure > sh.due_at:
+            first_by = firsts[-1].arrive
+            rows = self.rows.get(hub, [])
+            for svc, departure, arrival, handover, hub_b, available in rows[
+                bisect_right(self.departures.get(hub, []), ready) :
+            ]:
+                if departure > sh.due_at:
                     break
-                if self.arrival(svc) >= sh.due_at:
-                    continue
-                if not sh.fits(svc.capabilities):
+                if arrival >= sh.due_at or not sh.fits(svc.capabilities):
                     continue
                 kg, m3 = self.room.get(svc.id, (0.0, 0.0))
-                if sh.weight_kg > kg or sh.volume_m3 > m3:
+                if sh.weight_kg > kg or sh.volume_m3 > m3 or handover < first_by:
                     continue
-                handover = svc.cutoff - self.service(hub)
-                if handover < first_by:
-                    continue
-                first = self.take(
-                    sh, TruckLegRef(sh.id, 0).request_id, sh.origin, hub, ready, handover
-                )
-                if first is None:
-                    continue
-                hub_b = svc.destination
-                available = self.arrival(svc) + timedelta(
-                    minutes=self.s.location_by_id[hub_b].handling_minutes
-                )
+                first = next(trip for trip in firsts if trip.arrive <= handover)
                 key = (hub_b, first.vehicle.id)
+                if key in failed_last and available >= failed_last[key]:
+                    continue
                 # The last-mile truck leaves the hub only after its service time there.
-                last = (
-                    None
-                    if key in failed_last and available >= failed_last[key]
-                    else self.take(
-                        sh,
-                        TruckLegRef(sh.id, 2).request_id,
-                        hub_b,
-                        sh.destination,
-                        available,
-                        sh.due_at,
-                    )
+                self.free.take(first.vehicle)
+                last = self.take(
+                    sh,
+                    TruckLegRef(sh.id, 2).request_id,
+                    hub_b,
+                    sh.destination,
+                    available,
+                    sh.due_at,
                 )
                 if last is None:
                     if key not in failed_last or available < failed_last[key]:
                         failed_last[key] = available
-                    self.free.append(first.vehicle)
-                    self.free.sort(key=lambda v: (v.available_from, v.id))
+                    self.free.give_back(first.vehicle)
                     continue
                 self.room[svc.id] = [kg - sh.weight_kg, m3 - sh.volume_m3]
                 segments = [
                     Segment(sh.origin, hub, first.depart, first.arrive),
-                    Segment(hub, hub_b, svc.departure, self.arrival(svc), svc),
+                    Segment(hub, hub_b, departure, arrival, svc),
                     Segment(hub_b, sh.destination, last.depart, last.arrive),
                 ]
                 return segments, [first, last]

@@ -8,8 +8,6 @@ from datetime import datetime, timedelta
 from logistics.domain import Service, Shipment, UnplannedReason, Vehicle
 from logistics.planning.costing import (
     co2_kg,
-    service_distance_km,
-    service_factor_id,
     service_leg_cost,
     vehicle_factor_id,
 )
@@ -24,9 +22,13 @@ ONWARD_SERVICES_PER_LANE = 2
 
 def rank(objective: Objective, it: Itinerary) -> tuple[object, ...]:
     """Sort key of a shipment's itineraries: on time first unless lateness has a price."""
+    return _rank(objective, it, it.key)
+
+
+def _rank(objective: Objective, it: Itinerary, key: tuple[str, ...]) -> tuple[object, ...]:
     if objective.on_time_first:
-        return (it.late_minutes > 0, it.late_minutes, it.score, it.key)
-    return (it.score, it.key)
+        return (it.late_minutes > 0, it.late_minutes, it.score, key)
+    return (it.score, key)
 
 
 def _score(
@@ -37,8 +39,8 @@ def _score(
     for s in segs:
         if s.service is not None:
             cost += service_leg_cost(s.service, sh.weight_kg, sh.volume_m3)
-            factor = net.factors.get(service_factor_id(net.scenario, s.service), 0.0)
-            co2 += co2_kg(service_distance_km(net.scenario, s.service), sh.weight_kg, factor)
+            km, factor = net.service_emission(s.service)
+            co2 += co2_kg(km, sh.weight_kg, factor)
         else:
             km = net.road_km(s.from_location, s.to_location)
             share = min(1.0, max(0.08, sh.weight_kg / 15000.0))
@@ -66,7 +68,7 @@ def _first_mile(net: Network, sh: Shipment, svc: Service) -> list[Segment] | Non
     handover_by = svc.cutoff
     if sh.origin == svc.origin:
         return [] if net.ready(sh) <= handover_by else None
-    hub_service = timedelta(minutes=net.scenario.location_by_id[svc.origin].service_minutes)
+    hub_service = net.service_time[svc.origin]
     leg = net.truck_leg(sh, sh.origin, svc.origin, net.ready(sh), handover_by - hub_service)
     return None if leg is None else [leg]
 
@@ -74,9 +76,7 @@ def _first_mile(net: Network, sh: Shipment, svc: Service) -> list[Segment] | Non
 def _last_mile(net: Network, sh: Shipment, svc: Service) -> list[Segment] | None:
     if svc.destination == sh.destination:
         return []
-    available = net.arrival(svc) + timedelta(
-        minutes=net.scenario.location_by_id[svc.destination].handling_minutes
-    )
+    available = net.arrival(svc) + net.handling_time[svc.destination]
     leg = net.truck_leg(sh, svc.destination, sh.destination, available, sh.due_at + MAX_LATE)
     return None if leg is None else [leg]
 
@@ -90,7 +90,7 @@ def search(
     forbidden: frozenset[tuple[str, ...]] = frozenset(),
 ) -> tuple[list[Itinerary], UnplannedReason, str]:
     """The best k itineraries of a shipment, or none with a reason code and a readable detail."""
-    found: list[Itinerary] = []
+    found: list[tuple[tuple[str, ...], Itinerary]] = []  # (key, itinerary)
     latest = sh.due_at + MAX_LATE
     lacking: list[Service] = []  # departures in reach without the shipment's requirements
     missed: list[tuple[Service, datetime | None]] = []  # (departure, earliest truck at its hub)
@@ -98,8 +98,9 @@ def search(
 
     def add(segs: list[Segment]) -> None:
         it = score_itinerary(net, sh, segs, objective)
-        if it.key not in forbidden:
-            found.append(it)
+        key = it.key
+        if key not in forbidden:
+            found.append((key, it))
 
     # Direct trucking at any distance: the shifts' hours and the road time decide.
     leg = net.truck_leg(sh, sh.origin, sh.destination, net.ready(sh), latest)
@@ -169,14 +170,14 @@ def search(
                         )
 
     explore(wide=False)
-    if not any(it.late_minutes == 0 for it in found):
+    if not any(it.late_minutes == 0 for _, it in found):
         # Nothing on time through the near hubs: try every hub, a long first or last mile
         # included (the shifts' hours and the road time decide, as for direct trucking).
         explore(wide=True)
-    found.sort(key=lambda it: rank(objective, it))
+    found.sort(key=lambda pair: _rank(objective, pair[1], pair[0]))
     unique: dict[tuple[str, ...], Itinerary] = {}
-    for it in found:
-        unique.setdefault(it.key, it)
+    for key, it in found:
+        unique.setdefault(key, it)
     best = list(unique.values())[:k]
     if best:
         return best, UnplannedReason.NO_FEASIBLE_ITINERARY, ""

@@ -5,15 +5,21 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from logistics.domain import Scenario, Service, Shipment, Vehicle
+from logistics.planning.costing import service_distance_km, service_factor_id
 from logistics.planning.itinerary import Segment
 
 ESTIMATE_SPEED_KMH = 60.0
 REGION_KM = 250.0
 HUB_REACH_KM = 350.0
+
+_Row = tuple[datetime, datetime, datetime, int, Service]  # departure, cutoff, arrival, n, service
+# a hub's first departures per lane after a time (departure, arrival, service), and the latest
+# arrival among the lanes with that many departures
+_Candidates = tuple[list[tuple[datetime, datetime, Service]], datetime]
 
 
 class Network:
@@ -40,17 +46,21 @@ class Network:
         self.by_origin: dict[str, list[Service]] = defaultdict(list)
         for svc in sorted(scenario.services, key=lambda s: (s.departure, s.id)):
             self.by_origin[svc.origin].append(svc)
-        self._departure_times = {
-            hub: [s.departure for s in services] for hub, services in self.by_origin.items()
-        }
-        # (what `departures` reads of each service, computed once: it scans them very often)
-        self._departure_rows = {
-            hub: [
-                (s.departure, s.cutoff, s.arrival, (s.destination, s.carrier, s.mode.value), s)
-                for s in services
+        # Per hub and lane (destination, carrier, mode), in departure order: what `departures`
+        # reads of each service (computed once), with the service's place in the hub's order.
+        # A query bisects each lane instead of scanning every departure of the hub, which at
+        # scale (many departures a day per lane) was most of the search's time.
+        self._lanes: dict[str, list[tuple[list[datetime], list[_Row], timedelta]]] = {}
+        for hub, services in self.by_origin.items():
+            lanes: dict[tuple[str, str, str], list[_Row]] = defaultdict(list)
+            for n, s in enumerate(services):
+                lanes[(s.destination, s.carrier, s.mode.value)].append(
+                    (s.departure, s.cutoff, s.arrival, n, s)
+                )
+            self._lanes[hub] = [
+                ([row[0] for row in rows], rows, min(row[2] - row[0] for row in rows))
+                for rows in lanes.values()
             ]
-            for hub, services in self.by_origin.items()
-        }
         self.hubs = sorted(self.by_origin)
         self.arrival_hubs = sorted({s.destination for s in scenario.services})
         # One shift per kind (depot, hours, speed, size, capabilities): identical shifts give the
@@ -78,9 +88,25 @@ class Network:
         self._shift_starts = {
             d: [v.available_from for v in vs] for d, vs in self.vehicles_by_depot.items()
         }
-        self._earliest_arrival: dict[
-            tuple[str, str, str, datetime, tuple[str, ...]], datetime | None
-        ] = {}
+        # The truck estimates depend on a shipment only through which shift sizes (capacity and
+        # capabilities) can carry it: its size class keys their cache, so shipments of one
+        # class share them (about ten classes, where shipment ids are thousands).
+        self._sizes = sorted(
+            {(v.capacity_kg, v.capacity_m3, v.capabilities) for v in scenario.vehicles},
+            key=lambda size: (size[0], size[1], sorted(size[2])),
+        )
+        self._size_class: dict[tuple[frozenset[str], float, float], tuple[bool, ...]] = {}
+        # (size class, a, b, earliest) -> the earliest truck leg (None: no shift can do it)
+        self._legs: dict[tuple[tuple[bool, ...], str, str, datetime], Segment | None] = {}
+        self._emission: dict[str, tuple[float, float]] = {}  # service -> (km, g CO2e per tkm)
+        self.service_time = {
+            loc.id: timedelta(minutes=loc.service_minutes) for loc in scenario.locations
+        }
+        self.handling_time = {
+            loc.id: timedelta(minutes=loc.handling_minutes) for loc in scenario.locations
+        }
+        # (hub, after, per lane) -> the departures `departures` gives before `until` is applied
+        self._candidates: dict[tuple[str, datetime, int], _Candidates] = {}
 
     def departures(
         self, hub: str, after: datetime, until: datetime, per_lane: int
@@ -88,20 +114,61 @@ class Network:
         """Services from `hub` with cutoff at or after `after`, arriving by `until`: on each lane
         (destination, carrier, mode) only the first `per_lane` departures — later ones on the
         same lane wait longer for the same price and rarely make a better itinerary."""
-        rows = self._departure_rows.get(hub, [])
-        start = bisect_left(self._departure_times.get(hub, []), after)
-        taken: dict[tuple[str, str, str], int] = defaultdict(int)
-        out: list[Service] = []
-        for i in range(start, len(rows)):
-            departure, cutoff, arrival, lane, svc = rows[i]
-            if departure > until:
-                break
-            if cutoff < after or arrival > until:
-                continue
-            if taken[lane] < per_lane:
-                taken[lane] += 1
-                out.append(svc)
-        return out
+        if per_lane < 1:
+            return []
+        key = (hub, after, per_lane)
+        found = self._candidates.get(key)
+        if found is None:
+            found = self._candidates[key] = self._first_per_lane(hub, after, per_lane)
+        merged, full_lanes_arrive_by = found
+        if full_lanes_arrive_by <= until:
+            # every lane's first departures arrive by `until`: they are the answer, less those
+            # on a lane with fewer departures that arrive too late
+            return [svc for departure, arrival, svc in merged if arrival <= until]
+        return self._scan(hub, after, until, per_lane)
+
+    def _first_per_lane(self, hub: str, after: datetime, per_lane: int) -> _Candidates:
+        """The first `per_lane` departures per lane with cutoff at or after `after` (in the
+        hub's order), and the latest arrival among the lanes that have that many (the earliest
+        time there is when none has)."""
+        picked: list[tuple[int, datetime, datetime, Service]] = []
+        latest: datetime | None = None
+        for times, rows, _ in self._lanes.get(hub, ()):
+            taken = 0
+            for i in range(bisect_left(times, after), len(rows)):
+                departure, cutoff, arrival, n, svc = rows[i]
+                if cutoff < after:
+                    continue
+                picked.append((n, departure, arrival, svc))
+                taken += 1
+                if taken == per_lane:
+                    break
+            if taken == per_lane:
+                last = max(p[2] for p in picked[-per_lane:])
+                latest = last if latest is None else max(latest, last)
+        picked.sort(key=lambda row: row[0])  # the hub's departure order, as one scan gave
+        if latest is None:
+            latest = datetime.min.replace(tzinfo=UTC)
+        return [(d, a, svc) for _, d, a, svc in picked], latest
+
+    def _scan(self, hub: str, after: datetime, until: datetime, per_lane: int) -> list[Service]:
+        """`departures` lane by lane, for an `until` some lane's first departures miss."""
+        picked: list[tuple[int, Service]] = []
+        for times, rows, fastest in self._lanes.get(hub, ()):
+            taken = 0
+            leave_by = until - fastest  # a later departure on this lane arrives too late
+            for i in range(bisect_left(times, after), len(rows)):
+                departure, cutoff, arrival, n, svc = rows[i]
+                if departure > leave_by:
+                    break
+                if cutoff < after or arrival > until:
+                    continue
+                picked.append((n, svc))
+                taken += 1
+                if taken == per_lane:
+                    break
+        picked.sort(key=lambda row: row[0])
+        return [svc for _, svc in picked]
 
     def ready(self, sh: Shipment) -> datetime:
         """When a shipment can first be picked up or handed over: ready, and not before now."""
@@ -110,6 +177,16 @@ class Network:
     def arrival(self, svc: Service) -> datetime:
         """When a service's cargo is at its destination: the forecast if tracking gives one."""
         return max(svc.arrival, self.forecasts.get(svc.id, svc.arrival))
+
+    def service_emission(self, svc: Service) -> tuple[float, float]:
+        """A service's emission distance (km) and factor (g CO2e per tonne-km)."""
+        found = self._emission.get(svc.id)
+        if found is None:
+            found = self._emission[svc.id] = (
+                service_distance_km(self.scenario, svc),
+                self.factors.get(service_factor_id(self.scenario, svc), 0.0),
+            )
+        return found
 
     @cache  # noqa: B019 (one Network per planning run)
     def road_km(self, a: str, b: str) -> float:
@@ -148,13 +225,16 @@ class Network:
         )
         return near + far
 
-    def _arrival(
-        self, sh: Shipment, a: str, b: str, earliest: datetime, depots: tuple[str, ...]
-    ) -> datetime | None:
-        key = (sh.id, a, b, earliest, depots)
-        if key not in self._earliest_arrival:
-            self._earliest_arrival[key] = self._earliest_truck_arrival(sh, a, b, earliest, depots)
-        return self._earliest_arrival[key]
+    def size_class(self, sh: Shipment) -> tuple[bool, ...]:
+        """Which shift sizes (capacity kg, m3, capabilities) can carry the shipment."""
+        what = (sh.requirements, sh.weight_kg, sh.volume_m3)
+        found = self._size_class.get(what)
+        if found is None:
+            found = self._size_class[what] = tuple(
+                sh.fits(caps) and sh.weight_kg <= kg and sh.volume_m3 <= m3
+                for kg, m3, caps in self._sizes
+            )
+        return found
 
     @cache  # noqa: B019
     def _drives(self, depot: str, a: str, b: str) -> bool:
@@ -210,10 +290,21 @@ class Network:
         self, sh: Shipment, a: str, b: str, earliest: datetime, latest_arrive: datetime | None
     ) -> Segment | None:
         """A fleet truck leg from a to b leaving no earlier than `earliest`, if some shift can do it."""
+        key = (self.size_class(sh), a, b, earliest)
+        if key in self._legs:
+            leg = self._legs[key]
+        else:
+            leg = self._legs[key] = self._earliest_leg(sh, a, b, earliest)
+        if leg is None or (latest_arrive is not None and leg.arrive > latest_arrive):
+            return None
+        return leg
+
+    def _earliest_leg(self, sh: Shipment, a: str, b: str, earliest: datetime) -> Segment | None:
+        """The leg a to b of the shift of a depot near a that arrives first (estimated)."""
         if self.truck_minutes(a, b, self._fastest) > self._longest_shift.total_seconds() / 60:
             return None  # no shift is long enough for the drive alone
-        best = self._arrival(sh, a, b, earliest, self.depots_near(a))
-        if best is None or (latest_arrive is not None and best > latest_arrive):
+        best = self._earliest_truck_arrival(sh, a, b, earliest, self.depots_near(a))
+        if best is None:
             return None
         travel = timedelta(minutes=self.truck_minutes(a, b))
         return Segment(a, b, best - travel, best)
