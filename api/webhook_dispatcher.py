@@ -22,8 +22,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+MIN_WAIT_S = 0.5  # never look again sooner than this when nothing was sent (no busy loop)
+
+
 class WebhookDispatcher:
-    """A thread that runs `deliver_due` every `poll_s` seconds with an httpx client.
+    """A thread that runs `deliver_due` with an httpx client when deliveries are queued in this
+    process (woken on commit: `webhooks.OUTBOX_SIGNAL`), when the soonest pending one comes due
+    (a retry, a lease running out), and at least every `poll_s` seconds (the fallback: deliveries
+    queued by another process on the same database).
 
     Deliveries left pending by a stop or a crash are sent by the next start (of any process on
     the same database).
@@ -46,6 +52,7 @@ class WebhookDispatcher:
         self.timeout_s = timeout_s
         self.policy = policy
         self._stop = threading.Event()
+        self.idle = threading.Event()  # set while the thread waits for a wake-up (tests, health)
         self._thread: threading.Thread | None = None
 
     @classmethod
@@ -70,6 +77,7 @@ class WebhookDispatcher:
     def stop(self, timeout_s: float | None = None) -> None:
         """Ask the thread to stop and wait for the attempt in flight (pending rows stay queued)."""
         self._stop.set()
+        webhooks.OUTBOX_SIGNAL.notify()  # (wakes the thread's wait)
         if self._thread is not None:
             self._thread.join(timeout=timeout_s if timeout_s is not None else self.timeout_s + 5)
             self._thread = None
@@ -85,7 +93,9 @@ class WebhookDispatcher:
     def _run(self) -> None:
         # Every connection resolves the URL's host, checks each address against the policy and
         # connects only to a checked one; redirects are never followed.
+        signal = webhooks.OUTBOX_SIGNAL
         with guarded_poster(self.url_policy, self.timeout_s, self.resolver) as post:
+            seen = signal.seen()  # (before the pass: a commit during it wakes the wait below)
             while not self._stop.is_set():
                 try:
                     report: DispatchReport | None = self._deliver(post)
@@ -94,4 +104,21 @@ class WebhookDispatcher:
                     report = None
                 # After a pass that sent something, more may be due: look again at once.
                 if report is None or report.attempted == 0:
-                    self._stop.wait(self.poll_s)
+                    wait_s = self._wait_s()
+                    self.idle.set()
+                    seen = signal.wait(seen, wait_s)
+                    self.idle.clear()
+
+    def _wait_s(self) -> float:
+        """Until the soonest pending delivery is due, at most `poll_s` (at least MIN_WAIT_S)."""
+        try:
+            with self.session_factory() as session:
+                soonest = webhooks.next_due_at(session)
+        except Exception:  # the fallback interval then
+            log.exception("webhook dispatcher: the next due time could not be read")
+            return self.poll_s
+        if soonest is None:
+            return self.poll_s
+        if soonest.tzinfo is None:
+            soonest = soonest.replace(tzinfo=UTC)
+        return max(MIN_WAIT_S, min(self.poll_s, (soonest - _now()).total_seconds()))

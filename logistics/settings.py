@@ -92,7 +92,10 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="How often every undelivered shipment is re-examined"
     )
     webhook_poll_seconds: float = Field(
-        default=1.0, gt=0, description="How often the webhook dispatcher looks for due deliveries"
+        default=30.0,
+        gt=0,
+        description="Fallback: how often webhook senders look for due deliveries even when not "
+        "woken (queuing a delivery wakes them on commit; a retry's due time too)",
     )
     webhook_retry_base_seconds: float = Field(
         default=10.0, gt=0, description="Wait after the first failed delivery; doubles each time"

@@ -6,6 +6,12 @@ that caused it is committed. A dispatcher calls `logistics.workers.webhook_deliv
 the answer. A row is `delivered` only after a 2xx; anything else schedules a retry with backoff
 until `max_attempts`, after which it is `failed`. The outbox lives in the database, so pending
 deliveries survive a restart.
+
+Queuing wakes the senders on commit instead of leaving them to poll: on PostgreSQL a NOTIFY on
+`OUTBOX_CHANNEL` in the queuing transaction (payload `queued`; `rescheduled` when a failed attempt
+sets a retry time, so listeners re-read the soonest due time), and in this process
+`OUTBOX_SIGNAL` (a commit of a session that queued deliveries sets it: the embedded dispatcher's
+wake-up). Senders still look every LOGISTICS_WEBHOOK_POLL_SECONDS for anything missed.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,18 +27,20 @@ from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from logistics.domain import ExceptionReason, Milestone, Notice, NoticeKind, Principal, Role
 from logistics.errors import NotFound, PermissionDenied, Problem, ValidationFailed
 from logistics.persistence.repositories import webhooks as repo
-from logistics.persistence.repositories.webhooks import DELIVERED, FAILED, PENDING
+from logistics.persistence.repositories.webhooks import DELIVERED, FAILED, OUTBOX_CHANNEL, PENDING
 from logistics.persistence.tables import WebhookOutboxRow, WebhookSubscriptionRow
 from logistics.settings import get_settings
 from logistics.tracking.webhook_signing import RetryPolicy
 from logistics.tracking.webhook_url_policy import UrlPolicy, parse_allow_list, url_problem
 
-__all__ = ["DELIVERED", "FAILED", "PENDING"]
+__all__ = ["DELIVERED", "FAILED", "OUTBOX_CHANNEL", "PENDING"]
+QUEUED, RESCHEDULED = "queued", "rescheduled"  # payloads of a NOTIFY on OUTBOX_CHANNEL
 
 SUBSCRIBER_ROLES = frozenset({Role.SHIPPER, Role.COORDINATOR, Role.ADMIN})
 SECRET_PREFIX = "whsec_"
@@ -108,6 +117,62 @@ class DueDelivery:
     body: str
     attempts: int
     notice_id: str = ""
+
+
+class OutboxSignal:
+    """An in-process wake-up: `notify` after a commit that queued deliveries; `wait` returns
+    when one came after the count a waiter last saw, or at the timeout (each waiter keeps its
+    own count, so two dispatchers in one process never steal each other's wake-ups)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._changed = threading.Condition()
+
+    def seen(self) -> int:
+        """The count now (what a waiter passes to `wait`)."""
+        with self._changed:
+            return self._count
+
+    def notify(self) -> None:
+        """Wake every waiter."""
+        with self._changed:
+            self._count += 1
+            self._changed.notify_all()
+
+    def wait(self, seen: int, timeout: float) -> int:
+        """Until the count passes `seen` or `timeout` seconds; the count then."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._count != seen, timeout=max(0.0, timeout))
+            return self._count
+
+
+OUTBOX_SIGNAL = OutboxSignal()
+_QUEUED_KEY, _HOOKED_KEY = "logistics.webhooks.queued", "logistics.webhooks.hooked"
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop(_QUEUED_KEY, False):
+        OUTBOX_SIGNAL.notify()
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_QUEUED_KEY, None)
+
+
+def _wake_on_commit(session: Session) -> None:
+    """Wake the senders when this session's transaction commits (NOTIFY on PostgreSQL, and
+    `OUTBOX_SIGNAL` in this process); a rollback wakes nobody."""
+    repo.notify_outbox(session, QUEUED)
+    session.info[_QUEUED_KEY] = True
+    if not session.info.get(_HOOKED_KEY):
+        session.info[_HOOKED_KEY] = True
+        event.listen(session, "after_commit", _after_commit)
+        event.listen(session, "after_rollback", _after_rollback)
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """When the soonest pending delivery is due (retries, leases running out), or None."""
+    return repo.next_due(session)
 
 
 def retry_policy() -> RetryPolicy:
@@ -364,7 +429,12 @@ def enqueue(session: Session, notices: Sequence[Notice], *, now: datetime | None
                 "next_attempt_at": created,
                 "created_at": created,
             }
-    return repo.add_outbox(session, list(rows.values())) if rows else 0
+    if not rows:
+        return 0
+    inserted = repo.add_outbox(session, list(rows.values()))
+    if inserted:
+        _wake_on_commit(session)
+    return inserted
 
 
 def claim_due(
@@ -424,5 +494,6 @@ def record_result(
             row.status = FAILED
         else:
             row.next_attempt_at = next_at
+            repo.notify_outbox(session, RESCHEDULED)  # listeners re-read the soonest due time
     session.flush()
     return row.status

@@ -25,6 +25,7 @@ from logistics.workers.engine import (
 )
 from logistics.workers.routing_children import ROUTING_QUEUE, routing_beacon
 from logistics.workers.stalled import sweep_forever
+from logistics.workers.webhook_delivery import wake_deliveries
 
 logger = logging.getLogger("logistics.worker")
 QUEUES = (PLANS_QUEUE, WEBHOOKS_QUEUE, TRACKING_QUEUE)  # the default
@@ -109,6 +110,11 @@ async def run_worker(queues: Sequence[str], concurrency: int) -> None:
             # cancelling a procrastinate worker stops it fetching and waits for its running jobs
             loop.add_signal_handler(signum, lambda: [run.cancel() for run in runs])
         sweeper = asyncio.create_task(sweep_forever(app, url), name="stalled-job sweep")
+        waker = (  # webhook deliveries woken on commit (NOTIFY), not only by the fallback tick
+            asyncio.create_task(wake_deliveries(app, url), name="webhook waker")
+            if WEBHOOKS_QUEUE in queues
+            else None
+        )
         beacon = await routing_beacon(url, queues, concurrency)  # held while the worker runs
         try:
             results = await asyncio.gather(*runs, return_exceptions=True)
@@ -122,6 +128,8 @@ async def run_worker(queues: Sequence[str], concurrency: int) -> None:
                 await beacon.close()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.remove_signal_handler(signum)
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            for task in (sweeper, waker):
+                if task is not None:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await task

@@ -81,7 +81,8 @@ def test_periodic_work_is_scheduled_from_the_settings(monkeypatch: pytest.Monkey
         for (name, _), p in app.periodic_registry.periodic_tasks.items()
     }
     assert scheduled == {
-        "logistics:deliver_webhooks": ("* * * * * */1", "webhooks", "periodic:deliver_webhooks"),
+        # (the fallback tick: deliveries are woken on commit, see test_webhook_wake.py)
+        "logistics:deliver_webhooks": ("* * * * * */30", "webhooks", "periodic:deliver_webhooks"),
         "logistics:refresh_tracking": ("* * * * * */2", "tracking", "periodic:refresh_tracking"),
         "logistics:sweep_tracking": ("*/2 * * * *", "tracking", "periodic:sweep_tracking"),
     }

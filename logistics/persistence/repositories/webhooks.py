@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from logistics.persistence.tables import (
 )
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+OUTBOX_CHANNEL = "logistics_webhooks"  # NOTIFY on commit when deliveries are queued or rescheduled
 
 
 def add_subscription(session: Session, row: WebhookSubscriptionRow) -> None:
@@ -138,3 +139,20 @@ def outbox_health(session: Session, now: datetime) -> tuple[int, int, datetime |
         ).where(pending)
     ).one()
     return int(total), int(due), oldest
+
+
+def notify_outbox(session: Session, payload: str) -> None:
+    """On PostgreSQL, NOTIFY `OUTBOX_CHANNEL` with `payload` in this transaction: listeners hear
+    it when (and only if) it commits (one per transaction and payload). Nothing elsewhere."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_notify(:channel, :payload)"),
+            {"channel": OUTBOX_CHANNEL, "payload": payload},
+        )
+
+
+def next_due(session: Session) -> datetime | None:
+    """When the soonest pending delivery is due (a retry, a lease running out), or None."""
+    return session.execute(
+        select(func.min(WebhookOutboxRow.next_attempt_at)).where(WebhookOutboxRow.status == PENDING)
+    ).scalar_one_or_none()
