@@ -7,8 +7,9 @@
 Runs on a scenario generated as `benchmarks/planner.py` does (or a bundle), without a time limit:
 - construct: the safety net's construction (`constructed.construct`) over every shipment;
 - search: every shipment's best 5 itineraries (`itinerary_search.search`, balanced preset);
-- assign: the service assignment (`service_assignment.assign`) over the search's itineraries,
-  as the first round does (a time limit of 20 s + 1 s per 100 shipments, half of it).
+- assign: the search, then the service assignment (`service_assignment.assign`) over its
+  itineraries, as the first round does (a time limit of 20 s + 1 s per 100 shipments, half of
+  it).
 
 Prints each stage's wall time and a digest of its output (SHA-256 of every itinerary's key,
 times, cost, CO2 and score, in shipment order), so a speed change can show it gives the same
@@ -117,11 +118,7 @@ def main() -> None:
         print(f"    constructed {len(built.chosen)}, digest {digest(lines)}")
     if args.stage in ("search", "assign", "all"):
         net = Network(scenario, factor_table(factors))
-        offered, reasons = (
-            timed("search", lambda: search_all(scenario, net))
-            if args.stage != "assign"
-            else search_all(scenario, net)
-        )
+        offered, reasons = timed("search", lambda: search_all(scenario, net))
         lines = [itinerary_text(it) for sid in sorted(offered) for it in offered[sid]]
         lines += [f"{sid}|{r[0]}|{r[1]}" for sid, r in sorted(reasons.items())]
         print(

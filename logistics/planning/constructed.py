@@ -13,9 +13,10 @@ safety net (safety_net.py), optionally over only some shifts and the room a plan
 
 from __future__ import annotations
 
+import heapq
 import math
-from bisect import bisect_right
-from collections.abc import Callable, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -35,7 +36,7 @@ from logistics.planning.itinerary import Itinerary, Segment
 from logistics.planning.network import Network
 from logistics.planning.plan_assembly import assemble_plan
 from logistics.planning.routing import Route, RouteStop, RoutingSolution, SolverStats
-from logistics.planning.shift_pool import ShiftPool
+from logistics.planning.shift_pool import ShiftPool, Size, View
 from logistics.planning.truck_legs import TruckLegRef, itinerary_refs
 
 NOT_CONSTRUCTED = "the constructed solution found no dedicated truck or service for it on time"
@@ -65,6 +66,9 @@ class _Builder:
         self.now = now
         self.forecasts = forecasts
         self.free = ShiftPool(vehicles)
+        self._sizes = {(v.capabilities, v.capacity_kg, v.capacity_m3) for v in vehicles}
+        self._fits: dict[tuple[frozenset[str], float, float], frozenset[Size]] = {}
+        self._able: dict[tuple[frozenset[Size], str, str], View] = {}
         self.room = {sid: list(r) for sid, r in room.items()}
         self.from_hub: dict[str, list[Service]] = {}
         for svc in sorted(scenario.services, key=lambda x: (x.departure, x.id)):
@@ -73,7 +77,7 @@ class _Builder:
         # per hub, what `via_service` reads of each departure, computed once: the service, its
         # departure, arrival, hand-over time (cutoff less the hub's service time), destination
         # and when its cargo is available there
-        self.rows: dict[str, list[tuple[Service, datetime, datetime, datetime, str, datetime]]]
+        self.rows: dict[str, list[_Row]]
         self.rows = {
             h: [
                 (
@@ -89,6 +93,19 @@ class _Builder:
             ]
             for h, svcs in self.from_hub.items()
         }
+        # per hub and destination hub: the departures' places in the hub's order, and the
+        # earliest availability at the destination from each place on
+        self.groups: dict[str, dict[str, tuple[list[int], list[datetime]]]] = {}
+        for h, rows in self.rows.items():
+            places: dict[str, list[int]] = {}
+            for n, row in enumerate(rows):
+                places.setdefault(row[4], []).append(n)
+            self.groups[h] = {}
+            for hub_b, idx in places.items():
+                tail = [rows[n][5] for n in idx]
+                for j in range(len(tail) - 2, -1, -1):
+                    tail[j] = min(tail[j], tail[j + 1])
+                self.groups[h][hub_b] = (idx, tail)
         self._minutes: dict[tuple[str, str, float], timedelta] = {}
         self._km: dict[tuple[str, str], float] = {}
         self._service = {
@@ -103,11 +120,11 @@ class _Builder:
         """A service's arrival: its forecast when tracking gives a later one."""
         return max(svc.arrival, self.forecasts.get(svc.id, svc.arrival))
 
-    def minutes(self, a: str, b: str, v: Vehicle) -> timedelta:
-        key = (a, b, v.speed_kmh)
+    def minutes(self, a: str, b: str, speed_kmh: float) -> timedelta:
+        key = (a, b, speed_kmh)
         found = self._minutes.get(key)
         if found is None:
-            found = timedelta(minutes=self.s.road_duration_whole_minutes(a, b, v.speed_kmh))
+            found = timedelta(minutes=self.s.road_duration_whole_minutes(a, b, speed_kmh))
             self._minutes[key] = found
         return found
 
@@ -136,15 +153,15 @@ class _Builder:
         if sh.volume_m3 > v.capacity_m3:
             return None
         # Leave the depot as late as the pickup allows (no wait), but not before the shift.
-        to_a = self.minutes(v.depot, a, v)
+        to_a = self.minutes(v.depot, a, v.speed_kmh)
         begin = _ceil_minute(max(available, v.available_from + to_a))
         leave = max(v.available_from, begin - to_a)
         at_a = leave + to_a
         depart_a = begin + self.service(a)
-        arrive_b = depart_a + self.minutes(a, b, v)
+        arrive_b = depart_a + self.minutes(a, b, v.speed_kmh)
         if arrive_b > latest_arrive:
             return None
-        back = arrive_b + self.service(b) + self.minutes(b, v.depot, v)
+        back = arrive_b + self.service(b) + self.minutes(b, v.depot, v.speed_kmh)
         if back > v.available_until:
             return None
         km = self.km(v.depot, a) + self.km(a, b) + self.km(b, v.depot)
@@ -164,11 +181,39 @@ class _Builder:
         )
         return _Trip(v, route, depart_a, arrive_b)
 
+    def able(self, sh: Shipment, a: str, b: str) -> View:
+        """The shift kinds that could ever carry `sh` from `a` to `b`: it fits them, and the
+        drive depot -> a -> b -> depot with the service times fits in the shift (what `trip`
+        checks first, and no wait can make shorter)."""
+        size = (sh.requirements, sh.weight_kg, sh.volume_m3)
+        fits = self._fits.get(size)
+        if fits is None:
+            fits = self._fits[size] = frozenset(
+                (caps, kg, m3)
+                for caps, kg, m3 in self._sizes
+                if sh.fits(caps) and sh.weight_kg <= kg and sh.volume_m3 <= m3
+            )
+        key = (fits, a, b)
+        found = self._able.get(key)
+        if found is None:
+
+            def drive(depot: str, speed_kmh: float) -> timedelta:
+                return (
+                    self.minutes(depot, a, speed_kmh)
+                    + self.service(a)
+                    + self.minutes(a, b, speed_kmh)
+                    + self.service(b)
+                    + self.minutes(b, depot, speed_kmh)
+                )
+
+            found = self._able[key] = self.free.view(fits, drive)
+        return found
+
     def take(
         self, sh: Shipment, rid: str, a: str, b: str, ready: datetime, by: datetime
     ) -> _Trip | None:
         """The first free shift (by start, then id) that makes the trip; it is no longer free."""
-        for start, shifts in self.free.starts(ready):
+        for start, shifts in self.free.starts(ready, self.able(sh, a, b)):
             if start > by:
                 break  # the leg arrives after its shift starts: too late from here on
             for v in shifts:
@@ -191,7 +236,7 @@ class _Builder:
         a deadline, `take` gives the first of them that arrives by it."""
         found: list[_Trip] = []
         latest = datetime.max.replace(tzinfo=UTC)
-        for start, shifts in self.free.starts(available):
+        for start, shifts in self.free.starts(available, self.able(sh, a, b)):
             if found and start >= found[-1].arrive:
                 break  # the leg arrives after its shift starts: no earlier than the last found
             for v in shifts:
@@ -214,10 +259,10 @@ class _Builder:
             if not firsts:
                 continue
             first_by = firsts[-1].arrive
-            rows = self.rows.get(hub, [])
-            for svc, departure, arrival, handover, hub_b, available in rows[
-                bisect_right(self.departures.get(hub, []), ready) :
-            ]:
+            start = bisect_right(self.departures.get(hub, []), ready)
+            for svc, departure, arrival, handover, hub_b, available in self._open_rows(
+                hub, start, firsts, failed_last
+            ):
                 if departure > sh.due_at:
                     break
                 if arrival >= sh.due_at or not sh.fits(svc.capabilities):
@@ -252,6 +297,41 @@ class _Builder:
                 ]
                 return segments, [first, last]
         return None
+
+    def _open_rows(
+        self,
+        hub: str,
+        start: int,
+        firsts: list[_Trip],
+        failed_last: dict[tuple[str, str], datetime],
+    ) -> Iterator[_Row]:
+        """The hub's departures from place `start` on, in order, less those to a destination
+        hub where `via_service` would skip every one left: a last mile from there failed
+        with each first-mile shift of `firsts` (`failed_last`, read as it grows) from no later
+        than the earliest availability still to come."""
+        rows = self.rows[hub]
+        groups = self.groups[hub]
+        heap: list[tuple[int, int, str]] = []
+        for hub_b, (idx, _) in groups.items():
+            c = bisect_left(idx, start)
+            if c < len(idx):
+                heap.append((idx[c], c, hub_b))
+        heapq.heapify(heap)
+        vehicles = [trip.vehicle.id for trip in firsts]
+        while heap:
+            n, c, hub_b = heapq.heappop(heap)
+            yield rows[n]
+            idx, tail = groups[hub_b]
+            c += 1
+            if c == len(idx):
+                continue
+            failed = [failed_last.get((hub_b, v)) for v in vehicles]
+            if all(t is not None and tail[c] >= t for t in failed):
+                continue  # every departure left to hub_b would be skipped
+            heapq.heappush(heap, (idx[c], c, hub_b))
+
+
+_Row = tuple[Service, datetime, datetime, datetime, str, datetime]
 
 
 def _ceil_minute(t: datetime) -> datetime:
