@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -13,6 +14,17 @@ from sqlalchemy.orm import Session
 from logistics.persistence.tables import PositionRow
 
 Fix = tuple[str, datetime, float, float, float | None]  # vehicle, time, lat, lon, speed km/h
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A stored GPS fix of a vehicle."""
+
+    vehicle_id: str
+    time: datetime
+    lat: float
+    lon: float
+    speed_kmh: float | None = None
 
 
 def add_new(session: Session, fixes: Sequence[Fix], *, source: str, received_at: datetime) -> int:
@@ -65,7 +77,7 @@ def latest(session: Session, vehicle_id: str) -> PositionRow | None:
     return session.scalars(query).first()
 
 
-def latest_many(session: Session, vehicle_ids: Collection[str]) -> dict[str, PositionRow]:
+def latest_many(session: Session, vehicle_ids: Collection[str]) -> dict[str, Position]:
     """Each vehicle's newest position (vehicles without positions are absent), in one query."""
     if not vehicle_ids:
         return {}
@@ -75,8 +87,17 @@ def latest_many(session: Session, vehicle_ids: Collection[str]) -> dict[str, Pos
         .group_by(PositionRow.vehicle_id)
         .subquery()
     )
-    query = select(PositionRow).join(
+    query = select(
+        PositionRow.vehicle_id,
+        PositionRow.time,
+        PositionRow.lat,
+        PositionRow.lon,
+        PositionRow.speed_kmh,
+    ).join(
         newest,
         (PositionRow.vehicle_id == newest.c.vehicle_id) & (PositionRow.time == newest.c.time),
     )
-    return {row.vehicle_id: row for row in session.scalars(query)}
+    return {
+        vehicle: Position(vehicle, time, lat, lon, speed)
+        for vehicle, time, lat, lon, speed in session.execute(query)
+    }
