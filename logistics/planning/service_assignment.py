@@ -100,14 +100,32 @@ def _solver(time_limit_s: float, seed: int) -> cp_model.CpSolver:
     return solver
 
 
+def _keys(options: Mapping[str, Sequence[Itinerary]]) -> dict[tuple[str, int], tuple[str, ...]]:
+    """(shipment, itinerary index) -> the itinerary's key, computed once per assignment."""
+    return {(sid, n): it.key for sid, its in options.items() for n, it in enumerate(its)}
+
+
 def _hint(
-    m: _Model, options: Mapping[str, Sequence[Itinerary]], start: Mapping[str, Itinerary]
+    m: _Model,
+    options: Mapping[str, Sequence[Itinerary]],
+    start: Mapping[str, Itinerary],
+    keys: Mapping[tuple[str, int], tuple[str, ...]] | None = None,
 ) -> None:
     m.model.clear_hints()  # type: ignore[no-untyped-call]
+    keys = _keys(options) if keys is None else keys
+    chosen = {sid: it.key for sid, it in start.items()}
+    # what add_hint appends, variable by variable, in one go (it was seconds per level)
+    indices: list[int] = []
+    values: list[int] = []
     for (sid, n), x in m.choice.items():
-        m.model.add_hint(x, sid in start and options[sid][n].key == start[sid].key)
+        indices.append(x.index)
+        values.append(int(sid in chosen and keys[(sid, n)] == chosen[sid]))
     for sid, y in m.planned.items():
-        m.model.add_hint(y, sid in start)
+        indices.append(y.index)
+        values.append(int(sid in start))
+    hint = m.model.proto.solution_hint
+    hint.vars.extend(indices)
+    hint.values.extend(values)
 
 
 def _read(
@@ -126,10 +144,14 @@ class _Level:
     bound: int  # the best value any choice could reach, ignoring capacities
 
     def value(
-        self, options: Mapping[str, Sequence[Itinerary]], chosen: Mapping[str, Itinerary]
+        self,
+        options: Mapping[str, Sequence[Itinerary]],
+        chosen: Mapping[str, Itinerary],
+        index: Mapping[tuple[str, tuple[str, ...]], int] | None = None,
     ) -> int:
-        """The level's value for a choice."""
-        index = {(sid, it.key): n for sid, its in options.items() for n, it in enumerate(its)}
+        """The level's value for a choice (`index`: (shipment, key) -> itinerary index)."""
+        if index is None:
+            index = {(sid, key): n for (sid, n), key in _keys(options).items()}
         return sum(self.weights.get((sid, index[(sid, it.key)]), 0) for sid, it in chosen.items())
 
 
@@ -194,15 +216,17 @@ def assign(
     m = _build(shipments, options, capacities)
     if not m.planned:
         return {}, "OPTIMAL"
+    keys = _keys(options)
+    index = {(sid, key): n for (sid, n), key in keys.items()}
     spare = 1.0 - sum(SHARES.values())
     for level in _levels(options, prefs):
         share = SHARES[level.name]
         expr = sum(w * m.choice[key] for key, w in level.weights.items())
-        found = level.value(options, start)
+        found = level.value(options, start, index)
         if found == level.bound:
             spare += share  # the hint already reaches what no choice can beat
         else:
-            _hint(m, options, start)
+            _hint(m, options, start, keys)
             if level.maximize:
                 m.model.maximize(expr)
             else:
@@ -211,8 +235,8 @@ def assign(
             status = solver.solve(m.model)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 better = _read(m, solver, options)
-                if _better_or_equal(level, level.value(options, better), found):
-                    start, found = better, level.value(options, better)
+                if _better_or_equal(level, level.value(options, better, index), found):
+                    start, found = better, level.value(options, better, index)
         # fix this level at the value reached before ranking by the next one
         if level.maximize:
             m.model.add(expr >= found)
@@ -225,7 +249,7 @@ def assign(
         for (sid, n), x in m.choice.items():
             if sid in prefs.incumbent and options[sid][n].key != prefs.incumbent[sid]:
                 score.append((penalty, x))
-    _hint(m, options, start)
+    _hint(m, options, start, keys)
     m.model.minimize(sum(c * x for c, x in score))
     solver = _solver(time_limit_s * spare, seed)
     status = solver.solve(m.model)
