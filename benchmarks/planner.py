@@ -20,8 +20,10 @@ competition), and compares the plan with two naive baselines computed here:
 Progress lines go to stderr, results to stdout. Time limits are budgets: the planner splits the
 time among its stages and returns by the limit plus max(5 s, 5 %). The wall time line splits it
 by stage (from the progress reports). Peak memory is given twice: the largest resident set of
-this process or of any one worker process, and the peak of the summed resident sets of this
-process, the routing workers and all their descendants (sampled every 0.5 s).
+this process or of any one worker process, and the peaks of the summed resident sets (RSS) and
+of the summed proportional set sizes (PSS, from /proc/PID/smaps_rollup: a page shared by n
+processes counts 1/n in each, so the sum counts it once; summed RSS overstates) of this process,
+the routing workers and all their descendants (sampled every 0.5 s).
 
 With `--routing-workers N` the routing subproblems are child jobs (see README, "One plan across
 workers") solved by N `logistics worker --queues routing --concurrency C` processes on a
@@ -276,7 +278,11 @@ def run_size(
         print(f"  checker violations   {len(violations):10d}")
         print(f"  planned / on time    {k.planned} / {k.on_time}")
         print(f"  unplanned by reason  {dict(k.unplanned_by_reason)}")
-        print(f"  peak memory, all processes {memory.peak / 2**20:10,.0f} MB", flush=True)
+        print(
+            f"  peak memory, all processes {memory.peak / 2**20:10,.0f} MB summed RSS, "
+            f"{memory.peak_pss / 2**20:,.0f} MB summed PSS",
+            flush=True,
+        )
         return
     net = Network(scenario, factor_table(factors))
     bound = plannable(scenario, net, time_limit_s=args.bound_limit, seed=args.seed)
@@ -310,7 +316,11 @@ def run_size(
         f"{(1 - (truck + service) / (e_service + e_truck)) * 100 if e_truck + e_service else 0:.1f} %)"
     )
     print(f"  peak memory so far   {_peak_mb():10,.0f} MB (largest one process)")
-    print(f"  peak memory, all processes {memory.peak / 2**20:10,.0f} MB", flush=True)
+    print(
+        f"  peak memory, all processes {memory.peak / 2**20:10,.0f} MB summed RSS, "
+        f"{memory.peak_pss / 2**20:,.0f} MB summed PSS (shared pages once)",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

@@ -42,18 +42,38 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def rss_pss(pid: int) -> tuple[int, int]:
+    """A process's resident set and proportional set size (bytes; PSS counts a page shared by
+    n processes as 1/n in each, so PSS adds up across processes), from smaps_rollup (0, 0 if
+    it is gone)."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        return _rss(pid), 0
+    return rss, pss
+
+
 @dataclass
 class TreeMemory:
-    """Samples the summed resident memory of processes and all their descendants."""
+    """Samples the summed resident memory (RSS) and proportional set size (PSS) of processes and
+    all their descendants: summed RSS counts pages shared between processes once per process
+    and overstates, summed PSS counts each page once."""
 
     roots: list[int]
     every_s: float = 0.5
-    peak: int = 0
+    peak: int = 0  # summed RSS
+    peak_pss: int = 0  # summed PSS
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
-    def sample(self) -> int:
-        """The summed RSS now (bytes)."""
+    def sample(self) -> tuple[int, int]:
+        """The summed RSS and PSS now (bytes)."""
         parents = _parents()
         tree = set(self.roots)
         grew = True
@@ -61,11 +81,17 @@ class TreeMemory:
             more = {pid for pid, parent in parents.items() if parent in tree} - tree
             tree |= more
             grew = bool(more)
-        return sum(_rss(pid) for pid in tree)
+        sizes = [rss_pss(pid) for pid in tree]
+        return sum(r for r, _ in sizes), sum(p for _, p in sizes)
+
+    def _record(self) -> None:
+        rss, pss = self.sample()
+        self.peak = max(self.peak, rss)
+        self.peak_pss = max(self.peak_pss, pss)
 
     def _loop(self) -> None:
         while not self._stop.wait(self.every_s):
-            self.peak = max(self.peak, self.sample())
+            self._record()
 
     def __enter__(self) -> TreeMemory:
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -76,7 +102,7 @@ class TreeMemory:
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
-        self.peak = max(self.peak, self.sample())
+        self._record()
 
 
 @contextlib.contextmanager
