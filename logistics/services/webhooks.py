@@ -33,8 +33,14 @@ from sqlalchemy.orm import Session
 from logistics.domain import ExceptionReason, Milestone, Notice, NoticeKind, Principal, Role
 from logistics.errors import NotFound, PermissionDenied, Problem, ValidationFailed
 from logistics.persistence.repositories import webhooks as repo
-from logistics.persistence.repositories.webhooks import DELIVERED, FAILED, OUTBOX_CHANNEL, PENDING
-from logistics.persistence.tables import WebhookOutboxRow, WebhookSubscriptionRow
+from logistics.persistence.repositories.webhooks import (
+    DELIVERED,
+    FAILED,
+    OUTBOX_CHANNEL,
+    PENDING,
+    OutboxEntry,
+    StoredSubscription,
+)
 from logistics.settings import get_settings
 from logistics.tracking.webhook_signing import RetryPolicy
 from logistics.tracking.webhook_url_policy import UrlPolicy, parse_allow_list, url_problem
@@ -186,23 +192,23 @@ def retry_policy() -> RetryPolicy:
     )
 
 
-def _subscription(row: WebhookSubscriptionRow) -> Subscription:
+def _subscription(stored: StoredSubscription) -> Subscription:
     return Subscription(
-        id=row.id,
-        owner_key_id=row.owner_key_id,
-        role=Role(row.role),
-        shipper_id=row.shipper_id,
-        url=row.url,
-        shipment_ids=tuple(json.loads(row.shipment_ids)),
-        milestones=tuple(json.loads(row.milestones)),
-        exception_reasons=tuple(json.loads(row.exception_reasons)),
-        kinds=tuple(json.loads(row.kinds)),
-        active=row.active,
-        created_at=row.created_at,
+        id=stored.id,
+        owner_key_id=stored.owner_key_id,
+        role=stored.role,
+        shipper_id=stored.shipper_id,
+        url=stored.url,
+        shipment_ids=stored.shipment_ids,
+        milestones=stored.milestones,
+        exception_reasons=stored.exception_reasons,
+        kinds=stored.kinds,
+        active=stored.active,
+        created_at=stored.created_at,
     )
 
 
-def _delivery(row: WebhookOutboxRow) -> Delivery:
+def _delivery(row: OutboxEntry) -> Delivery:
     return Delivery(
         id=row.id,
         subscription_id=row.subscription_id,
@@ -273,22 +279,22 @@ def subscribe(
     if problems:
         raise ValidationFailed(problems, summary="webhook subscription refused")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
-    row = WebhookSubscriptionRow(
+    stored = StoredSubscription(
         id="whs_" + uuid.uuid4().hex[:20],
         owner_key_id=principal.key_id,
-        role=principal.role.value,
+        role=principal.role,
         shipper_id=principal.shipper_id if principal.role is Role.SHIPPER else None,
         url=url,
         secret=secret,
-        shipment_ids=json.dumps(chosen_ids),
-        milestones=json.dumps(chosen_milestones),
-        exception_reasons=json.dumps(chosen_reasons),
-        kinds=json.dumps(chosen_kinds),
+        shipment_ids=tuple(chosen_ids),
+        milestones=tuple(chosen_milestones),
+        exception_reasons=tuple(chosen_reasons),
+        kinds=tuple(chosen_kinds),
         active=True,
         created_at=now or datetime.now(UTC),
     )
-    repo.add_subscription(session, row)
-    return secret, _subscription(row)
+    repo.add_subscription(session, stored)
+    return secret, _subscription(stored)
 
 
 def list_subscriptions(session: Session, principal: Principal) -> list[Subscription]:
@@ -297,7 +303,7 @@ def list_subscriptions(session: Session, principal: Principal) -> list[Subscript
     return [_subscription(r) for r in repo.active_subscriptions(session, owner_key_id=owner)]
 
 
-def _owned(session: Session, principal: Principal, subscription_id: str) -> WebhookSubscriptionRow:
+def _owned(session: Session, principal: Principal, subscription_id: str) -> StoredSubscription:
     row = repo.get_subscription(session, subscription_id)
     if (
         row is None
@@ -318,8 +324,7 @@ def delete_subscription(
 ) -> None:
     """Deactivate a subscription; its pending deliveries are given up (history is kept)."""
     row = _owned(session, principal, subscription_id)
-    row.active, row.deactivated_at = False, now or datetime.now(UTC)
-    session.flush()
+    repo.deactivate_subscription(session, row.id, now or datetime.now(UTC))
     repo.fail_pending(session, row.id, "subscription deleted")
 
 
@@ -410,25 +415,25 @@ def enqueue(session: Session, notices: Sequence[Notice], *, now: datetime | None
     if not subscriptions:
         return 0
     created = now or datetime.now(UTC)
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, OutboxEntry] = {}
     for notice in notices:
         key = notice_id(notice)
         for sub in subscriptions:
             if not sub.matches(notice):
                 continue
             delivery = delivery_id(sub.id, key)
-            rows[delivery] = {
-                "id": delivery,
-                "notice_id": key,
-                "subscription_id": sub.id,
-                "kind": notice.kind.value,
-                "shipment_id": notice.shipment_id,
-                "body": notice_body(delivery, sub.id, notice, created, key),
-                "status": PENDING,
-                "attempts": 0,
-                "next_attempt_at": created,
-                "created_at": created,
-            }
+            rows[delivery] = OutboxEntry(
+                id=delivery,
+                notice_id=key,
+                subscription_id=sub.id,
+                kind=notice.kind.value,
+                shipment_id=notice.shipment_id,
+                body=notice_body(delivery, sub.id, notice, created, key),
+                status=PENDING,
+                attempts=0,
+                next_attempt_at=created,
+                created_at=created,
+            )
     if not rows:
         return 0
     inserted = repo.add_outbox(session, list(rows.values()))
@@ -451,13 +456,12 @@ def claim_due(
     claimed: list[DueDelivery] = []
     lease_until = now + timedelta(seconds=lease)
     for outbox, sub in repo.due(session, now, limit):
-        outbox.next_attempt_at = lease_until
         claimed.append(
             DueDelivery(
                 outbox.id, sub.url, sub.secret, outbox.body, outbox.attempts, outbox.notice_id
             )
         )
-    session.flush()
+    repo.lease(session, [d.id for d in claimed], lease_until)
     return claimed
 
 
@@ -482,18 +486,30 @@ def record_result(
     if row.status != PENDING:  # e.g. the subscription was deleted while this attempt ran
         return row.status
     policy = policy or retry_policy()
-    row.attempts += 1
-    row.last_status_code = status_code
+    attempts = row.attempts + 1
     if status_code is not None and 200 <= status_code < 300:
-        row.status, row.delivered_at, row.last_error = DELIVERED, now, None
-    else:
-        message = error or f"HTTP {status_code}"
-        row.last_error = message[:MAX_ERROR_LENGTH]
-        next_at = policy.next_attempt_at(row.attempts, now)
-        if next_at is None:
-            row.status = FAILED
-        else:
-            row.next_attempt_at = next_at
-            repo.notify_outbox(session, RESCHEDULED)  # listeners re-read the soonest due time
-    session.flush()
-    return row.status
+        repo.record_attempt(
+            session,
+            row.id,
+            attempts=attempts,
+            status=DELIVERED,
+            last_status_code=status_code,
+            last_error=None,
+            delivered_at=now,
+        )
+        return DELIVERED
+    message = (error or f"HTTP {status_code}")[:MAX_ERROR_LENGTH]
+    next_at = policy.next_attempt_at(attempts, now)
+    status = FAILED if next_at is None else PENDING
+    repo.record_attempt(
+        session,
+        row.id,
+        attempts=attempts,
+        status=status,
+        last_status_code=status_code,
+        last_error=message,
+        next_attempt_at=next_at,
+    )
+    if next_at is not None:
+        repo.notify_outbox(session, RESCHEDULED)  # listeners re-read the soonest due time
+    return status
