@@ -66,17 +66,6 @@ def add_new(session: Session, fixes: Sequence[Fix], *, source: str, received_at:
     return added
 
 
-def latest(session: Session, vehicle_id: str) -> PositionRow | None:
-    """The vehicle's newest position."""
-    query = (
-        select(PositionRow)
-        .where(PositionRow.vehicle_id == vehicle_id)
-        .order_by(PositionRow.time.desc())
-        .limit(1)
-    )
-    return session.scalars(query).first()
-
-
 def latest_many(session: Session, vehicle_ids: Collection[str]) -> dict[str, Position]:
     """Each vehicle's newest position (vehicles without positions are absent), in one query."""
     if not vehicle_ids:
