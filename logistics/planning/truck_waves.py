@@ -18,8 +18,10 @@ MAX_REQUESTS = 200  # larger subproblems find no first solution in a reasonable 
 # The shifts a subproblem is offered: the OR-Tools model (and a solver process's memory) grows
 # with shifts x visits, and a wave of a large plan has a thousand shifts where its requests need a
 # few dozen (a shift takes several requests). At most max(MIN_VEHICLES, VEHICLES_PER_REQUEST x
-# requests); shifts not offered stay free for the wave's other chunks and for later rounds.
+# requests, BOOKED_SLACK x the shifts the placer booked the legs' hours on: long trips need more);
+# shifts not offered stay free for the wave's other chunks and for later rounds.
 VEHICLES_PER_REQUEST = 0.5
+BOOKED_SLACK = 1.5
 MIN_VEHICLES = 8
 COVER = 2  # each leg is offered at least this many shifts that can carry it in time, if any
 SHARED_TRIP = 0.5  # a shipment above this share of a truck's kg or m3 takes a trip of its own
@@ -94,9 +96,14 @@ def _kind(v: Vehicle) -> Kind:
     )
 
 
-def vehicle_bound(requests: int) -> int:
-    """The most shifts a subproblem of `requests` requests is offered."""
-    return max(MIN_VEHICLES, math.ceil(VEHICLES_PER_REQUEST * requests))
+def vehicle_bound(requests: int, booked: int = 0) -> int:
+    """The most shifts a subproblem of `requests` requests is offered, when the placer booked
+    their estimated hours on `booked` shifts (at most 1.5 x the requests)."""
+    return max(
+        MIN_VEHICLES,
+        math.ceil(VEHICLES_PER_REQUEST * requests),
+        math.ceil(BOOKED_SLACK * booked),
+    )
 
 
 class _Placer:
@@ -281,7 +288,8 @@ def _offer(placer: _Placer, free: Sequence[Vehicle], legs: Sequence[TruckLeg]) -
     the placer booked the legs' hours on (its estimate of the fleet they need), then for each leg
     shifts of its cheapest suitable kinds until it has COVER that can carry it in time, then,
     up to the bound, one more shift of each leg's cheapest kind in turn. In the wave's order."""
-    limit = vehicle_bound(len(legs))
+    booked_ids = {placer.booked.get(leg.request_id) for leg in legs} - {None}
+    limit = vehicle_bound(len(legs), len(booked_ids))
     if len(free) <= limit:
         return list(free)
     by_id = {v.id: v for v in free}
