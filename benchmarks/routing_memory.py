@@ -239,12 +239,12 @@ def compare(
     args: argparse.Namespace,
 ) -> None:
     """Bounded shifts against the whole wave's, on the same requests."""
-    bound = truck_waves.VEHICLES_PER_REQUEST
-    truck_waves.VEHICLES_PER_REQUEST = 1e9  # (a lone chunk is offered its whole wave)
+    bound = truck_waves.MAX_VEHICLES
+    truck_waves.MAX_VEHICLES = 10**9  # (each chunk offered its whole share of the wave)
     try:
         whole = {_requests(s): s for s in subproblems(scenario, net, legs)}
     finally:
-        truck_waves.VEHICLES_PER_REQUEST = bound
+        truck_waves.MAX_VEHICLES = bound
     pairs = [
         (s, whole[_requests(s)])
         for s in sorted(subs, key=lambda s: -len(s.legs))

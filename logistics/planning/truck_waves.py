@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,14 +14,12 @@ from logistics.planning.truck_legs import TruckLeg
 WAVE_GAP = timedelta(hours=6)  # shifts starting further apart than this are separate waves
 WAVE_MARGIN = timedelta(minutes=30)
 MAX_REQUESTS = 200  # larger subproblems find no first solution in a reasonable time
-# The shifts a subproblem is offered: the OR-Tools model (and a solver process's memory) grows
-# with shifts x visits, and a wave of a large plan has a thousand shifts where its requests need a
-# few dozen (a shift takes several requests). At most max(MIN_VEHICLES, VEHICLES_PER_REQUEST x
-# requests, BOOKED_SLACK x the shifts the placer booked the legs' hours on: long trips need more);
-# shifts not offered stay free for the wave's other chunks and for later rounds.
-VEHICLES_PER_REQUEST = 0.5
-BOOKED_SLACK = 1.5
-MIN_VEHICLES = 8
+# The most shifts a subproblem is offered: the OR-Tools model (and a solver process's memory)
+# grows with shifts x visits, and a wave of a 20,000-shipment plan has up to 1,232 shifts. A
+# chunk's share of its wave above this keeps the shifts that suit its legs best; the others stay
+# free for later rounds. (A tighter bound, max(8, requests / 2) or 1.5 x the shifts the placer
+# booked, cost a 5,000 plan 800-1,400 planned shipments: routing needs more than the estimate.)
+MAX_VEHICLES = 400
 COVER = 2  # each leg is offered at least this many shifts that can carry it in time, if any
 SHARED_TRIP = 0.5  # a shipment above this share of a truck's kg or m3 takes a trip of its own
 
@@ -96,14 +93,9 @@ def _kind(v: Vehicle) -> Kind:
     )
 
 
-def vehicle_bound(requests: int, booked: int = 0) -> int:
-    """The most shifts a subproblem of `requests` requests is offered, when the placer booked
-    their estimated hours on `booked` shifts (at most 1.5 x the requests)."""
-    return max(
-        MIN_VEHICLES,
-        math.ceil(VEHICLES_PER_REQUEST * requests),
-        math.ceil(BOOKED_SLACK * booked),
-    )
+def vehicle_bound() -> int:
+    """The most shifts a subproblem is offered."""
+    return MAX_VEHICLES
 
 
 class _Placer:
@@ -265,31 +257,33 @@ def _chunks(
     depots: frozenset[str], placer: _Placer, wave: Sequence[Vehicle], legs: Sequence[TruckLeg]
 ) -> list[Subproblem]:
     """A wave's legs in chunks of at most MAX_REQUESTS (legs from the same place together), each
-    offered the wave's shifts that suit its legs best, at most `vehicle_bound` of them (no shift
-    offered to two chunks)."""
+    with a share of the wave's shifts in proportion to its legs (dealt round-robin, so every chunk
+    gets a mix of depots and truck types), at most `vehicle_bound()` of them."""
     if len(legs) <= MAX_REQUESTS:
-        groups = [list(legs)]
-    else:
-        ordered = sorted(legs, key=lambda leg: (leg.from_location, leg.to_location, leg.earliest))
-        count = -(-len(ordered) // MAX_REQUESTS)
-        size = -(-len(ordered) // count)
-        groups = [ordered[i : i + size] for i in range(0, len(ordered), size)]
-    taken: set[str] = set()
-    out: list[Subproblem] = []
-    for group in groups:
-        fleet = _offer(placer, [v for v in wave if v.id not in taken], group)
-        taken.update(v.id for v in fleet)
-        out.append(Subproblem(depots, tuple(fleet), tuple(group)))
-    return out
+        return [Subproblem(depots, tuple(_offer(placer, wave, legs)), tuple(legs))]
+    ordered = sorted(legs, key=lambda leg: (leg.from_location, leg.to_location, leg.earliest))
+    count = -(-len(ordered) // MAX_REQUESTS)
+    size = -(-len(ordered) // count)
+    groups = [ordered[i : i + size] for i in range(0, len(ordered), size)]
+    fleets: list[list[Vehicle]] = [[] for _ in groups]
+    by_size = sorted(
+        wave, key=lambda v: (-v.capacity_kg, -v.capacity_m3, v.depot, v.available_from, v.id)
+    )
+    for n, vehicle in enumerate(by_size):
+        fleets[n % len(groups)].append(vehicle)
+    return [
+        Subproblem(depots, tuple(_offer(placer, fleet, group)), tuple(group))
+        for fleet, group in zip(fleets, groups, strict=True)
+    ]
 
 
 def _offer(placer: _Placer, free: Sequence[Vehicle], legs: Sequence[TruckLeg]) -> list[Vehicle]:
-    """The shifts of `free` offered to `legs` (all of them if within the bound): first the shifts
+    """The shifts of `free` offered to `legs` (all of them if within the bound; else in the
+    order of `free`): first the shifts
     the placer booked the legs' hours on (its estimate of the fleet they need), then for each leg
     shifts of its cheapest suitable kinds until it has COVER that can carry it in time, then,
     up to the bound, one more shift of each leg's cheapest kind in turn. In the wave's order."""
-    booked_ids = {placer.booked.get(leg.request_id) for leg in legs} - {None}
-    limit = vehicle_bound(len(legs), len(booked_ids))
+    limit = vehicle_bound()
     if len(free) <= limit:
         return list(free)
     by_id = {v.id: v for v in free}

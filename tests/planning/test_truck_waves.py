@@ -43,11 +43,8 @@ def legs(reference: Scenario) -> list[TruckLeg]:
 
 @pytest.fixture
 def tight(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A bound far below the reference's waves (2 shifts, one per 5 requests, or half the shifts
-    the placer booked)."""
-    monkeypatch.setattr(truck_waves, "VEHICLES_PER_REQUEST", 0.2)
-    monkeypatch.setattr(truck_waves, "MIN_VEHICLES", 2)
-    monkeypatch.setattr(truck_waves, "BOOKED_SLACK", 0.5)
+    """A bound far below the reference's waves (4 shifts a subproblem)."""
+    monkeypatch.setattr(truck_waves, "MAX_VEHICLES", 4)
 
 
 @pytest.mark.usefixtures("tight")
@@ -57,8 +54,7 @@ def test_subproblems_never_exceed_the_vehicle_bound(
     """Every subproblem has at most the bound's shifts, each shift is offered to one subproblem,
     every leg is in exactly one, and the bound did cut shifts (not all of a wave offered)."""
     subs = truck_waves.subproblems(reference, Network(reference, {}), legs)
-    # (booked shifts are at most one per leg)
-    assert all(len(s.vehicles) <= truck_waves.vehicle_bound(len(s.legs), len(s.legs)) for s in subs)
+    assert all(len(s.vehicles) <= truck_waves.vehicle_bound() for s in subs)
     offered = [v.id for s in subs for v in s.vehicles]
     assert len(offered) == len(set(offered))
     assert sorted(leg.request_id for s in subs for leg in s.legs) == sorted(
@@ -99,7 +95,7 @@ def test_every_leg_is_offered_a_shift_that_can_carry_it(
 
 @pytest.mark.usefixtures("tight")
 def test_a_plan_under_a_tight_vehicle_bound_is_checker_clean(reference: Scenario) -> None:
-    """The reference planned with a bound of a fifth of a shift per request: the product's
+    """The reference planned with a bound of 4 shifts a subproblem: the product's
     checker finds nothing, and shipments are planned (shifts not offered stay free for the
     repair rounds)."""
     factors = read_emission_factors(FIXTURES / "emission_factors.csv")
