@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from logistics.persistence.base import Base, UtcDateTime
@@ -29,6 +39,16 @@ class EventRow(Base):
     __tablename__ = "tracking_events"
     __table_args__ = (
         UniqueConstraint("source", "event_id", name="uq_tracking_events_source_event"),
+        # partial: most events are a shipment's and name neither; each entry costs every insert
+        *(
+            Index(
+                f"ix_tracking_events_{column}",
+                column,
+                sqlite_where=text(f"{column} IS NOT NULL"),
+                postgresql_where=text(f"{column} IS NOT NULL"),
+            )
+            for column in ("service_id", "vehicle_id")
+        ),
     )
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -36,8 +56,8 @@ class EventRow(Base):
     source: Mapped[str] = mapped_column(String(64))
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     shipment_id: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
-    service_id: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
-    vehicle_id: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
+    service_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    vehicle_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     milestone: Mapped[str] = mapped_column(String(32))
     time_type: Mapped[str] = mapped_column(String(16))
     event_time: Mapped[datetime] = mapped_column(UtcDateTime)
