@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -34,10 +35,12 @@ def ingest_unified_batch(
     """
     now = received_at or clock.now()
     produced, refused = parse_unified_flat(items, received_at=now)
-    report = ingest_flat(session, [e for _, e in produced])
+    report = ingest_flat(
+        session, [e for _, e in produced], indices=[index for index, _ in produced]
+    )
     answers: list[ItemResult | None] = [None] * len(items)
-    for (index, _), item in zip(produced, report, strict=True):
-        answers[index] = ItemResult(index, item.status, item.event_id, item.reason, code=item.code)
+    for item in report:  # a batch item's answer names no record (it is the item itself)
+        answers[item.index] = replace(item, record="") if item.record else item
     for message in refused:
         assert message.index is not None  # the unified adapter numbers every record
         answers[message.index] = ItemResult(

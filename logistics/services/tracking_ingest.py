@@ -15,7 +15,7 @@ from logistics.domain.tracking import Milestone
 from logistics.persistence.repositories import tracking_events as repo
 from logistics.persistence.repositories import tracking_state
 from logistics.services import disruptions
-from logistics.tracking.flat import STORED, FlatEvent, flatten, to_event
+from logistics.tracking.flat import FlatEvent, flatten, to_event
 from logistics.tracking.results import AdapterResult, SourceEvent
 
 
@@ -83,14 +83,20 @@ def ingest_events(
 
 
 def ingest_flat(
-    session: Session, events: Sequence[FlatEvent], *, raw_id: int | None = None
+    session: Session,
+    events: Sequence[FlatEvent],
+    *,
+    raw_id: int | None = None,
+    indices: Sequence[int] | None = None,
 ) -> tuple[ItemResult, ...]:
-    """`ingest_events` of flat values: one answer per event, in their order (index = position).
+    """`ingest_events` of flat values: one answer per event, in their order; each answer's
+    index is the event's position, or its entry in `indices` (the item it came from).
 
     Subjects are checked by id (one query per kind), duplicates found in bulk (within the
     batch in memory, against storage by `(source, event_id)` and by content hash), the new
-    events inserted as column arrays, and the shipments they touch marked stale.
+    events inserted in one pass of their values, and the shipments they touch marked stale.
     """
+    at = range(len(events)) if indices is None else indices
     shipments, services, vehicles = repo.known_subjects(
         session,
         shipment_ids={e.shipment_id for e in events if e.shipment_id},
@@ -99,42 +105,44 @@ def ingest_flat(
     )
     results: list[ItemResult | None] = [None] * len(events)
     prepared: list[tuple[int, FlatEvent]] = []
-    for index, e in enumerate(events):
+    for position, e in enumerate(events):
+        if e.shipment_id in shipments and e.subject_resolved:  # the common case, checked first
+            prepared.append((position, e))
+            continue
         problem = _subject_problem(e, shipments, services, vehicles)
         if problem:
             code = "unlinked_reference" if not e.subject_resolved else "unknown_subject"
-            results[index] = ItemResult(
-                index, ItemStatus.REJECTED, e.event_id, problem, e.raw_ref or "", code
+            results[position] = ItemResult(
+                at[position], ItemStatus.REJECTED, e.event_id, problem, e.raw_ref or "", code
             )
         else:
-            prepared.append((index, e))
+            prepared.append((position, e))
     stored_pairs, stored_hashes = repo.existing_keys(
         session,
         {(e.source, e.event_id) for _, e in prepared},
         {e.content_hash for _, e in prepared},
     )
     fresh: list[tuple[int, FlatEvent]] = []
-    for index, e in prepared:
+    for position, e in prepared:
         pair = (e.source, e.event_id)
         if pair in stored_pairs or e.content_hash in stored_hashes:
-            results[index] = ItemResult(
-                index, ItemStatus.DUPLICATE, e.event_id, record=e.raw_ref or ""
+            results[position] = ItemResult(
+                at[position], ItemStatus.DUPLICATE, e.event_id, record=e.raw_ref or ""
             )
             continue
         stored_pairs.add(pair)
         stored_hashes.add(e.content_hash)
-        fresh.append((index, e))
+        fresh.append((position, e))
     inserted: set[tuple[str, str]] = set()
-    if fresh:  # the stored fields, transposed into one list per column
-        by_column = zip(*(e[: len(STORED)] for _, e in fresh), strict=True)
-        inserted = repo.add_new(session, dict(zip(STORED, by_column, strict=True)), raw_id)
+    if fresh:  # a FlatEvent starts with the stored values, in the repository's order
+        inserted = repo.add_new(session, [e for _, e in fresh], raw_id)
     accepted: list[FlatEvent] = []
-    for index, e in fresh:  # a concurrent request may have stored the same event first
+    for position, e in fresh:  # a concurrent request may have stored the same event first
         if (e.source, e.event_id) not in inserted:
-            results[index] = ItemResult(index, ItemStatus.DUPLICATE, e.event_id)
+            results[position] = ItemResult(at[position], ItemStatus.DUPLICATE, e.event_id)
             continue
         status = ItemStatus.INFORMATIONAL if e.milestone == _INFORMATIONAL else ItemStatus.ACCEPTED
-        results[index] = ItemResult(index, status, e.event_id, record=e.raw_ref or "")
+        results[position] = ItemResult(at[position], status, e.event_id, record=e.raw_ref or "")
         accepted.append(e)
     if accepted:
         tracking_state.mark_touched(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timezone
 from functools import cache
 from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Row, Table, or_, select
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from logistics.domain import ExceptionReason, Milestone, Mode, TimeType, TrackingEvent
@@ -165,6 +164,31 @@ def _hashes_query(count: int) -> str:
 _INCOMING = "tracking_events_incoming"
 """PostgreSQL: a session's temporary table a batch is copied into (emptied at commit)."""
 
+NEW_EVENT_COLUMNS = (
+    "event_id",
+    "source",
+    "content_hash",
+    "shipment_id",
+    "service_id",
+    "vehicle_id",
+    "milestone",
+    "time_type",
+    "event_time",
+    "recorded_at",
+    "received_at",
+    "location",
+    "mode",
+    "reason",
+    "retracts",
+    "source_code",
+    "inferred",
+    "references",
+)
+"""The values of a new event `add_new` takes, in this order (columns of the same names)."""
+
+_WRITTEN = (*NEW_EVENT_COLUMNS, "event_offset_min", "raw_message_id")
+"""The columns `add_new` writes, in this order: the given values, then those it derives."""
+
 
 @cache
 def _copy_statements() -> tuple[str, str, str]:
@@ -173,7 +197,7 @@ def _copy_statements() -> tuple[str, str, str]:
     The temporary table has the events' columns and types (LIKE), so an over-long value is
     refused as the insert would refuse it; `seq` carries the submission order there.
     """
-    names = ", ".join(f'"{name}"' for name in _COLUMNS)
+    names = ", ".join(f'"{name}"' for name in _WRITTEN)
     return (
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} (LIKE tracking_events) "
         "ON COMMIT DELETE ROWS",
@@ -184,86 +208,112 @@ def _copy_statements() -> tuple[str, str, str]:
     )
 
 
-def _copy_in(connection: Connection, values: Mapping[str, Sequence[Any]], count: int) -> Any:
-    """PostgreSQL: the batch by COPY (psycopg formats rows in C), then one INSERT … SELECT …
-    ON CONFLICT DO NOTHING RETURNING; returns the inserted (source, event_id) rows."""
-    create, copy_sql, move = _copy_statements()
-    connection.exec_driver_sql(create)
-    driver = connection.connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
-        for row in zip(range(count), *(values[name] for name in _COLUMNS), strict=True):
-            copy.write_row(row)
-    return connection.exec_driver_sql(move)
-
-
 def add_new(
-    session: Session, columns: Mapping[str, Sequence[Any]], raw_id: int | None = None
+    session: Session, events: Sequence[Sequence[Any]], raw_id: int | None = None
 ) -> set[tuple[str, str]]:
     """Append events not stored yet; return the (source, event_id) pairs really inserted.
 
-    `columns` holds one list per column of the table (the same names) but `seq`,
-    `event_offset_min` (taken from `event_time`) and `raw_message_id` (`raw_id` for all), all
-    of one length; `references` as dicts. Column lists, not row objects: the batch goes to the
-    database as arrays (PostgreSQL) or flat parameter tuples (SQLite) without a per-event dict.
+    Each event is its values in `NEW_EVENT_COLUMNS` order (times aware, `references` a dict);
+    `event_offset_min` is taken from `event_time` and `raw_message_id` is `raw_id` for all.
+    Each row is converted in one pass and handed to the driver (no dict per event, no
+    SQLAlchemy compilation or per-value bind processing).
 
     An event a concurrent request stored first is skipped (ON CONFLICT DO NOTHING), not an
     IntegrityError. Rows go in the order given (storage order is submission order). PostgreSQL:
-    the batch is copied (COPY) into a temporary table of the session, then moved with one
-    INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING (an INSERT from unnest(arrays) spent
-    most of its time in psycopg dumping each array element in Python). SQLite: one
-    multi-row INSERT … VALUES … ON CONFLICT DO NOTHING RETURNING per 500 events, its values
-    converted as the column types would (without SQLAlchemy's per-value bind processing).
+    the batch is copied (COPY, psycopg formats the rows in C) into a temporary table of the
+    session, then moved with one INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING. SQLite:
+    one multi-row INSERT … VALUES … ON CONFLICT DO NOTHING RETURNING per 500 events, its
+    values converted as the column types would (times as UtcDateTime stores them).
     """
-    count = len(columns["event_id"])
-    if not count:
+    if not events:
         return set()
-    values: dict[str, Sequence[Any]] = dict(columns)
-    values["event_offset_min"] = [offset_of(t) for t in columns["event_time"]]
-    values["raw_message_id"] = [raw_id] * count
-    values["references"] = [
-        json.dumps(r, sort_keys=True) if r else "{}" for r in columns["references"]
-    ]
     connection = session.connection()
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    offsets = _Offsets()
     if connection.dialect.name == "postgresql":
-        return {(s, e) for s, e in _copy_in(connection, values, count)}
-    for name in ("event_time", "recorded_at", "received_at"):
-        values[name] = _sqlite_times(values[name])
-    rows = list(zip(*(values[name] for name in _COLUMNS), strict=True))
+        create, copy_sql, move = _copy_statements()
+        connection.exec_driver_sql(create)
+        with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            for seq, e in enumerate(events):
+                copy.write_row((seq, *e[:17], _references(e[17]), offsets.of(e[8]), raw_id))
+        return {(s, e) for s, e in connection.exec_driver_sql(move)}
+    event_times, recorded_times, received_times = _SqliteTimes(), _SqliteTimes(), _SqliteTimes()
+    rows = [
+        (
+            *e[:8],
+            event_times.of(e[8]),
+            recorded_times.of(e[9]),
+            received_times.of(e[10]),
+            *e[11:17],
+            _references(e[17]),
+            offsets.of(e[8]),
+            raw_id,
+        )
+        for e in events
+    ]
     inserted_pairs: set[tuple[str, str]] = set()
-    for start in range(0, count, _SQLITE_ROWS):
-        chunk = rows[start : start + _SQLITE_ROWS]
-        flat = tuple(chain.from_iterable(chunk))
-        found = connection.exec_driver_sql(_values_insert(len(chunk)), flat)
-        inserted_pairs.update((s, e) for s, e in found)
+    cursor = driver.cursor()
+    try:
+        for start in range(0, len(rows), _SQLITE_ROWS):
+            chunk = rows[start : start + _SQLITE_ROWS]
+            cursor.execute(_values_insert(len(chunk)), tuple(chain.from_iterable(chunk)))
+            inserted_pairs.update(cursor.fetchall())
+    finally:
+        cursor.close()
     return inserted_pairs
 
 
-_COLUMNS = tuple(c.name for c in cast(Table, EventRow.__table__).columns if c.name != "seq")
 _SQLITE_ROWS = 500  # 10,000 parameters a statement, well under SQLite's limit
 
 
-def _sqlite_times(values: Sequence[datetime | None]) -> list[str | None]:
-    """Times as SQLAlchemy's UtcDateTime stores them on SQLite (UTC, `YYYY-MM-DD HH:MM:SS.ffffff`);
-    a run of the same object (a batch's received time) is converted once."""
-    out: list[str | None] = []
-    last: object = object()
-    text: str | None = None
-    for value in values:
-        if value is not last:
-            last = value
-            text = (
-                None if value is None else value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
-            )
-        out.append(text)
-    return out
+def _references(given: Mapping[str, str] | None) -> str:
+    return json.dumps(given, sort_keys=True) if given else "{}"
+
+
+class _Offsets:
+    """`offset_of` per event time, computed once per fixed-offset time zone of a batch."""
+
+    __slots__ = ("_known",)
+
+    def __init__(self) -> None:
+        self._known: dict[object, int] = {}
+
+    def of(self, value: datetime) -> int:
+        zone = value.tzinfo
+        if type(zone) is not timezone:  # a named zone's offset depends on the date
+            return offset_of(value)
+        found = self._known.get(zone)
+        if found is None:
+            found = self._known[zone] = offset_of(value)
+        return found
+
+
+class _SqliteTimes:
+    """Times as SQLAlchemy's UtcDateTime stores them on SQLite (UTC, `YYYY-MM-DD
+    HH:MM:SS.ffffff`); the last object converted is remembered (a batch's received time)."""
+
+    __slots__ = ("_last", "_text")
+
+    def __init__(self) -> None:
+        self._last: object = object()
+        self._text: str | None = None
+
+    def of(self, value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if value is self._last:
+            return self._text
+        self._last = value
+        self._text = value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+        return self._text
 
 
 @cache
 def _values_insert(rows: int) -> str:
     """SQLite: a multi-row INSERT … ON CONFLICT DO NOTHING RETURNING of `rows` rows."""
-    names = ", ".join(f'"{name}"' for name in _COLUMNS)
-    one = "(" + ", ".join("?" * len(_COLUMNS)) + ")"
+    names = ", ".join(f'"{name}"' for name in _WRITTEN)
+    one = "(" + ", ".join("?" * len(_WRITTEN)) + ")"
     return (
         f"INSERT INTO tracking_events ({names}) VALUES {', '.join([one] * rows)} "
         "ON CONFLICT DO NOTHING RETURNING source, event_id"
