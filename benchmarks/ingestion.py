@@ -2,6 +2,7 @@
 
     python benchmarks/ingestion.py [--database sqlite|postgres|both] [--postgres-admin-url URL]
                                    [--events N] [--http-events N] [--batch N] [--clients N]
+                                   [--streams N] [--server-workers N]
 
 Per database (a fresh SQLite file, or a temporary PostgreSQL database dropped afterwards):
 
@@ -21,7 +22,8 @@ Per database (a fresh SQLite file, or a temporary PostgreSQL database dropped af
    background refresher runs meanwhile, every `--server-refresh-seconds`; on PostgreSQL with the
    procrastinate engine refresh is a worker's job and no worker runs), `--http-events` more events
    posted to `POST /v1/events` in batches of `--batch` by
-   `--clients` concurrent clients.
+   `--clients` concurrent clients; with `--server-workers N`, to `logistics serve --workers N`
+   (PostgreSQL), the CPU of all its processes counted.
 
 Each line gives wall-clock events/s and, because the machine these figures come from is shared,
 the CPU seconds spent on them: this process, the API server process and the PostgreSQL backends
@@ -106,6 +108,20 @@ class CpuMeter:
         """CPU seconds used since start by this process and the others."""
         others = sum(max(0.0, cpu_of(pid) - at) for pid, at in self.pids.items())
         return time.process_time() - self.own + others
+
+
+def children_of(pid: int) -> list[int]:
+    """Pids whose parent is `pid` (read from /proc): a supervisor's server processes."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
 
 def backend_pids(url: str) -> set[int]:
@@ -303,7 +319,10 @@ def run(kind: str, admin_url: str | None, args: argparse.Namespace) -> None:
         engine.dispose()
         if args.no_http:
             return
-        with serve_process(url, args.server_refresh_seconds) as (base, server_pid):
+        with serve_process(url, args.server_refresh_seconds, args.server_workers) as (
+            base,
+            server_pid,
+        ):
             events = events_for(shipments, args.http_events, "http")
             bodies = [
                 json.dumps(events[i : i + args.batch]).encode()
@@ -321,19 +340,27 @@ def run(kind: str, admin_url: str | None, args: argparse.Namespace) -> None:
 
             shares = [bodies[c :: args.clients] for c in range(args.clients)]
             threads = [threading.Thread(target=client_run, args=(s,)) for s in shares]
-            with httpx.Client(base_url=base, headers=headers) as warm:  # connects the pool
-                assert warm.post("/v1/events", content=b"[]").status_code == 200
-            meter.start({server_pid} | backend_pids(url))
+            for _ in range(5):  # fresh connections reach every server process, each connects
+                for _ in range(2 * args.server_workers):
+                    with httpx.Client(base_url=base, headers=headers) as warm:
+                        assert warm.post("/v1/events", content=b"[]").status_code == 200
+            servers = {server_pid} | set(children_of(server_pid))
+            meter.start(servers | backend_pids(url))
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
             seconds = time.perf_counter() - started
+            for pid in backend_pids(url) - set(meter.pids):  # connected during the run
+                meter.pids[pid] = 0.0
             cpu = meter.stop()
             assert not failures, failures[0]
+            processes = (
+                f", {args.server_workers} server processes" if args.server_workers > 1 else ""
+            )
             print(
-                f"  POST /v1/events, batches of {args.batch}, {args.clients} client(s): "
+                f"  POST /v1/events, batches of {args.batch}, {args.clients} client(s){processes}: "
                 f"{rate(len(events), seconds, cpu)} (CPU: client, server and its backends)"
             )
 
@@ -359,6 +386,12 @@ def main() -> None:
         "layer), each with its own connection",
     )
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurement")
+    parser.add_argument(
+        "--server-workers",
+        type=int,
+        default=1,
+        help="`logistics serve --workers N` (PostgreSQL only): N server processes",
+    )
     parser.add_argument(
         "--server-refresh-seconds",
         type=float,

@@ -109,8 +109,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_process(url: str, refresh_seconds: float | None = None) -> Iterator[tuple[str, int]]:
-    """`logistics serve` in its own process on the database; yields its base URL and pid."""
+def serve_process(
+    url: str, refresh_seconds: float | None = None, workers: int = 1
+) -> Iterator[tuple[str, int]]:
+    """`logistics serve [--workers N]` in its own process on the database; yields its base URL
+    and pid (with N > 1 the supervisor's: the server processes are its children)."""
     port = free_port()
     env = dict(
         os.environ, LOGISTICS_DATABASE_URL=url, LOGISTICS_PORT=str(port), LOGISTICS_WORKERS="1"
@@ -118,7 +121,7 @@ def serve_process(url: str, refresh_seconds: float | None = None) -> Iterator[tu
     if refresh_seconds is not None:
         env["LOGISTICS_TRACKING_REFRESH_SECONDS"] = str(refresh_seconds)
     process = subprocess.Popen(
-        [sys.executable, "-m", "logistics", "serve"],
+        [sys.executable, "-m", "logistics", "serve", "--workers", str(workers)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
