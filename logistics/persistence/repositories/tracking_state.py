@@ -12,20 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
     Select,
-    String,
-    any_,
-    bindparam,
     false,
-    or_,
     select,
     text,
     true,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -33,7 +27,7 @@ from sqlalchemy.orm.util import identity_key
 
 from logistics.persistence.repositories import booked_legs
 from logistics.persistence.repositories.page import Page, paginate
-from logistics.persistence.tables import BookedLegRow, ExceptionRow, ShipmentRow, ShipmentStateRow
+from logistics.persistence.tables import ExceptionRow, ShipmentRow, ShipmentStateRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,19 +130,7 @@ def mark_touched(
     if not (shipment_ids or service_ids or vehicle_ids):
         return 0
     if session.get_bind().dialect.name == "postgresql":
-        ids_param = bindparam("ids", sorted(set(shipment_ids)), type_=ARRAY(String()))
-        wanted = ShipmentRow.id == any_(ids_param)
-        if service_ids or vehicle_ids:
-            booked = select(BookedLegRow.shipment_id).where(
-                or_(
-                    BookedLegRow.service_id
-                    == any_(bindparam("services", sorted(service_ids), type_=ARRAY(String()))),
-                    BookedLegRow.vehicle_id
-                    == any_(bindparam("vehicles", sorted(vehicle_ids), type_=ARRAY(String()))),
-                )
-            )
-            wanted = or_(wanted, ShipmentRow.id.in_(booked))
-        flagged = _upsert_stale(session, postgresql_insert, wanted)
+        flagged = _upsert_stale_postgresql(session, shipment_ids, service_ids, vehicle_ids)
     else:
         ids = sorted(
             set(shipment_ids)
@@ -163,6 +145,36 @@ def mark_touched(
         if loaded is not None:
             set_committed_value(loaded, "stale", True)
     return len(flagged)
+
+
+def _upsert_stale_postgresql(
+    session: Session,
+    shipment_ids: Collection[str],
+    service_ids: Collection[str],
+    vehicle_ids: Collection[str],
+) -> list[str]:
+    """PostgreSQL: `_upsert_stale` as one driver-level statement with binary array parameters
+    (SQLAlchemy's ARRAY binds are text arrays psycopg quotes element by element in Python, and
+    the ORM statement was compiled for every batch)."""
+    booked = (
+        " OR s.id IN (SELECT shipment_id FROM booked_legs"
+        " WHERE service_id = ANY(%(services)b::varchar[])"
+        " OR vehicle_id = ANY(%(vehicles)b::varchar[]))"
+        if service_ids or vehicle_ids
+        else ""
+    )
+    statement = (
+        "INSERT INTO shipment_tracking_state (shipment_id, stale, due_at, needs_replan) "
+        "SELECT s.id, true, s.due_at, false FROM shipments AS s "
+        f"WHERE s.id = ANY(%(ids)b::varchar[]){booked} ORDER BY s.id "
+        "ON CONFLICT (shipment_id) DO UPDATE SET stale = true RETURNING shipment_id"
+    )
+    parameters: dict[str, list[str]] = {"ids": sorted(set(shipment_ids))}
+    if booked:
+        parameters["services"] = sorted(set(service_ids))
+        parameters["vehicles"] = sorted(set(vehicle_ids))
+    found = session.connection().exec_driver_sql(statement, parameters)
+    return [sid for (sid,) in found]
 
 
 def _upsert_stale(session: Session, insert: Any, wanted: ColumnElement[bool]) -> list[str]:
