@@ -10,6 +10,7 @@ GRACE_SHARE = 0.05
 SEARCH_SHARE = 0.4  # the itinerary search stops at this share of the limit (the rest: unplanned)
 RESERVE_S = 1.0  # kept back from the routing for assembling the plan, plus RESERVE_SHARE
 RESERVE_SHARE = 0.02
+RESCUE_SHARE = 0.04  # also kept back from the routing, for the safety net (safety_net.py)
 
 
 def grace_s(time_limit_s: float) -> float:
@@ -32,9 +33,15 @@ class Deadline:
         """Seconds left of the time limit (negative once past it)."""
         return self.time_limit_s - self.elapsed()
 
-    def reserve(self) -> float:
-        """Seconds kept for what follows the solver stages (assembling the plan)."""
+    def assembling(self) -> float:
+        """Seconds kept for assembling the plan document, after everything else."""
         return RESERVE_S + RESERVE_SHARE * self.time_limit_s
+
+    def reserve(self) -> float:
+        """Seconds kept for what follows the solver stages: the safety net's dedicated trips
+        (a share of the limit, which at 20,000 shipments is thousands of them to place), then
+        assembling the plan."""
+        return self.assembling() + RESCUE_SHARE * self.time_limit_s
 
     def searching(self) -> bool:
         """Whether the itinerary search may still start on another shipment."""

@@ -25,7 +25,7 @@ from logistics.planning.routing import watchdog
 from logistics.planning.service_assignment import Preferences
 
 Progress = Callable[[str, float, str], None]
-CONSTRUCT_SHARE = 0.05  # of the time limit, at most, for the constructed safety net
+CONSTRUCT_SHARE = 0.08  # of the time limit, at most, for the constructed safety net
 
 
 def _quiet(stage: str, fraction: float, message: str) -> None:

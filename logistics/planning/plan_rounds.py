@@ -380,7 +380,7 @@ class PlanRounds:
             net=self.net,
             now=self.now,
             forecasts=self.forecasts,
-            stop=lambda: clock.left() < clock.reserve() / 2,
+            stop=lambda: clock.left() < clock.assembling(),
         )
         self.routed = found.routed
         self.requests.update(itinerary_refs(found.chosen))  # the dedicated trips' legs

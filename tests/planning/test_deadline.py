@@ -51,6 +51,15 @@ def test_deadline_keeps_a_reserve_for_assembling() -> None:
     assert not Deadline(10.0, time.monotonic() - 20.0).searching()
 
 
+def test_routing_leaves_the_safety_net_a_share_of_large_limits() -> None:
+    """At 1,500 s the routing stops 60 s earlier than assembling alone needs (the safety net
+    places thousands of dedicated trips at 20,000 shipments); assembling keeps its own part."""
+    clock = Deadline(1500.0)
+    assert clock.assembling() == pytest.approx(31.0)
+    assert clock.reserve() == pytest.approx(91.0)
+    assert clock.stage_stop() <= time.time() + clock.left() - 91.0 + 0.01
+
+
 @pytest.mark.parametrize("bundle", ["minimal", "evening-rush", "on-time-first"])
 def test_small_bundles_return_within_the_contract(bundle: str) -> None:
     """A 1 s limit on the small bundles: back within 1 s + grace, every shipment accounted for."""
