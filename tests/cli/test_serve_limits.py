@@ -7,12 +7,10 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
-
 from tests.api.live_server import free_port
+from tests.cli.serving import wait_until_serving
 
 
 def _exchange(port: int, request: bytes) -> bytes:
@@ -40,15 +38,7 @@ def test_serve_answers_431_to_a_1_mb_header_and_keeps_serving(tmp_path: Path) ->
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+        wait_until_serving(server, port, timeout_s=60)
         filler = b"a" * (1024 * 1024)
         answer = _exchange(
             port, b"GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: " + filler + b"\r\n\r\n"

@@ -6,13 +6,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
-
-import httpx
 
 from logistics.cli.serve import EMBEDDED_ONE_PROCESS
 from tests.api.live_server import free_port
+from tests.cli.serving import wait_until_serving
 from tests.workers.processes import children, running
 
 
@@ -73,15 +71,7 @@ def test_serve_with_two_workers_answers_from_two_processes(database_url: str) ->
         return
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert server.poll() is None and time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+        wait_until_serving(server, port, timeout_s=90)
         processes = [pid for pid in children(server.pid) if running(pid)]
         answering: set[int] = set()
         for _ in range(30):  # connections go to whichever process accepts first
