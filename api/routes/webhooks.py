@@ -1,4 +1,5 @@
-"""Webhook subscriptions: subscribe (the secret is shown once), list, delete, recent deliveries."""
+"""Webhook subscriptions: subscribe (the secret is shown once), list, delete, test ping, recent
+deliveries."""
 
 from __future__ import annotations
 
@@ -97,8 +98,11 @@ class DeliveryOut(BaseModel):
 
     id: str = Field(description="The delivery id (Webhook-Id)")
     notice_id: str = Field(description="The notice's stable id (Webhook-Notice-Id)")
-    kind: str
-    shipment_id: str
+    kind: str = Field(
+        description="shipment.milestone, shipment.eta_changed, exception.opened, "
+        "exception.closed, or webhook.test (a test ping)"
+    )
+    shipment_id: str | None = Field(description="null for a webhook.test ping")
     status: str = Field(description="pending | delivered | failed")
     attempts: int
     next_attempt_at: datetime | None
@@ -185,6 +189,26 @@ def delete_subscription(
     webhooks.delete_subscription(session, principal, subscription_id)
     session.commit()  # stopped before the 204 is seen (see create_subscription)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/webhooks/{subscription_id}/test",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=DeliveryOut,
+)
+def send_test_notice(
+    subscription_id: JobIdPath, session: SessionDep, principal: SubscriberDep
+) -> JSONResponse:
+    """Queue one signed `webhook.test` notice (no shipment) to the subscription's URL, through
+    the same outbox, signing, address checks and retries as real notices; 202 with its delivery
+    (follow it in the deliveries list)."""
+    delivery = webhooks.send_test(session, principal, subscription_id)
+    session.commit()  # queued (and the senders woken) before the 202 is seen
+    return JSONResponse(
+        DeliveryOut.of(delivery).model_dump(mode="json"),
+        status_code=status.HTTP_202_ACCEPTED,
+        headers={"Location": f"/v1/webhooks/{subscription_id}/deliveries"},
+    )
 
 
 @router.get("/webhooks/{subscription_id}/deliveries", response_model=DeliveryList)

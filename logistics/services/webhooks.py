@@ -48,6 +48,7 @@ from logistics.tracking.webhook_url_policy import UrlPolicy, parse_allow_list, u
 __all__ = ["DELIVERED", "FAILED", "OUTBOX_CHANNEL", "PENDING"]
 QUEUED, RESCHEDULED = "queued", "rescheduled"  # payloads of a NOTIFY on OUTBOX_CHANNEL
 
+TEST_KIND = "webhook.test"  # a subscriber's test ping: no shipment, no filter applies
 SUBSCRIBER_ROLES = frozenset({Role.SHIPPER, Role.COORDINATOR, Role.ADMIN})
 SECRET_PREFIX = "whsec_"
 MAX_URL_LENGTH = 2000
@@ -102,7 +103,7 @@ class Delivery:
     id: str
     subscription_id: str
     kind: str
-    shipment_id: str
+    shipment_id: str | None  # None: a test ping
     status: str
     attempts: int
     next_attempt_at: datetime | None
@@ -334,6 +335,49 @@ def list_deliveries(
     """A subscription's newest deliveries: status, attempts, last answer or error."""
     row = _owned(session, principal, subscription_id)
     return [_delivery(r) for r in repo.recent_deliveries(session, row.id, limit)]
+
+
+def send_test(
+    session: Session, principal: Principal, subscription_id: str, *, now: datetime | None = None
+) -> Delivery:
+    """Queue one signed `webhook.test` notice to one of the caller's subscriptions.
+
+    It goes through the outbox like every notice (signed with the subscription's secret, sent by
+    the same senders with the same address checks and retries, listed among the deliveries), but
+    is about no shipment and passes no filter. Each call queues a new notice (its own id).
+    """
+    row = _owned(session, principal, subscription_id)
+    created = now or datetime.now(UTC)
+    key = "ntc_" + uuid.uuid4().hex[:24]
+    delivery = delivery_id(row.id, key)
+    document = {
+        "id": delivery,
+        "notice_id": key,
+        "type": TEST_KIND,
+        "subscription_id": row.id,
+        "created_at": created.isoformat(),
+        "shipment_id": None,
+        "shipper": row.shipper_id,
+        "occurred_at": created.isoformat(),
+        "milestone": None,
+        "exception_reason": None,
+        "data": {"message": "Test notice: your endpoint is reached and can check the signature."},
+    }
+    entry = OutboxEntry(
+        id=delivery,
+        notice_id=key,
+        subscription_id=row.id,
+        kind=TEST_KIND,
+        shipment_id=None,
+        body=json.dumps(document, separators=(",", ":")),
+        status=PENDING,
+        attempts=0,
+        next_attempt_at=created,
+        created_at=created,
+    )
+    if repo.add_outbox(session, [entry]):
+        _wake_on_commit(session)
+    return _delivery(entry)
 
 
 def _json_default(value: Any) -> Any:

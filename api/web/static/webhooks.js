@@ -1,5 +1,6 @@
-// Notifications on the tracking page: the caller's webhook subscriptions (list, create, delete)
-// and each one's latest deliveries, through /v1/webhooks. The secret is shown once, at creation.
+// Notifications on the tracking page: the caller's webhook subscriptions (list, create, delete,
+// send a test ping) and each one's latest deliveries, through /v1/webhooks. The secret is shown
+// once, at creation.
 "use strict";
 
 const KIND_WORDS = {
@@ -7,6 +8,7 @@ const KIND_WORDS = {
   "shipment.eta_changed": "ETA changes",
   "exception.opened": "exceptions opened",
   "exception.closed": "exceptions closed",
+  "webhook.test": "test ping",
 };
 
 function describeFilters(sub) {
@@ -25,7 +27,7 @@ async function showDeliveries(sub, cell) {
       h("thead", {}, h("tr", {}, ["notice", "consignment", "status", "attempts", "answer", "queued"].map((t) => h("th", {}, t)))),
       h("tbody", {}, items.map((d) => h("tr", {},
         h("td", {}, KIND_WORDS[d.kind] || d.kind),
-        h("td", {}, d.shipment_id),
+        h("td", {}, d.shipment_id || "—"),
         h("td", {}, h("span", { class: `badge ${d.status === "delivered" ? "ok" : d.status === "failed" ? "late" : "warn"}` }, d.status)),
         h("td", { class: "num" }, d.attempts),
         h("td", {}, d.last_status_code ? `HTTP ${d.last_status_code}` : d.last_error || "—"),
@@ -61,6 +63,14 @@ async function loadWebhooks() {
           detailRow.hidden = !detailRow.hidden;
           if (!detailRow.hidden) showDeliveries(sub, details);
         } }, "Deliveries"),
+        h("button", { type: "button", class: "secondary", "data-action": "test", onclick: async () => {
+          try {
+            await api(`/v1/webhooks/${encodeURIComponent(sub.id)}/test`, { method: "POST" });
+            showInfo(`Test notice queued for ${sub.url}; see its delivery under Deliveries.`);
+            detailRow.hidden = false;
+            await showDeliveries(sub, details);
+          } catch (err) { showError(err); }
+        } }, "Send test"),
         h("button", { type: "button", class: "secondary danger", "data-action": "delete", onclick: async () => {
           if (!confirm(`Stop sending notices to ${sub.url}?`)) return;
           try {

@@ -51,7 +51,7 @@ class OutboxEntry:
     notice_id: str
     subscription_id: str
     kind: str
-    shipment_id: str
+    shipment_id: str | None  # None: a notice about no shipment (a subscriber's test ping)
     body: str
     status: str
     attempts: int

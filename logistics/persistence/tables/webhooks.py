@@ -53,7 +53,7 @@ class WebhookOutboxRow(Base):
     notice_id: Mapped[str] = mapped_column(String(40))  # the Webhook-Notice-Id header
     subscription_id: Mapped[str] = mapped_column(ForeignKey("webhook_subscriptions.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    shipment_id: Mapped[str] = mapped_column(String(64))
+    shipment_id: Mapped[str | None] = mapped_column(String(64), nullable=True)  # None: a ping
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16))  # pending | delivered | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
