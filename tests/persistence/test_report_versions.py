@@ -49,3 +49,50 @@ def test_a_retraction_of_an_event_id_removes_its_stored_versions(session: Sessio
     assert len(rows) == 1
     expected = datetime.fromisoformat("2026-11-30T06:30:00+00:00").timestamp()
     assert rows[0].service_id == "X9001-1201" and abs(rows[0].at - expected) < 1
+
+
+def _times(session: Session) -> list[tuple[str | None, float]]:
+    times = actual_times()
+    return [tuple(r) for r in session.execute(select(times.c.service_id, times.c.at)).all()]
+
+
+def _at(text: str) -> float:
+    return datetime.fromisoformat(text).timestamp()
+
+
+def test_only_the_latest_version_of_an_event_counts(session: Session) -> None:
+    """A republished event (same eventID, later eventUpdatedDateTime) supersedes the earlier one.
+
+    The first version said 05:00, the correction says 06:00: the leg time is 06:00, not the
+    earliest of the two.
+    """
+    later = datetime.fromisoformat("2026-11-30T09:00:00+00:00")
+    session.add_all(
+        [
+            _row(versioned_id("evt-1", UPDATED), "2026-11-30T05:00:00+00:00"),
+            _row(versioned_id("evt-1", later), "2026-11-30T06:00:00+00:00"),
+        ]
+    )
+    session.flush()
+    [(service, at)] = _times(session)
+    assert service == "X9001-1201" and abs(at - _at("2026-11-30T06:00:00+00:00")) < 1
+
+
+def test_a_version_published_after_its_retraction_counts(session: Session) -> None:
+    """A retraction removes the versions up to its own; a later republication stands (timeline rule)."""
+    retracted_at = datetime.fromisoformat("2026-11-30T08:00:00+00:00")
+    later = datetime.fromisoformat("2026-11-30T09:00:00+00:00")
+    session.add_all(
+        [
+            _row(versioned_id("evt-1", UPDATED), "2026-11-30T05:00:00+00:00"),
+            _row(
+                versioned_id("evt-1#retracted", retracted_at),
+                "2026-11-30T05:00:00+00:00",
+                retracts="evt-1",
+            ),
+            _row(versioned_id("evt-1", later), "2026-11-30T06:30:00+00:00"),
+        ]
+    )
+    session.flush()
+    [(_, at)] = _times(session)
+    assert abs(at - _at("2026-11-30T06:30:00+00:00")) < 1

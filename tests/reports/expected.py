@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from logistics.tracking.versions import base_id
+from logistics.tracking.versions import base_id, split_version
 from tests.reports.history import AS_OF, FACTORS, rows
 
 F = {"air": 166.67, "rail": 333.33, "road": 333.33}
@@ -74,6 +74,7 @@ class History:
         for legs in self.legs.values():
             legs.sort(key=lambda g: int(g["leg_index"]))
         self.events = rows("events")
+        self.effective = _effective(self.events)
         self.states = {r["shipment_id"]: r for r in rows("tracking_state")}
         self.exceptions = rows("exceptions")
         self.factors = {r["factor_id"]: r for r in rows_of(FACTORS)}
@@ -179,19 +180,38 @@ def on_time(h: History, c: Criteria, key: str) -> dict[Key, dict[str, float]]:
     }
 
 
+def _effective(events: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Events neither retracted nor superseded by a later version of the same source event."""
+    latest: dict[tuple[str, str], str] = {}
+    upto: dict[str, str] = {}
+    for e in events:
+        split = split_version(e["event_id"])
+        if e["retracts"]:  # a retraction reaches the versions up to its own (all without one)
+            reach = split[1] if split else "~"
+            upto[e["retracts"]] = max(upto.get(e["retracts"], ""), reach)
+        elif split:
+            key = (e["source"], split[0])
+            latest[key] = max(latest.get(key, ""), e["event_id"])
+    kept = []
+    for e in events:
+        split, base = split_version(e["event_id"]), base_id(e["event_id"])
+        if e["retracts"] or e["event_id"] in upto:
+            continue
+        if latest.get((e["source"], base), e["event_id"]) != e["event_id"]:
+            continue  # a later version of this event supersedes it (DCSA 3.0)
+        if base in upto and not (split and split[1] > upto[base]):
+            continue  # a 3.0 retraction names its eventID
+        kept.append(e)
+    return kept
+
+
 def _actual(
     h: History, leg: dict[str, str], location: str, milestones: set[str]
 ) -> datetime | None:
-    retracted = {e["retracts"] for e in h.events if e["retracts"]}
     usable = [
         e
-        for e in h.events
-        if e["time_type"] == "ACTUAL"
-        and e["milestone"] in milestones
-        and e["location"] == location
-        and not e["retracts"]
-        and e["event_id"] not in retracted
-        and base_id(e["event_id"]) not in retracted  # a 3.0 retraction names its eventID
+        for e in h.effective
+        if e["time_type"] == "ACTUAL" and e["milestone"] in milestones and e["location"] == location
     ]
     for subject in ("shipment_id", "service_id", "vehicle_id"):
         if not leg[subject]:

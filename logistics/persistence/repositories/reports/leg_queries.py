@@ -2,7 +2,9 @@
 
 Actual leg times come from ACTUAL DEPARTED / ARRIVED (or DELIVERED) events at the leg's end
 locations, reported for the shipment itself or for its service or truck, retracted events left
-out; the earliest such event counts. Where none exists the booked (planned) time is used.
+out; the earliest such event counts. Of the versions of one source event (DCSA 3.0, `<eventID>~v<UTC
+update time>`, `tracking.versions`) only the latest counts, and a retraction of the eventID
+removes the versions up to its own, as on the timeline. Where none exists the booked (planned) time is used.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import CTE, ColumnElement, Select, and_, case, func, literal_column, select
+from sqlalchemy import CTE, ColumnElement, Select, and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from logistics.domain.report_filter import ReportFilter
@@ -35,20 +37,67 @@ _VERSIONED = "%~v________T______.______Z"
 """An event id carrying a version (`tracking.versions`): `<eventID>~v<UTC update time>`."""
 
 
+_SUFFIX = len("~v20250101T000000.000000Z")
+_STAMP = len("20250101T000000.000000Z")
+_ANY_VERSION = "~"
+"""Stands for the version of a retraction without one: it sorts after every version stamp."""
+
+
+def _versioned() -> ColumnElement[bool]:
+    return EVENTS.c.event_id.like(_VERSIONED)
+
+
 def _base_id() -> ColumnElement[Any]:
     """The id a stored event's retraction names: the eventID of a version, else the id itself."""
-    suffix = len("~v20250101T000000.000000Z")
-    base = func.substr(EVENTS.c.event_id, 1, func.length(EVENTS.c.event_id) - suffix)
-    return case((EVENTS.c.event_id.like(_VERSIONED), base), else_=EVENTS.c.event_id)
+    base = func.substr(EVENTS.c.event_id, 1, func.length(EVENTS.c.event_id) - _SUFFIX)
+    return case((_versioned(), base), else_=EVENTS.c.event_id)
+
+
+def _stamp() -> ColumnElement[Any]:
+    """The version stamp of a versioned id (`YYYYMMDDTHHMMSS.ffffffZ`, sorts as time)."""
+    return func.substr(EVENTS.c.event_id, func.length(EVENTS.c.event_id) - (_STAMP - 1))
+
+
+def _latest_versions() -> CTE:
+    """Per (source, eventID) with versions: the id of its latest version (a retraction is none)."""
+    versions = (
+        select(EVENTS.c.source, _base_id().label("base_id"), EVENTS.c.event_id)
+        .where(_versioned(), EVENTS.c.retracts.is_(None))
+        .subquery("versions")
+    )
+    return (
+        select(versions.c.source, versions.c.base_id, func.max(versions.c.event_id).label("latest"))
+        .group_by(versions.c.source, versions.c.base_id)
+        .cte("latest_versions")
+    )
+
+
+def _retracted_upto() -> CTE:
+    """Per retracted id: the newest version a retraction of it reaches (`~`: every version)."""
+    upto = case((_versioned(), _stamp()), else_=literal_column(f"'{_ANY_VERSION}'"))
+    named = (
+        select(EVENTS.c.retracts, upto.label("upto"))
+        .where(EVENTS.c.retracts.is_not(None))
+        .subquery("retractions")
+    )
+    return (
+        select(named.c.retracts, func.max(named.c.upto).label("upto"))
+        .group_by(named.c.retracts)
+        .cte("retracted_upto")
+    )
 
 
 def actual_times() -> CTE:
     """Earliest effective ACTUAL movement event (`at`, epoch seconds) per subject, location, milestone."""
     retracted = select(EVENTS.c.retracts).where(EVENTS.c.retracts.is_not(None))
+    latest, upto = _latest_versions(), _retracted_upto()
     arrived = case(
         (EVENTS.c.milestone == "DEPARTED", literal_column("'DEPARTED'")),
         else_=literal_column("'ARRIVED'"),
     )
+    events = EVENTS.outerjoin(
+        latest, and_(latest.c.source == EVENTS.c.source, latest.c.base_id == _base_id())
+    ).outerjoin(upto, upto.c.retracts == _base_id())
     return (
         select(
             EVENTS.c.shipment_id,
@@ -58,13 +107,17 @@ def actual_times() -> CTE:
             arrived.label("milestone"),
             epoch_seconds(func.min(EVENTS.c.event_time)).label("at"),
         )
+        .select_from(events)
         .where(
             EVENTS.c.time_type == "ACTUAL",
             EVENTS.c.milestone.in_(("DEPARTED", "ARRIVED", "DELIVERED")),
             EVENTS.c.location.is_not(None),
             EVENTS.c.retracts.is_(None),
             EVENTS.c.event_id.not_in(retracted),
-            _base_id().not_in(retracted),  # a 3.0 retraction names the eventID of its versions
+            # a later version of the same source event supersedes this one
+            or_(latest.c.latest.is_(None), EVENTS.c.event_id == latest.c.latest),
+            # a 3.0 retraction names the eventID: it removes the versions up to its own
+            or_(upto.c.upto.is_(None), and_(_versioned(), _stamp() > upto.c.upto)),
         )
         .group_by(
             EVENTS.c.shipment_id,
