@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
+import math
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+N = TypeVar("N", int, float)
 
 
 class Settings(BaseSettings):
@@ -80,6 +83,17 @@ class Settings(BaseSettings):
         "after a solve is retired and replaced by a fresh one; each also limits its address "
         "space to twice this (at least 256 MB): a solve that hits that limit ends like a "
         "timed-out solve (0: no cap, no limit)",
+    )
+    routing_max_handbacks: int = Field(
+        default=2,
+        description="Times one routing subproblem (a child job) is handed back to the other "
+        "workers after the worker that took it stopped (0: never; it then times out at the "
+        "deadline)",
+    )
+    routing_handback_min_left_seconds: float = Field(
+        default=5.0,
+        description="A routing subproblem whose worker stopped is handed back only while at "
+        "least this many seconds of its deadline remain (else it times out at the deadline)",
     )
     fixtures_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "fixtures",
@@ -164,6 +178,31 @@ class Settings(BaseSettings):
                 ) from exc
         return value
 
+    @field_validator("routing_max_handbacks", mode="before")
+    @classmethod
+    def _handbacks(cls, value: object) -> int:
+        return _number(
+            value,
+            int,
+            "LOGISTICS_ROUTING_MAX_HANDBACKS",
+            minimum=0,
+            fix="a whole number of hand-backs per routing subproblem, 0 or more (default 2; "
+            "0: never hand back)",
+        )
+
+    @field_validator("routing_handback_min_left_seconds", mode="before")
+    @classmethod
+    def _handback_left(cls, value: object) -> float:
+        return _number(
+            value,
+            float,
+            "LOGISTICS_ROUTING_HANDBACK_MIN_LEFT_SECONDS",
+            minimum=0,
+            above=True,
+            fix="seconds of a routing subproblem's deadline that must remain to hand it back, "
+            "more than 0 (default 5)",
+        )
+
     @model_validator(mode="after")
     def _lease_outlasts_attempt(self) -> Settings:
         if self.webhook_lease_seconds <= self.webhook_timeout_seconds:
@@ -180,6 +219,27 @@ class Settings(BaseSettings):
         if value is not None and value.tzinfo is None:
             raise ValueError("LOGISTICS_NOW needs a UTC offset, e.g. 2026-11-29T14:00:00+00:00")
         return value
+
+
+def _number(
+    value: object, kind: type[N], name: str, *, minimum: N, fix: str, above: bool = False
+) -> N:
+    """`value` (from the environment or code) as a finite `kind` of at least `minimum` (more
+    than it if `above`); else a ValueError saying which setting, what was given, what to set."""
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError
+        number = kind(value.strip() if isinstance(value, str) else value)
+        if (kind is int and isinstance(value, float) and value != number) or not math.isfinite(
+            number
+        ):
+            raise ValueError
+    except (ValueError, OverflowError):
+        what = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name}={value!r} is not {what}: set it to {fix}") from None
+    if number < minimum or (above and number == minimum):
+        raise ValueError(f"{name}={value!r} is out of range: set it to {fix}")
+    return number
 
 
 def job_engine(settings: Settings, url: str | None = None) -> Literal["embedded", "procrastinate"]:

@@ -9,11 +9,11 @@ never waits on absent workers), and wakes on each answer (LISTEN/NOTIFY, polled 
 A claimed subproblem whose claimant died (its child job's worker stopped beating for
 LOGISTICS_WORKER_STALLED_SECONDS or is gone: procrastinate's stalled-worker facts; or the child
 job ended without an answer) is handed back: re-queued with a fresh child job (and taken by the
-coordinator's own lanes too), at most `MAX_HANDBACKS` times and only while `HANDBACK_MIN_LEFT_S`
-of its deadline remain. Claims are tokens: a late answer of the presumed-dead claimant is never
-stored. At the deadline, a subproblem without an answer is a timed-out solve: its requests are
-dropped as `timeout`, with the reason. Deadlines are wall clock: the machines' clocks must agree
-(NTP).
+coordinator's own lanes too), at most LOGISTICS_ROUTING_MAX_HANDBACKS times (2) and only while
+LOGISTICS_ROUTING_HANDBACK_MIN_LEFT_SECONDS (5) of its deadline remain (`may_hand_back`).
+Claims are tokens: a late answer of the presumed-dead claimant is never stored. At the
+deadline, a subproblem without an answer is a timed-out solve: its requests are dropped as
+`timeout`, with the reason. Deadlines are wall clock: the machines' clocks must agree (NTP).
 """
 
 from __future__ import annotations
@@ -52,8 +52,6 @@ SLOTS_NAME = "logistics routing worker slots="  # application_name of a routing 
 POLL_S = 1.0  # the coordinator looks at the table at least this often (a NOTIFY may be missed)
 KEEP = timedelta(days=1)  # answered batches are kept this long (their solve times), then pruned
 NEVER_TAKEN = "no routing worker took this subproblem before the deadline"
-MAX_HANDBACKS = 2  # times one subproblem is handed back after its claimant died
-HANDBACK_MIN_LEFT_S = 5.0  # handed back only while this much of its deadline remains
 
 # Claimed by a child job whose worker is dead: the job no longer runs (failed, retried or gone),
 # has no worker (pruned), or its worker's heartbeat is older than the stalled threshold.
@@ -101,7 +99,9 @@ class ChildJobExecutor:
     """Routing subproblems as child jobs on the routing queue (see the module docstring).
 
     `own_lanes`: subproblems solved here at a time (None: the planner's `workers`); `auto`:
-    solve locally while no routing worker is live."""
+    solve locally while no routing worker is live. `stalled_seconds`, `max_handbacks` and
+    `handback_min_left_s` (None: from the settings) decide when a claimant is dead and whether
+    its subproblem is handed back."""
 
     def __init__(
         self,
@@ -111,10 +111,20 @@ class ChildJobExecutor:
         auto: bool = False,
         plan_job_id: str | None = None,
         stalled_seconds: float | None = None,
+        max_handbacks: int | None = None,
+        handback_min_left_s: float | None = None,
     ) -> None:
         self.info = conninfo(database_url)
         self.stalled_seconds = (
             get_settings().worker_stalled_seconds if stalled_seconds is None else stalled_seconds
+        )
+        self.max_handbacks = (
+            get_settings().routing_max_handbacks if max_handbacks is None else max_handbacks
+        )
+        self.handback_min_left_s = (
+            get_settings().routing_handback_min_left_seconds
+            if handback_min_left_s is None
+            else handback_min_left_s
         )
         self.database_url = database_url
         self.own_lanes = own_lanes
@@ -259,7 +269,9 @@ class ChildJobExecutor:
         now = time.time()
         requeued: list[str] = []
         for sid, who, token, deadline, handbacks in dead:
-            if handbacks >= MAX_HANDBACKS or float(deadline) - now < HANDBACK_MIN_LEFT_S:
+            if not may_hand_back(
+                handbacks, float(deadline) - now, self.max_handbacks, self.handback_min_left_s
+            ):
                 continue
             with conn.transaction():
                 row = conn.execute(
@@ -278,7 +290,7 @@ class ChildJobExecutor:
                 sid,
                 who,
                 handbacks + 1,
-                MAX_HANDBACKS,
+                self.max_handbacks,
             )
         if not requeued:
             return
@@ -311,6 +323,13 @@ class ChildJobExecutor:
                 pass
 
 
+def may_hand_back(handbacks: int, left_s: float, max_handbacks: int, min_left_s: float) -> bool:
+    """Whether a subproblem whose claimant died is handed back: handed back `handbacks` times so
+    far, `left_s` seconds of its deadline left (the policy: fewer than `max_handbacks`, at least
+    `min_left_s` left)."""
+    return handbacks < max_handbacks and left_s >= min_left_s
+
+
 def _kwargs(subproblem_id: str) -> JSONDict:
     return {"subproblem_id": subproblem_id}
 
@@ -341,6 +360,8 @@ def executor_for(
         auto=mode == "auto",
         plan_job_id=plan_job_id,
         stalled_seconds=settings.worker_stalled_seconds,
+        max_handbacks=settings.routing_max_handbacks,
+        handback_min_left_s=settings.routing_handback_min_left_seconds,
     )
     return use_executor(executor)
 
