@@ -76,6 +76,35 @@ class PublicMilestoneOut(BaseModel):
     mode: str | None
 
 
+class PublicStatusBasisOut(BaseModel):
+    """What the status rests on: which report, from which source, when and where, and whether it
+    is the consignment's own report or its flight's, train's or truck's."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    milestone: str = Field(description="The milestone reported (the status)")
+    time: str | None = Field(description="When it happened; " + LOCAL)
+    place: str | None = Field(description="Name of the place")
+    source: str = Field(description="The reporting feed, e.g. fsu, dcsa, telematics")
+    evidence: str = Field(
+        description="own (reported for the consignment) | confirmed (reported for its movement, "
+        "which it is confirmed on) | inferred (reported for the movement it is booked on)"
+    )
+    detail: str = Field(description="The same in plain words")
+
+
+class PublicEtaBasisOut(BaseModel):
+    """What the ETA is: the booked schedule, an estimate reported for the last leg, its actual
+    arrival, or computed from the latest reported times."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description="planned | carrier_estimate | actual | computed")
+    detail: str = Field(description="What it rests on, in plain words")
+    source: str | None = Field(description="The feed that reported the estimate (carrier_estimate)")
+    reported_at: str | None = Field(description="When that estimate was received; " + LOCAL)
+
+
 class ReferenceOut(BaseModel):
     """A feed reference linked to a shipment."""
 
@@ -104,6 +133,12 @@ class PublicTrackingOut(BaseModel):
     last_event_at: str | None = Field(description="The latest milestone's time; " + LOCAL)
     eta_unknown_reason: str | None = Field(
         description="Why there is no ETA, in plain words (null when there is one or it arrived)"
+    )
+    status_basis: PublicStatusBasisOut | None = Field(
+        description="The report the status rests on (null before any)"
+    )
+    eta_basis: PublicEtaBasisOut | None = Field(
+        description="What the ETA rests on (null without an ETA, or once delivered)"
     )
     as_of: str
 

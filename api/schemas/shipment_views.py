@@ -8,8 +8,10 @@ from zoneinfo import ZoneInfo
 
 from api.schemas.share_views import (
     PublicCurrentOut,
+    PublicEtaBasisOut,
     PublicMilestoneOut,
     PublicPlaceOut,
+    PublicStatusBasisOut,
     PublicTrackingOut,
     ReferenceOut,
     ShipmentSummaryOut,
@@ -19,7 +21,9 @@ from logistics.services.share_links import (
     CurrentPlace,
     RoutePlace,
     RouteView,
+    eta_basis,
     eta_unknown_reason,
+    status_basis,
 )
 from logistics.services.tracking_queries import ShipmentSummary
 
@@ -119,6 +123,33 @@ def summary_out(summary: ShipmentSummary, places: dict[str, Location]) -> Shipme
     )
 
 
+def _public_status_basis(route: RouteView, zones: dict[str, str]) -> PublicStatusBasisOut | None:
+    basis = status_basis(route)
+    if basis is None:
+        return None
+    e = basis.event
+    return PublicStatusBasisOut(
+        milestone=e.milestone.value,
+        time=_local(e.event_time, zones.get(e.location or "")),
+        place=route.names.get(e.location or ""),
+        source=basis.source,
+        evidence=basis.evidence.value,
+        detail=basis.detail,
+    )
+
+
+def _public_eta_basis(route: RouteView, zone: str | None) -> PublicEtaBasisOut | None:
+    basis = eta_basis(route)
+    if basis is None:
+        return None
+    return PublicEtaBasisOut(
+        kind=basis.kind,
+        detail=basis.detail,
+        source=basis.source,
+        reported_at=_local(basis.reported_at, zone),
+    )
+
+
 def public_out(
     route: RouteView, zones: dict[str, str], references: list[tuple[str, str]] | None = None
 ) -> PublicTrackingOut:
@@ -158,5 +189,7 @@ def public_out(
         references=[ReferenceOut(kind=k, value=v) for k, v in references or []],
         last_event_at=milestones[-1].time if milestones else None,
         eta_unknown_reason=eta_unknown_reason(route),
+        status_basis=_public_status_basis(route, zones),
+        eta_basis=_public_eta_basis(route, dest_zone),
         as_of=view.as_of.isoformat(),
     )

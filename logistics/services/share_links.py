@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from logistics.domain import Location, Principal, Role
+from logistics.domain import Location, Milestone, Mode, Principal, Role, TrackingEvent
 from logistics.domain.geo import great_circle_km
 from logistics.errors import NotFound, PermissionDenied
 from logistics.persistence.repositories import locations as location_repo
@@ -22,6 +22,10 @@ from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories.share_links import ShareLink
 from logistics.services.master_data import get_shipment
 from logistics.services.tracking_view import ShipmentTracking, load_tracking
+from logistics.tracking.disruption_rules import SOURCE as DISRUPTION_SOURCE
+from logistics.tracking.eta import Basis
+from logistics.tracking.evidence import Evidence
+from logistics.tracking.timeline import TimelineEntry
 
 TOKEN_BYTES = 24
 SHARING_ROLES = frozenset({Role.SHIPPER, Role.COORDINATOR, Role.ADMIN})
@@ -53,6 +57,38 @@ class RouteView:
     places: tuple[RoutePlace, ...]
     current: CurrentPlace | None
     names: dict[str, str]  # location id -> name, for the route and the timeline's places
+
+
+@dataclass(frozen=True, slots=True)
+class StatusBasis:
+    """The event the status rests on, where it came from, and how it counts for the shipment."""
+
+    event: TrackingEvent
+    source: str  # the reporting feed's name, or "disruption notice"
+    evidence: Evidence  # own report, or its movement's (confirmed on it, or inferred)
+    detail: str  # plain words, without times or ids
+
+
+@dataclass(frozen=True, slots=True)
+class EtaBasis:
+    """What the ETA is: the schedule, a reported estimate, an actual arrival, or computed."""
+
+    kind: str  # planned | carrier_estimate | actual | computed
+    detail: str  # plain words, without times or ids
+    source: str | None = None  # the feed of a reported estimate
+    reported_at: datetime | None = None  # when that estimate was received
+
+
+_MOVEMENT = {Mode.AIR: "flight", Mode.RAIL: "train", Mode.ROAD: "truck"}
+
+
+def _source_name(event: TrackingEvent) -> str:
+    return "disruption notice" if event.source == DISRUPTION_SOURCE else event.source
+
+
+def _leg_mode(view: ShipmentTracking, leg_index: int | None, fallback: Mode | None) -> str:
+    mode = next((leg.mode for leg in view.legs if leg.leg_index == leg_index), fallback)
+    return _MOVEMENT.get(mode, "movement") if mode is not None else "movement"
 
 
 def create_share_link(
@@ -159,3 +195,104 @@ def eta_unknown_reason(route: RouteView) -> str | None:
             "a new ETA follows when it is rebooked onto a later departure"
         )
     return "no estimate can be made from the tracking received so far"
+
+
+def _status_entry(view: ShipmentTracking) -> TimelineEntry | None:
+    wanted = view.projection.status_event_id
+    if wanted is None:
+        return None
+    entries = (*view.projection.timeline, *view.projection.exceptions)
+    return next((t for t in entries if t.event.event_id == wanted), None)
+
+
+def status_basis(route: RouteView) -> StatusBasis | None:
+    """The event behind the status (None before any): its source, and whether it is the
+    shipment's own report or its flight's, train's or truck's (confirmed on it, or inferred)."""
+    view = route.tracking
+    entry = _status_entry(view)
+    if entry is None:
+        return None
+    e = entry.event
+    movement = _leg_mode(view, entry.leg_index, e.mode)
+    if e.shipment_id == view.shipment.id:
+        level = Evidence.OWN
+        detail = "reported for this consignment itself"
+    else:
+        found = view.evidence.get(entry.leg_index) if entry.leg_index is not None else None
+        # its own report on that leg, or a booking or manifest tying it to the movement
+        level = Evidence.INFERRED if found in (None, Evidence.INFERRED) else Evidence.CONFIRMED
+        detail = (
+            f"reported for its {movement}, which the consignment is confirmed on"
+            if level is Evidence.CONFIRMED
+            else f"inferred from its {movement}: the consignment is booked on it, "
+            "but has not been reported on it itself"
+        )
+    return StatusBasis(e, _source_name(e), level, detail)
+
+
+def _estimate_of(view: ShipmentTracking, leg_index: int, when: datetime) -> TrackingEvent | None:
+    arrivals = (Milestone.ARRIVED, Milestone.DELIVERED)
+    return next(
+        (
+            t.event
+            for t in view.projection.open_estimates
+            if t.leg_index == leg_index
+            and t.event.milestone in arrivals
+            and t.event.event_time == when
+        ),
+        None,
+    )
+
+
+def eta_basis(route: RouteView) -> EtaBasis | None:
+    """What the ETA rests on (None when there is none, or the shipment is delivered)."""
+    view = route.tracking
+    forecast = view.forecast
+    if view.projection.delivered_at is not None or forecast.eta is None or not forecast.legs:
+        return None
+    last = forecast.legs[-1]
+    leg = next((g for g in view.legs if g.leg_index == last.leg_index), None)
+    movement = _leg_mode(view, last.leg_index, None)
+    place = route.names.get(leg.to_location, "its destination") if leg else "its destination"
+    if last.arrive_basis is Basis.PLANNED:
+        return EtaBasis(
+            "planned",
+            f"the booked schedule of its last leg ({movement}); no report has shifted it so far",
+        )
+    if last.arrive_basis is Basis.ACTUAL:
+        return EtaBasis("actual", f"the {movement} of its last leg has arrived at {place}")
+    if last.arrive_basis is Basis.ESTIMATED:
+        estimate = _estimate_of(view, last.leg_index, last.arrive)
+        source = _source_name(estimate) if estimate else None
+        return EtaBasis(
+            "carrier_estimate",
+            f"the estimated arrival reported for the {movement} of its last leg",
+            source,
+            estimate.received_at if estimate else None,
+        )
+    if last.arrive_basis is Basis.OVERDUE:
+        return EtaBasis(
+            "computed",
+            f"computed: the {movement} of its last leg is overdue at {place} with no arrival "
+            "reported yet, so it is expected now at the earliest",
+        )
+    # propagated: the newest reported time of an earlier leg, plus the planned durations after it
+    reported = [
+        (f.leg_index, "actual", "arrival" if f.arrive_basis is Basis.ACTUAL else "departure")
+        for f in forecast.legs
+        if Basis.ACTUAL in (f.depart_basis, f.arrive_basis)
+    ] + [
+        (f.leg_index, "estimated", "arrival" if f.arrive_basis is Basis.ESTIMATED else "departure")
+        for f in forecast.legs
+        if Basis.ESTIMATED in (f.depart_basis, f.arrive_basis)
+    ]
+    if not reported:
+        return EtaBasis(
+            "computed", "computed from the booked schedule and the times to hand it on between legs"
+        )
+    index, kind, which = max(reported)
+    return EtaBasis(
+        "computed",
+        f"computed from the {kind} {which} of its {_leg_mode(view, index, None)} "
+        "plus the planned travel and handling times after it",
+    )

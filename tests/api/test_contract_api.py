@@ -38,8 +38,12 @@ PUBLIC_KEYS = {
     "references",  # the booking or waybill the shipper linked
     "last_event_at",
     "eta_unknown_reason",
+    "status_basis",  # the report the status rests on: milestone, time, place, feed, evidence
+    "eta_basis",  # planned, reported estimate, actual or computed, and from what (ux-gaps)
     "as_of",
 }
+PUBLIC_STATUS_BASIS_KEYS = {"milestone", "time", "place", "source", "evidence", "detail"}
+PUBLIC_ETA_BASIS_KEYS = {"kind", "detail", "source", "reported_at"}
 
 
 def test_openapi_matches_the_checked_in_snapshot() -> None:
@@ -95,6 +99,8 @@ def test_the_public_view_has_exactly_the_allowed_fields(
     assert set(view["current"]) == {"name", "role", "lat", "lon", "time"}
     assert view["milestones"]
     assert all(set(m) == {"milestone", "time", "place", "mode"} for m in view["milestones"])
+    assert set(view["status_basis"]) == PUBLIC_STATUS_BASIS_KEYS
+    assert set(view["eta_basis"]) == PUBLIC_ETA_BASIS_KEYS
 
 
 def test_the_shipment_example_is_accepted_on_the_reference_scenario(

@@ -1,5 +1,6 @@
 """The public page of a share link in Chromium: a plain status line, why there is no ETA, pieces,
-reference and last update, and a map whose long place names never pile up, at any width."""
+reference and last update, what the status and the ETA rest on, and a map whose long place names
+never pile up, at any width."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy.orm import Session, sessionmaker
 
+from logistics.persistence.database import session_scope
 from tests.api.conftest import LiveApi
+from tests.api.test_public_evidence_api import LAST_TRUCK_ESTIMATE, PICKED_UP
+from tests.booking import book_minimal
 from tests.web.page_checks import (
     WIDTHS,
     assert_fits_width,
@@ -54,6 +58,12 @@ def test_public_page_explains_itself_at_desktop_and_phone(
             expect(page.locator("[data-testid=last-update]")).to_have_text(
                 "2026-11-29 21:30 (+08:00)"  # the truck's arrival at CGO, 13:30 UTC
             )
+            expect(page.locator("[data-testid=status-basis]")).to_have_text(
+                "ARRIVED at Zhengzhou Xinzheng International Airport cargo terminal, "
+                "2026-11-29 21:30 (+08:00) · from telematics · inferred: inferred from its truck: "
+                "the consignment is booked on it, but has not been reported on it itself"
+            )
+            expect(page.locator("[data-testid=eta-basis]")).to_have_count(0)  # no ETA
             expect(page.locator("#notices")).to_be_attached()  # the slot for disruption news
             labels = page.locator("[data-testid=route-map] [data-testid=map-label]")
             expect(labels).to_have_count(4)
@@ -65,6 +75,44 @@ def test_public_page_explains_itself_at_desktop_and_phone(
             assert longest <= 26, "long place names wrap onto a second line"
             text = page.locator("main").inner_text()
             assert "SHP-FXZ" not in text and "ZAEZ-V42" not in text  # no shipper, no truck
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_public_page_says_what_status_and_eta_rest_on(
+    live_api: LiveApi, session_factory: sessionmaker[Session], browser: Browser
+) -> None:
+    """Picked up (its own report) with an estimate reported for the last truck: a phone-width
+    visitor reads the report behind the status and that the ETA is the haulier's estimate."""
+    with session_scope(session_factory) as session:
+        book_minimal(session)
+    with live_api.client("feed") as client:
+        for batch in (PICKED_UP, LAST_TRUCK_ESTIMATE):
+            assert client.post("/v1/events", json=batch).json()["accepted"] == 1
+    with live_api.client("shipper") as client:
+        url = client.post("/v1/shipments/SH00001/share").json()["url"]
+    context = browser.new_context(viewport={"width": WIDTHS["phone"], "height": 900})
+    try:
+        page = context.new_page()
+        with console_errors(page) as errors:
+            page.goto(url)
+            expect(page.locator("[data-testid=eta]")).to_have_text("2026-11-30 13:40 (+01:00)")
+            expect(page.locator("[data-testid=status-basis]")).to_have_text(
+                "PICKED_UP at Electronics plant in the airport zone, 2026-11-29 10:35 (+08:00) · "
+                "from driver · its own report: reported for this consignment itself"
+            )
+            expect(page.locator("[data-testid=eta-basis]")).to_have_text(
+                re.compile(
+                    r"^Reported estimate: the estimated arrival reported for the truck of its "
+                    r"last leg \(from haulier, received \d{4}-\d\d-\d\d \d\d:\d\d \(\+01:00\)\)$"
+                )
+            )
+            assert_fits_width(page, "main .card")
+            assert_readable_text(page)
+            text = page.locator("main").inner_text()
+            for private in ("SHP-FXZ", "LUXD-T96", "EST-LAST", "PU-1"):
+                assert private not in text, private
         assert errors == []
     finally:
         context.close()

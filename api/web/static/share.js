@@ -1,5 +1,7 @@
 // Public tracking page of a share link: no key; a plain-language status line, milestones, ETA
-// against due (and why there is none), pieces, references, last update, city-level places.
+// against due (and why there is none), what the status and the ETA rest on (which report, from
+// which feed, when; planned, reported estimate or computed), pieces, references, last update,
+// city-level places.
 "use strict";
 
 function publicBadge(view) {
@@ -8,6 +10,29 @@ function publicBadge(view) {
   return view.on_time
     ? h("span", { class: "badge ok", "data-testid": "eta-badge" }, `${done} on time`)
     : h("span", { class: "badge late", "data-testid": "eta-badge" }, `${done} late`);
+}
+
+const EVIDENCE_WORDS = { own: "its own report", confirmed: "confirmed", inferred: "inferred" };
+const ETA_KIND_WORDS = {
+  planned: "Planned",
+  carrier_estimate: "Reported estimate",
+  actual: "Actual arrival",
+  computed: "Computed",
+};
+
+// "ARRIVED at Zhengzhou …, 2026-11-29 21:30 (+08:00) · from telematics · inferred: …"
+function statusBasisText(basis) {
+  const where = basis.place ? ` at ${basis.place}` : "";
+  return `${basis.milestone}${where}, ${fmtTime(basis.time)} · from ${basis.source} · ` +
+    `${EVIDENCE_WORDS[basis.evidence] || basis.evidence}: ${basis.detail}`;
+}
+
+// "Reported estimate: the estimated arrival reported for … (from haulier, received …)"
+function etaBasisText(basis) {
+  const origin = basis.source
+    ? ` (from ${basis.source}${basis.reported_at ? `, received ${fmtTime(basis.reported_at)}` : ""})`
+    : "";
+  return `${ETA_KIND_WORDS[basis.kind] || basis.kind}: ${basis.detail}${origin}`;
 }
 
 function minutesBetween(later, earlier) {
@@ -48,6 +73,8 @@ function render(view) {
     ? view.references.map((r) => `${r.kind.replace(/_/g, " ")} ${r.value}`).join(", ")
     : view.shipment_id, "reference");
   fact("Last update", view.last_event_at ? fmtTime(view.last_event_at) : "nothing reported yet", "last-update");
+  fact("Status based on", view.status_basis ? statusBasisText(view.status_basis) : "no report yet", "status-basis");
+  if (view.eta_basis) fact("ETA based on", etaBasisText(view.eta_basis), "eta-basis");
   fact("Page checked", `${fmtInstant(view.as_of, null)} · ${fmtAge(view.as_of)}`, "checked");
   if (view.current) {
     fact("Now near", `${view.current.name} (${fmtTime(view.current.time)})`, "current-place");
