@@ -13,7 +13,7 @@ from api.schemas.events import EventBatch, EventIn
 from api.schemas.problems import Problem
 
 REF = "#/components/schemas/{model}"
-KEYLESS = frozenset({"/v1/health", "/v1/public/tracking/{token}"})
+KEYLESS = frozenset({"/v1/health", "/v1/ready", "/v1/public/tracking/{token}"})
 SECURITY_SCHEMES = {
     "bearer": {
         "type": "http",
@@ -90,6 +90,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
                 operation["security"] = [{"bearer": []}, {"apiKey": []}]
             responses = operation.setdefault("responses", {})
             for code in _codes(path, method, operation):
+                if code in responses and code != "422":  # (FastAPI's own 422 is replaced)
+                    continue  # the route declares this answer itself (/v1/ready's 503: ReadyOut)
                 responses[code] = _problem(code)
     return schema
 
