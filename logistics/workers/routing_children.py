@@ -55,6 +55,7 @@ NEVER_TAKEN = "no routing worker took this subproblem before the deadline"
 
 # Claimed by a child job whose worker is dead: the job no longer runs (failed, retried or gone),
 # has no worker (pruned), or its worker's heartbeat is older than the stalled threshold.
+# (`logistics worker --status` counts the same over every batch: routing_subproblems.dead_claims)
 DEAD_CLAIMS = """
 SELECT s.id, s.claimed_by, s.claim_token, s.deadline, s.handbacks
   FROM routing_subproblems s

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from logistics.persistence.tables import RoutingSubproblemRow
 
 # Running under a child job whose worker is dead by procrastinate's facts (the coordinator's
-# hand-back test, over every batch): the job no longer runs, has no worker, or its worker's
-# heartbeat is older than the stalled threshold.
+# hand-back test, routing_children.DEAD_CLAIMS, over every batch): the job no longer runs, has
+# no worker, or its worker's heartbeat is older than the stalled threshold.
 _DEAD_CLAIMS = text(
     """
 SELECT count(*)
