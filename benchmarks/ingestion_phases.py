@@ -8,7 +8,7 @@ Sets up the database as `ingestion.py` does (1,000 shipments booked on two legs)
 transaction each, timing each phase with `time.perf_counter_ns` (wrapping the functions that do
 it) and printing µs per event, wall-clock and this process's CPU (the PostgreSQL backend's is
 not in it): the single pass (parse, check, hash, column values), the subject
-check, the duplicate lookup, the insert, the stale marking, the commit, and the rest. With
+check, the insert (which tells duplicates too), the stale marking, the commit, and the rest. With
 `--profile`, cProfile stats of the same run are written to FILE.
 """
 
@@ -80,8 +80,7 @@ def main() -> None:
         batches = [events[i : i + args.batch] for i in range(0, len(events), args.batch)]
         timed(feed_ingest, "parse_unified_flat", "single pass (parse, check, hash, columns)")
         timed(tracking_events, "known_subjects", "subject check (SQL)")
-        timed(tracking_events, "existing_keys", "duplicate lookup (SQL)")
-        timed(tracking_events, "add_new", "insert (SQL, with its conversions)")
+        timed(tracking_events, "add_new", "insert, duplicates told (SQL, with conversions)")
         timed(tracking_state, "mark_touched", "stale marking (SQL)")
         profiler = cProfile.Profile() if args.profile else None
         total = commit = total_cpu = commit_cpu = 0

@@ -76,8 +76,8 @@ def _master_data(session: Session) -> tuple[list[Any], list[Any], dict[str, Any]
     return all_services, all_vehicles, scenario.location_by_id
 
 
-def _hash(*parts: object) -> str:
-    return hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+def _content_key(*parts: object) -> bytes:
+    return hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:16]
 
 
 class Generator:
@@ -199,7 +199,7 @@ class Generator:
         return dict(
             event_id=eid,
             source="bench",
-            content_hash=_hash(eid),
+            content_key=_content_key(eid),
             shipment_id=sid,
             service_id=subject.get("service_id"),
             vehicle_id=subject.get("vehicle_id"),

@@ -193,7 +193,7 @@ def bulk_history(url: str, stored: int, start: datetime) -> int:
                     {
                         "event_id": f"BULK-{i}-{step}",
                         "source": "bulk",
-                        "content_hash": uuid.uuid4().hex + uuid.uuid4().hex,
+                        "content_key": uuid.uuid4().bytes,
                         "shipment_id": f"BULK{i:07d}",
                         "milestone": milestone,
                         "time_type": "ACTUAL",

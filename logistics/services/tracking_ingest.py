@@ -92,9 +92,10 @@ def ingest_flat(
     """`ingest_events` of flat values: one answer per event, in their order; each answer's
     index is the event's position, or its entry in `indices` (the item it came from).
 
-    Subjects are checked by id (one query per kind), duplicates found in bulk (within the
-    batch in memory, against storage by `(source, event_id)` and by content hash), the new
-    events inserted in one pass of their values, and the shipments they touch marked stale.
+    Subjects are checked by id (one query per kind); the events are inserted in one pass of
+    their values, the unique constraints on `(source, event_id)` and on the content key telling
+    duplicates (of storage, of a concurrent request, of an earlier item in the batch) from new
+    events; the shipments the new events touch are marked stale.
     """
     at = range(len(events)) if indices is None else indices
     shipments, services, vehicles = repo.known_subjects(
@@ -117,30 +118,19 @@ def ingest_flat(
             )
         else:
             prepared.append((position, e))
-    stored_pairs, stored_hashes = repo.existing_keys(
-        session,
-        {(e.source, e.event_id) for _, e in prepared},
-        {e.content_hash for _, e in prepared},
-    )
-    fresh: list[tuple[int, FlatEvent]] = []
+    # The unique constraints decide what is new, row by row in submission order: an event
+    # stored before (by anyone, a concurrent request too), or earlier in this batch, under the
+    # same source and id or with the same content, is not inserted: a duplicate.
+    inserted = set(repo.add_new(session, [e for _, e in prepared], raw_id) if prepared else ())
+    accepted: list[FlatEvent] = []
     for position, e in prepared:
-        pair = (e.source, e.event_id)
-        if pair in stored_pairs or e.content_hash in stored_hashes:
+        key = (e.source, e.event_id, e.content_key)
+        if key not in inserted:
             results[position] = ItemResult(
                 at[position], ItemStatus.DUPLICATE, e.event_id, record=e.raw_ref or ""
             )
             continue
-        stored_pairs.add(pair)
-        stored_hashes.add(e.content_hash)
-        fresh.append((position, e))
-    inserted: set[tuple[str, str]] = set()
-    if fresh:  # a FlatEvent starts with the stored values, in the repository's order
-        inserted = repo.add_new(session, [e for _, e in fresh], raw_id)
-    accepted: list[FlatEvent] = []
-    for position, e in fresh:  # a concurrent request may have stored the same event first
-        if (e.source, e.event_id) not in inserted:
-            results[position] = ItemResult(at[position], ItemStatus.DUPLICATE, e.event_id)
-            continue
+        inserted.discard(key)  # the same item again later in the batch is its duplicate
         status = ItemStatus.INFORMATIONAL if e.milestone == _INFORMATIONAL else ItemStatus.ACCEPTED
         results[position] = ItemResult(at[position], status, e.event_id, record=e.raw_ref or "")
         accepted.append(e)

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from logistics.domain.enums import Mode
 from logistics.domain.tracking import ExceptionReason, Milestone, TimeType, TrackingEvent
-from logistics.tracking.hashing import content_hash
+from logistics.tracking.hashing import content_digest, content_key
 from logistics.tracking.results import SourceEvent
 
 
@@ -21,7 +21,7 @@ class FlatEvent(NamedTuple):
 
     event_id: str
     source: str
-    content_hash: str
+    content_key: bytes  # hashing.content_key: what storage de-duplicates content on
     shipment_id: str | None
     service_id: str | None
     vehicle_id: str | None
@@ -52,7 +52,7 @@ def flatten(item: SourceEvent, received_at: datetime) -> FlatEvent:
     return FlatEvent(
         e.event_id,
         e.source,
-        content_hash(e, references),
+        content_key(content_digest(e, references)),
         e.shipment_id,
         e.service_id,
         e.vehicle_id,

@@ -21,7 +21,7 @@ def _row(event_id: str, at: str, retracts: str | None = None) -> EventRow:
     return EventRow(
         event_id=event_id,
         source="dcsa",
-        content_hash=hashlib.sha256(event_id.encode()).hexdigest(),
+        content_key=hashlib.sha256(event_id.encode()).digest()[:16],
         service_id="X9001-1201",
         milestone="DEPARTED",
         time_type="ACTUAL",

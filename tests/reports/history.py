@@ -55,7 +55,7 @@ def _events() -> list[EventRow]:
             EventRow(
                 event_id=r["event_id"],
                 source=r["source"],
-                content_hash=hashlib.sha256(repr(sorted(r.items())).encode()).hexdigest(),
+                content_key=hashlib.sha256(repr(sorted(r.items())).encode()).digest()[:16],
                 shipment_id=r["shipment_id"] or None,
                 service_id=r["service_id"] or None,
                 vehicle_id=r["vehicle_id"] or None,

@@ -102,72 +102,13 @@ def _known(session: Session, table: str, ids: Collection[str]) -> set[str]:
     return known
 
 
-def existing_keys(
-    session: Session, pairs: Collection[tuple[str, str]], hashes: Collection[str]
-) -> tuple[set[tuple[str, str]], set[str]]:
-    """Which (source, event_id) pairs and content hashes are already stored.
-
-    Index lookups, not scans: `(source, event_id)` on the unique constraint's index, the hash on
-    its own. PostgreSQL: two statements per batch whatever its size (array parameters, so the
-    statements stay short, cached and prepared); SQLite: two per 500 events.
-    """
-    if not pairs and not hashes:
-        return set(), set()
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        ordered = sorted(pairs)
-        found = connection.exec_driver_sql(
-            "SELECT source, event_id FROM tracking_events WHERE (source, event_id) IN "
-            "(SELECT * FROM unnest(%(sources)b::varchar[], %(ids)b::varchar[]))",
-            {"sources": [s for s, _ in ordered], "ids": [e for _, e in ordered]},
-        )
-        seen_pairs = {(s, e) for s, e in found}
-        by_hash = connection.exec_driver_sql(
-            "SELECT content_hash FROM tracking_events WHERE content_hash = ANY(%(hashes)b::varchar[])",
-            {"hashes": sorted(hashes)},
-        )
-        return seen_pairs, {h for (h,) in by_hash}
-    stored_pairs: set[tuple[str, str]] = set()
-    stored_hashes: set[str] = set()
-    pair_list = sorted(pairs)
-    for start in range(0, len(pair_list), 500):
-        chunk = pair_list[start : start + 500]
-        found = connection.exec_driver_sql(_pairs_query(len(chunk)), tuple(chain(*chunk)))
-        stored_pairs.update((s, e) for s, e in found)
-    hash_list = sorted(hashes)
-    for start in range(0, len(hash_list), 500):
-        chunk_hashes = tuple(hash_list[start : start + 500])
-        by_hash = connection.exec_driver_sql(_hashes_query(len(chunk_hashes)), chunk_hashes)
-        stored_hashes.update(h for (h,) in by_hash)
-    return stored_pairs, stored_hashes
-
-
-@cache
-def _pairs_query(count: int) -> str:
-    """SQLite: which of `count` (source, event_id) pairs are stored, one search of the unique
-    index per pair (`(source, event_id) IN (VALUES …)` scans the whole index instead; CROSS JOIN
-    keeps the given pairs the outer loop)."""
-    pairs = ", ".join(["(?, ?)"] * count)
-    return (
-        f"SELECT t.source, t.event_id FROM (VALUES {pairs}) AS given "
-        "CROSS JOIN tracking_events AS t "
-        "ON t.source = given.column1 AND t.event_id = given.column2"
-    )
-
-
-@cache
-def _hashes_query(count: int) -> str:
-    """SQLite: which of `count` content hashes are stored (on the hash's unique index)."""
-    return f"SELECT content_hash FROM tracking_events WHERE content_hash IN ({', '.join(['?'] * count)})"
-
-
 _INCOMING = "tracking_events_incoming"
 """PostgreSQL: a session's temporary table a batch is copied into (emptied at commit)."""
 
 NEW_EVENT_COLUMNS = (
     "event_id",
     "source",
-    "content_hash",
+    "content_key",
     "shipment_id",
     "service_id",
     "vehicle_id",
@@ -204,29 +145,38 @@ def _copy_statements() -> tuple[str, str, str]:
         f"COPY {_INCOMING} (seq, {names}) FROM STDIN",
         f"WITH given AS (DELETE FROM {_INCOMING} RETURNING *) "
         f"INSERT INTO tracking_events ({names}) SELECT {names} FROM given ORDER BY seq "
-        "ON CONFLICT DO NOTHING RETURNING source, event_id",
+        "ON CONFLICT DO NOTHING RETURNING source, event_id, content_key",
     )
+
+
+Stored = tuple[str, str, bytes]
+"""An event `add_new` really inserted: its source, id and content key."""
 
 
 def add_new(
     session: Session, events: Sequence[Sequence[Any]], raw_id: int | None = None
-) -> set[tuple[str, str]]:
-    """Append events not stored yet; return the (source, event_id) pairs really inserted.
+) -> list[Stored]:
+    """Append the events not stored yet, and say which: (source, event_id, content_key) of each
+    event really inserted.
+
+    An event is not stored when one with the same source and id, or the same content key, is
+    stored already or comes earlier in `events`: the unique constraints decide, row by row in
+    the order given (ON CONFLICT DO NOTHING), so the caller needs no lookup beforehand and a
+    concurrent request that stored the same event first is no error.
 
     Each event is its values in `NEW_EVENT_COLUMNS` order (times aware, `references` a dict);
     `event_offset_min` is taken from `event_time` and `raw_message_id` is `raw_id` for all.
     Each row is converted in one pass and handed to the driver (no dict per event, no
     SQLAlchemy compilation or per-value bind processing).
 
-    An event a concurrent request stored first is skipped (ON CONFLICT DO NOTHING), not an
-    IntegrityError. Rows go in the order given (storage order is submission order). PostgreSQL:
+    Rows go in the order given (storage order is submission order). PostgreSQL:
     the batch is copied (COPY, psycopg formats the rows in C) into a temporary table of the
     session, then moved with one INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING. SQLite:
     one multi-row INSERT … VALUES … ON CONFLICT DO NOTHING RETURNING per 500 events, its
     values converted as the column types would (times as UtcDateTime stores them).
     """
     if not events:
-        return set()
+        return []
     connection = session.connection()
     driver = connection.connection.driver_connection
     assert driver is not None
@@ -237,7 +187,7 @@ def add_new(
         with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
             for seq, e in enumerate(events):
                 copy.write_row((seq, *e[:17], _references(e[17]), offsets.of(e[8]), raw_id))
-        return {(s, e) for s, e in connection.exec_driver_sql(move)}
+        return [(s, e, bytes(k)) for s, e, k in connection.exec_driver_sql(move)]
     event_times, recorded_times, received_times = _SqliteTimes(), _SqliteTimes(), _SqliteTimes()
     rows = [
         (
@@ -252,16 +202,16 @@ def add_new(
         )
         for e in events
     ]
-    inserted_pairs: set[tuple[str, str]] = set()
+    inserted: list[Stored] = []
     cursor = driver.cursor()
     try:
         for start in range(0, len(rows), _SQLITE_ROWS):
             chunk = rows[start : start + _SQLITE_ROWS]
             cursor.execute(_values_insert(len(chunk)), tuple(chain.from_iterable(chunk)))
-            inserted_pairs.update(cursor.fetchall())
+            inserted.extend(cursor.fetchall())
     finally:
         cursor.close()
-    return inserted_pairs
+    return inserted
 
 
 _SQLITE_ROWS = 500  # 10,000 parameters a statement, well under SQLite's limit
@@ -316,7 +266,7 @@ def _values_insert(rows: int) -> str:
     one = "(" + ", ".join("?" * len(_WRITTEN)) + ")"
     return (
         f"INSERT INTO tracking_events ({names}) VALUES {', '.join([one] * rows)} "
-        "ON CONFLICT DO NOTHING RETURNING source, event_id"
+        "ON CONFLICT DO NOTHING RETURNING source, event_id, content_key"
     )
 
 

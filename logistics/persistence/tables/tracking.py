@@ -54,7 +54,7 @@ class EventRow(Base):
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(String(128))
     source: Mapped[str] = mapped_column(String(64))
-    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    content_key: Mapped[bytes] = mapped_column(LargeBinary(16), unique=True)  # hashing.content_key
     shipment_id: Mapped[str | None] = mapped_column(String(64), index=True, nullable=True)
     service_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     vehicle_id: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -22,7 +22,7 @@ from logistics.tracking.adapters._common import (
     parse_instant,
 )
 from logistics.tracking.flat import FlatEvent, flatten
-from logistics.tracking.hashing import hash_fields
+from logistics.tracking.hashing import content_key, hash_fields
 from logistics.tracking.limits import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -261,9 +261,9 @@ def _flat(item: Any, default_source: str, received_at: datetime) -> FlatEvent:
         references,
     )
     return FlatEvent(
-        event_id or digest,
+        event_id or digest.hex(),
         source,
-        digest,
+        content_key(digest),
         shipment_id,
         service_id,
         vehicle_id,
