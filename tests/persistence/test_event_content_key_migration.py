@@ -1,4 +1,4 @@
-"""Migration 0016: events stored with the whole digest as hex text keep matching by content once
+"""Migration 0017: events stored with the whole digest as hex text keep matching by content once
 storage keys them on the digest's first 16 bytes."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ ITEM = {
 
 
 def _digest_hex(item: dict[str, str]) -> str:
-    """The 64 hex digits the code before 0016 stored for the item (its whole SHA-256): the
+    """The 64 hex digits the code before 0017 stored for the item (its whole SHA-256): the
     single pass names an item without an id by that digest."""
     anonymous = {k: v for k, v in item.items() if k != "event_id"}
     ((_, flat),) = parse_unified_flat([anonymous], received_at=RECEIVED)[0]
@@ -41,7 +41,7 @@ def test_stored_hex_hashes_become_keys_and_still_match(engine: Engine) -> None:
     factory = make_session_factory(engine)
     with session_scope(factory) as session:
         import_scenario(session, read_bundle(FIXTURES / "bundles" / "minimal"))
-    downgrade_to(engine, "0015")
+    downgrade_to(engine, "0016")
     digest = _digest_hex(ITEM)
     assert len(digest) == 64
     with engine.begin() as connection:  # an event as revision 0015 stored it

@@ -5,7 +5,7 @@ duplicate, informational, rejected with index, code and reason), that the event-
 path (commit 8524afa) from `batches.json`: good items in many spellings, bad items of every kind
 and duplicates within a batch, across batches and by content; then a raw unified feed.
 That code stored the whole SHA-256 digest as 64 hex digits (`content_hash`); storage now keeps
-its first 16 bytes (`content_key`, migration 0016), compared here as the digest's first 32 digits.
+its first 16 bytes (`content_key`, migration 0017), compared here as the digest's first 32 digits.
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ Downgrade writes the key back as 32 hex digits: code of the earlier revision has
 after a downgrade an event re-sent under another id is no longer recognised by content (the same
 source and id still are).
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-02 15:30:00
 """
 
@@ -19,8 +19,8 @@ import hashlib
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
