@@ -1,4 +1,5 @@
-"""Reports page in Chromium: preview, percentages, sorting, the previous period, SVG charts, CSV.
+"""Reports page in Chromium: preview, percentages, sorting, the previous period (in the table and
+on the charts), SVG charts, CSV.
 
 SQLite only (see tests/web/conftest.py).
 """
@@ -6,14 +7,21 @@ SQLite only (see tests/web/conftest.py).
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.orm import Session, sessionmaker
 
+from logistics.domain import Mode
+from logistics.persistence.database import session_scope
+from logistics.persistence.repositories import booked_legs
+from logistics.persistence.repositories.booked_legs import BookedLeg
 from tests.api.conftest import LiveApi
+from tests.booking import BOOKED
 from tests.web.page_checks import (
     WIDTHS,
     assert_fits_width,
@@ -116,6 +124,15 @@ def test_reports_read_right_at_desktop_and_phone(
             expect(tip).to_have_text(re.compile(r"^.+: \d{1,3}\.\d %$"))
             ticks = charts.first.locator(".tick-label")
             expect(ticks.first).to_have_text("0 %")  # rates: from 0, in percent
+            for index in range(charts.count()):  # each bar's change beside its value
+                chart = charts.nth(index)
+                deltas = chart.locator("[data-testid=chart-delta]")
+                expect(deltas).to_have_count(chart.locator("rect.hit").count())
+                for shown in deltas.all_text_contents():
+                    assert re.fullmatch(r"new|[▲▼=] [+−]\d+\.\d pts", shown), shown
+            expect(page.locator("[data-testid=chart-compare]").first).to_have_text(
+                re.compile(rf"changes against {before.isoformat()} to {start.isoformat()}")
+            )
             for index in range(charts.count()):
                 scope = f"[data-testid=charts] .chart-box:nth-child({index + 1}) svg"
                 assert_no_overlap(page, f"{scope} .bar-label", 1)
@@ -145,3 +162,87 @@ def test_reports_read_right_at_desktop_and_phone(
         assert errors == []
     finally:
         context.close()
+
+
+def _book_over_two_days(session_factory: sessionmaker[Session]) -> None:
+    """Book the fixture legs (truck, flight, truck: main mode air) for SH00001 on 29 November and
+    for SH00002 and SH00005 a day later, and the first truck alone (road) for SH00003 that day."""
+    legs = BOOKED["legs"]
+    plans = {
+        "SH00001": (legs, 0),
+        "SH00002": (legs, 1),
+        "SH00005": (legs, 1),
+        "SH00003": (legs[:1], 1),
+    }
+    with session_scope(session_factory) as session:
+        for shipment_id, (chosen, days) in plans.items():
+            shift = timedelta(days=days)
+            rows = [
+                BookedLeg(
+                    shipment_id=shipment_id,
+                    leg_index=i,
+                    plan_id="",
+                    mode=Mode(leg["mode"]),
+                    from_location=leg["from_location"],
+                    to_location=leg["to_location"],
+                    planned_depart=datetime.fromisoformat(leg["planned_depart"]) + shift,
+                    planned_arrive=datetime.fromisoformat(leg["planned_arrive"]) + shift,
+                    service_id=leg.get("service_id"),
+                    vehicle_id=leg.get("vehicle_id"),
+                )
+                for i, leg in enumerate(chosen)
+            ]
+            booked_legs.replace_for_shipment(session, shipment_id, "plan-web", rows)
+
+
+def _totals(document: dict[str, Any]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for row in document["tables"]["throughput"]["rows"]:
+        totals[row["mode"]] = totals.get(row["mode"], 0.0) + (row["chargeable_kg"] or 0.0)
+    return totals
+
+
+def test_line_chart_shows_each_series_change_against_the_previous_period(
+    live_api: LiveApi, session_factory: sessionmaker[Session], page: Page
+) -> None:
+    """Throughput per day, 30 November against the 29th: each mode's total on the chart with its
+    change, arrow and percentage as the API's two documents give them (road is new)."""
+    _book_over_two_days(session_factory)
+    first, start, end = date(2026, 11, 29), date(2026, 11, 30), date(2026, 12, 1)
+    with live_api.client("analyst") as client:
+        documents = [
+            client.get(
+                "/v1/reports/throughput",
+                params={"format": "json", "granularity": "day", "from": a, "to": b},
+            ).json()
+            for a, b in ((start.isoformat(), end.isoformat()), (first.isoformat(), start))
+        ]
+    now, before = _totals(documents[0]), _totals(documents[1])
+    assert set(now) == {"air", "road"} and set(before) == {"air"}, (now, before)
+    assert now["air"] > before["air"]
+    page.goto(f"{live_api.base_url}/reports?key={live_api.keys['analyst']}")
+    page.select_option("#report", "throughput")
+    page.select_option("#granularity", "day")
+    page.fill("#from", start.isoformat())
+    page.fill("#to", end.isoformat())
+    page.click("#preview-button")
+    box = page.locator("[data-testid=charts] .chart-box").first
+    items = box.locator("[data-testid=chart-deltas] li")
+    expect(items).to_have_count(2)
+    air = box.locator("[data-testid=chart-deltas] li[data-series=air]").inner_text()
+    change = (now["air"] - before["air"]) / before["air"] * 100
+    assert air.startswith("air total ") and " ▲ +" in air, air
+    assert air.endswith(f" (+{change:.1f} %)"), (air, now, before)
+    road = box.locator("[data-testid=chart-deltas] li[data-series=road]")
+    expect(road).to_have_text(re.compile(r"^road total [\d,.]+ kg new$"))
+    expect(box.locator("[data-testid=chart-compare]")).to_have_text(
+        "▲ ▼ changes against 2026-11-29 to 2026-11-30, the same number of days just before"
+    )
+    bars = page.locator("[data-testid=charts] .chart-box").nth(1)  # mode split: kg per mode
+    expect(bars.locator("[data-testid=chart-delta]")).to_have_count(2)
+    bar_air = bars.locator("text.value-label", has_text=re.compile(r"▲ \+"))
+    expect(bar_air).to_have_count(1)
+    expect(bar_air.locator("[data-testid=chart-delta]")).to_have_class("chart-delta up")
+    assert_no_overlap(page, "[data-testid=charts] .chart-box:nth-child(2) svg .value-label", 1)
+    assert_fits_width(page, "[data-testid=charts] .chart-box:nth-child(2) svg")
+    assert_readable_text(page)

@@ -1,7 +1,9 @@
 // Report charts drawn in the browser as SVG from the report's JSON: lines over time (one tick per
 // period, thinned only so labels never collide) and horizontal bars per mode, lane, hub or reason
 // (labels in their own column, so they cannot overlap). The y axis starts at 0 with "nice" ticks;
-// rates run 0-100 %. Every point and bar shows its value on hover.
+// rates run 0-100 %. Every point and bar shows its value on hover. With the previous period of the
+// same length loaded, each bar carries its change beside its value ("▲ +3.2 pts") and each line
+// chart a caption with every series' headline figure and its change.
 "use strict";
 
 const SERIES_COLORS = ["#1f6feb", "#bc4c00", "#8250df", "#1a7f37", "#cf222e", "#9a6700", "#0a7d8c", "#6e7781"];
@@ -15,22 +17,22 @@ const REPORT_CHARTS = {
     { kind: "bars", table: "throughput", by: "mode", y: "chargeable_kg", agg: "sum", title: "Mode split: chargeable kg", unit: "kg" },
   ],
   "on-time": [
-    { kind: "line", table: "by_period", x: "period", y: "on_time_rate", title: "On-time rate per period", rate: true },
+    { kind: "line", table: "by_period", x: "period", y: "on_time_rate", ratio: ["on_time", "delivered"], title: "On-time rate per period", rate: true },
     { kind: "bars", table: "by_mode", by: "mode", y: "on_time_rate", agg: "first", title: "On-time rate by mode", rate: true },
   ],
   "hub-dwell": [
-    { kind: "bars", table: "hub_dwell", by: "hub", y: "p95_h", agg: "first", where: ["direction", "all"], title: "Dwell p95 per hub (hours, all directions)", unit: "h" },
+    { kind: "bars", table: "hub_dwell", by: "hub", y: "p95_h", agg: "first", where: ["direction", "all"], lower: true, title: "Dwell p95 per hub (hours, all directions)", unit: "h" },
   ],
   utilization: [
     { kind: "bars", table: "lanes", by: "lane", y: "load_factor_kg", agg: "first", title: "Load factor (kg) per lane", rate: true },
     { kind: "bars", table: "truck_shifts", by: "depot", y: "peak_load_factor_kg", agg: "mean", title: "Mean truck peak load factor per depot", rate: true },
   ],
   emissions: [
-    { kind: "bars", table: "emissions", by: "mode", y: "co2e_kg", agg: "sum", scale: 0.001, title: "CO2e by mode (t)", unit: "t" },
-    { kind: "bars", table: "emissions", by: "lane", y: "co2e_kg", agg: "sum", scale: 0.001, top: 12, title: "CO2e by lane, largest 12 (t)", unit: "t" },
+    { kind: "bars", table: "emissions", by: "mode", y: "co2e_kg", agg: "sum", scale: 0.001, lower: true, title: "CO2e by mode (t)", unit: "t" },
+    { kind: "bars", table: "emissions", by: "lane", y: "co2e_kg", agg: "sum", scale: 0.001, top: 12, lower: true, title: "CO2e by lane, largest 12 (t)", unit: "t" },
   ],
   exceptions: [
-    { kind: "bars", table: "exceptions", by: "reason", y: "exceptions", agg: "sum", title: "Exceptions by reason", unit: "" },
+    { kind: "bars", table: "exceptions", by: "reason", y: "exceptions", agg: "sum", lower: true, title: "Exceptions by reason", unit: "" },
   ],
 };
 
@@ -58,6 +60,40 @@ function axisValue(v, spec) {
   if (v >= 1e6) return `${fmtNumber(v / 1e6, 1)} M`;
   if (v >= 1e4) return `${fmtNumber(v / 1e3, 0)} k`;
   return fmtNumber(v, 2);
+}
+
+// The change from `before` to `now` as shown on a chart: "▲ +3.2 pts" for rates, "▼ −1,204 kg
+// (−8.1 %)" for amounts, "new" without a previous value; null without a current one.
+function chartDelta(now, before, spec) {
+  if (now === null || now === undefined) return null;
+  if (before === null || before === undefined) return { text: "new", sign: 0 };
+  const d = now - before;
+  const arrow = d > 0 ? "▲" : d < 0 ? "▼" : "=";
+  const sign = d < 0 ? "−" : "+";
+  if (spec.rate) return { text: `${arrow} ${sign}${Math.abs(d * 100).toFixed(1)} pts`, sign: Math.sign(d) };
+  const relative = before ? ` (${sign}${Math.abs((d / before) * 100).toFixed(1)} %)` : "";
+  return { text: `${arrow} ${sign}${chartValue(Math.abs(d), spec)}${relative}`, sign: Math.sign(d) };
+}
+
+// Green for a change for the better, red for worse (`lower: true`: less is better, e.g. CO2e).
+function deltaClass(delta, spec) {
+  const good = spec.lower ? -delta.sign : delta.sign;
+  return `chart-delta${good > 0 ? " up" : good < 0 ? " down" : ""}`;
+}
+
+// A series' figure for the whole period: the ratio of two summed columns (a rate such as on_time
+// / delivered), the mean of a rate, or the sum of an amount.
+function headline(rows, spec, name) {
+  const mine = spec.by ? rows.filter((r) => r[spec.by] === name) : rows;
+  const sum = (col) => mine.reduce((a, r) => a + (r[col] || 0), 0);
+  if (spec.ratio) {
+    const den = sum(spec.ratio[1]);
+    return den ? sum(spec.ratio[0]) / den : null;
+  }
+  const values = mine.map((r) => r[spec.y]).filter((v) => v !== null && v !== undefined);
+  if (!values.length) return null;
+  const total = values.reduce((a, b) => a + b, 0);
+  return spec.rate ? total / values.length : total;
 }
 
 function periodLabel(day, granularity) {
@@ -108,8 +144,9 @@ function groupRows(rows, spec) {
   return spec.top ? chosen.slice(0, spec.top) : chosen;
 }
 
-function drawBars(box, rows, spec) {
+function drawBars(box, rows, spec, previousRows) {
   const data = groupRows(rows, spec);
+  const before = previousRows ? new Map(groupRows(previousRows, { ...spec, top: 0 }).map((d) => [d.key, d.value])) : null;
   const W = chartWidth(box), ROW = 24, top = 4, bottom = 26;
   const H = top + data.length * ROW + bottom;
   const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, width: W, height: H, class: "chart-svg bars", role: "img", "aria-label": spec.title, "data-testid": "chart" });
@@ -118,7 +155,15 @@ function drawBars(box, rows, spec) {
   const labels = data.map((d) => s("text", { class: "bar-label", "text-anchor": "end" }, d.key.length > 22 ? d.key.slice(0, 21) + "…" : d.key));
   svg.append(...labels);
   const labelW = Math.min(W * 0.4, Math.max(40, ...labels.map((t) => t.getBBox().width)) + 8);
-  const valueW = 64;  // room right of the longest bar for its value
+  // each bar's value (and its change against the previous period), measured for the room they need
+  const values = data.map((d) => {
+    const text = s("text", { class: "value-label" }, chartValue(d.value, spec));
+    const delta = before ? chartDelta(d.value, before.get(d.key), spec) : null;
+    if (delta) text.append(" ", s("tspan", { class: deltaClass(delta, spec), "data-testid": "chart-delta" }, delta.text));
+    svg.append(text);
+    return text;
+  });
+  const valueW = Math.max(64, ...values.map((t) => t.getBBox().width + 10));  // right of the longest bar
   const x0 = labelW, plotW = W - labelW - valueW;
   const max = spec.rate ? Math.max(1, ...data.map((d) => d.value || 0)) : Math.max(0, ...data.map((d) => d.value || 0));
   const ticks = spec.rate ? [0, 0.25, 0.5, 0.75, 1].concat(max > 1 ? niceTicks(max, 4).filter((t) => t > 1) : []) : niceTicks(max, W < 420 ? 3 : 5);
@@ -138,14 +183,16 @@ function drawBars(box, rows, spec) {
     labels[i].append(s("title", {}, d.key));
     const width = d.value ? Math.max(1, x(d.value) - x0) : 0;
     const color = MODE_COLORS[d.key] || SERIES_COLORS[0];
-    svg.append(s("rect", { class: "hit", x: x0, y: y + 4, width, height: ROW - 8, fill: color, "data-tip": `${d.key}: ${chartValue(d.value, spec)}`, "data-value": d.value ?? "" },
-      s("title", {}, `${d.key}: ${chartValue(d.value, spec)}`)));
-    svg.append(s("text", { class: "value-label", x: x0 + width + 4, y: y + ROW / 2 + 4 }, chartValue(d.value, spec)));
+    const was = before && before.has(d.key) ? ` (previous period ${chartValue(before.get(d.key), spec)})` : "";
+    svg.append(s("rect", { class: "hit", x: x0, y: y + 4, width, height: ROW - 8, fill: color, "data-tip": `${d.key}: ${chartValue(d.value, spec)}${was}`, "data-value": d.value ?? "" },
+      s("title", {}, `${d.key}: ${chartValue(d.value, spec)}${was}`)));
+    values[i].setAttribute("x", x0 + width + 4);
+    values[i].setAttribute("y", y + ROW / 2 + 4);
   });
   attachTip(box, svg);
 }
 
-function drawLines(box, rows, spec, granularity) {
+function drawLines(box, rows, spec, granularity, previousRows) {
   const periods = [...new Set(rows.map((r) => r[spec.x]))].sort();
   const names = spec.by ? [...new Set(rows.map((r) => r[spec.by]))].sort() : [spec.y];
   const values = new Map();  // series -> period -> value
@@ -205,11 +252,22 @@ function drawLines(box, rows, spec, granularity) {
     box.append(h("div", { class: "legend" }, names.map((name, i) =>
       h("span", { style: `--swatch: ${MODE_COLORS[name] || SERIES_COLORS[i % SERIES_COLORS.length]}` }, name))));
   }
+  if (previousRows) {
+    // each series' figure for the whole period and its change against the previous one
+    const what = spec.ratio ? "overall" : spec.rate ? "mean" : "total";
+    box.append(h("ul", { class: "chart-deltas", "data-testid": "chart-deltas" }, names.map((name) => {
+      const now = headline(rows, spec, name), delta = chartDelta(now, headline(previousRows, spec, name), spec);
+      return h("li", { "data-series": name },
+        `${spec.by ? name + " " : ""}${what} ${chartValue(now, spec)} `,
+        delta ? h("span", { class: deltaClass(delta, spec), "data-testid": "chart-delta" }, delta.text) : null);
+    })));
+  }
   attachTip(box, svg);
 }
 
-// Draw every chart of the report document `doc` into `container`.
-function drawReportCharts(container, doc) {
+// Draw every chart of the report document `doc` into `container`; with `previous` (the same report
+// for the previous period `period`, {from, to}) each chart shows its changes against it.
+function drawReportCharts(container, doc, previous, period) {
   clear(container);
   const specs = REPORT_CHARTS[doc.report] || [];
   const granularity = doc.filters.granularity || "day";
@@ -219,7 +277,13 @@ function drawReportCharts(container, doc) {
     box.append(h("h3", {}, spec.title));
     const rows = doc.tables[spec.table].rows;
     if (!rows.length) { box.append(h("p", { class: "muted" }, "No data for these filters.")); continue; }
-    if (spec.kind === "line") drawLines(box, rows, spec, granularity);
-    else drawBars(box, rows, spec);
+    const previousRows = previous ? previous.tables[spec.table].rows : null;
+    if (spec.kind === "line") drawLines(box, rows, spec, granularity, previousRows);
+    else drawBars(box, rows, spec, previousRows);
+    if (previousRows) {
+      box.append(h("p", { class: "muted chart-compare", "data-testid": "chart-compare" },
+        `▲ ▼ changes against ${period.from} to ${period.to}, the same number of days just before`
+        + (previousRows.length ? "" : " (no data then)")));
+    }
   }
 }

@@ -165,7 +165,7 @@ async function preview(event) {
   renderComparison();
   renderTable();
   try {
-    drawReportCharts(document.getElementById("charts"), doc);
+    drawReportCharts(document.getElementById("charts"), doc, previous, period);
   } catch (err) {
     showError(err, document.getElementById("charts"));
   }
