@@ -131,8 +131,9 @@ HUB_DWELL = ReportSpec(
                     "stops_actual",
                     Kind.INT,
                     "of which both times are actual (ACTUAL ARRIVED/DEPARTED events of the shipment, "
-                    "its service or its truck at the hub; retracted events ignored); otherwise the "
-                    "planned time stands in for the missing one",
+                    "its service or its truck at the hub; retracted events ignored, and of a DCSA "
+                    "3.0 event republished under the same `eventID` only its latest version "
+                    "counts); otherwise the planned time stands in for the missing one",
                 ),
                 _c("p50_h", Kind.FLOAT, "median dwell, " + _DWELL),
                 _c("p95_h", Kind.FLOAT, "95th percentile dwell (linear interpolation), hours"),

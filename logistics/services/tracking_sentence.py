@@ -7,12 +7,25 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from logistics.domain import ExceptionReason
-from logistics.persistence.repositories import tracking_state
+from logistics.domain import ExceptionReason, Milestone
+from logistics.persistence.repositories import event_references, tracking_state
 from logistics.services.tracking_view import ShipmentTracking
 from logistics.tracking.status_sentence import status_sentence
 
 RECOVERED = (ExceptionReason.DISRUPTED.value, ExceptionReason.MISSED_CONNECTION.value)
+
+
+def _pieces(session: Session, view: ShipmentTracking) -> str | None:
+    """`5 of 10` when the newest event of the status milestone was about part of the pieces."""
+    status = view.projection.status
+    if status is None or status is Milestone.EXCEPTION:
+        return None
+    wanted = Milestone.DELIVERED if view.projection.delivered_at is not None else status
+    newest = [t.event for t in view.projection.timeline if t.event.milestone is wanted][-1:]
+    if not newest:
+        return None
+    key = (newest[0].source, newest[0].event_id)
+    return event_references.references_of(session, [key]).get(key, {}).get("pieces")
 
 
 def sentence_for(
@@ -32,6 +45,7 @@ def sentence_for(
     trucks = [leg.vehicle_id for leg in ahead if leg.vehicle_id]
     zone = zones.get(s.destination)
     return status_sentence(
+        pieces=_pieces(session, view),
         status=view.projection.status,
         delivered_at=view.projection.delivered_at,
         eta=view.forecast.eta,

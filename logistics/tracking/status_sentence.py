@@ -2,7 +2,9 @@
 
 Examples: "delivered 2026-12-02 11:40 (+01:00)"; "disrupted: CV9751-20261130 cancelled; waiting
 for a new booking"; "delayed: CV9751-20261130 cancelled, rebooked on CV9753-20261201, new ETA
-2026-12-01 14:10 (+01:00)"; "on its way (departed), ETA ... (due ...)".
+2026-12-01 14:10 (+01:00)"; "on its way (departed), ETA ... (due ...)". When the event that gave
+the status was about part of the consignment (an air cargo split, `pieces` = "5 of 10"), the
+sentence says so: "on its way (departed, 5 of 10 pieces): ...", "delivered (5 of 10 pieces) ...".
 """
 
 from __future__ import annotations
@@ -27,13 +29,17 @@ def status_sentence(
     movements: Sequence[str],
     fmt_eta: Fmt,
     fmt_due: Fmt,
+    pieces: str | None = None,
 ) -> str:
     """The sentence. `open_reasons`: open exceptions (reason, detail); `recovered_from`: summaries
     of disruptions or missed connections the shipment was rebooked around; `movements`: the
-    services (else trucks) of its booked legs not yet travelled, in order."""
+    services (else trucks) of its booked legs not yet travelled, in order; `pieces`: how many of
+    its pieces the newest event of the status milestone was about ("5 of 10"), None for all."""
+    part = f"{pieces} pieces" if pieces else None
     if delivered_at is not None:
         late = " (late)" if delivered_at > due_at else ""
-        return f"delivered {fmt_eta(delivered_at)}{late}"
+        which = f" ({part})" if part else ""
+        return f"delivered{which} {fmt_eta(delivered_at)}{late}"
     reasons = dict(open_reasons)
     if ExceptionReason.DISRUPTED in reasons:
         cause = reasons[ExceptionReason.DISRUPTED].split(" (disruption ")[0]
@@ -51,4 +57,5 @@ def status_sentence(
         return f"running late: {when}, due {fmt_due(due_at)}"
     if status is None:
         return f"booked: {when}, due {fmt_due(due_at)}"
-    return f"on its way ({status.value.lower().replace('_', ' ')}): {when}, due {fmt_due(due_at)}"
+    where = ", ".join(p for p in (status.value.lower().replace("_", " "), part) if p)
+    return f"on its way ({where}): {when}, due {fmt_due(due_at)}"

@@ -179,3 +179,29 @@ def test_an_unreadable_consignment_quantity_does_not_lose_the_statuses() -> None
     result = parse_fsu(text, reference_time=datetime(2026, 10, 20, tzinfo=UTC))
     assert len(result.events) == 1 and [m.code for m in result.messages] == ["bad_element"]
     assert result.messages[0].severity.value == "warning"
+
+
+SPLIT = FEEDS / "fsu" / "split_parts.txt"
+
+
+def test_a_split_status_keeps_its_milestone_and_says_how_many_pieces() -> None:
+    """DEP with P5 of a T10 consignment: DEPARTED, with `pieces` = `5 of 10` in its references
+    (stored with the event); the total may come from the consignment line (`P5K125.5T10`) too.
+    A status about every piece, or about more than the total, claims no part."""
+    result = parse_fsu(SPLIT.read_bytes(), **context(SPLIT))
+    assert not result.errors
+    pieces = [
+        (e.event.source_code, e.references.get("flight"), e.references.get("pieces"))
+        for e in result.events
+        if e.event.time_type is TimeType.ACTUAL
+    ]
+    assert pieces == [
+        ("RCS", None, None),
+        ("DEP", "CV9751", "5 of 10"),
+        ("DEP", "CV9753", "5 of 10"),
+        ("RCF", "CV9751", "5 of 10"),
+        ("DEP", "CV9751", None),  # P11 of 10: no part claimed
+    ]
+    first = next(e for e in result.events if e.references.get("flight") == "CV9751")
+    assert first.event.milestone is Milestone.DEPARTED
+    assert first.details["uld"] == "PMC10001CV" and first.details["osi"].startswith("5 PCS SPLIT")

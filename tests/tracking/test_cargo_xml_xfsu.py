@@ -47,3 +47,30 @@ def test_doctype_and_non_xml_are_refused_as_payload_errors() -> None:
     assert parse_xfsu(doctype).errors[0].code == "not_xml"
     assert parse_xfsu("<StatusMessage>").errors[0].record == "payload"
     assert parse_xfsu("<Waybill/>").errors[0].code == "not_xfsu"
+
+
+SPLIT = FEEDS / "xfsu" / "split_parts.xml"
+
+
+def test_a_split_keeps_uld_osi_houses_and_says_how_many_pieces() -> None:
+    """Two departures of 5 of the waybill's 10 pieces, each with its ULD (written as the FSU
+    adapter writes it), OSI and house waybills; `pieces` = `5 of 10` is stored with the event."""
+    result = parse_xfsu(SPLIT.read_bytes(), **context(SPLIT))
+    first, second = result.events
+    assert [e.event.milestone for e in (first, second)] == [Milestone.DEPARTED] * 2
+    assert [e.references["pieces"] for e in (first, second)] == ["5 of 10", "5 of 10"]
+    assert [e.references["flight"] for e in (first, second)] == ["CV9751", "CV9753"]
+    assert first.details["uld"] == "PMC10001CV" and second.details["uld"] == "AKE20417CV"
+    assert first.details["osi"] == "5 PCS SPLIT TO CV9753 01DEC"
+    assert first.details["house_waybills"] == "HCGO7001"
+    assert first.details["awb_pieces"] == "10" and first.details["awb_quantity_type"] == "total"
+    (refused,) = result.errors
+    assert refused.record == "ReportedStatus 3" and "SpecifiedLogisticsTransportMovement" in (
+        refused.reason
+    )
+
+
+def test_a_status_about_every_piece_claims_no_part() -> None:
+    """PieceQuantity equal to the total (or no total known) adds no `pieces` reference."""
+    (event,) = parse_xfsu(_ONE.format(code="DEP", kind="A")).events
+    assert "pieces" not in event.references

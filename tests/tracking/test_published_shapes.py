@@ -124,7 +124,7 @@ def test_an_xfsu_rooted_in_its_schema_type_keeps_ulds_osi_and_house_waybills() -
     assert errors == [("ReportedStatus 3", "bad_element")]  # the fixture's malformed record
     manifested = result.events[0]
     assert manifested.event.milestone is Milestone.LOADED
-    assert manifested.details["uld"] == "PMC31507CV, AKE77120CV"
+    assert manifested.details["uld"] == "PMC31507CV,AKE77120CV"  # as the FSU adapter writes it
     assert manifested.details["osi"] == "KEEP AWAY FROM HEAT, TEMP CONTROL 2-8C"
     assert manifested.details["house_waybills"] == "HZZ0091, HZZ0092"
     assert manifested.details["manifest"] == "MAN-CV9751-30NOV"

@@ -42,3 +42,12 @@ def test_each_situation_reads_plainly() -> None:
     assert say(status=None, eta=None).startswith("booked: ETA unknown until a replan")
     missed = say(open_reasons=[(ExceptionReason.MISSED_CONNECTION, "expected at LUX 10:00")])
     assert missed.startswith("delayed: missed its connection (expected at LUX 10:00)")
+
+
+def test_a_part_status_says_how_many_pieces_moved() -> None:
+    """A split (DEP with 5 of 10 pieces) never reads as the whole consignment moving."""
+    assert say(pieces="5 of 10") == (
+        "on its way (departed, 5 of 10 pieces): ETA 02 Dec 15:00, due 02 Dec 17:00"
+    )
+    assert say(delivered_at=DUE, pieces="5 of 10") == "delivered (5 of 10 pieces) 02 Dec 17:00"
+    assert say(pieces=None) == "on its way (departed): ETA 02 Dec 15:00, due 02 Dec 17:00"

@@ -16,8 +16,10 @@ become PLANNED / ESTIMATED / ACTUAL departure and arrival events. BKD, MAN, PRE 
 time of their own: their event is dated when the message was received (`reference_time`), a BKD,
 MAN or PRE never after its flight's departure. A status without an hour is dated 00:00 local with
 `time_precision=day`. Codes without a cargo milestone (PRE, TRM, AWD, AWR, CRC, DOC and unknown
-codes) are INFORMATIONAL events; a DIS maps its discrepancy code to an exception reason. Records are
-`line N` (N also as the message index), message codes say what went wrong.
+codes) are INFORMATIONAL events; a DIS maps its discrepancy code to an exception reason. A status
+about part of the consignment (`P5` of a `T10` consignment) keeps its milestone and carries
+`pieces` = `5 of 10` in its references (`_pieces`), so it never reads as the whole consignment.
+Records are `line N` (N also as the message index), message codes say what went wrong.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from logistics.tracking.adapters._common import (
     decode,
     resolve_subject,
 )
+from logistics.tracking.adapters._pieces import over_total, part_reference
 from logistics.tracking.adapters.fsu_codes import FSU_DISCREPANCY_CODES, FSU_STATUS_CODES
 from logistics.tracking.adapters.fsu_grammar import (
     ELEMENTS,
@@ -288,6 +291,9 @@ def _status_events(
             warnings.append(
                 (f"DIS discrepancy code {discrepancy!r} mapped to OTHER", "unknown_discrepancy")
             )
+    part = part_reference({**message.details, **details})  # a split: `5 of 10` pieces
+    if excess := over_total({**message.details, **details}):
+        warnings.append((excess, "pieces_over_total"))
     for text, warning_code in warnings:
         builder.warning(ref, text, index=logical.number, code=warning_code)
     assert message.awb is not None
@@ -297,7 +303,7 @@ def _status_events(
             builder,
             ref,
             event_id=_event_id(message.awb, logical.text, event.role),  # same line, same event
-            references={"awb": message.awb, **references},
+            references={"awb": message.awb, **references, **part},
             details={**message.details, **details, **event.details},
             subject_resolved=resolved,
             source=ctx.source,

@@ -11,7 +11,10 @@ the event time (`SpecifiedEvent/OccurrenceDateTime` with `DateTimeTypeCode` S / 
 flight's `DepartureEvent` / `ArrivalEvent` times. Kept as details of each event: the ULDs
 (`UtilizedUnitLoadTransportEquipment`: type, serial, owner as `AKE12345LH`), OSI lines
 (`HandlingOSIInstructions`), customs notes, the manifest (`AssociatedManifestDocument/ID`) and
-house waybills (`IncludedHouseConsignment`). Namespaces are matched by local name; the root may be
+house waybills (`IncludedHouseConsignment`). The waybill's own `PieceQuantity`,
+`TransportSplitDescription` and `TotalPieceQuantity` are kept as `awb_pieces`, ...; a status about
+part of the consignment (5 of 10 pieces) keeps its milestone and carries `pieces` = `5 of 10` in
+its references (`_pieces`), as the FSU adapter does. Namespaces are matched by local name; the root may be
 `StatusMessage` or the schema type name `statusMessageType` that generated senders write. A time
 without a UTC offset is local to the place. Records are `ReportedStatus N` (N from 1).
 """
@@ -35,6 +38,7 @@ from logistics.tracking.adapters._common import (
     decode,
     resolve_subject,
 )
+from logistics.tracking.adapters._pieces import part_reference
 from logistics.tracking.adapters.fsu_codes import FSU_DISCREPANCY_CODES, FSU_STATUS_CODES
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
@@ -141,6 +145,18 @@ def _consignment_details(sc: ET.Element | None) -> dict[str, str]:
     return details
 
 
+def _master_quantity(mc: ET.Element | None) -> dict[str, str]:
+    """The waybill's pieces as the FSU consignment line gives them (`awb_pieces`, ...)."""
+    found: dict[str, str] = {}
+    if pieces := _text(mc, "PieceQuantity"):
+        found["awb_pieces"] = pieces
+    if split := _text(mc, "TransportSplitDescription"):
+        found["awb_quantity_type"] = {"T": "total", "P": "part"}.get(split.upper(), split)
+    if total := _text(mc, "TotalPieceQuantity"):
+        found["awb_total_pieces"] = total
+    return found
+
+
 def _uld(equipment: ET.Element) -> str | None:
     """A ULD as Cargo-IMP writes it: type, serial and owner (`AKE12345LH`)."""
     parts = [
@@ -172,7 +188,12 @@ def _listed_details(sc: ET.Element | None) -> dict[str, str]:
             if (h := _text(e, "TransportContractDocument", "ID") or _text(e, "ID"))
         ],
     }
-    return {key: ", ".join(values)[:512] for key, values in listed.items() if values}
+    # ULDs as the FSU adapter writes them (`PMC31507CV,AKE77120CV`); other lists read as text
+    return {
+        key: ("," if key == "uld" else ", ").join(values)[:512]
+        for key, values in listed.items()
+        if values
+    }
 
 
 @dataclass
@@ -250,7 +271,7 @@ def _status(
             for name, timed in (("departure_time", departure), ("arrival_time", arrival)):
                 if timed is not None:
                     extra[name] = f"{timed.time.isoformat()} ({timed.time_type.value})"
-            references = {"awb": awb}
+            references = {"awb": awb, **part_reference(extra)}  # a split: `5 of 10` pieces
             if flight := _text(mv, "ID"):
                 references["flight"] = flight
             reason = None
@@ -320,6 +341,7 @@ def parse_xfsu(
     ):
         if value := _text(mc, name, "ID"):
             base[key] = value
+    base.update(_master_quantity(mc))
     if message_id := _text(root, "MessageHeaderDocument", "ID"):
         base["message_id"] = message_id
     ctx = _Context(airport_timezones or {}, source, received_at, subjects)

@@ -1,0 +1,53 @@
+"""A split FSU (DEP with 5 of 10 pieces) over real HTTP: the status sentence says so."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.persistence.database import session_scope
+from logistics.settings import get_settings
+from tests.api.conftest import LiveApi
+from tests.booking import FIXTURES, book_minimal
+
+SPLIT = (FIXTURES / "tracking" / "fsu_sh00001_split_departed.txt").read_bytes()
+REST = (FIXTURES / "tracking" / "fsu_sh00001_rest_departed.txt").read_bytes()
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The feed arrives while CV9751 is in the air (its booked legs are on 29-30 Nov 2026)."""
+    monkeypatch.setenv("LOGISTICS_NOW", "2026-11-30T03:00:00+00:00")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("LOGISTICS_NOW")
+    get_settings.cache_clear()
+
+
+def test_a_part_departure_reads_as_part_of_the_pieces_until_all_departed(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """DEP P5 of T10: DEPARTED, "departed, 5 of 10 pieces"; a later DEP of all 10: plain."""
+    with session_scope(session_factory) as session:
+        book_minimal(session)
+    with live_api.client("coordinator") as client:
+        linked = client.post(
+            "/v1/shipments/SH00001/references", json={"kind": "awb", "value": "160-12345675"}
+        )
+    assert linked.status_code == 201
+    with live_api.client("feed") as client:
+        answer = client.post("/v1/feeds/fsu", content=SPLIT).json()
+    assert Counter(i["status"] for i in answer["items"]) == {"accepted": 2}
+    with live_api.client("coordinator") as client:
+        view = client.get("/v1/shipments/SH00001/tracking").json()
+    assert view["status"] == "DEPARTED"
+    assert "(departed, 5 of 10 pieces)" in view["status_sentence"]
+    with live_api.client("feed") as client:
+        rest = client.post("/v1/feeds/fsu", content=REST).json()
+    assert Counter(i["status"] for i in rest["items"]) == {"accepted": 1}
+    with live_api.client("coordinator") as client:
+        view = client.get("/v1/shipments/SH00001/tracking").json()
+    assert "(departed)" in view["status_sentence"] and "pieces" not in view["status_sentence"]
