@@ -3,7 +3,9 @@
 Rules (DESIGN 3.5): duplicates (same source and event id, or same content hash) count once,
 the first received copy winning; a retraction removes the event it names (and its content
 duplicates) from the projection; of the versions of one source event (`versions`) only the
-latest counts, and retracting its id retracts them all; the timeline holds ACTUAL events ordered by event time, then
+latest counts, and retracting its id retracts them all; a service or vehicle event that repeats
+one the same source reported for the shipment itself (same milestone, time type, time and place)
+counts once; the timeline holds ACTUAL events ordered by event time, then
 leg order, then milestone order, never by arrival order; a truck or train event at a stop that
 is not one of this shipment's leg ends is left out (it is about other shipments); DELIVERED is terminal unless retracted
 (only a later EXCEPTION changes the status after it); an INFORMATIONAL event is on the
@@ -147,6 +149,17 @@ def _superseded(kept: Sequence[TrackingEvent]) -> set[int]:
     }
 
 
+def _fact(e: TrackingEvent) -> tuple[str, Milestone, TimeType, datetime, str | None]:
+    return (e.source, e.milestone, e.time_type, e.event_time.astimezone(UTC), e.location)
+
+
+def _without_fanned_copies(events: Sequence[TrackingEvent]) -> list[TrackingEvent]:
+    """Drop a service or vehicle event that repeats one the same source reported for the
+    shipment itself (a flight event sent to its loaded pieces' shipments and to the flight)."""
+    own = {_fact(e) for e in events if e.shipment_id}
+    return [e for e in events if e.shipment_id or _fact(e) not in own]
+
+
 def _time_key(entry: TimelineEntry) -> tuple[datetime, int, int, str, str]:
     e = entry.event
     leg = -1 if entry.leg_index is None else entry.leg_index
@@ -239,7 +252,7 @@ def project(events: Iterable[TrackingEvent], legs: Sequence[PlannedLeg] = ()) ->
     ordered_legs = sorted(legs, key=lambda leg: leg.leg_index)
     entries = [
         TimelineEntry(e, match_leg(e, ordered_legs))
-        for e in deduplicate(events).effective
+        for e in _without_fanned_copies(deduplicate(events).effective)
         if belongs(e, ordered_legs)
     ]
     actual = sorted((t for t in entries if t.event.time_type is TimeType.ACTUAL), key=_time_key)

@@ -11,9 +11,10 @@ from logistics.tracking.adapters.cargo_xml_xfsu import parse_xfsu
 from logistics.tracking.adapters.dcsa_tnt import parse_dcsa_tnt
 from logistics.tracking.adapters.epcis import parse_epcis
 from logistics.tracking.adapters.gs1_locations import Gln, parse_gln
+from logistics.tracking.adapters.one_record import parse_one_record
 from logistics.tracking.results import Severity
 
-from ._golden import FEEDS
+from ._golden import FEEDS, context
 
 SSCC = "urn:epc:id:sscc:4012345.1000000301"
 SUBJECTS = {"sscc:140123450000003014": "SH00040"}
@@ -219,3 +220,23 @@ def test_a_dcsa_22_place_is_the_events_own_unlocode_then_its_calls(
     }
     result = parse_dcsa_tnt(json.dumps([event]), subjects={"container:TGHU7302002": "SH1"})
     assert [e.event.location for e in result.events] == [place]
+
+
+FANOUT = FEEDS / "one_record" / "movement_fanout.jsonld"
+
+
+def test_a_one_record_flight_event_reaches_its_loaded_pieces_and_the_flight() -> None:
+    """DEP and ARR of a TransportMovement: the shipment of its loaded piece and the flight as
+    our service (every shipment booked on it); a flight given as not ours: the pieces only."""
+    result = parse_one_record(FANOUT.read_bytes(), **context(FANOUT))
+    subjects = [(e.event.milestone, e.event.shipment_id, e.event.service_id) for e in result.events]
+    assert subjects == [
+        (Milestone.DEPARTED, "SH00001", None),
+        (Milestone.DEPARTED, None, "CV9751-20261130"),
+        (Milestone.ARRIVED, "SH00001", None),
+        (Milestone.ARRIVED, None, "CV9751-20261130"),
+    ]
+    ours = parse_one_record(FANOUT.read_bytes(), **context(FANOUT), services={"CV9751-20261130"})
+    assert len(ours.events) == 4
+    other = parse_one_record(FANOUT.read_bytes(), **context(FANOUT), services=lambda s: False)
+    assert [e.event.shipment_id for e in other.events] == ["SH00001", "SH00001"]

@@ -240,3 +240,31 @@ def test_many_versions_in_any_order_leave_only_the_latest() -> None:
     random.Random(3).shuffle(versions)
     (latest,) = deduplicate(versions).effective
     assert latest.recorded_at == stamps[-1] and latest.location == "L499"
+
+
+def test_a_flight_event_sent_to_the_shipment_and_to_its_flight_counts_once() -> None:
+    """The same source's DEPARTED for the shipment (its loaded piece) and for the flight it is
+    booked on is one fact: one timeline entry, the shipment's; another source's report stays."""
+    legs = _legs()
+    air = next(leg for leg in legs if leg.service_id)
+    when = air.planned_depart + timedelta(minutes=11)
+    own = TrackingEvent(
+        event_id="dep#SH00001",
+        source="one_record",
+        milestone=Milestone.DEPARTED,
+        time_type=TimeType.ACTUAL,
+        event_time=when,
+        shipment_id="SH00001",
+        location=air.from_location,
+        mode=Mode.AIR,
+    )
+    flight = replace(
+        own, event_id=f"dep#{air.service_id}", shipment_id=None, service_id=air.service_id
+    )
+    other = replace(flight, event_id="airline-dep", source="airline")
+    timeline = project([flight, own, other], legs).timeline
+    assert [(t.event.source, t.event.shipment_id) for t in timeline] == [
+        ("airline", None),
+        ("one_record", "SH00001"),
+    ]
+    assert [t.event.source for t in project([flight], legs).timeline] == ["one_record"]

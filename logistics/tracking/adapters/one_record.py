@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,6 +57,17 @@ from logistics.tracking.adapters._records import bounded_id, refuse, warn
 from logistics.tracking.adapters._subjects import Subject, event_id_for, subjects_of
 from logistics.tracking.adapters.one_record_movements import Graph, service_of, type_name
 from logistics.tracking.results import AdapterResult, ResultBuilder
+
+Services = Collection[str] | Callable[[str], bool] | None
+"""Our flight service ids, or a predicate answering whether one is ours; None: not known here."""
+
+
+def _runs(service: str, services: Services) -> bool:
+    """Whether a movement event also goes to the flight `service` (yes when not known here)."""
+    if services is None:
+        return True
+    return services(service) if callable(services) else service in services
+
 
 _INFO = Milestone.INFORMATIONAL
 ONE_RECORD_EVENT_CODES: dict[str, Milestone] = {
@@ -226,6 +237,7 @@ def _event(
     posted_to: str | None,
     locations: Places,
     graph: Graph,
+    services: Services = None,
 ) -> None:
     item = _normalise(raw)
     if not isinstance(item, Mapping):
@@ -291,8 +303,10 @@ def _event(
     event_iri = own if isinstance(own, str) and own else None
     found = subjects_of(targets, subjects)
     long_iri = {"event_iri": event_iri} if event_iri and bounded_id(event_iri) != event_iri else {}
-    if service and not any(s.resolved for s in found):  # the flight: every shipment booked on it
-        found = [Subject(service, True, ("service", service))]
+    if service:  # the flight: every shipment booked on it sees the event too
+        linked = [s for s in found if s.resolved]
+        flight = Subject(service, True, ("service", service))
+        found = [*linked, flight] if not linked or _runs(service, services) else linked
     for subject in found:
         on_service = subject.reference[0] == "service"
         add_event(
@@ -368,8 +382,13 @@ def parse_one_record(
     subjects: Subjects = None,
     logistics_object: str | None = None,
     locations: Places = None,
+    services: Services = None,
 ) -> AdapterResult:
-    """Parse ONE Record LogisticsEvents into unified events about their logistics objects."""
+    """Parse ONE Record LogisticsEvents into unified events about their logistics objects.
+
+    `services`: our flight service ids (a collection or a predicate); when given, an event on a
+    TransportMovement whose pieces are linked also goes to the flight only when it is one of
+    them (else only to the pieces' shipments), so a flight we do not run is not refused."""
     builder = ResultBuilder()
     try:
         records = _records(_normalise(json.loads(decode(payload))))
@@ -390,6 +409,7 @@ def parse_one_record(
                 posted_to=logistics_object,
                 locations=locations,
                 graph=graph,
+                services=services,
             )
         except RecordError as exc:
             refuse(builder, ref, str(exc))
