@@ -10,22 +10,23 @@ from sqlalchemy.orm import Session
 from logistics.domain import ExceptionReason, Milestone
 from logistics.persistence.repositories import event_references, tracking_state
 from logistics.services.tracking_view import ShipmentTracking
-from logistics.tracking.status_sentence import status_sentence
+from logistics.tracking.status_sentence import pieces_moved, status_sentence
 
 RECOVERED = (ExceptionReason.DISRUPTED.value, ExceptionReason.MISSED_CONNECTION.value)
 
 
 def _pieces(session: Session, view: ShipmentTracking) -> str | None:
-    """`5 of 10` when the newest event of the status milestone was about part of the pieces."""
+    """`5 of 10` while the events of the status milestone moved only part of the pieces."""
     status = view.projection.status
     if status is None or status is Milestone.EXCEPTION:
         return None
     wanted = Milestone.DELIVERED if view.projection.delivered_at is not None else status
-    newest = [t.event for t in view.projection.timeline if t.event.milestone is wanted][-1:]
-    if not newest:
-        return None
-    key = (newest[0].source, newest[0].event_id)
-    return event_references.references_of(session, [key]).get(key, {}).get("pieces")
+    events = [t.event for t in view.projection.timeline if t.event.milestone is wanted]
+    keys = [(e.source, e.event_id) for e in events]
+    stored = event_references.references_of(session, keys) if keys else {}
+    return pieces_moved(
+        [(e.location, stored.get(k, {})) for e, k in zip(events, keys, strict=True)]
+    )
 
 
 def sentence_for(

@@ -4,17 +4,50 @@ Examples: "delivered 2026-12-02 11:40 (+01:00)"; "disrupted: CV9751-20261130 can
 for a new booking"; "delayed: CV9751-20261130 cancelled, rebooked on CV9753-20261201, new ETA
 2026-12-01 14:10 (+01:00)"; "on its way (departed), ETA ... (due ...)". When the event that gave
 the status was about part of the consignment (an air cargo split, `pieces` = "5 of 10"), the
-sentence says so: "on its way (departed, 5 of 10 pieces): ...", "delivered (5 of 10 pieces) ...".
+sentence says so: "on its way (departed, 5 of 10 pieces): ...", "delivered (5 of 10 pieces) ...";
+`pieces_moved` adds up the parts of one milestone at one place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from logistics.domain.tracking import ExceptionReason, Milestone
 
 Fmt = Callable[[datetime], str]
+_PART = re.compile(r"^(\d+) of (\d+)$")
+
+
+def pieces_moved(events: Sequence[tuple[str | None, Mapping[str, str]]]) -> str | None:
+    """How many pieces the events of one milestone moved: `5 of 10`, else None.
+
+    `events`: (place, stored references) of each event of the milestone, oldest first. The
+    newest decides the place; there each event's `pieces` reference (`5 of 10`, a split
+    status) counts once per flight (its largest report), and parts on several flights add up.
+    None when the newest event was about every piece, or the parts there reach the total, or
+    their totals disagree.
+    """
+    if not events or not events[-1][1].get("pieces"):
+        return None
+    place = events[-1][0]
+    per_flight: dict[str, int] = {}
+    totals: set[int] = set()
+    for location, refs in events:
+        found = _PART.match(refs.get("pieces", ""))
+        if found is None or location != place:
+            continue
+        flight = refs.get("flight", "")
+        per_flight[flight] = max(per_flight.get(flight, 0), int(found.group(1)))
+        totals.add(int(found.group(2)))
+    if len(totals) != 1:
+        return None
+    (total,) = totals
+    moved = sum(per_flight.values())
+    return f"{moved} of {total}" if moved < total else None
+
+
 _WAITING = "waiting for a new booking"
 
 

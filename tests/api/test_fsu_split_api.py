@@ -14,7 +14,7 @@ from tests.api.conftest import LiveApi
 from tests.booking import FIXTURES, book_minimal
 
 SPLIT = (FIXTURES / "tracking" / "fsu_sh00001_split_departed.txt").read_bytes()
-REST = (FIXTURES / "tracking" / "fsu_sh00001_rest_departed.txt").read_bytes()
+REST = (FIXTURES / "tracking" / "fsu_sh00001_second_part_departed.txt").read_bytes()
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +30,8 @@ def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_a_part_departure_reads_as_part_of_the_pieces_until_all_departed(
     live_api: LiveApi, session_factory: sessionmaker[Session]
 ) -> None:
-    """DEP P5 of T10: DEPARTED, "departed, 5 of 10 pieces"; a later DEP of all 10: plain."""
+    """DEP P5 of T10: DEPARTED, "departed, 5 of 10 pieces"; the other 5 departing on another
+    flight make all 10: the sentence no longer names a part."""
     with session_scope(session_factory) as session:
         book_minimal(session)
     with live_api.client("coordinator") as client:

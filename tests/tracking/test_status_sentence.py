@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from logistics.domain.tracking import ExceptionReason, Milestone
-from logistics.tracking.status_sentence import status_sentence
+from logistics.tracking.status_sentence import pieces_moved, status_sentence
 
 DUE = datetime(2026, 12, 2, 17, 0, tzinfo=UTC)
 
@@ -51,3 +51,24 @@ def test_a_part_status_says_how_many_pieces_moved() -> None:
     )
     assert say(delivered_at=DUE, pieces="5 of 10") == "delivered (5 of 10 pieces) 02 Dec 17:00"
     assert say(pieces=None) == "on its way (departed): ETA 02 Dec 15:00, due 02 Dec 17:00"
+
+
+def _part(pieces: str, flight: str) -> dict[str, str]:
+    return {"awb": "160-12345675", "flight": flight, "pieces": pieces}
+
+
+def test_parts_on_several_flights_add_up_at_one_place() -> None:
+    """5 of 10 on CV9751 and 3 of 10 on CV9753 from CGO: 8 of 10 have departed; a resend of a
+    flight's part counts once; a part elsewhere is another stage; all parts: no part claimed."""
+    first, second = ("CGO", _part("5 of 10", "CV9751")), ("CGO", _part("3 of 10", "CV9753"))
+    assert pieces_moved([first]) == "5 of 10"
+    assert pieces_moved([first, first, second]) == "8 of 10"
+    assert pieces_moved(
+        [("CGO", _part("4 of 10", "CV9751")), ("LUX", _part("5 of 10", "CV0042"))]
+    ) == ("5 of 10")
+    assert pieces_moved([first, ("CGO", _part("5 of 10", "CV9753"))]) is None
+    assert pieces_moved([first, ("CGO", {"awb": "160-12345675"})]) is None  # newest: every piece
+    assert (
+        pieces_moved([("CGO", _part("5 of 12", "CV1")), ("CGO", _part("5 of 10", "CV2"))]) is None
+    )
+    assert pieces_moved([]) is None
