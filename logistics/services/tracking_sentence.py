@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,10 @@ def _pieces(session: Session, view: ShipmentTracking) -> str | None:
     keys = [(e.source, e.event_id) for e in events]
     stored = event_references.references_of(session, keys) if keys else {}
     return pieces_moved(
-        [(e.location, stored.get(k, {})) for e, k in zip(events, keys, strict=True)]
+        [
+            (e.location, e.event_time.astimezone(UTC).isoformat(), stored.get(key, {}))
+            for e, key in zip(events, keys, strict=True)
+        ]
     )
 
 

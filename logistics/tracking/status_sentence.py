@@ -20,31 +20,31 @@ Fmt = Callable[[datetime], str]
 _PART = re.compile(r"^(\d+) of (\d+)$")
 
 
-def pieces_moved(events: Sequence[tuple[str | None, Mapping[str, str]]]) -> str | None:
+def pieces_moved(events: Sequence[tuple[str | None, str, Mapping[str, str]]]) -> str | None:
     """How many pieces the events of one milestone moved: `5 of 10`, else None.
 
-    `events`: (place, stored references) of each event of the milestone, oldest first. The
-    newest decides the place; there each event's `pieces` reference (`5 of 10`, a split
-    status) counts once per flight (its largest report), and parts on several flights add up.
-    None when the newest event was about every piece, or the parts there reach the total, or
-    their totals disagree.
+    `events`: (place, time, stored references) of each event of the milestone, oldest first.
+    The newest decides the place; there each event's `pieces` reference (`5 of 10`, a split
+    status) counts once per flight (its largest report; an event without a flight, such as a
+    part delivery, counts once per time), and the parts add up. None when the newest event was
+    about every piece, or the parts there reach the total, or their totals disagree.
     """
-    if not events or not events[-1][1].get("pieces"):
+    if not events or not events[-1][2].get("pieces"):
         return None
     place = events[-1][0]
-    per_flight: dict[str, int] = {}
+    per_part: dict[str, int] = {}
     totals: set[int] = set()
-    for location, refs in events:
+    for location, when, refs in events:
         found = _PART.match(refs.get("pieces", ""))
         if found is None or location != place:
             continue
-        flight = refs.get("flight", "")
-        per_flight[flight] = max(per_flight.get(flight, 0), int(found.group(1)))
+        part = refs.get("flight") or when
+        per_part[part] = max(per_part.get(part, 0), int(found.group(1)))
         totals.add(int(found.group(2)))
     if len(totals) != 1:
         return None
     (total,) = totals
-    moved = sum(per_flight.values())
+    moved = sum(per_part.values())
     return f"{moved} of {total}" if moved < total else None
 
 

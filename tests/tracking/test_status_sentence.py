@@ -53,22 +53,29 @@ def test_a_part_status_says_how_many_pieces_moved() -> None:
     assert say(pieces=None) == "on its way (departed): ETA 02 Dec 15:00, due 02 Dec 17:00"
 
 
-def _part(pieces: str, flight: str) -> dict[str, str]:
-    return {"awb": "160-12345675", "flight": flight, "pieces": pieces}
+def _part(
+    pieces: str, flight: str | None, place: str = "CGO", when: str = "T1"
+) -> tuple[str, str, dict[str, str]]:
+    refs = {"awb": "160-12345675", "pieces": pieces} | ({"flight": flight} if flight else {})
+    return (place, when, refs)
 
 
 def test_parts_on_several_flights_add_up_at_one_place() -> None:
     """5 of 10 on CV9751 and 3 of 10 on CV9753 from CGO: 8 of 10 have departed; a resend of a
     flight's part counts once; a part elsewhere is another stage; all parts: no part claimed."""
-    first, second = ("CGO", _part("5 of 10", "CV9751")), ("CGO", _part("3 of 10", "CV9753"))
+    first, second = _part("5 of 10", "CV9751"), _part("3 of 10", "CV9753")
     assert pieces_moved([first]) == "5 of 10"
     assert pieces_moved([first, first, second]) == "8 of 10"
-    assert pieces_moved(
-        [("CGO", _part("4 of 10", "CV9751")), ("LUX", _part("5 of 10", "CV0042"))]
-    ) == ("5 of 10")
-    assert pieces_moved([first, ("CGO", _part("5 of 10", "CV9753"))]) is None
-    assert pieces_moved([first, ("CGO", {"awb": "160-12345675"})]) is None  # newest: every piece
-    assert (
-        pieces_moved([("CGO", _part("5 of 12", "CV1")), ("CGO", _part("5 of 10", "CV2"))]) is None
-    )
+    elsewhere = _part("5 of 10", "CV0042", place="LUX")
+    assert pieces_moved([_part("4 of 10", "CV9751"), elsewhere]) == "5 of 10"
+    assert pieces_moved([first, _part("5 of 10", "CV9753")]) is None
+    assert pieces_moved([first, ("CGO", "T2", {"awb": "160-12345675"})]) is None  # all pieces
+    assert pieces_moved([_part("5 of 12", "CV1"), _part("5 of 10", "CV2")]) is None
     assert pieces_moved([]) is None
+
+
+def test_parts_without_a_flight_count_once_per_time() -> None:
+    """Two deliveries of 5 of 10 at LUX at different times make all 10; one is 5 of 10."""
+    one = _part("5 of 10", None, place="LUX", when="T1")
+    assert pieces_moved([one]) == "5 of 10"
+    assert pieces_moved([one, _part("5 of 10", None, place="LUX", when="T2")]) is None
