@@ -60,7 +60,7 @@ def test_public_page_explains_itself_at_desktop_and_phone(
             )
             expect(page.locator("[data-testid=status-basis]")).to_have_text(
                 "ARRIVED at Zhengzhou Xinzheng International Airport cargo terminal, "
-                "2026-11-29 21:30 (+08:00) · from telematics · inferred: inferred from its truck: "
+                "2026-11-29 21:30 (+08:00) · from telematics · inferred from its truck: "
                 "the consignment is booked on it, but has not been reported on it itself"
             )
             expect(page.locator("[data-testid=eta-basis]")).to_have_count(0)  # no ETA
@@ -100,8 +100,9 @@ def test_public_page_says_what_status_and_eta_rest_on(
             expect(page.locator("[data-testid=eta]")).to_have_text("2026-11-30 13:40 (+01:00)")
             expect(page.locator("[data-testid=status-basis]")).to_have_text(
                 "PICKED_UP at Electronics plant in the airport zone, 2026-11-29 10:35 (+08:00) · "
-                "from driver · its own report: reported for this consignment itself"
+                "from driver · reported for this consignment itself"
             )
+            expect(page.locator("[data-evidence=own] [data-testid=status-basis]")).to_have_count(1)
             expect(page.locator("[data-testid=eta-basis]")).to_have_text(
                 re.compile(
                     r"^Reported estimate: the estimated arrival reported for the truck of its "

@@ -12,7 +12,6 @@ function publicBadge(view) {
     : h("span", { class: "badge late", "data-testid": "eta-badge" }, `${done} late`);
 }
 
-const EVIDENCE_WORDS = { own: "its own report", confirmed: "confirmed", inferred: "inferred" };
 const ETA_KIND_WORDS = {
   planned: "Planned",
   carrier_estimate: "Reported estimate",
@@ -20,11 +19,11 @@ const ETA_KIND_WORDS = {
   computed: "Computed",
 };
 
-// "ARRIVED at Zhengzhou …, 2026-11-29 21:30 (+08:00) · from telematics · inferred: …"
+// "ARRIVED at Zhengzhou …, 2026-11-29 21:30 (+08:00) · from telematics · inferred from its truck: …"
+// (the detail says whether it is the consignment's own report, confirmed or inferred)
 function statusBasisText(basis) {
   const where = basis.place ? ` at ${basis.place}` : "";
-  return `${basis.milestone}${where}, ${fmtTime(basis.time)} · from ${basis.source} · ` +
-    `${EVIDENCE_WORDS[basis.evidence] || basis.evidence}: ${basis.detail}`;
+  return `${basis.milestone}${where}, ${fmtTime(basis.time)} · from ${basis.source} · ${basis.detail}`;
 }
 
 // "Reported estimate: the estimated arrival reported for … (from haulier, received …)"
@@ -74,6 +73,7 @@ function render(view) {
     : view.shipment_id, "reference");
   fact("Last update", view.last_event_at ? fmtTime(view.last_event_at) : "nothing reported yet", "last-update");
   fact("Status based on", view.status_basis ? statusBasisText(view.status_basis) : "no report yet", "status-basis");
+  if (view.status_basis) facts.lastChild.dataset.evidence = view.status_basis.evidence;
   if (view.eta_basis) fact("ETA based on", etaBasisText(view.eta_basis), "eta-basis");
   fact("Page checked", `${fmtInstant(view.as_of, null)} · ${fmtAge(view.as_of)}`, "checked");
   if (view.current) {
