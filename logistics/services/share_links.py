@@ -273,8 +273,8 @@ def eta_basis(route: RouteView) -> EtaBasis | None:
     if last.arrive_basis is Basis.OVERDUE:
         return EtaBasis(
             "computed",
-            f"computed: the {movement} of its last leg is overdue at {place} with no arrival "
-            "reported yet, so it is expected now at the earliest",
+            f"the {movement} of its last leg is overdue at {place} with no arrival reported "
+            "yet, so it is expected now at the earliest",
         )
     # propagated: the newest reported time of an earlier leg, plus the planned durations after it
     reported = [
@@ -288,11 +288,11 @@ def eta_basis(route: RouteView) -> EtaBasis | None:
     ]
     if not reported:
         return EtaBasis(
-            "computed", "computed from the booked schedule and the times to hand it on between legs"
+            "computed", "from the booked schedule and the times to hand it on between legs"
         )
     index, kind, which = max(reported)
     return EtaBasis(
         "computed",
-        f"computed from the {kind} {which} of its {_leg_mode(view, index, None)} "
+        f"from the {kind} {which} of its {_leg_mode(view, index, None)} "
         "plus the planned travel and handling times after it",
     )

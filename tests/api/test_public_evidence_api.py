@@ -106,7 +106,7 @@ def test_an_eta_computed_from_a_late_flight(
     assert view["eta"] == "2026-12-03T01:30:00+01:00"
     assert view["eta_basis"] == {
         "kind": "computed",
-        "detail": "computed from the estimated departure of its flight plus the planned travel "
+        "detail": "from the estimated departure of its flight plus the planned travel "
         "and handling times after it",
         "source": None,
         "reported_at": None,
@@ -163,7 +163,7 @@ def test_an_overdue_last_leg_and_an_actual_arrival(
     view = _public(live_api, session_factory, PICKED_UP, departed)
     assert view["eta"] == "2026-11-30T15:00:00+01:00"  # now, at the earliest
     assert view["eta_basis"]["kind"] == "computed"
-    assert view["eta_basis"]["detail"].startswith("computed: the truck of its last leg is overdue")
+    assert view["eta_basis"]["detail"].startswith("the truck of its last leg is overdue")
     arrived = [
         dict(e, event_id="OWN-ARR", milestone="ARRIVED", event_time="2026-11-30T13:10:00+00:00")
         | {"location": "LUXC"}
