@@ -149,6 +149,39 @@ def _copy_statements() -> tuple[str, str, str]:
     )
 
 
+_SAVEPOINT = "tracking_events_copy"
+_UNIQUE_VIOLATION = "23505"
+
+
+@cache
+def _direct_copy() -> str:
+    names = ", ".join(f'"{name}"' for name in _WRITTEN)
+    return f"COPY tracking_events ({names}) FROM STDIN"
+
+
+def _distinct(events: Sequence[Sequence[Any]]) -> bool:
+    """No two events share their source and id, nor their content key."""
+    return len({(e[1], e[0]) for e in events}) == len(events) == len({e[2] for e in events})
+
+
+def _copy_directly(driver: Any, rows: Sequence[Sequence[Any]]) -> list[Stored] | None:
+    """PostgreSQL: COPY the rows into the events under a savepoint; None (and nothing written)
+    when one of them is stored already (a unique violation: the copy is rolled back)."""
+    driver.execute(f"SAVEPOINT {_SAVEPOINT}")
+    try:
+        with driver.cursor() as cursor, cursor.copy(_direct_copy()) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except Exception as error:
+        if getattr(error, "sqlstate", None) != _UNIQUE_VIOLATION:
+            raise
+        driver.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        driver.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+        return None
+    driver.execute(f"RELEASE SAVEPOINT {_SAVEPOINT}")
+    return [(row[1], row[0], row[2]) for row in rows]
+
+
 Stored = tuple[str, str, bytes]
 """An event `add_new` really inserted: its source, id and content key."""
 
@@ -169,9 +202,12 @@ def add_new(
     Each row is converted in one pass and handed to the driver (no dict per event, no
     SQLAlchemy compilation or per-value bind processing).
 
-    Rows go in the order given (storage order is submission order). PostgreSQL:
-    the batch is copied (COPY, psycopg formats the rows in C) into a temporary table of the
-    session, then moved with one INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING. SQLite:
+    Rows go in the order given (storage order is submission order). PostgreSQL: events that
+    name no source and id, and no content, twice are first copied straight into the events
+    (COPY, psycopg formats the rows in C) under a savepoint, on the chance that none is stored
+    yet (the usual case of a live feed); if one is, the copy is rolled back and the batch is
+    copied into a temporary table of the session, then moved with one INSERT … SELECT … ON
+    CONFLICT DO NOTHING RETURNING, as is a batch with a repeat. SQLite:
     one multi-row INSERT … VALUES … ON CONFLICT DO NOTHING RETURNING per 500 events, its
     values converted as the column types would (times as UtcDateTime stores them).
     """
@@ -182,11 +218,16 @@ def add_new(
     assert driver is not None
     offsets = _Offsets()
     if connection.dialect.name == "postgresql":
+        rows = [(*e[:17], _references(e[17]), offsets.of(e[8]), raw_id) for e in events]
+        if _distinct(events):
+            copied = _copy_directly(driver, rows)
+            if copied is not None:
+                return copied
         create, copy_sql, move = _copy_statements()
         connection.exec_driver_sql(create)
         with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
-            for seq, e in enumerate(events):
-                copy.write_row((seq, *e[:17], _references(e[17]), offsets.of(e[8]), raw_id))
+            for seq, row in enumerate(rows):
+                copy.write_row((seq, *row))
         return [(s, e, bytes(k)) for s, e, k in connection.exec_driver_sql(move)]
     event_times, recorded_times, received_times = _SqliteTimes(), _SqliteTimes(), _SqliteTimes()
     rows = [
