@@ -4,6 +4,12 @@ on the procrastinate engine `logistics worker` runs the same passes as periodic 
 Every `poll_s` seconds it refreshes the shipments ingestion marked stale (their state, ETA and
 exceptions, and the notices webhooks send); every `sweep_s` seconds it re-examines every
 undelivered shipment, because dwell and lost-tracking exceptions open with time, not events.
+
+Ingestion comes first: before each batch of a refresh pass it waits until no ingestion request
+of this server has run for `quiet_s` (at most `max_defer_s`, then it refreshes that batch
+anyway). On SQLite a batch holds the one write lock while it recomputes; without waiting, a
+burst of `POST /v1/events` would queue behind every batch. The projections catch up when the
+burst pauses, and lag it by at most about `max_defer_s` per batch.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import time
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.intake_activity import INTAKE, IntakeActivity
 from logistics.services import tracking_refresh
 from logistics.settings import get_settings
 from logistics.workers import tracking_jobs
@@ -24,7 +31,7 @@ log = logging.getLogger(__name__)
 class TrackingRefresher:
     """A daemon thread running `tracking_jobs.refresh_stale` and, less often, `sweep`."""
 
-    batch = tracking_jobs.BATCH  # shipments per transaction
+    batch = 50  # shipments per transaction: an ingestion request arriving mid-batch waits less
 
     def __init__(
         self,
@@ -33,11 +40,17 @@ class TrackingRefresher:
         poll_s: float,
         sweep_s: float,
         attempts: int = 4,
+        quiet_s: float = 0.0,
+        max_defer_s: float = 0.0,
+        intake: IntakeActivity = INTAKE,
     ) -> None:
         self.session_factory = session_factory
         self.poll_s = poll_s
         self.sweep_s = sweep_s
         self.attempts = attempts
+        self.quiet_s = quiet_s
+        self.max_defer_s = max_defer_s
+        self.intake = intake
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -50,6 +63,8 @@ class TrackingRefresher:
             poll_s=settings.tracking_refresh_seconds,
             sweep_s=settings.tracking_sweep_seconds,
             attempts=settings.db_retry_attempts,
+            quiet_s=settings.tracking_intake_quiet_seconds,
+            max_defer_s=settings.tracking_max_defer_seconds,
         )
 
     def start(self) -> None:
@@ -71,11 +86,22 @@ class TrackingRefresher:
         """One pass: short transactions of `batch` shipments each, retried on deadlocks."""
         if sweep:
             return tracking_jobs.sweep(
-                self.session_factory, attempts=self.attempts, batch=self.batch
+                self.session_factory,
+                attempts=self.attempts,
+                batch=self.batch,
+                before_batch=self._give_way,
             )
         return tracking_jobs.refresh_stale(
-            self.session_factory, attempts=self.attempts, batch=self.batch
+            self.session_factory,
+            attempts=self.attempts,
+            batch=self.batch,
+            before_batch=self._give_way,
         )
+
+    def _give_way(self) -> None:
+        """Wait for ingestion in this process to pause (bounded by `max_defer_s`)."""
+        if self.quiet_s > 0:
+            self.intake.wait_quiet(self.quiet_s, self.max_defer_s, self._stop)
 
     def _run(self) -> None:
         last_sweep = time.monotonic()

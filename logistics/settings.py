@@ -105,6 +105,20 @@ class Settings(BaseSettings):
     tracking_sweep_seconds: float = Field(
         default=60.0, gt=0, description="How often every undelivered shipment is re-examined"
     )
+    tracking_intake_quiet_seconds: float = Field(
+        default=0.5,
+        ge=0,
+        description="Embedded engine: the API server's refresher starts a batch only once no "
+        "ingestion request has run in this process for this long (0: never waits), so intake "
+        "keeps the one SQLite writer's lock during a burst",
+    )
+    tracking_max_defer_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        description="Embedded engine: the longest the refresher waits for ingestion to pause "
+        "before it refreshes one batch anyway (projections lag a burst by about this much "
+        "per batch)",
+    )
     webhook_poll_seconds: float = Field(
         default=30.0,
         gt=0,

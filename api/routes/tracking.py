@@ -22,6 +22,7 @@ from api.dependencies import (
     TrackerDep,
 )
 from api.dependencies import ReaderDep as AnyReaderDep
+from api.intake_activity import INTAKE
 from api.schemas.common import Page
 from api.schemas.events import EVENTS_BODY, validate_events
 from api.schemas.params import ID_LENGTH, INT32_MAX, IdPath, IdQuery, Offset
@@ -61,15 +62,16 @@ def _replay_or_run(
     body: bytes,
     run: Callable[[Session], dict[str, Any]],
 ) -> JSONResponse:
-    answer = idempotent_requests.run(
-        session,
-        run,
-        api_key_id=principal.key_id,
-        key=key,
-        body=body,
-        stale_after_s=get_settings().idempotency_claim_seconds,
-        attempts=get_settings().db_retry_attempts,
-    )
+    with INTAKE.running():  # the embedded refresher waits for intake to pause
+        answer = idempotent_requests.run(
+            session,
+            run,
+            api_key_id=principal.key_id,
+            key=key,
+            body=body,
+            stale_after_s=get_settings().idempotency_claim_seconds,
+            attempts=get_settings().db_retry_attempts,
+        )
     headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
     return JSONResponse(dict(answer.body), status_code=answer.status_code, headers=headers)
 

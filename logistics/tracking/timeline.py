@@ -90,8 +90,8 @@ def deduplicate(events: Iterable[TrackingEvent]) -> Deduplicated:
     duplicates: list[TrackingEvent] = []
     alias: dict[tuple[str, str], int] = {}  # (source, id) of every copy -> index in kept
     by_hash: dict[str, int] = {}
-    for event in sorted(events, key=lambda e: (*_received_key(e), content_hash(e))):
-        digest = content_hash(event)
+    hashed = [(content_hash(e), e) for e in events]  # once per event: the sort key uses it too
+    for digest, event in sorted(hashed, key=lambda pair: (*_received_key(pair[1]), pair[0])):
         key = (event.source, event.event_id)
         index = alias.get(key, by_hash.get(digest))
         if index is not None:

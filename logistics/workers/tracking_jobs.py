@@ -26,13 +26,21 @@ def _total(reports: list[RefreshReport]) -> RefreshReport:
 
 
 def refresh_stale(
-    factory: sessionmaker[Session], *, attempts: int, batch: int = BATCH
+    factory: sessionmaker[Session],
+    *,
+    attempts: int,
+    batch: int = BATCH,
+    before_batch: Callable[[], object] | None = None,
 ) -> RefreshReport:
     """Refresh stale shipments, `batch` per transaction; each batch claims its state rows (rows
-    another transaction holds are skipped: PostgreSQL SKIP LOCKED), so refreshers never overlap."""
+    another transaction holds are skipped: PostgreSQL SKIP LOCKED), so refreshers never overlap.
+    `before_batch` is called before each batch (the embedded refresher waits there for
+    ingestion to pause)."""
     reports: list[RefreshReport] = []
     with factory() as session:
         for _ in range(MAX_BATCHES):
+            if before_batch is not None:
+                before_batch()
             report = run_in_transaction(
                 session,
                 lambda s: tracking_refresh.refresh(s, limit=batch, skip_locked=True),
@@ -51,15 +59,23 @@ def _refreshing(ids: list[str]) -> Callable[[Session], RefreshReport]:
     return work
 
 
-def sweep(factory: sessionmaker[Session], *, attempts: int, batch: int = BATCH) -> RefreshReport:
+def sweep(
+    factory: sessionmaker[Session],
+    *,
+    attempts: int,
+    batch: int = BATCH,
+    before_batch: Callable[[], object] | None = None,
+) -> RefreshReport:
     """Re-examine every undelivered shipment (dwell and lost tracking open with time), `batch`
-    per transaction, each locking its rows in id order."""
+    per transaction, each locking its rows in id order; `before_batch` as `refresh_stale`'s."""
     reports: list[RefreshReport] = []
     with factory() as session:
         ids = run_in_transaction(
             session, tracking_refresh.undelivered_ids, write=False, attempts=attempts
         )
         for start in range(0, len(ids), batch):
+            if before_batch is not None:
+                before_batch()
             reports.append(
                 run_in_transaction(
                     session, _refreshing(ids[start : start + batch]), attempts=attempts
