@@ -28,9 +28,11 @@ class ItemStatus(StrEnum):
     REJECTED = "rejected"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ItemResult:
-    """The answer for one item of a batch."""
+    """The answer for one item of a batch. Not frozen: a batch makes one per item, and a frozen
+    dataclass is built in over twice the time (each field set through object.__setattr__);
+    nothing changes an answer once made (a changed copy is made with `replace`)."""
 
     index: int
     status: ItemStatus

@@ -9,18 +9,14 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import cache
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
-    false,
     select,
     text,
-    true,
     update,
 )
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -137,9 +133,11 @@ def mark_touched(
             | booked_legs.shipments_on(session, service_ids=service_ids, vehicle_ids=vehicle_ids)
         )
         flagged = []
+        connection = session.connection()
         for start in range(0, len(ids), 500):
-            chunk = ShipmentRow.id.in_(ids[start : start + 500])
-            flagged += _upsert_stale(session, sqlite_insert, chunk)
+            chunk = tuple(ids[start : start + 500])
+            found = connection.exec_driver_sql(_sqlite_upsert_stale(len(chunk)), chunk)
+            flagged += [sid for (sid,) in found]
     for sid in flagged:  # rows this session already holds see the new flag too
         loaded = session.identity_map.get(identity_key(ShipmentStateRow, sid))
         if loaded is not None:
@@ -153,7 +151,7 @@ def _upsert_stale_postgresql(
     service_ids: Collection[str],
     vehicle_ids: Collection[str],
 ) -> list[str]:
-    """PostgreSQL: `_upsert_stale` as one driver-level statement with binary array parameters
+    """PostgreSQL: the stale upsert as one driver-level statement with binary array parameters
     (SQLAlchemy's ARRAY binds are text arrays psycopg quotes element by element in Python, and
     the ORM statement was compiled for every batch)."""
     booked = (
@@ -177,20 +175,16 @@ def _upsert_stale_postgresql(
     return [sid for (sid,) in found]
 
 
-def _upsert_stale(session: Session, insert: Any, wanted: ColumnElement[bool]) -> list[str]:
-    rows = (
-        select(ShipmentRow.id, true(), ShipmentRow.due_at, false())
-        .where(wanted)
-        .order_by(ShipmentRow.id)
+@cache
+def _sqlite_upsert_stale(count: int) -> str:
+    """SQLite: the stale upsert of `count` shipment ids as one driver-level statement (the ORM
+    statement was compiled for every batch, its IN list having the batch's length)."""
+    marks = ", ".join("?" * count)
+    return (
+        "INSERT INTO shipment_tracking_state (shipment_id, stale, due_at, needs_replan) "
+        f"SELECT id, 1, due_at, 0 FROM shipments WHERE id IN ({marks}) ORDER BY id "
+        "ON CONFLICT (shipment_id) DO UPDATE SET stale = 1 RETURNING shipment_id"
     )
-    columns = ["shipment_id", "stale", "due_at", "needs_replan"]
-    statement = (
-        insert(ShipmentStateRow)
-        .from_select(columns, rows)
-        .on_conflict_do_update(index_elements=[ShipmentStateRow.shipment_id], set_={"stale": True})
-        .returning(ShipmentStateRow.shipment_id)
-    )
-    return list(session.scalars(statement, execution_options={"synchronize_session": False}))
 
 
 def stale_ids(session: Session, limit: int | None = None) -> list[str]:
