@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from logistics import clock
 from logistics.persistence.repositories import booked_legs, positions
 from logistics.persistence.repositories import locations as location_repo
+from logistics.persistence.repositories import services as service_repo
 from logistics.services import place_lookup, shipment_references, tracking_refresh
 from logistics.services.tracking_ingest import (
     IngestReport,
@@ -106,7 +107,21 @@ def _options(
         options.setdefault("locations", place_lookup.location_lookup(session))
     if format_ is FeedFormat.EPCIS:
         options.setdefault("handling_units", shipment_references.handling_units(session))
+    if format_ is FeedFormat.ONE_RECORD:  # a flight we do not run is no subject of ours
+        options.setdefault("services", _known_services(session))
     return options
+
+
+def _known_services(session: Session) -> Callable[[str], bool]:
+    """Whether a service id is one of ours (looked up once per id)."""
+    known: dict[str, bool] = {}
+
+    def ours(service_id: str) -> bool:
+        if service_id not in known:
+            known[service_id] = service_repo.get(session, service_id) is not None
+        return known[service_id]
+
+    return ours
 
 
 def planned_stops(session: Session) -> list[PlannedStop]:

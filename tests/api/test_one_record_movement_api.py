@@ -56,3 +56,28 @@ def test_a_flight_event_reaches_the_loaded_piece_and_every_booked_shipment_once(
     for shipment_id in ("SH00001", "SH00002"):
         timeline = _timeline(live_api, shipment_id)
         assert [e["milestone"] for e in timeline] == ["DEPARTED", "ARRIVED"], shipment_id
+
+
+def test_an_event_on_a_flight_we_do_not_run_goes_to_the_loaded_piece_only(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """The same feed about CV9999, no service of ours: SH00001's piece gets the events, and the
+    flight is not refused as an unknown service (nothing rejected)."""
+    with session_scope(session_factory) as session:
+        book_minimal(session)
+    with live_api.client("coordinator") as client:
+        linked = client.post(
+            "/v1/shipments/SH00001/references", json={"kind": "logistics_object", "value": PIECE}
+        )
+    assert linked.status_code == 201, linked.text
+    other_flight = FANOUT.replace(b"CV9751/30NOV2026", b"CV9999/30NOV2026")
+    assert other_flight != FANOUT
+    with live_api.client("feed") as client:
+        answer = client.post(
+            "/v1/feeds/one_record",
+            content=other_flight,
+            headers={"Content-Type": "application/ld+json"},
+        ).json()
+    assert Counter(i["status"] for i in answer["items"]) == {"accepted": 2}
+    timeline = _timeline(live_api, "SH00001")
+    assert [e["milestone"] for e in timeline] == ["DEPARTED", "ARRIVED"]
