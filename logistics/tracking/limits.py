@@ -27,7 +27,8 @@ LATEST_YEAR = 9998  # a later year has no room for a UTC offset on the way to st
 TIMES = ("event_time", "recorded_at", "received_at")
 
 
-def _bad_text(name: str, value: str, limit: int) -> str | None:
+def bad_text(name: str, value: str, limit: int) -> str | None:
+    """Why `value` cannot be stored in a text column of `limit` characters, or None."""
     if len(value) > limit:
         return f"{name} is {len(value)} characters long; at most {limit} are stored"
     if "\x00" in value:
@@ -41,6 +42,16 @@ def _bad_text(name: str, value: str, limit: int) -> str | None:
     return None
 
 
+def bad_time(name: str, moment: datetime) -> str | None:
+    """Why `moment` cannot be stored as a time, or None."""
+    if EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        return None
+    return (
+        f"{name} {moment.isoformat()} is out of range: times from {EARLIEST_YEAR} "
+        f"to {LATEST_YEAR} are accepted"
+    )
+
+
 def storable(
     event: TrackingEvent, references: dict[str, str], *, subject_resolved: bool = True
 ) -> str | None:
@@ -52,20 +63,18 @@ def storable(
         if name == "shipment_id" and not subject_resolved:
             continue
         value = getattr(event, name)
-        reason = _bad_text(name, value, limit) if isinstance(value, str) else None
+        reason = bad_text(name, value, limit) if isinstance(value, str) else None
         if reason:
             return reason
     for kind, value in references.items():
-        reason = _bad_text(f"reference kind {kind[:40]!r}", kind, REFERENCE_KIND_LIMIT) or (
-            _bad_text(f"reference {kind[:40]!r}", value, REFERENCE_VALUE_LIMIT)
+        reason = bad_text(f"reference kind {kind[:40]!r}", kind, REFERENCE_KIND_LIMIT) or (
+            bad_text(f"reference {kind[:40]!r}", value, REFERENCE_VALUE_LIMIT)
         )
         if reason:
             return reason
     for name in TIMES:
         moment: datetime | None = getattr(event, name)
-        if moment is not None and not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-            return (
-                f"{name} {moment.isoformat()} is out of range: times from {EARLIEST_YEAR} "
-                f"to {LATEST_YEAR} are accepted"
-            )
+        reason = bad_time(name, moment) if moment is not None else None
+        if reason:
+            return reason
     return None

@@ -105,3 +105,20 @@ def test_payload_that_is_not_utf8_is_one_message_not_an_exception() -> None:
     """A broken payload yields a payload-level error message."""
     result = parse_rail_csv(b"\xff\xfe\x00bad")
     assert result.events == () and result.messages[0].record == "payload"
+
+
+def test_gps_fix_that_cannot_be_stored_is_a_line_error() -> None:
+    """Over-long or NUL vehicle ids, times out of range and infinite speeds never reach storage."""
+    fix = '"lat": 34.7, "lon": 113.6, "time": "2026-11-29T10:00:00+08:00"'
+    lines = [
+        f'{{"vehicle": "{"V" * 65}", {fix}}}',
+        f'{{"vehicle": "V\\u0000", {fix}}}',
+        '{"vehicle": "V", "lat": 34.7, "lon": 113.6, "time": "9999-12-31T23:00:00-05:00"}',
+        f'{{"vehicle": "V", {fix}, "speed_kmh": NaN}}',
+        f'{{"vehicle": "V", {fix}}}',
+    ]
+    result = parse_road_gps("\n".join(lines), stops=[])
+    errors = {m.record: m.reason for m in result.messages}
+    assert [p.record for p in result.positions] == ["line 5"]
+    assert "at most 64" in errors["line 1"] and "NUL" in errors["line 2"]
+    assert "out of range" in errors["line 3"] and "finite" in errors["line 4"]

@@ -21,6 +21,7 @@ at the end of the batch only gets its arrival. Records are `line N`.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +31,7 @@ from logistics.domain.geo import great_circle_km
 from logistics.domain.tracking import Milestone, TimeType
 from logistics.errors import DomainError
 from logistics.tracking.adapters._common import RecordError, add_event, decode, parse_instant
+from logistics.tracking.limits import TEXT_LIMITS, bad_text, bad_time
 from logistics.tracking.results import AdapterResult, Position, ResultBuilder
 
 GPS_EVENT_CODES: dict[str, Milestone] = {
@@ -89,12 +91,21 @@ def _position(line: str, ref: str) -> Position:
     numbers_ok = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon))
     if not numbers_ok or (speed is not None and not isinstance(speed, int | float)):
         raise RecordError("lat, lon and speed must be numbers")
+    if speed is not None and not math.isfinite(speed):
+        raise RecordError(f"speed {speed} is not a finite number")
+    refused = bad_text("vehicle", vehicle, TEXT_LIMITS["vehicle_id"])
+    if refused:
+        raise RecordError(refused)
+    time = parse_instant(data.get("time"), "time")
+    refused = bad_time("time", time)
+    if refused:
+        raise RecordError(refused)
     try:
         return Position(
             vehicle_id=vehicle,
             lat=float(lat),  # type: ignore[arg-type]
             lon=float(lon),  # type: ignore[arg-type]
-            time=parse_instant(data.get("time"), "time"),
+            time=time,
             speed_kmh=None if speed is None else float(speed),
             record=ref,
         )
