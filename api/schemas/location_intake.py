@@ -18,6 +18,16 @@ class LocationIn(BaseModel):
     timezone: str = Field(examples=["Asia/Shanghai"], description="IANA time zone name")
     service_minutes: int | str | None = Field(default=None, description="default 15")
     handling_minutes: int | str | None = Field(default=None, description="default 0")
+    unlocode: str | None = Field(
+        default=None,
+        examples=["CNCGO"],
+        description="UN/LOCODE carriers' messages name it by (DCSA, ONE Record, EPCIS)",
+    )
+    gln: str | None = Field(
+        default=None,
+        examples=["0614141000012"],
+        description="GS1 Global Location Number (13 digits, mod-10 check digit) EPCIS names it by",
+    )
 
     def as_row(self) -> dict[str, object]:
         """The location as a locations.csv row."""

@@ -23,6 +23,8 @@ class LocationOut(BaseModel):
     timezone: str
     service_minutes: int
     handling_minutes: int
+    unlocode: str | None = Field(default=None, description="UN/LOCODE carriers name it by")
+    gln: str | None = Field(default=None, description="GS1 Global Location Number (13 digits)")
 
     @classmethod
     def of(cls, loc: Location) -> LocationOut:
@@ -36,6 +38,8 @@ class LocationOut(BaseModel):
             timezone=loc.timezone,
             service_minutes=loc.service_minutes,
             handling_minutes=loc.handling_minutes,
+            unlocode=loc.unlocode,
+            gln=loc.gln,
         )
 
 

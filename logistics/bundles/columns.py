@@ -36,6 +36,8 @@ LOCATIONS = (
         partial(f.minutes_or_default, default=DEFAULT_HANDLING_MINUTES),
         required=False,
     ),
+    Column("unlocode", f.optional_unlocode, required=False),
+    Column("gln", f.optional_gln, required=False),
 )
 
 SERVICES = (

@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from logistics.domain.location_codes import normalise_gln, normalise_unlocode
 from logistics.domain.tags import KNOWN_TAGS, unknown_tag_message
 from logistics.domain.validation import parse_tags
+from logistics.errors import DomainError
 
 
 class FieldError(ValueError):
@@ -24,6 +26,26 @@ def text(raw: str) -> str:
 def optional_text(raw: str) -> str:
     """An optional text cell (may be empty)."""
     return raw.strip()
+
+
+def optional_unlocode(raw: str) -> str | None:
+    """An optional UN/LOCODE (`DEHAM` or `DE HAM`), None when empty."""
+    if not raw.strip():
+        return None
+    try:
+        return normalise_unlocode(raw, "")
+    except DomainError as exc:
+        raise FieldError(f"{str(exc).strip()}; write it like DEHAM") from exc
+
+
+def optional_gln(raw: str) -> str | None:
+    """An optional GS1 GLN (13 digits, valid mod-10 check digit), None when empty."""
+    if not raw.strip():
+        return None
+    try:
+        return normalise_gln(raw, "")
+    except DomainError as exc:
+        raise FieldError(f"{str(exc).strip()}; check the GLN against its source") from exc
 
 
 def number(raw: str) -> float:

@@ -37,10 +37,16 @@ def _write(path: Path, columns: Sequence[Column], records: Iterable[object]) -> 
             writer.writerow([_cell(getattr(record, name)) for name in names])
 
 
+def _without_empty(
+    columns: Sequence[Column], records: Sequence[object], *optional: str
+) -> list[Column]:
+    """The columns less those of `optional` that no record has a value in."""
+    empty = {name for name in optional if not any(getattr(r, name, "") for r in records)}
+    return [c for c in columns if c.name not in empty]
+
+
 def _without_emission_class(columns: Sequence[Column], records: Sequence[object]) -> list[Column]:
-    if any(getattr(r, "emission_class", "") for r in records):
-        return list(columns)
-    return [c for c in columns if c.name != "emission_class"]
+    return _without_empty(columns, records, "emission_class")
 
 
 def write_bundle(scenario: Scenario, path: Path) -> None:
@@ -49,7 +55,11 @@ def write_bundle(scenario: Scenario, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
     try:
-        _write(staging / "locations.csv", cols.LOCATIONS, scenario.locations)
+        _write(
+            staging / "locations.csv",
+            _without_empty(cols.LOCATIONS, scenario.locations, "unlocode", "gln"),
+            scenario.locations,
+        )
         _write(
             staging / "services.csv",
             _without_emission_class(cols.SERVICES, scenario.services),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from logistics.domain.enums import LocationKind
+from logistics.domain.location_codes import normalise_gln, normalise_unlocode
 from logistics.domain.validation import require_id, require_non_negative
 from logistics.errors import DomainError
 
@@ -25,6 +26,8 @@ class Location:
     timezone: str
     service_minutes: int = DEFAULT_SERVICE_MINUTES
     handling_minutes: int = DEFAULT_HANDLING_MINUTES
+    unlocode: str | None = None  # the UN/LOCODE carriers name it by (`DEHAM`), if any
+    gln: str | None = None  # its GS1 Global Location Number (13 digits), if any
 
     def __post_init__(self) -> None:
         require_id("location", self.id)
@@ -42,6 +45,11 @@ class Location:
             raise DomainError(f"location {self.id}: unknown time zone {self.timezone!r}") from exc
         require_non_negative(f"location {self.id}: service_minutes", self.service_minutes)
         require_non_negative(f"location {self.id}: handling_minutes", self.handling_minutes)
+        if self.unlocode is not None:
+            code = normalise_unlocode(self.unlocode, f"location {self.id}: unlocode")
+            object.__setattr__(self, "unlocode", code)
+        if self.gln is not None:
+            object.__setattr__(self, "gln", normalise_gln(self.gln, f"location {self.id}: gln"))
 
     @property
     def zone(self) -> ZoneInfo:

@@ -4,9 +4,12 @@ Pure lookups over packaged data, nothing is downloaded: IATA airport codes come 
 `airportsdata` (name, city, country, IANA zone, latitude, longitude of ~7,900 airports). A
 UN/LOCODE (`CNCGO`: ISO country + 3-character location) resolves through the same table when its
 location part is the IATA code of an airport in that country, which is how UNECE assigns
-location codes where an IATA code exists; otherwise, when every airport of that country lies in
-one time zone, the place gets that zone without a position (e.g. any `DE...` code is in
-Europe/Berlin). A code neither rule answers is unknown (None): callers keep the raw code.
+location codes where an IATA code exists; a city whose UN/LOCODE differs from its airports'
+codes (`USCHI` Chicago, `RUMOW` Moscow, ...) is in `CITY_AIRPORTS`. Otherwise, when the country
+lies in one time zone, the place gets that zone without a position (e.g. any `DE...` code is in
+Europe/Berlin) -- never for a country spanning several zones (`MULTI_ZONE_COUNTRIES`, and any
+whose airports lie in more than one): there only the place itself can tell the offset. A code no
+rule answers is unknown (None): callers keep the raw code.
 """
 
 from __future__ import annotations
@@ -22,6 +25,32 @@ _IATA = re.compile(r"^[A-Z]{3}$")
 _LOCODE = re.compile(r"^([A-Z]{2})\s?([A-Z2-9]{3})$")
 
 
+MULTI_ZONE_COUNTRIES = frozenset({"US", "RU", "CN", "BR", "AU", "CA", "MX", "KZ", "ID"})
+"""Countries with several local times, whatever the airport table says (China's airports all
+keep Beijing time, Xinjiang's Urumqi time does not): a code there gets no country-wide zone."""
+
+CITY_AIRPORTS: dict[str, str] = {
+    "USCHI": "ORD",  # Chicago
+    "USNYC": "JFK",  # New York
+    "USWAS": "IAD",  # Washington
+    "USDTT": "DTW",  # Detroit
+    "RUMOW": "SVO",  # Moscow
+    "IDJKT": "CGK",  # Jakarta
+    "JPTYO": "NRT",  # Tokyo
+    "GBLON": "LHR",  # London
+    "FRPAR": "CDG",  # Paris
+    "ITMIL": "MXP",  # Milan
+    "BRSAO": "GRU",  # Sao Paulo
+    "CATOR": "YYZ",  # Toronto
+    "CAMTR": "YUL",  # Montreal
+    "CNBJS": "PEK",  # Beijing
+    "KRSEL": "ICN",  # Seoul
+    "SESTO": "ARN",  # Stockholm
+}
+"""UN/LOCODEs of cities whose location part is no airport code -> the city's main cargo airport
+(its position and time zone stand for the city's)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """A resolved place: the code as asked, what it is, and what is known about it."""
@@ -33,7 +62,7 @@ class Place:
     country: str | None
     lat: float | None = None
     lon: float | None = None
-    basis: str = ""  # how a UN/LOCODE was resolved: "iata" or "country-zone"
+    basis: str = ""  # how a UN/LOCODE was resolved: "iata", "city" or "country-zone"
 
 
 @cache
@@ -75,7 +104,8 @@ def unlocode(code: str) -> Place | None:
         return None
     country, location = match.groups()
     canonical = country + location
-    found = _airports().get(location)
+    city = CITY_AIRPORTS.get(canonical)
+    found = _airports().get(city or location)
     if found is not None and found.get("country") == country:
         name = found.get("city") or found.get("name") or None
         return Place(
@@ -86,10 +116,10 @@ def unlocode(code: str) -> Place | None:
             country,
             float(found["lat"]),
             float(found["lon"]),
-            "iata",
+            "city" if city else "iata",
         )
     zones = _country_zones().get(country, frozenset())
-    if len(zones) == 1:
+    if len(zones) == 1 and country not in MULTI_ZONE_COUNTRIES:
         return Place(canonical, "unlocode", None, next(iter(zones)), country, basis="country-zone")
     return None
 

@@ -25,6 +25,8 @@ def to_domain(row: LocationRow) -> Location:
         row.timezone,
         row.service_minutes,
         row.handling_minutes,
+        row.unlocode,
+        row.gln,
     )
 
 
@@ -39,6 +41,8 @@ def to_values(loc: Location) -> dict[str, Any]:
         timezone=loc.timezone,
         service_minutes=loc.service_minutes,
         handling_minutes=loc.handling_minutes,
+        unlocode=loc.unlocode,
+        gln=loc.gln,
     )
 
 

@@ -23,6 +23,8 @@ class LocationRow(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     service_minutes: Mapped[int] = mapped_column(Integer)
     handling_minutes: Mapped[int] = mapped_column(Integer)
+    unlocode: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    gln: Mapped[str | None] = mapped_column(String(13), nullable=True)
 
 
 class ServiceRow(Base):
