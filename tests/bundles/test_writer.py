@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,22 @@ def test_round_trip_keeps_every_record_and_offset(tmp_path: Path) -> None:
         header
         == "id,shipper,origin,destination,weight_kg,volume_m3,pieces,ready_at,due_at,requirements"
     )
+
+
+def test_location_codes_are_written_only_when_a_location_has_one(tmp_path: Path) -> None:
+    """The minimal bundle has no UN/LOCODE or GLN: its header is unchanged; once a location has
+    them, both columns are written and read back."""
+    scenario = read_bundle(MINIMAL)
+    write_bundle(scenario, tmp_path / "plain")
+    header = (tmp_path / "plain" / "locations.csv").read_text().splitlines()[0]
+    assert "unlocode" not in header and "gln" not in header
+    first = replace(scenario.locations[0], unlocode="CNCGO", gln="0614141000012")
+    coded = replace(scenario, locations=(first, *scenario.locations[1:]))
+    write_bundle(coded, tmp_path / "coded")
+    assert (
+        (tmp_path / "coded" / "locations.csv").read_text().splitlines()[0].endswith("unlocode,gln")
+    )
+    assert read_bundle(tmp_path / "coded") == coded
 
 
 def test_failed_write_leaves_the_old_bundle_untouched(

@@ -21,6 +21,23 @@ def test_unlocode_resolves_through_its_iata_location_code_or_the_country_zone() 
     assert places.unlocode("USZZZ") is None  # several zones: not guessed
 
 
+def test_city_codes_go_through_their_airport_and_multi_zone_countries_get_no_guess() -> None:
+    """USCHI and RUMOW are cities whose location part is no airport code: their main airport
+    stands for them. In China (Beijing time at every airport, Urumqi time in Xinjiang), the US,
+    Russia, Brazil, Australia, Canada, Mexico, Kazakhstan and Indonesia an unknown code gets no
+    zone, while a known one keeps its own airport's zone."""
+    chicago = places.resolve("USCHI")
+    assert chicago is not None and chicago.basis == "city"
+    assert chicago.timezone == "America/Chicago" and chicago.name == "Chicago"
+    moscow = places.resolve("RUMOW")
+    assert moscow is not None and moscow.timezone == "Europe/Moscow" and moscow.lat is not None
+    for code in ("CNZGZ", "USZZZ", "RUZZZ", "BRZZZ", "AUZZZ", "CAZZZ", "MXZZZ", "KZZZZ", "IDZZZ"):
+        assert places.resolve(code) is None, code
+    zhengzhou = places.resolve("CNCGO")
+    assert zhengzhou is not None and zhengzhou.timezone == "Asia/Shanghai"
+    assert places.timezone_of("USLAX") == "America/Los_Angeles"
+
+
 def test_unknown_and_malformed_codes_are_none() -> None:
     """Codes that are neither an airport nor a UN/LOCODE give None, not an exception."""
     assert places.resolve("ZZZ") is None and places.resolve("") is None

@@ -1,0 +1,82 @@
+"""Places end to end over real HTTP (both databases): locations posted with a UN/LOCODE and a
+GLN, then DCSA and EPCIS messages naming them (fixtures/feeds/places) land on those locations
+with their own offsets; an unknown place keeps its code; a mistyped GLN is refused on import."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.persistence.database import session_scope
+from logistics.settings import get_settings
+from tests.api.conftest import LiveApi
+from tests.booking import book_minimal
+
+PLACES = Path(__file__).resolve().parents[2] / "fixtures" / "feeds" / "places"
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The messages arrive after the last of their events (30 Nov 2026)."""
+    monkeypatch.setenv("LOGISTICS_NOW", "2026-11-30T22:00:00+00:00")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.delenv("LOGISTICS_NOW")
+    get_settings.cache_clear()
+
+
+def test_posted_location_codes_place_dcsa_and_epcis_events(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """POST /v1/locations stores `unlocode` and `gln` (a bad check digit is a 422 naming the
+    cell); the feeds' UNLocationCode, SGLN and Digital Link then resolve to those locations."""
+    with session_scope(session_factory) as session:
+        book_minimal(session)
+    with live_api.client("coordinator") as client:
+        bad = client.post("/v1/locations", json=json.loads((PLACES / "bad_gln.json").read_text()))
+        made = client.post(
+            "/v1/locations", json=json.loads((PLACES / "locations.json").read_text())
+        )
+        shown = client.get("/v1/locations/PL-RTM-ECT").json()
+        depot = client.get("/v1/locations/PL-DC-EAST").json()
+        for kind, value in (("container", "MSKU7000007"), ("sscc", "106141412345678908")):
+            linked = client.post(
+                "/v1/shipments/SH00001/references", json={"kind": kind, "value": value}
+            )
+            assert linked.status_code == 201, linked.text
+    assert bad.status_code == 422
+    error = bad.json()["errors"][0]
+    assert error["location"] == "body:1:gln" and "wrong check digit" in error["reason"]
+    assert made.status_code == 201 and made.json()["created"] == 5
+    assert shown["unlocode"] == "NLRTM" and shown["gln"] is None
+    assert depot["gln"] == "0614141000012" and depot["unlocode"] is None
+
+    with live_api.client("feed") as client:
+        dcsa = client.post("/v1/feeds/dcsa", content=(PLACES / "dcsa_places.json").read_bytes())
+        epcis = client.post(
+            "/v1/feeds/epcis",
+            content=(PLACES / "epcis_places.jsonld").read_bytes(),
+            headers={"content-type": "application/ld+json"},
+        )
+    assert dcsa.status_code in (200, 207) and epcis.status_code in (200, 207), dcsa.text
+
+    with live_api.client("coordinator") as client:
+        timeline = client.get("/v1/shipments/SH00001/tracking").json()["timeline"]
+    seen = {
+        e["event_id"][-2:]: (e["location"], e["event_time_local"])
+        for e in timeline
+        if e["event_id"].endswith(("f1", "f2", "f3", "f4", "f5", "a1", "a2", "a3"))
+    }
+    assert seen == {
+        "f1": ("CNZGZ", "2026-11-18T08:00:00+08:00"),  # unknown: kept, at the carrier's offset
+        "f2": ("PL-RTM-ECT", "2026-11-20T09:15:00+01:00"),
+        "f3": ("PL-HAM-PORT", "2026-11-22T06:00:00+01:00"),
+        "f4": ("PL-CHI-RAIL", "2026-11-28T16:40:00-06:00"),
+        "f5": ("PL-MOW-DEPOT", "2026-11-29T11:00:00+03:00"),
+        "a1": ("PL-DC-EAST", "2026-11-30T14:05:00-05:00"),
+        "a2": ("PL-DC-EAST", "2026-11-30T15:00:00-05:00"),
+        "a3": ("gln:0614141000029", "2026-11-29T08:30:00+01:00"),
+    }
