@@ -42,7 +42,9 @@ def create_locations(
     """Create one location or a batch, validated like locations.csv rows; all or nothing."""
     rows = [item.as_row() for item in (body if isinstance(body, list) else [body])]
     result = shipment_intake.submit_location_rows(session, rows)
-    return LocationsCreated(created=result.created, unchanged=result.unchanged, ids=result.ids)
+    return LocationsCreated(
+        created=result.created, unchanged=result.unchanged, updated=result.updated, ids=result.ids
+    )
 
 
 @router.get("/locations/{location_id}", response_model=LocationOut)

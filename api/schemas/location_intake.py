@@ -39,4 +39,7 @@ class LocationsCreated(BaseModel):
 
     created: int
     unchanged: int
+    updated: int = Field(
+        default=0, description="stored locations given a UN/LOCODE or GLN they had none of"
+    )
     ids: list[str]

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from logistics.domain import Scenario, Shipment
+from logistics.domain import Location, Scenario, Shipment
 from logistics.domain.validation import format_tags
 from logistics.errors import Conflict
 from logistics.persistence.repositories import locations, road_links, services, shipments, vehicles
@@ -107,18 +107,39 @@ def _split(
     return new, unchanged
 
 
+def _adds_codes_only(stored: Location, incoming: Location) -> bool:
+    """The incoming location is the stored one with a UN/LOCODE or GLN it lacked: codes may be
+    added to a stored location (once set, they are part of it and cannot change)."""
+    filled = replace(
+        stored, unlocode=stored.unlocode or incoming.unlocode, gln=stored.gln or incoming.gln
+    )
+    return filled == incoming
+
+
+def _plan_locations(
+    session: Session, scenario: Scenario, conflicts: list[str], coded: list[Location]
+) -> tuple[list[Location], int]:
+    differing: list[tuple[Location, Location]] = []
+    stored = locations.by_ids(session, scenario.location_by_id)
+    new, unchanged = _split("location", scenario.locations, stored, lambda x: x.id, [], differing)
+    for old, incoming in differing:
+        if _adds_codes_only(old, incoming):
+            coded.append(incoming)
+        else:
+            diff = "; ".join(_differences(old, incoming))
+            conflicts.append(f"location {incoming.id}: differs from the stored record ({diff})")
+    return new, unchanged
+
+
 def _plan_import(
-    session: Session, scenario: Scenario, amend: list[tuple[Shipment, Shipment]] | None
+    session: Session,
+    scenario: Scenario,
+    amend: list[tuple[Shipment, Shipment]] | None,
+    coded: list[Location],
 ) -> tuple[dict[str, tuple[list[Any], int]], list[str]]:
     conflicts: list[str] = []
     plan: dict[str, tuple[list[Any], int]] = {}
-    plan["locations"] = _split(
-        "location",
-        scenario.locations,
-        locations.by_ids(session, scenario.location_by_id),
-        lambda x: x.id,
-        conflicts,
-    )
+    plan["locations"] = _plan_locations(session, scenario, conflicts, coded)
     plan["services"] = _split(
         "service",
         scenario.services,
@@ -154,14 +175,15 @@ def _plan_import(
 UPDATE_HINT = (
     "to amend the stored shipments with the file's values, run the import again with --update "
     "(each change is recorded); locations, services and vehicles cannot be changed by an "
-    "import: give a changed record a new id"
+    "import (a location may only gain a UN/LOCODE or GLN it lacks): give a changed record a "
+    "new id"
 )
 
 
 UPDATE_REFUSED_HINT = (
     "cancelled and delivered shipments cannot be amended, nor the origin or ready_at of one "
-    "under way; locations, services and vehicles cannot be changed by an import: give a "
-    "changed record a new id"
+    "under way; locations, services and vehicles cannot be changed by an import (a location "
+    "may only gain a UN/LOCODE or GLN it lacks): give a changed record a new id"
 )
 
 
@@ -177,11 +199,13 @@ def import_scenario(
     """Add what is new; leave identical records; refuse (writing nothing) if any record conflicts.
 
     With `update_shipments`, a stored shipment whose fields differ is amended instead (by the
-    rules of shipment_changes, each change recorded). The caller owns the transaction: this
-    flushes, it never commits.
+    rules of shipment_changes, each change recorded). A stored location given a UN/LOCODE or GLN
+    it has none of gets it (counted as updated); any other difference is a conflict. The caller
+    owns the transaction: this flushes, it never commits.
     """
     amend: list[tuple[Shipment, Shipment]] | None = [] if update_shipments else None
-    plan, conflicts = _plan_import(session, scenario, amend)
+    coded: list[Location] = []
+    plan, conflicts = _plan_import(session, scenario, amend, coded)
     refused = [amendment_conflict(session, old, new) for old, new in amend or []]
     conflicts += [why for why in refused if why]
     if conflicts:
@@ -211,6 +235,8 @@ def import_scenario(
         ) from exc
     for stored, incoming in amend or []:
         apply_amendment(session, stored, incoming, changed_by=changed_by, channel=channel)
+    locations.set_codes(session, coded)
     counts = {kind: KindCount(len(new), unchanged) for kind, (new, unchanged) in plan.items()}
     counts["shipments"] = replace(counts["shipments"], updated=len(amend or []))
+    counts["locations"] = replace(counts["locations"], updated=len(coded))
     return ImportReport(counts)

@@ -28,6 +28,7 @@ class IntakeResult:
     created: int
     unchanged: int
     ids: list[str]
+    updated: int = 0  # stored locations given a UN/LOCODE or GLN they lacked
 
 
 def submit_shipment_rows(session: Session, rows: Sequence[Mapping[str, object]]) -> IntakeResult:
@@ -61,10 +62,14 @@ def submit_location_rows(session: Session, rows: Sequence[Mapping[str, object]])
     except Conflict as exc:
         raise Conflict(
             f"{len(exc.conflicts)} location(s) differ from stored ones; nothing was stored; a "
-            "stored location cannot be changed: give a changed one a new id",
+            "stored location cannot be changed (only a UN/LOCODE or GLN it lacks may be added): "
+            "give a changed one a new id",
             exc.conflicts,
         ) from exc
     counts = report.counts["locations"]
     return IntakeResult(
-        created=counts.created, unchanged=counts.unchanged, ids=[x.id for x in found]
+        created=counts.created,
+        unchanged=counts.unchanged,
+        ids=[x.id for x in found],
+        updated=counts.updated,
     )

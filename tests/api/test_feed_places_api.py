@@ -16,6 +16,16 @@ from tests.api.conftest import LiveApi
 from tests.booking import book_minimal
 
 PLACES = Path(__file__).resolve().parents[2] / "fixtures" / "feeds" / "places"
+LOCATION_FIELDS = (
+    "id",
+    "name",
+    "kind",
+    "lat",
+    "lon",
+    "timezone",
+    "service_minutes",
+    "handling_minutes",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +90,18 @@ def test_posted_location_codes_place_dcsa_and_epcis_events(
         "a2": ("PL-DC-EAST", "2026-11-30T15:00:00-05:00"),
         "a3": ("gln:0614141000029", "2026-11-29T08:30:00+01:00"),
     }
+
+
+def test_a_stored_location_gains_a_gln_over_the_api(live_api: LiveApi) -> None:
+    """POST /v1/locations of a stored location with a GLN it lacked adds it (`updated`); a
+    different GLN afterwards is a 409 and the first one stays."""
+    with live_api.client("coordinator") as client:
+        stored = client.get("/v1/locations/CGO").json()
+        row = {k: stored[k] for k in LOCATION_FIELDS}
+        added = client.post("/v1/locations", json={**row, "gln": "0614141000012"})
+        changed = client.post("/v1/locations", json={**row, "gln": "0614141000029"})
+        after = client.get("/v1/locations/CGO").json()
+    assert added.status_code == 201, added.text
+    assert added.json() == {"created": 0, "unchanged": 0, "updated": 1, "ids": ["CGO"]}
+    assert changed.status_code == 409 and "only a UN/LOCODE or GLN it lacks" in changed.text
+    assert after["gln"] == "0614141000012"

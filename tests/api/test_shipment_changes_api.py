@@ -183,7 +183,7 @@ def test_locations_can_be_added_for_new_orders(live_api: LiveApi) -> None:
         moved = client.patch("/v1/shipments/SH00005", json={"origin": "ZZ-CUST-9"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["location"] == "body:1:timezone"
     assert made.status_code == 201 and made.json()["created"] == 1
-    assert again.json() == {"created": 0, "unchanged": 1, "ids": ["ZZ-CUST-9"]}
+    assert again.json() == {"created": 0, "unchanged": 1, "updated": 0, "ids": ["ZZ-CUST-9"]}
     assert moved.status_code == 200 and moved.json()["shipment"]["origin"] == "ZZ-CUST-9"
 
 

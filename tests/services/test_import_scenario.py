@@ -173,3 +173,27 @@ def test_import_issues_a_few_statements_per_kind_not_per_record(
     assert first.created > 600 and again.unchanged == first.created
     # Five kinds: one lookup and one bulk insert each, plus transaction chatter.
     assert written <= 15 and len(statements) <= 10
+
+
+def test_a_stored_location_may_gain_codes_it_lacks_but_not_change_them(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """Importing a stored location again with a UN/LOCODE and GLN adds them (updated); a GLN
+    other than the one then stored is a conflict naming both, and nothing is written."""
+    scenario = read_bundle(MINIMAL)
+    with session_scope(session_factory) as session:
+        import_scenario(session, scenario)
+    first = scenario.locations[0]
+    coded = replace(first, unlocode="CNCGO", gln="0614141000012")
+    with session_scope(session_factory) as session:
+        report = import_scenario(session, Scenario(locations=(coded,)))
+    assert report.counts["locations"].updated == 1 and "1 updated" in report.summary()
+    assert stored_scenario(session_factory).location_by_id[first.id] == coded
+    other = replace(coded, gln="0614141000029")
+    with pytest.raises(Conflict) as err, session_scope(session_factory) as session:
+        import_scenario(session, Scenario(locations=(other,)))
+    assert err.value.conflicts == [
+        f"location {first.id}: differs from the stored record"
+        " (gln: stored '0614141000012' != incoming '0614141000029')"
+    ]
+    assert stored_scenario(session_factory).location_by_id[first.id] == coded

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from logistics.domain import Location, LocationKind
@@ -51,6 +51,16 @@ def add_all(session: Session, locations: Iterable[Location]) -> None:
     values = [to_values(x) for x in locations]
     if values:
         session.execute(insert(LocationRow), values)
+
+
+def set_codes(session: Session, coded: Iterable[Location]) -> None:
+    """Store the UN/LOCODE and GLN of these (already stored) locations."""
+    for loc in coded:
+        session.execute(
+            update(LocationRow)
+            .where(LocationRow.id == loc.id)
+            .values(unlocode=loc.unlocode, gln=loc.gln)
+        )
 
 
 def get(session: Session, location_id: str) -> Location | None:
