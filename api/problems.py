@@ -97,12 +97,25 @@ def _reason(err: Any) -> str:
     return message
 
 
+def _body_reason(request: Request, err: Any) -> str | None:
+    """A clearer reason when the body as a whole is missing or not JSON."""
+    content_type = request.headers.get("content-type", "")
+    media = content_type.split(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        sent = f"Content-Type {content_type!r}" if content_type else "no Content-Type"
+        return f"must be JSON sent with Content-Type: application/json (the request had {sent})"
+    if err.get("type") == "missing":
+        return "is missing: send a JSON body (this request's body is empty)"
+    return None
+
+
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = []
     for err in exc.errors():
         loc = [str(part) for part in err.get("loc", ())]
-        errors.append({"field": ".".join(loc), "reason": _reason(err)})
+        reason = (_body_reason(request, err) if loc == ["body"] else None) or _reason(err)
+        errors.append({"field": ".".join(loc), "reason": reason})
     fields = ", ".join(e["field"] for e in errors) or "request"
     return problem_response(
         422,

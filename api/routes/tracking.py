@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -25,7 +24,7 @@ from api.dependencies import ReaderDep as AnyReaderDep
 from api.intake_activity import INTAKE
 from api.schemas.common import Page
 from api.schemas.events import EVENTS_BODY, validate_events
-from api.schemas.params import ID_LENGTH, INT32_MAX, IdPath, IdQuery, Offset
+from api.schemas.params import ID_LENGTH, INT32_MAX, IdPath, IdQuery, Offset, Time
 from api.schemas.tracking import IngestOut, event_out, local_iso, readable_time, tracking_out
 from api.schemas.tracking_documents import EventPage, ExceptionOut, NeedsReplanOut, TrackingOut
 from logistics.domain import Principal
@@ -171,7 +170,7 @@ def list_events(
     session: SessionDep,
     principal: CoordinatorDep,
     updated_since: Annotated[
-        AwareDatetime | None,
+        Time | None,
         Query(description="Only events received since (ISO 8601 with a UTC offset)"),
     ] = None,
     cursor: Annotated[

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.params import Time
 from logistics.domain import Disruption, DisruptionKind
 from logistics.services.plan_diff import ShipmentChange
 
@@ -39,10 +40,10 @@ class DisruptionIn(BaseModel):
     service_id: str | None = Id
     vehicle_id: str | None = Id
     location: str | None = Id
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
-    new_departure: AwareDatetime | None = None
-    new_arrival: AwareDatetime | None = None
+    starts_at: Time | None = None
+    ends_at: Time | None = None
+    new_departure: Time | None = None
+    new_arrival: Time | None = None
     capacity_kg: float | None = Field(default=None, ge=0, le=1e9)
     capacity_m3: float | None = Field(default=None, ge=0, le=1e7)
     note: str = Field(default="", max_length=2000, pattern=r"^[^\x00]*$")

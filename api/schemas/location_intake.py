@@ -10,12 +10,16 @@ class LocationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(examples=["ZZ-CUST-9"])
+    id: str = Field(max_length=64, examples=["ZZ-CUST-9"])
     name: str = Field(examples=["Zhengzhou electronics park"])
-    kind: str = Field(examples=["customer"], description="airport, rail_terminal, road_hub, ...")
+    kind: str = Field(
+        max_length=32, examples=["customer"], description="airport, rail_terminal, road_hub, ..."
+    )
     lat: float | str = Field(examples=[34.72])
     lon: float | str = Field(examples=[113.75])
-    timezone: str = Field(examples=["Asia/Shanghai"], description="IANA time zone name")
+    timezone: str = Field(
+        max_length=64, examples=["Asia/Shanghai"], description="IANA time zone name"
+    )
     service_minutes: int | str | None = Field(default=None, description="default 15")
     handling_minutes: int | str | None = Field(default=None, description="default 0")
     unlocode: str | None = Field(

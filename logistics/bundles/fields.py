@@ -10,6 +10,12 @@ from logistics.domain.tags import KNOWN_TAGS, unknown_tag_message
 from logistics.domain.validation import parse_tags
 from logistics.errors import DomainError
 
+# What the database holds: PostgreSQL INTEGER columns, and times that still have a year once moved
+# to UTC (year 1 at +14:00 or year 9999 at -12:00 would not).
+WHOLE_MAX = 2**31 - 1
+EARLIEST_YEAR = 1970
+LATEST_YEAR = 9998
+
 
 class FieldError(ValueError):
     """A cell could not be read; the message says what is wrong and how to fix it."""
@@ -85,6 +91,8 @@ def whole(raw: str, *, minimum: int = 0) -> int:
         raise FieldError(f"{raw.strip()} must be a whole number")
     if parsed < minimum:
         raise FieldError(f"{raw.strip()} must be at least {minimum}")
+    if parsed > WHOLE_MAX:
+        raise FieldError(f"{raw.strip()} is too large; at most {WHOLE_MAX}")
     return int(parsed)
 
 
@@ -122,6 +130,10 @@ def aware_time(raw: str) -> datetime:
         ) from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise FieldError(f"{value} has no UTC offset; write it like {value}+08:00")
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+        raise FieldError(
+            f"{value} is out of range; times from {EARLIEST_YEAR} to {LATEST_YEAR} are accepted"
+        )
     return parsed
 
 

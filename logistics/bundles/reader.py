@@ -81,7 +81,7 @@ def _locations(rows: list[Row], log: ProblemLog) -> list[Location]:
             continue
         try:
             ZoneInfo(v["timezone"])
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             log.add(
                 row.line,
                 "timezone",

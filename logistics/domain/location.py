@@ -41,7 +41,7 @@ class Location:
             raise DomainError(f"location {self.id}: lon {self.lon} outside -180..180")
         try:
             ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
             raise DomainError(f"location {self.id}: unknown time zone {self.timezone!r}") from exc
         require_non_negative(f"location {self.id}: service_minutes", self.service_minutes)
         require_non_negative(f"location {self.id}: handling_minutes", self.handling_minutes)

@@ -65,9 +65,11 @@ def parse_bound(text: str, name: str) -> datetime:
             f"{name} {text!r} is not a date (2026-11-30) or a time with offset (2026-11-30T08:00+08:00)"
         ) from None
     if len(value) == 10:
-        return moment.replace(tzinfo=UTC)
+        moment = moment.replace(tzinfo=UTC)
     if moment.tzinfo is None:
         raise DomainError(
             f"{name} {text!r} has no UTC offset; write it like {value}+08:00 or {value}Z"
         )
+    if not 1970 <= moment.year <= 9998:  # year 1 at +14:00 has no year in UTC
+        raise DomainError(f"{name} {text!r} is out of range: dates from 1970 to 9998 are accepted")
     return moment
