@@ -20,7 +20,15 @@ Coordinates = Callable[[str], tuple[float, float] | None]
 
 
 def world_position(code: str) -> tuple[float, float] | None:
-    """Position of an IATA airport, or of a UN/LOCODE whose location part is one (places)."""
+    """Position of `geo:<lat>,<lon>` (as adapters write a message's coordinates), of an IATA
+    airport, or of a UN/LOCODE built on one or on a city's airport (places)."""
+    if code[:4].lower() == "geo:":
+        lat, _, lon = code[4:].partition(",")
+        try:
+            at = float(lat), float(lon)
+        except ValueError:
+            return None
+        return at if -90.0 <= at[0] <= 90.0 and -180.0 <= at[1] <= 180.0 else None
     place = places.resolve(code)
     if place is None or place.lat is None or place.lon is None:
         return None
@@ -100,8 +108,9 @@ def location_lookup(session: Session, coordinates: Coordinates = world_position)
     In this order: a UN/LOCODE held by our locations (`unlocode`; of several, one whose kind fits
     the event's mode); one of our location ids; a GLN (as an SGLN URN, a GS1 Digital Link,
     `gln:<13 digits>` or bare) held by our locations (`gln`; an SGLN's extension is a spot inside
-    that location); else the code's position (from `coordinates`: an IATA airport, a UN/LOCODE
-    through its airport or city) picks our nearest location within `RADIUS_KM` whose kind fits the
+    that location); else the code's position (from `coordinates`: `geo:<lat>,<lon>` as the DCSA
+    adapter writes a message's coordinates, an IATA airport, a UN/LOCODE through its airport or
+    city) picks our nearest location within `RADIUS_KM` whose kind fits the
     event's mode (an airport for air, a rail terminal or border for rail, any kind otherwise).
     With none, None: the adapter keeps the code as written.
     """

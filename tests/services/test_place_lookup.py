@@ -129,7 +129,8 @@ def test_a_shared_unlocode_goes_to_the_location_fitting_the_mode() -> None:
 
 def test_dcsa_locations_are_placed_and_keep_the_carriers_offsets() -> None:
     """DCSA eventDateTime always carries its offset and keeps it; a place we do not know
-    (CNZGZ) stays as written; a time without an offset is refused, naming the field."""
+    (CNZGZ) stays as written; a facility code without a UN/LOCODE is placed by the location's
+    latitude / longitude; a time without an offset is refused, naming the field."""
     out = _parse(FeedFormat.DCSA, "dcsa_places.json", lookup_over(_fixture_locations()))
     placed = {e["event_id"][-2:]: (e["location"], e["event_time"]) for e in out["events"]}
     assert placed == {
@@ -138,9 +139,31 @@ def test_dcsa_locations_are_placed_and_keep_the_carriers_offsets() -> None:
         "f3": ("PL-HAM-PORT", "2026-11-22T06:00:00+01:00"),
         "f4": ("PL-CHI-RAIL", "2026-11-28T16:40:00-06:00"),
         "f5": ("PL-MOW-DEPOT", "2026-11-29T11:00:00+03:00"),
+        "f7": ("PL-HAM-PORT", "2026-11-22T05:10:00+01:00"),  # SMDG code alone: by its position
     }
-    assert [m["index"] for m in out["messages"]] == [5]
+    assert [m["index"] for m in out["messages"]] == [6]
     assert "has no UTC offset" in out["messages"][0]["reason"]
+
+
+def test_dcsa_30_geo_coordinates_place_an_event_no_code_of_ours_names() -> None:
+    """3.0 `geoCoordinate`: near one of ours, that location; elsewhere kept as `geo:<lat>,<lon>`;
+    an impossible latitude is ignored and the UN/LOCODE (KZAKX, in a multi-zone country and
+    unknown) kept, with the event's own offset."""
+    out = _parse(FeedFormat.DCSA, "dcsa_places_v3.json", lookup_over(_fixture_locations()))
+    placed = {
+        e["event_id"].split("~")[0][-2:]: (e["location"], e["event_time"]) for e in out["events"]
+    }
+    assert placed == {
+        "e1": ("PL-RTM-ECT", "2026-11-20T09:40:00+01:00"),
+        "e2": ("geo:-23.96080,-46.33360", "2026-11-26T18:00:00-03:00"),
+        "e3": ("KZAKX", "2026-11-27T08:00:00+05:00"),
+    }
+
+
+def test_geo_positions_are_read_and_checked() -> None:
+    """`geo:` positions as the DCSA adapter writes them; out of range or malformed is None."""
+    assert world_position("GEO:51.95510,4.06120") == (51.9551, 4.0612)
+    assert world_position("geo:95.0,4.0") is None and world_position("geo:north,4") is None
 
 
 def test_epcis_sgln_and_digital_link_are_placed_by_gln() -> None:

@@ -23,7 +23,8 @@
   `emptyIndicator`).
 
 Everywhere: the place is the UN/LOCODE of the event's own `eventLocation`, else of its transport
-call (2.2), else a facility code or location name in that order. Other document types (SHI, CBR, VGM, ...) and shipper's
+call (2.2), else a facility code or location name in that order; its position (2.2 `latitude` /
+`longitude`, 3.0 `geoCoordinate`) is kept beside it, for places no code of ours names. Other document types (SHI, CBR, VGM, ...) and shipper's
 references (FF, SI, PO, ...) are kept in the references under `document_<TYPE>` / `reference_<TYPE>`
 but link no shipment.
 """
@@ -78,6 +79,7 @@ class DcsaEvent:
     created: Any
     retracts: str | None = None
     location: str | None = None
+    position: str | None = None  # `geo:<lat>,<lon>` of the event's place, when given
     mode: str | None = None
     movement: str | None = None
     documents: dict[str, str] = field(default_factory=dict)
@@ -112,6 +114,29 @@ def _unlocode(*holders: Any) -> str | None:
         )
         if named:
             return named
+    return None
+
+
+def _degrees(value: Any, limit: float) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if -limit <= number <= limit else None  # NaN fails the comparison
+
+
+def _position(*holders: Any) -> str | None:
+    """`geo:<lat>,<lon>` of the first place with a position: 2.2 `latitude` / `longitude`
+    (strings), 3.0 `geoCoordinate` {latitude, longitude}; None when none has a valid one."""
+    places = [p for h in holders for p in (_map(h), _map(_map(h).get("location")))]
+    for place in places:
+        for where in (place, _map(place.get("geoCoordinate"))):
+            lat = _degrees(where.get("latitude"), 90.0)
+            lon = _degrees(where.get("longitude"), 180.0)
+            if lat is not None and lon is not None:
+                return f"geo:{lat:.5f},{lon:.5f}"
     return None
 
 
@@ -184,6 +209,7 @@ def _v22(item: Mapping[str, Any], version: str = "2.2") -> DcsaEvent:
         created=item.get("eventCreatedDateTime"),
         retracts=_str(item.get("retractedEventID")),
         location=_unlocode(item.get("eventLocation"), call),
+        position=_position(item.get("eventLocation"), call),
         mode=_str(call.get("modeOfTransport")),
         movement=_first(
             call.get("exportVoyageNumber"),
@@ -268,6 +294,7 @@ def _v3(item: Mapping[str, Any]) -> DcsaEvent:
         created=item.get("eventUpdatedDateTime"),
         retracts=_str(item.get("eventID")) if item.get("isRetracted") is True else None,
         location=_unlocode(item.get("eventLocation"), call),
+        position=_position(item.get("eventLocation"), call),
         mode=_str(call.get("modeOfTransport")),
         movement=_first(
             rail.get("departureID"),

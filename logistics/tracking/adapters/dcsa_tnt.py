@@ -22,7 +22,8 @@ milestone at a place wins as for every source.
 Subjects, in order: a booking or transport document linked in `subjects`; the container
 (`container:` in `subjects`); a rail or truck event with a voyage / service / departure number is a
 movement event (`service_id` / `vehicle_id`) that fans out; else the booking, transport document
-or container placeholder (answered "not linked"). UN/LOCODEs are mapped to location ids through `locations` when given.
+or container placeholder (answered "not linked"). UN/LOCODEs are mapped to location ids through `locations` when given;
+a place no code of ours names is looked up by its position (`geo:<lat>,<lon>`), else kept as written.
 Payload: a list of events, `{"events": [...]}` or one event.
 """
 
@@ -230,6 +231,23 @@ def _subject(
     )
 
 
+def _known(code: str | None, locations: Places, mode: Mode | None) -> str | None:
+    if not code:
+        return None
+    if callable(locations):
+        return locations(code, mode)
+    return locations.get(code) if locations else None
+
+
+def _place(flat: DcsaEvent, locations: Places, mode: Mode | None) -> str | None:
+    """Our location named by the event's code, else the one at its position, else the code as
+    written (else, with no code at all, the position as `geo:<lat>,<lon>`)."""
+    found = _known(flat.location, locations, mode) or _known(flat.position, locations, mode)
+    if found:
+        return found[:64]
+    return place_id(flat.location or flat.position, None, mode)
+
+
 def _event(
     builder: ResultBuilder,
     ref: str,
@@ -304,7 +322,7 @@ def _event(
     shipment_id, resolved, service_id, vehicle_id = subject
     if flat.event_id:
         seen[flat.event_id] = subject
-    location = place_id(flat.location, locations, mode)
+    location = _place(flat, locations, mode)
     event_id = flat.event_id
     if flat.retracts and event_id == flat.retracts:
         event_id = f"{event_id}#retracted"
