@@ -20,13 +20,15 @@ depends_on = None
 
 def upgrade() -> None:
     """Apply this revision."""
-    with op.batch_alter_table("locations", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("unlocode", sa.String(length=5), nullable=True))
-        batch_op.add_column(sa.Column("gln", sa.String(length=13), nullable=True))
+    op.add_column("locations", sa.Column("unlocode", sa.String(length=5), nullable=True))
+    op.add_column("locations", sa.Column("gln", sa.String(length=13), nullable=True))
 
 
 def downgrade() -> None:
-    """Revert this revision (the codes are dropped)."""
-    with op.batch_alter_table("locations", schema=None) as batch_op:
-        batch_op.drop_column("gln")
-        batch_op.drop_column("unlocode")
+    """Revert this revision (the codes are dropped).
+
+    Plain ALTER TABLE, no batch copy: on SQLite (3.35+ drops columns itself) a batch would drop
+    and rebuild `locations`, which the foreign keys of services, shipments, ... refuse.
+    """
+    op.drop_column("locations", "gln")
+    op.drop_column("locations", "unlocode")
