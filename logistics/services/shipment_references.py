@@ -63,14 +63,18 @@ def link(session: Session, principal: Principal, shipment_id: str, kind: str, va
     get_shipment(session, principal, shipment_id)
     value = normalise(kind, value)
     existing = repo.get(session, kind, value)
-    if existing is not None:
-        if existing.shipment_id != shipment_id:
-            raise Conflict(
-                f"{kind} {value} is already linked to another shipment",
-                [f"{kind} {value}: linked to {existing.shipment_id}"],
-            )
-        return value
-    repo.add(session, shipment_id, kind, value)
+    # A concurrent request may link the same reference between the look and the insert: the
+    # insert then keeps its link and answers the shipment it names.
+    linked = (
+        existing.shipment_id
+        if existing is not None
+        else repo.add(session, shipment_id, kind, value)
+    )
+    if linked != shipment_id:
+        raise Conflict(
+            f"{kind} {value} is already linked to another shipment",
+            [f"{kind} {value}: linked to {linked}"],
+        )
     return value
 
 

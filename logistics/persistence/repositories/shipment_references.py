@@ -9,6 +9,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from logistics.persistence.tables import EventRow, ShipmentReferenceRow
@@ -33,10 +35,28 @@ def get(session: Session, kind: str, value: str) -> ShipmentReference | None:
     return _record(row) if row is not None else None
 
 
-def add(session: Session, shipment_id: str, kind: str, value: str) -> None:
-    """Link a reference to a shipment."""
-    session.add(ShipmentReferenceRow(kind=kind, value=value, shipment_id=shipment_id))
-    session.flush()
+def add(session: Session, shipment_id: str, kind: str, value: str) -> str:
+    """Link a reference to a shipment; return the shipment it is linked to now.
+
+    ON CONFLICT DO NOTHING: when a concurrent request linked the same reference first, that
+    link stands (and its shipment is returned) instead of the request failing.
+    """
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(ShipmentReferenceRow)
+        .values(kind=kind, value=value, shipment_id=shipment_id)
+        .on_conflict_do_nothing()
+        .returning(ShipmentReferenceRow.shipment_id)
+    )
+    if session.execute(statement).first() is not None:
+        return shipment_id
+    linked = session.scalar(
+        select(ShipmentReferenceRow.shipment_id).where(
+            ShipmentReferenceRow.kind == kind, ShipmentReferenceRow.value == value
+        )
+    )
+    # None: the concurrent link was rolled back after all; try again
+    return str(linked) if linked is not None else add(session, shipment_id, kind, value)
 
 
 def for_shipment(session: Session, shipment_id: str) -> list[ShipmentReference]:

@@ -1,0 +1,120 @@
+"""Clients racing on the same write over real HTTP (both databases): no 5xx, no duplicate rows.
+
+Each round starts CLIENTS requests at once behind a barrier, a bounded number of rounds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from logistics.persistence.tables import ShareLinkRow, ShipmentReferenceRow
+from tests.api.conftest import LiveApi
+
+CLIENTS = 6
+ROUNDS = 5
+Request = Callable[[httpx.Client, int], httpx.Response]
+
+
+def _race(api: LiveApi, role: str, send: Request) -> tuple[Counter[int], list[httpx.Response]]:
+    """ROUNDS rounds of CLIENTS clients sending `send(client, round)` at the same moment."""
+    statuses: Counter[int] = Counter()
+    answers: list[httpx.Response] = []
+    lock = threading.Lock()
+    for round_ in range(ROUNDS):
+        barrier = threading.Barrier(CLIENTS)
+
+        def one(round_: int = round_, barrier: threading.Barrier = barrier) -> None:
+            with api.client(role) as client:
+                client.timeout = httpx.Timeout(60)
+                barrier.wait()
+                answer = send(client, round_)
+            with lock:
+                statuses[answer.status_code] += 1
+                answers.append(answer)
+
+        threads = [threading.Thread(target=one) for _ in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return statuses, answers
+
+
+def _count(session_factory: sessionmaker[Session], query: Any) -> int:
+    with session_factory() as session:
+        return int(session.scalar(query) or 0)
+
+
+def test_linking_the_same_reference_at_once_links_it_once(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """Same AWB from every client (PostgreSQL answered 500 on the primary key before)."""
+    awbs = [f"020-1234567{n}" for n in range(ROUNDS)]
+
+    def link(client: httpx.Client, round_: int) -> httpx.Response:
+        body: dict[str, Any] = {"kind": "awb", "value": awbs[round_]}
+        return client.post("/v1/shipments/SH00001/references", json=body)
+
+    statuses, answers = _race(live_api, "coordinator", link)
+    assert statuses == {201: CLIENTS * ROUNDS}, [a.text for a in answers if a.status_code != 201]
+    stored = select(func.count()).select_from(ShipmentReferenceRow)
+    assert _count(session_factory, stored.where(ShipmentReferenceRow.kind == "awb")) == ROUNDS
+
+
+def test_a_reference_raced_onto_two_shipments_goes_to_one_the_other_is_a_conflict(
+    live_api: LiveApi,
+) -> None:
+    """Half the clients link the AWB to SH00001, half to SH00002: one wins, the rest 201 or 409."""
+
+    def link(client: httpx.Client, round_: int) -> httpx.Response:
+        target = "SH00001" if threading.get_ident() % 2 else "SH00002"
+        body: dict[str, Any] = {"kind": "awb", "value": f"160-1234567{round_}"}
+        return client.post(f"/v1/shipments/{target}/references", json=body)
+
+    statuses, answers = _race(live_api, "coordinator", link)
+    assert set(statuses) <= {201, 409}, [a.text for a in answers if a.status_code >= 500]
+    conflicts = [a.json() for a in answers if a.status_code == 409]
+    assert all("already linked to another shipment" in c["detail"] for c in conflicts)
+
+
+def test_asking_for_a_share_link_at_once_gives_everyone_the_same_link(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """One active link per shipment and key, however many ask at the same moment."""
+    shipments = ["SH00001", "SH00002", "SH00003", "SH00004", "SH00005"]
+
+    def share(client: httpx.Client, round_: int) -> httpx.Response:
+        return client.post(f"/v1/shipments/{shipments[round_]}/share")
+
+    statuses, answers = _race(live_api, "coordinator", share)
+    assert statuses == {201: CLIENTS * ROUNDS}, [a.text for a in answers if a.status_code != 201]
+    tokens = {a.json()["token"] for a in answers}
+    assert len(tokens) == ROUNDS
+    assert _count(session_factory, select(func.count()).select_from(ShareLinkRow)) == ROUNDS
+
+
+def test_creating_the_same_shipment_at_once_stores_it_once(live_api: LiveApi) -> None:
+    """Identical new shipments from every client: created once, the others unchanged or 409."""
+    base = {"shipper": "SHP-FXZ", "origin": "FXZ", "destination": "LUXC", "weight_kg": 420,
+            "volume_m3": 2.5, "pieces": 3, "ready_at": "2026-11-30T08:00:00+08:00",
+            "due_at": "2026-12-04T18:00:00+01:00", "requirements": ""}  # fmt: skip
+
+    def create(client: httpx.Client, round_: int) -> httpx.Response:
+        return client.post("/v1/shipments", json={**base, "id": f"RACE-{round_}"})
+
+    statuses, answers = _race(live_api, "coordinator", create)
+    assert set(statuses) <= {201, 409}, [a.text for a in answers if a.status_code >= 500]
+    created = Counter(
+        a.json()["ids"][0] for a in answers if a.status_code == 201 and a.json()["created"]
+    )
+    assert created == {f"RACE-{n}": 1 for n in range(ROUNDS)}
+    with live_api.client("coordinator") as client:
+        for n in range(ROUNDS):
+            assert client.get(f"/v1/shipments/RACE-{n}").json()["pieces"] == 3
