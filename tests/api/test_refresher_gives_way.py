@@ -38,6 +38,16 @@ def _stale(factory: sessionmaker[Session]) -> set[str]:
         return set(tracking_state.stale_ids(session))
 
 
+def _refresher_of_one_stale_shipment(
+    factory: sessionmaker[Session], intake: IntakeActivity, *, quiet_s: float, max_defer_s: float
+) -> TrackingRefresher:
+    """A refresher waiting on `intake`, with one shipment (SH00001) stale."""
+    _one_stale_shipment(factory)
+    return TrackingRefresher(
+        factory, poll_s=1, sweep_s=60, quiet_s=quiet_s, max_defer_s=max_defer_s, intake=intake
+    )
+
+
 def _one_stale_shipment(factory: sessionmaker[Session]) -> None:
     refresher = TrackingRefresher(factory, poll_s=1, sweep_s=60)
     with session_scope(factory) as session:
@@ -53,12 +63,8 @@ def _one_stale_shipment(factory: sessionmaker[Session]) -> None:
 def test_the_refresher_waits_while_ingestion_runs_and_refreshes_after(
     session_factory: sessionmaker[Session],
 ) -> None:
-    factory = session_factory
-    _one_stale_shipment(factory)
-    intake = IntakeActivity()
-    refresher = TrackingRefresher(
-        factory, poll_s=1, sweep_s=60, quiet_s=0.05, max_defer_s=600, intake=intake
-    )
+    factory, intake = session_factory, IntakeActivity()
+    refresher = _refresher_of_one_stale_shipment(factory, intake, quiet_s=0.05, max_defer_s=600)
     done = threading.Event()
     worker = threading.Thread(target=lambda: (refresher.run_once(), done.set()), daemon=True)
     with intake.running():  # an ingestion request in flight
@@ -72,12 +78,8 @@ def test_the_refresher_waits_while_ingestion_runs_and_refreshes_after(
 def test_the_refresher_waits_no_longer_than_its_bound(
     session_factory: sessionmaker[Session],
 ) -> None:
-    factory = session_factory
-    _one_stale_shipment(factory)
-    intake = IntakeActivity()
-    refresher = TrackingRefresher(
-        factory, poll_s=1, sweep_s=60, quiet_s=600, max_defer_s=0.2, intake=intake
-    )
+    factory, intake = session_factory, IntakeActivity()
+    refresher = _refresher_of_one_stale_shipment(factory, intake, quiet_s=600, max_defer_s=0.2)
     with intake.running():  # ingestion never pauses
         refresher.run_once()  # returns after its bound, having refreshed the batch
         assert _stale(factory) == set()
