@@ -98,7 +98,7 @@ def create_share_link(
     if principal.role not in SHARING_ROLES:
         raise PermissionDenied(f"role {principal.role.value} may not share tracking links")
     shipment = get_shipment(session, principal, shipment_id)
-    repo.serialise_creation(session, shipment.id, principal.key_id)  # concurrent: one link
+    shipment_repo.hold(session, shipment.id)  # concurrent requests: one link, not one each
     existing = repo.active_for(session, shipment.id, principal.key_id)
     if existing is not None:
         return existing

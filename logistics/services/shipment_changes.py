@@ -203,6 +203,7 @@ def amend_shipment(
     reason: str = "",
 ) -> ChangeResult:
     """Amend some fields of a stored shipment (validated as a row; rules in the module doc)."""
+    shipment_repo.hold(session, shipment_id)  # a concurrent change or cancellation waits
     stored = _stored(session, shipment_id)
     check_changeable(session, shipment_id, "amended")
     amended = validate_amendment(session, stored, changes)
@@ -217,6 +218,7 @@ def cancel_shipment(
     """Cancel a shipment: its booked legs are dropped and no later plan includes it."""
     if not reason.strip():
         raise DomainError("a cancellation needs a reason (e.g. 'order withdrawn by the shipper')")
+    shipment_repo.hold(session, shipment_id)  # concurrent cancellations: one is recorded
     stored = _stored(session, shipment_id)
     check_changeable(session, shipment_id, "cancelled")
     legs = booked_legs.for_shipment(session, shipment_id)

@@ -14,7 +14,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from logistics.persistence.tables import ShareLinkRow, ShipmentReferenceRow
+from logistics.persistence.tables import ShareLinkRow, ShipmentChangeRow, ShipmentReferenceRow
 from tests.api.conftest import LiveApi
 
 CLIENTS = 6
@@ -118,3 +118,18 @@ def test_creating_the_same_shipment_at_once_stores_it_once(live_api: LiveApi) ->
     with live_api.client("coordinator") as client:
         for n in range(ROUNDS):
             assert client.get(f"/v1/shipments/RACE-{n}").json()["pieces"] == 3
+
+
+def test_cancelling_a_shipment_at_once_records_one_cancellation(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """Every client cancels the same shipment: one 200 and one change record, the others 409."""
+    shipments = ["SH00001", "SH00002", "SH00003", "SH00004", "SH00005"]
+
+    def cancel(client: httpx.Client, round_: int) -> httpx.Response:
+        return client.post(f"/v1/shipments/{shipments[round_]}/cancel", json={"reason": "race"})
+
+    statuses, answers = _race(live_api, "coordinator", cancel)
+    assert statuses == {200: ROUNDS, 409: (CLIENTS - 1) * ROUNDS}, [a.text for a in answers]
+    cancelled = select(func.count()).select_from(ShipmentChangeRow)
+    assert _count(session_factory, cancelled.where(ShipmentChangeRow.kind == "cancelled")) == ROUNDS

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from logistics.persistence.tables import ShareLinkRow, ShipmentRow
+from logistics.persistence.tables import ShareLinkRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,25 +38,6 @@ def add(session: Session, link: ShareLink) -> None:
         )
     )
     session.flush()
-
-
-def serialise_creation(session: Session, shipment_id: str, created_by: str) -> None:
-    """Hold the lock that makes concurrent creators of a shipment's link go one at a time.
-
-    Called before looking for an active link, so that a second request sees the first one's
-    link instead of adding its own: PostgreSQL locks the shipment row; SQLite takes the
-    database's write lock (a write of the key's links that changes nothing).
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            select(ShipmentRow.id).where(ShipmentRow.id == shipment_id).with_for_update()
-        )
-        return
-    session.execute(
-        update(ShareLinkRow)
-        .where(ShareLinkRow.shipment_id == shipment_id, ShareLinkRow.created_by == created_by)
-        .values(revoked_at=ShareLinkRow.revoked_at)
-    )
 
 
 def get(session: Session, token: str) -> ShareLink | None:

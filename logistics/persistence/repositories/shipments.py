@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from logistics.domain import Shipment
@@ -110,6 +111,22 @@ def list_page(
         query = query.where(ShipmentRow.due_at <= f.due_to)
     rows, total = paginate(session, query, [ShipmentRow.ready_at, ShipmentRow.id], limit, offset)
     return Page([to_domain(r) for r in rows], total, limit, offset)
+
+
+def hold(session: Session, shipment_id: str) -> None:
+    """Make concurrent writers of one shipment (its changes, its share links) go one at a time.
+
+    A write that changes nothing, issued before the writer reads what it checks: PostgreSQL
+    locks the row (FOR NO KEY UPDATE, so inserting events that name it is not held up) until
+    the transaction ends; SQLite takes the database's write lock. The next writer then reads
+    what the first one committed.
+    """
+    session.execute(
+        sql_update(ShipmentRow)
+        .where(ShipmentRow.id == shipment_id)
+        .values(shipper=ShipmentRow.shipper)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def update(session: Session, shipment: Shipment) -> None:
