@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,18 @@ class LiveApi:
         """An HTTP client, authenticated as `role` when given."""
         headers = {"Authorization": f"Bearer {self.keys[role]}"} if role else {}
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=10)
+
+
+@contextmanager
+def frozen_now(when: str) -> Iterator[None]:
+    """The platform's one clock (LOGISTICS_NOW) at `when`, an ISO 8601 time with offset, for the
+    block (settings re-read on entry and exit). A test module's autouse fixture runs before
+    `live_api`, so the served app sees it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LOGISTICS_NOW", when)
+        get_settings.cache_clear()
+        yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture

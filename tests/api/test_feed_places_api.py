@@ -5,14 +5,14 @@ with their own offsets; an unknown place keeps its code; a mistyped GLN is refus
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.persistence.database import session_scope
-from logistics.settings import get_settings
-from tests.api.conftest import LiveApi
+from tests.api.conftest import LiveApi, frozen_now
 from tests.booking import book_minimal
 
 PLACES = Path(__file__).resolve().parents[2] / "fixtures" / "feeds" / "places"
@@ -29,13 +29,10 @@ LOCATION_FIELDS = (
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+def _frozen_clock() -> Iterator[None]:
     """The messages arrive after the last of their events (30 Nov 2026)."""
-    monkeypatch.setenv("LOGISTICS_NOW", "2026-11-30T22:00:00+00:00")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("LOGISTICS_NOW")
-    get_settings.cache_clear()
+    with frozen_now("2026-11-30T22:00:00+00:00"):
+        yield
 
 
 def test_posted_location_codes_place_dcsa_and_epcis_events(

@@ -20,20 +20,17 @@ from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import services as service_repo
 from logistics.persistence.repositories.booked_legs import BookedLeg
 from logistics.settings import get_settings
-from tests.api.conftest import LiveApi
+from tests.api.conftest import LiveApi, frozen_now
 
 STREAM = Path(__file__).resolve().parents[2] / "fixtures" / "feeds" / "streams" / "mixed_sh00001"
 SETUP: dict[str, Any] = json.loads((STREAM / "setup.json").read_text())
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _frozen_clock() -> Iterator[None]:
     """Tracking runs at a fixed time after the delivery, whatever today is."""
-    monkeypatch.setenv("LOGISTICS_NOW", "2026-12-01T18:00:00+00:00")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("LOGISTICS_NOW")
-    get_settings.cache_clear()
+    with frozen_now("2026-12-01T18:00:00+00:00"):
+        yield
 
 
 def _service(data: dict[str, Any]) -> Service:

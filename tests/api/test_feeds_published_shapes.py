@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.persistence.database import session_scope
-from logistics.settings import get_settings
-from tests.api.conftest import LiveApi
+from tests.api.conftest import LiveApi, frozen_now
 from tests.booking import FIXTURES, book_minimal
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+def _frozen_clock() -> Iterator[None]:
     """The feeds arrive after SH00001's flight landed (its legs are on 29-30 Nov 2026)."""
-    monkeypatch.setenv("LOGISTICS_NOW", "2026-11-30T10:00:00+00:00")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("LOGISTICS_NOW")
-    get_settings.cache_clear()
+    with frozen_now("2026-11-30T10:00:00+00:00"):
+        yield
 
 
 def _link(live_api: LiveApi, session_factory: sessionmaker[Session], kind: str, value: str) -> None:

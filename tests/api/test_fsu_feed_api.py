@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.persistence.database import session_scope
-from logistics.settings import get_settings
-from tests.api.conftest import LiveApi
+from tests.api.conftest import LiveApi, frozen_now
 from tests.booking import FIXTURES, book_minimal
 
 DEPARTED = (FIXTURES / "tracking" / "fsu_sh00001_departed.txt").read_bytes()
@@ -17,13 +17,10 @@ DELIVERED = (FIXTURES / "tracking" / "fsu_sh00001_delivered.txt").read_bytes()
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+def _frozen_clock() -> Iterator[None]:
     """The feed arrives while CV9751 is in the air (its booked legs are on 29-30 Nov 2026)."""
-    monkeypatch.setenv("LOGISTICS_NOW", "2026-11-30T03:00:00+00:00")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("LOGISTICS_NOW")
-    get_settings.cache_clear()
+    with frozen_now("2026-11-30T03:00:00+00:00"):
+        yield
 
 
 def test_fsu_reaches_the_linked_shipment_with_answers_per_record(

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.persistence.database import session_scope
-from logistics.settings import get_settings
-from tests.api.conftest import LiveApi
+from tests.api.conftest import LiveApi, frozen_now
 from tests.booking import FIXTURES, book_minimal
 
 SPLIT = (FIXTURES / "tracking" / "fsu_sh00001_split_departed.txt").read_bytes()
@@ -18,13 +17,10 @@ REST = (FIXTURES / "tracking" / "fsu_sh00001_second_part_departed.txt").read_byt
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _frozen_clock() -> Iterator[None]:
     """The feed arrives while CV9751 is in the air (its booked legs are on 29-30 Nov 2026)."""
-    monkeypatch.setenv("LOGISTICS_NOW", "2026-11-30T03:00:00+00:00")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("LOGISTICS_NOW")
-    get_settings.cache_clear()
+    with frozen_now("2026-11-30T03:00:00+00:00"):
+        yield
 
 
 def test_a_part_departure_reads_as_part_of_the_pieces_until_all_departed(

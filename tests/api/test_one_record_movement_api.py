@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.persistence.database import session_scope
-from logistics.settings import get_settings
-from tests.api.conftest import LiveApi
+from tests.api.conftest import LiveApi, frozen_now
 from tests.booking import FIXTURES, book_minimal
 
 FANOUT = (FIXTURES / "feeds" / "one_record" / "movement_fanout.jsonld").read_bytes()
@@ -19,13 +18,10 @@ PIECE = "https://1r.forwarder.example/logistics-objects/piece-sh1-1"
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _frozen_clock() -> Iterator[None]:
     """The feed arrives after CV9751 landed (the booked legs are on 29-30 Nov 2026)."""
-    monkeypatch.setenv("LOGISTICS_NOW", "2026-11-30T10:00:00+00:00")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("LOGISTICS_NOW")
-    get_settings.cache_clear()
+    with frozen_now("2026-11-30T10:00:00+00:00"):
+        yield
 
 
 def _timeline(live_api: LiveApi, shipment_id: str) -> list[dict[str, Any]]:

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.persistence.database import session_scope
 from logistics.persistence.repositories import booked_legs
-from logistics.settings import get_settings
-from tests.api.conftest import LiveApi
+from tests.api.conftest import LiveApi, frozen_now
 from tests.booking import BOOKED, book_minimal
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+def _frozen_clock() -> Iterator[None]:
     """Tracking runs the day before the fixture's legs (time rules stay quiet)."""
-    monkeypatch.setenv("LOGISTICS_NOW", "2026-11-28T12:00:00+00:00")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("LOGISTICS_NOW")
-    get_settings.cache_clear()
+    with frozen_now("2026-11-28T12:00:00+00:00"):
+        yield
 
 
 def key_id(api: LiveApi, role: str) -> str:

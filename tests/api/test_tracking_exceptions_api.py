@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.persistence.database import session_scope
-from logistics.settings import get_settings
-from tests.api.conftest import LiveApi
+from tests.api.conftest import LiveApi, frozen_now
 from tests.booking import BOOKED, FIXTURES, book_minimal
 
 
 @pytest.fixture(autouse=True)
-def _frozen_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+def _frozen_clock() -> Iterator[None]:
     """Tracking runs at a fixed time the day before the fixture's legs, whatever today is (time
     rules such as lost tracking and dwell would otherwise open more exceptions as days pass)."""
-    monkeypatch.setenv("LOGISTICS_NOW", "2026-11-28T12:00:00+00:00")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.delenv("LOGISTICS_NOW")
-    get_settings.cache_clear()
+    with frozen_now("2026-11-28T12:00:00+00:00"):
+        yield
 
 
 def _booked_and_missed(api: LiveApi, session_factory: sessionmaker[Session]) -> None:
