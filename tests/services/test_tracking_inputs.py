@@ -12,15 +12,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from logistics.bundles.reader import read_bundle
-from logistics.domain import Mode
 from logistics.persistence.repositories import booked_legs, tracking_state
 from logistics.persistence.repositories import shipments as shipment_repo
-from logistics.persistence.repositories.booked_legs import BookedLeg
 from logistics.services import feed_ingest, tracking_refresh
 from logistics.services.import_scenario import import_scenario
 from logistics.services.tracking_inputs import load_inputs
 from logistics.services.tracking_view import compute_tracking, load_tracking
-from tests.booking import BOOKED, FIXTURES
+from tests.booking import BOOKED, FIXTURES, fixture_legs
 
 NOW = datetime.fromisoformat("2026-11-30T12:00:00+00:00")
 SHIPMENTS = ["SH00001", "SH00002", "SH00003", "SH00004", "SH00005"]
@@ -29,21 +27,7 @@ SHIPMENTS = ["SH00001", "SH00002", "SH00003", "SH00004", "SH00005"]
 def _book(session: Session, shipment_ids: list[str]) -> None:
     """Book the shipments on the fixture's legs (truck, flight, truck), as accepting would."""
     for shipment_id in shipment_ids:
-        rows = [
-            BookedLeg(
-                shipment_id=shipment_id,
-                leg_index=i,
-                plan_id="",
-                mode=Mode(leg["mode"]),
-                from_location=leg["from_location"],
-                to_location=leg["to_location"],
-                planned_depart=datetime.fromisoformat(leg["planned_depart"]),
-                planned_arrive=datetime.fromisoformat(leg["planned_arrive"]),
-                service_id=leg.get("service_id"),
-                vehicle_id=leg.get("vehicle_id"),
-            )
-            for i, leg in enumerate(BOOKED["legs"])
-        ]
+        rows = fixture_legs(shipment_id)
         booked_legs.replace_for_shipment(session, shipment_id, "plan-test", rows)
     tracking_state.mark_stale(session, shipment_ids)
 

@@ -7,7 +7,7 @@ SQLite only (see tests/web/conftest.py).
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +16,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from logistics.domain import Mode
 from logistics.persistence.database import session_scope
 from logistics.persistence.repositories import booked_legs
-from logistics.persistence.repositories.booked_legs import BookedLeg
 from tests.api.conftest import LiveApi
-from tests.booking import BOOKED
+from tests.booking import BOOKED, fixture_legs
 from tests.web.page_checks import (
     WIDTHS,
     assert_fits_width,
@@ -176,22 +174,7 @@ def _book_over_two_days(session_factory: sessionmaker[Session]) -> None:
     }
     with session_scope(session_factory) as session:
         for shipment_id, (chosen, days) in plans.items():
-            shift = timedelta(days=days)
-            rows = [
-                BookedLeg(
-                    shipment_id=shipment_id,
-                    leg_index=i,
-                    plan_id="",
-                    mode=Mode(leg["mode"]),
-                    from_location=leg["from_location"],
-                    to_location=leg["to_location"],
-                    planned_depart=datetime.fromisoformat(leg["planned_depart"]) + shift,
-                    planned_arrive=datetime.fromisoformat(leg["planned_arrive"]) + shift,
-                    service_id=leg.get("service_id"),
-                    vehicle_id=leg.get("vehicle_id"),
-                )
-                for i, leg in enumerate(chosen)
-            ]
+            rows = fixture_legs(shipment_id, chosen, timedelta(days=days))
             booked_legs.replace_for_shipment(session, shipment_id, "plan-web", rows)
 
 
