@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, status
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
 
 from api.dependencies import CoordinatorDep, ReporterDep, SessionDep
+from api.idempotency import IdempotencyKey, create_once
 from api.schemas.disruptions import DisruptionIn, DisruptionList, DisruptionOut, RecoveryRequest
 from api.schemas.params import DisruptionIdPath
 from api.schemas.plans import RecoveryQueued
@@ -17,21 +21,36 @@ from logistics.services import disruptions, plan_jobs
 router = APIRouter(tags=["disruptions"])
 
 
-@router.post("/disruptions", status_code=status.HTTP_201_CREATED)
+@router.post("/disruptions", status_code=status.HTTP_201_CREATED, response_model=DisruptionOut)
 def report_disruption(
-    body: DisruptionIn, session: SessionDep, principal: ReporterDep
-) -> DisruptionOut:
+    body: DisruptionIn,
+    session: SessionDep,
+    principal: ReporterDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
     """Report a disruption: the shipments booked on what it touches are refreshed at once; those
-    it breaks show a DISRUPTED exception, need a replan, and webhook subscribers hear of it."""
-    d = Disruption(
-        id=disruptions.new_id(),
-        reported_at=clock.now(),
-        source=principal.role.value,
-        **body.model_dump(),
+    it breaks show a DISRUPTED exception, need a replan, and webhook subscribers hear of it.
+    A repeat with the same Idempotency-Key gets the first answer and reports nothing more."""
+
+    def report(s: Session) -> dict[str, Any]:
+        d = Disruption(
+            id=disruptions.new_id(),
+            reported_at=clock.now(),
+            source=principal.role.value,
+            **body.model_dump(),
+        )
+        outcome = disruptions.report(s, d, reported_by=principal.key_id)
+        out = DisruptionOut.of(d, booked=list(outcome.booked), needing=list(outcome.needing_replan))
+        return out.model_dump(mode="json")
+
+    return create_once(
+        session,
+        principal,
+        idempotency_key,
+        ("POST /v1/disruptions", body),
+        report,
+        lambda out: {"Location": f"/v1/disruptions/{out['id']}"},
     )
-    outcome = disruptions.report(session, d, reported_by=principal.key_id)
-    session.commit()
-    return DisruptionOut.of(d, booked=list(outcome.booked), needing=list(outcome.needing_replan))
 
 
 @router.get("/disruptions")

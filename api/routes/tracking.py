@@ -21,6 +21,7 @@ from api.dependencies import (
     TrackerDep,
 )
 from api.dependencies import ReaderDep as AnyReaderDep
+from api.idempotency import IdempotencyKey
 from api.intake_activity import INTAKE
 from api.schemas.common import Page
 from api.schemas.events import EVENTS_BODY, validate_events
@@ -43,15 +44,6 @@ from logistics.settings import get_settings
 from logistics.tracking.adapters.registry import REGISTRY, FeedFormat
 
 router = APIRouter(tags=["tracking"])
-
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=128,
-        description="Retry-safe key: a repeat gets the first answer",
-    ),
-]
 
 
 def _replay_or_run(

@@ -4,13 +4,15 @@ deliveries."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from api.dependencies import SessionDep, SubscriberDep
+from api.idempotency import IdempotencyKey, create_once
 from api.schemas.params import ID_LENGTH, JobIdPath
 from logistics.services import webhooks
 from logistics.services.webhooks import Delivery, Subscription
@@ -143,26 +145,36 @@ class DeliveryList(BaseModel):
 
 @router.post("/webhooks", status_code=status.HTTP_201_CREATED, response_model=SubscriptionCreated)
 def create_subscription(
-    body: SubscriptionIn, session: SessionDep, principal: SubscriberDep
+    body: SubscriptionIn,
+    session: SessionDep,
+    principal: SubscriberDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    """Subscribe a URL to tracking notices; the answer carries the signing secret, once."""
-    secret, sub = webhooks.subscribe(
+    """Subscribe a URL to tracking notices; the answer carries the signing secret, once (or
+    again to a repeat with the same Idempotency-Key, which subscribes nothing more)."""
+
+    def subscribe(s: Session) -> dict[str, Any]:
+        secret, sub = webhooks.subscribe(
+            s,
+            principal,
+            url=body.url,
+            shipment_ids=body.shipment_ids,
+            milestones=body.milestones,
+            exception_reasons=body.exception_reasons,
+            kinds=body.kinds,
+        )
+        out = SubscriptionCreated(**SubscriptionOut.of(sub).model_dump(), secret=secret)
+        return out.model_dump(mode="json")
+
+    # Committed before answering (the session dependency commits only after the response is
+    # sent, and a caller may act on the 201 and the secret at once).
+    return create_once(
         session,
         principal,
-        url=body.url,
-        shipment_ids=body.shipment_ids,
-        milestones=body.milestones,
-        exception_reasons=body.exception_reasons,
-        kinds=body.kinds,
-    )
-    # Commit before answering: the session dependency commits only after the response is
-    # sent, and a caller may act on the 201 (and the secret) at once.
-    session.commit()
-    out = SubscriptionCreated(**SubscriptionOut.of(sub).model_dump(), secret=secret)
-    return JSONResponse(
-        out.model_dump(mode="json"),
-        status_code=status.HTTP_201_CREATED,
-        headers={"Location": f"/v1/webhooks/{sub.id}", "Cache-Control": "no-store"},
+        idempotency_key,
+        ("POST /v1/webhooks", body),
+        subscribe,
+        lambda out: {"Location": f"/v1/webhooks/{out['id']}", "Cache-Control": "no-store"},
     )
 
 

@@ -78,15 +78,17 @@ def run(
     body: bytes,
     stale_after_s: float = 300.0,
     attempts: int = 4,
+    status_code: int = 200,
 ) -> Answer:
     """Run `work` in its own transaction (retried on deadlocks), once per Idempotency-Key.
 
     With a key: the key is claimed first (committed), so a concurrent request with it answers
     409 in progress instead of racing; a repeat gets the stored answer; a key reused for another
     body is a Conflict; if `work` fails, the claim is released so the client can retry.
+    `status_code` is the success status answered (and stored for replays).
     """
     if not key:
-        return Answer(200, run_in_transaction(session, work, attempts=attempts))
+        return Answer(status_code, run_in_transaction(session, work, attempts=attempts))
     digest = hashlib.sha256(body).hexdigest()
     claimed = run_in_transaction(
         session, lambda s: _claim(s, api_key_id, key, digest, stale_after_s), attempts=attempts
@@ -96,12 +98,12 @@ def run(
 
     def work_and_store(s: Session) -> Mapping[str, Any]:
         answer = work(s)
-        if not repo.complete(s, api_key_id, key, claimed.token, 200, json.dumps(answer)):
+        if not repo.complete(s, api_key_id, key, claimed.token, status_code, json.dumps(answer)):
             raise InProgress(f"Idempotency-Key {key!r} was claimed again by a later retry")
         return answer
 
     try:
-        return Answer(200, run_in_transaction(session, work_and_store, attempts=attempts))
+        return Answer(status_code, run_in_transaction(session, work_and_store, attempts=attempts))
     except BaseException:
         _release(session, claimed)
         raise

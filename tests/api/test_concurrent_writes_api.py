@@ -14,7 +14,13 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from logistics.persistence.tables import ShareLinkRow, ShipmentChangeRow, ShipmentReferenceRow
+from logistics.persistence.tables import (
+    DisruptionRow,
+    ShareLinkRow,
+    ShipmentChangeRow,
+    ShipmentReferenceRow,
+    WebhookSubscriptionRow,
+)
 from tests.api.conftest import LiveApi
 
 CLIENTS = 6
@@ -133,3 +139,66 @@ def test_cancelling_a_shipment_at_once_records_one_cancellation(
     assert statuses == {200: ROUNDS, 409: (CLIENTS - 1) * ROUNDS}, [a.text for a in answers]
     cancelled = select(func.count()).select_from(ShipmentChangeRow)
     assert _count(session_factory, cancelled.where(ShipmentChangeRow.kind == "cancelled")) == ROUNDS
+
+
+def _same_key_race(api: LiveApi, path: str, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
+    """Every client of round n sends bodies[n] with the Idempotency-Key of round n."""
+
+    def create(client: httpx.Client, round_: int) -> httpx.Response:
+        headers = {"Idempotency-Key": f"race-{round_}"}
+        return client.post(path, json=bodies[round_], headers=headers)
+
+    statuses, answers = _race(api, "coordinator", create)
+    # 201 (first or replayed), or 409 while the first request of the key is still running
+    assert set(statuses) <= {201, 409}, [a.text for a in answers if a.status_code >= 500]
+    assert statuses[201] >= ROUNDS
+    for answer in answers:
+        if answer.status_code == 409:
+            assert "still in progress" in answer.json()["detail"], answer.text
+    return [a for a in answers if a.status_code == 201]
+
+
+def test_one_idempotency_key_subscribes_one_webhook(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """Clients racing with the same key and body: one subscription, one secret for all."""
+    bodies: list[dict[str, Any]] = [
+        {"url": f"https://hooks.example.com/race/{n}"} for n in range(ROUNDS)
+    ]
+    created = _same_key_race(live_api, "/v1/webhooks", bodies)
+    assert len({(a.json()["id"], a.json()["secret"]) for a in created}) == ROUNDS
+    stored = select(func.count()).select_from(WebhookSubscriptionRow)
+    assert _count(session_factory, stored) == ROUNDS
+
+
+def test_one_idempotency_key_reports_one_disruption(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """The same hub closure sent by every client with one key: stored once, one id for all."""
+    bodies: list[dict[str, Any]] = [
+        {"kind": "hub_closed", "location": "CGO", "note": f"race {n}",
+         "starts_at": "2026-11-29T23:00:00+08:00", "ends_at": "2026-11-30T03:00:00+08:00"}
+        for n in range(ROUNDS)
+    ]  # fmt: skip
+    created = _same_key_race(live_api, "/v1/disruptions", bodies)
+    assert len({a.json()["id"] for a in created}) == ROUNDS
+    assert _count(session_factory, select(func.count()).select_from(DisruptionRow)) == ROUNDS
+
+
+def test_an_idempotency_key_reused_for_another_body_or_route_is_a_conflict(
+    live_api: LiveApi,
+) -> None:
+    """A repeat replays (marked), another body or another route under the key is a 409."""
+    hub = {"kind": "hub_closed", "location": "CGO",
+           "starts_at": "2026-11-29T23:00:00+08:00", "ends_at": "2026-11-30T03:00:00+08:00"}  # fmt: skip
+    with live_api.client("coordinator") as client:
+        key = {"Idempotency-Key": "once"}
+        first = client.post("/v1/disruptions", json=hub, headers=key)
+        again = client.post("/v1/disruptions", json=hub, headers=key)
+        other = client.post("/v1/disruptions", json={**hub, "note": "x"}, headers=key)
+        hook = client.post("/v1/webhooks", json={"url": "https://hooks.example.com/a"}, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["Location"] == f"/v1/disruptions/{first.json()['id']}"
+    assert other.status_code == hook.status_code == 409
+    assert "different request" in other.json()["detail"]

@@ -1,0 +1,56 @@
+"""Create routes made retry-safe by an Idempotency-Key header (the same key: one row, one answer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
+
+from fastapi import Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from logistics.domain import Principal
+from logistics.services import idempotent_requests
+from logistics.settings import get_settings
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=128,
+        description="Retry-safe key: a repeat gets the first answer",
+    ),
+]
+
+
+def create_once(
+    session: Session,
+    principal: Principal,
+    key: str | None,
+    request: tuple[str, BaseModel],
+    work: Callable[[Session], Mapping[str, Any]],
+    headers: Callable[[Mapping[str, Any]], dict[str, str]],
+) -> JSONResponse:
+    """Run `work` (which creates something) once per Idempotency-Key and answer 201.
+
+    `request` is the route and its validated body: a key reused on another route or with
+    another body is a 409. A repeat (or a client racing with the same key) gets the first
+    answer, marked `Idempotent-Replayed: true`, and nothing is created again.
+    """
+    route, body = request
+    settings = get_settings()
+    answer = idempotent_requests.run(
+        session,
+        work,
+        api_key_id=principal.key_id,
+        key=key,
+        body=f"{route}\n{body.model_dump_json()}".encode(),
+        stale_after_s=settings.idempotency_claim_seconds,
+        attempts=settings.db_retry_attempts,
+        status_code=201,
+    )
+    extra = headers(answer.body)
+    if answer.replayed:
+        extra["Idempotent-Replayed"] = "true"
+    return JSONResponse(dict(answer.body), status_code=answer.status_code, headers=extra)
