@@ -157,3 +157,53 @@ def test_a_gps_vehicle_id_longer_than_its_column_is_refused_per_line(live_api: L
     ):
         assert reason in said, said
     assert "line 4" not in said
+
+
+def _first_event_with(document: Any, name: str) -> dict[str, Any]:
+    """The first JSON object in `document` holding the key `name`."""
+    if isinstance(document, dict):
+        if name in document:
+            return document
+        children = list(document.values())
+    elif isinstance(document, list):
+        children = document
+    else:
+        return {}
+    for child in children:
+        found = _first_event_with(child, name)
+        if found:
+            return found
+    return {}
+
+
+@pytest.mark.parametrize(
+    ("feed_format", "path", "field", "value", "reason"),
+    [
+        (FeedFormat.DCSA, "dcsa/v3.json", "eventUpdatedDateTime", "0001-01-01T00:00:00+14:00",
+         "out of range"),
+        (FeedFormat.DCSA, "dcsa/v3.json", "eventUpdatedDateTime", "9999-12-31T23:59:59-12:00",
+         "out of range"),
+        (FeedFormat.EPCIS, "epcis/document.jsonld", "eventTime", "9999-12-31T23:59:59-12:00",
+         "out of range"),
+        (FeedFormat.EPCIS, "epcis/document.jsonld", "eventTime", "0001-01-01T00:00:00+14:00",
+         "out of range"),
+        (FeedFormat.UNIFIED, "unified/events.json", "source", [1], "source must be a string"),
+        (FeedFormat.UNIFIED, "unified/events.json", "source", 10**30, "source must be a string"),
+    ],
+)  # fmt: skip
+def test_a_time_without_a_utc_year_or_a_source_that_is_no_text_is_one_record_refused(
+    live_api: LiveApi, feed_format: FeedFormat, path: str, field: str, value: Any, reason: str
+) -> None:
+    """Times that overflow on their way to UTC, or a non-text source, were a 500 for the payload."""
+    document = json.loads((FEEDS / path).read_text())
+    _first_event_with(document, field)[field] = value
+    content_type = SAMPLES[feed_format][1]
+    with live_api.client("feed") as client:
+        answer = client.post(
+            f"/v1/feeds/{feed_format.value}",
+            content=json.dumps(document).encode(),
+            headers={"Content-Type": content_type},
+        )
+    assert answer.status_code == 200, answer.text
+    said = json.dumps(answer.json())
+    assert reason in said and answer.json()["rejected"] >= 1, said[:500]

@@ -10,7 +10,7 @@ from typing import Any
 from logistics.domain.tracking import TrackingEvent
 from logistics.errors import DomainError
 from logistics.tracking.hashing import content_hash
-from logistics.tracking.limits import storable
+from logistics.tracking.limits import bad_time, storable
 from logistics.tracking.results import ResultBuilder, SourceEvent
 
 _PLACEHOLDER_ID = "pending-content-hash"
@@ -43,6 +43,9 @@ def parse_instant(value: Any, name: str) -> datetime:
         raise RecordError(f"{name} {value!r} is not an ISO 8601 time") from exc
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise RecordError(f"{name} {value!r} has no UTC offset")
+    refused = bad_time(name, parsed)  # year 1 at +14:00 has no year in UTC: refused, not a 500
+    if refused:
+        raise RecordError(refused)
     return parsed
 
 

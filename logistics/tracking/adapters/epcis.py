@@ -48,6 +48,7 @@ from logistics.tracking.adapters._subjects import event_id_for, subjects_of
 from logistics.tracking.adapters.epcis_xml import looks_like_xml, xml_events
 from logistics.tracking.adapters.gs1_locations import parse_gln
 from logistics.tracking.identifiers import parse_identifier
+from logistics.tracking.limits import bad_time
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
 EPCIS_BIZ_STEPS: dict[str, Milestone] = {
@@ -194,7 +195,10 @@ def _event_time(item: Mapping[str, Any]) -> datetime:
     if parsed.tzinfo is None:
         if offset is None:
             raise RecordError(f"eventTime {raw!r} has no UTC offset and no eventTimeZoneOffset")
-        return parsed.replace(tzinfo=offset)
+        parsed = parsed.replace(tzinfo=offset)
+    refused = bad_time("eventTime", parsed)  # before moving it to another offset
+    if refused:
+        raise RecordError(refused)
     return parsed.astimezone(offset) if offset else parsed
 
 

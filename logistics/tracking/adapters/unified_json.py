@@ -75,6 +75,9 @@ def _fields(item: Any, default_source: str, received_at: datetime | None) -> dic
         raise item
     if not isinstance(item, Mapping):
         raise RecordError("record is not a JSON object")
+    for name in ("source", "source_code"):
+        if item.get(name) is not None and not isinstance(item.get(name), str):
+            raise RecordError(f"{name} must be a string")
     fields: dict[str, Any] = {
         "source": item.get("source") or default_source,
         "milestone": _enum(MILESTONE_CODES, item.get("milestone"), "milestone"),
