@@ -24,6 +24,36 @@ IdempotencyKey = Annotated[
 ]
 
 
+def run_once(
+    session: Session,
+    principal: Principal,
+    key: str | None,
+    body: bytes,
+    work: Callable[[Session], Mapping[str, Any]],
+    *,
+    status_code: int = 200,
+    headers: Callable[[Mapping[str, Any]], dict[str, str]] | None = None,
+) -> JSONResponse:
+    """Run `work` once per Idempotency-Key (`idempotent_requests.run`) and answer with its
+    document: a repeat, or a client racing with the same key, gets the first answer, marked
+    `Idempotent-Replayed: true`; `headers` adds the answer's own (e.g. its `Location`)."""
+    settings = get_settings()
+    answer = idempotent_requests.run(
+        session,
+        work,
+        api_key_id=principal.key_id,
+        key=key,
+        body=body,
+        stale_after_s=settings.idempotency_claim_seconds,
+        attempts=settings.db_retry_attempts,
+        status_code=status_code,
+    )
+    extra = headers(answer.body) if headers else {}
+    if answer.replayed:
+        extra["Idempotent-Replayed"] = "true"
+    return JSONResponse(dict(answer.body), status_code=answer.status_code, headers=extra or None)
+
+
 def create_once(
     session: Session,
     principal: Principal,
@@ -39,18 +69,12 @@ def create_once(
     answer, marked `Idempotent-Replayed: true`, and nothing is created again.
     """
     route, body = request
-    settings = get_settings()
-    answer = idempotent_requests.run(
+    return run_once(
         session,
+        principal,
+        key,
+        f"{route}\n{body.model_dump_json()}".encode(),
         work,
-        api_key_id=principal.key_id,
-        key=key,
-        body=f"{route}\n{body.model_dump_json()}".encode(),
-        stale_after_s=settings.idempotency_claim_seconds,
-        attempts=settings.db_retry_attempts,
         status_code=201,
+        headers=headers,
     )
-    extra = headers(answer.body)
-    if answer.replayed:
-        extra["Idempotent-Replayed"] = "true"
-    return JSONResponse(dict(answer.body), status_code=answer.status_code, headers=extra)

@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from procfs import children_of
 from sqlalchemy import Engine, event
 from tracking import events_for, fresh_database, serve_process
 
@@ -110,20 +111,6 @@ class CpuMeter:
         """CPU seconds used since start by this process and the others."""
         others = sum(max(0.0, cpu_of(pid) - at) for pid, at in self.pids.items())
         return time.process_time() - self.own + others
-
-
-def children_of(pid: int) -> list[int]:
-    """Pids whose parent is `pid` (read from /proc): a supervisor's server processes."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def backend_pids(url: str) -> set[int]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from procfs import parents as proc_parents
 
 from logistics.persistence.database import make_engine, temporary_postgres_database
 from logistics.persistence.migrate import upgrade_to_head
@@ -23,16 +24,6 @@ from logistics.workers.routing_children import routing_slots
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _parents() -> dict[int, int]:
-    out: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError, IndexError, ValueError):
-                stat = (entry / "stat").read_text()
-                out[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    return out
 
 
 def _rss(pid: int) -> int:
@@ -74,7 +65,7 @@ class TreeMemory:
 
     def sample(self) -> tuple[int, int]:
         """The summed RSS and PSS now (bytes)."""
-        parents = _parents()
+        parents = proc_parents()
         tree = set(self.roots)
         grew = True
         while grew:

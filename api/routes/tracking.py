@@ -21,7 +21,7 @@ from api.dependencies import (
     TrackerDep,
 )
 from api.dependencies import ReaderDep as AnyReaderDep
-from api.idempotency import IdempotencyKey
+from api.idempotency import IdempotencyKey, run_once
 from api.intake_activity import INTAKE
 from api.schemas.common import Page
 from api.schemas.events import EVENTS_BODY, validate_events
@@ -32,7 +32,6 @@ from logistics.domain import Principal
 from logistics.errors import DomainError
 from logistics.services import (
     feed_ingest,
-    idempotent_requests,
     tracking_exceptions,
     tracking_queries,
     tracking_refresh,
@@ -54,17 +53,7 @@ def _replay_or_run(
     run: Callable[[Session], dict[str, Any]],
 ) -> JSONResponse:
     with INTAKE.running():  # the embedded refresher waits for intake to pause
-        answer = idempotent_requests.run(
-            session,
-            run,
-            api_key_id=principal.key_id,
-            key=key,
-            body=body,
-            stale_after_s=get_settings().idempotency_claim_seconds,
-            attempts=get_settings().db_retry_attempts,
-        )
-    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
-    return JSONResponse(dict(answer.body), status_code=answer.status_code, headers=headers)
+        return run_once(session, principal, key, body, run)
 
 
 @router.post("/events", response_model=IngestOut, openapi_extra=EVENTS_BODY)
