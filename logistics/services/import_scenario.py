@@ -117,11 +117,11 @@ def _adds_codes_only(stored: Location, incoming: Location) -> bool:
 
 
 def _plan_locations(
-    session: Session, scenario: Scenario, conflicts: list[str], coded: list[Location]
+    session: Session, given: Sequence[Location], conflicts: list[str], coded: list[Location]
 ) -> tuple[list[Location], int]:
     differing: list[tuple[Location, Location]] = []
-    stored = locations.by_ids(session, scenario.location_by_id)
-    new, unchanged = _split("location", scenario.locations, stored, lambda x: x.id, [], differing)
+    stored = locations.by_ids(session, [x.id for x in given])
+    new, unchanged = _split("location", given, stored, lambda x: x.id, [], differing)
     for old, incoming in differing:
         if _adds_codes_only(old, incoming):
             coded.append(incoming)
@@ -139,7 +139,7 @@ def _plan_import(
 ) -> tuple[dict[str, tuple[list[Any], int]], list[str]]:
     conflicts: list[str] = []
     plan: dict[str, tuple[list[Any], int]] = {}
-    plan["locations"] = _plan_locations(session, scenario, conflicts, coded)
+    plan["locations"] = _plan_locations(session, scenario.locations, conflicts, coded)
     plan["services"] = _split(
         "service",
         scenario.services,
@@ -170,6 +170,75 @@ def _plan_import(
         conflicts,
     )
     return plan, conflicts
+
+
+# Services, vehicles and road links are only imported whole; their adders store all or fail.
+ADDERS: dict[str, Callable[[Session, Iterable[Any]], None]] = {
+    "services": services.add_all,
+    "vehicles": vehicles.add_all,
+    "road_links": road_links.add_all,
+}
+
+
+def _refuse(
+    session: Session, conflicts: list[str], amend: Sequence[tuple[Shipment, Shipment]], hint: str
+) -> None:
+    """Raise the import's Conflict if any record conflicts or an amendment is not allowed."""
+    refused = [amendment_conflict(session, old, new) for old, new in amend]
+    conflicts = conflicts + [why for why in refused if why]
+    if conflicts:
+        raise Conflict(
+            f"{len(conflicts)} record(s) conflict with stored ones; nothing was imported; {hint}",
+            conflicts,
+        )
+
+
+def _insert(session: Session, plan: Mapping[str, tuple[list[Any], int]]) -> dict[str, list[Any]]:
+    """Insert the planned new records, locations first (the others refer to them); return the
+    locations and shipments a concurrent writer stored under the same ids after we read."""
+    lost: dict[str, list[Any]] = {}
+    for kind in ("locations", "services", "vehicles", "shipments", "road_links"):
+        new, _ = plan[kind]
+        if not new:
+            continue
+        if kind == "locations":
+            stored = locations.add_all(session, new)
+        elif kind == "shipments":
+            stored = shipments.add_all(session, new)
+        else:
+            ADDERS[kind](session, new)
+            continue
+        lost[kind] = [x for x in new if x.id not in stored]
+    return lost
+
+
+def _judge_lost(
+    session: Session,
+    plan: dict[str, tuple[list[Any], int]],
+    lost: Mapping[str, list[Any]],
+    amend: list[tuple[Shipment, Shipment]] | None,
+    coded: list[Location],
+    hint: str,
+) -> None:
+    """Read the records a concurrent writer stored first and judge them as a repeat of that
+    import would be (identical: unchanged; a location's added codes: updated; different: a
+    conflict, or an amendment with `update_shipments`); `plan` is corrected in place."""
+    conflicts: list[str] = []
+    amended = len(amend or [])
+    places, same_places = _plan_locations(session, lost.get("locations", []), conflicts, coded)
+    theirs = lost.get("shipments", [])
+    stored = shipments.by_ids(session, [x.id for x in theirs])
+    goods, same_goods = _split("shipment", theirs, stored, lambda x: x.id, conflicts, amend)
+    _refuse(session, conflicts, (amend or [])[amended:], hint)
+    if places or goods:
+        # Not stored by us and not readable either: the other writer's row is gone again.
+        raise Conflict(
+            "records were stored concurrently by another import; nothing was imported, retry"
+        )
+    for kind, same in (("locations", same_places), ("shipments", same_goods)):
+        new, unchanged = plan[kind]
+        gone = {x.id for x in lost.get(kind, [])}
+        plan[kind] = ([x for x in new if x.id not in gone], unchanged + same)
 
 
 UPDATE_HINT = (
@@ -205,34 +274,19 @@ def import_scenario(
     """
     amend: list[tuple[Shipment, Shipment]] | None = [] if update_shipments else None
     coded: list[Location] = []
+    hint = UPDATE_REFUSED_HINT if update_shipments else conflict_hint
     plan, conflicts = _plan_import(session, scenario, amend, coded)
-    refused = [amendment_conflict(session, old, new) for old, new in amend or []]
-    conflicts += [why for why in refused if why]
-    if conflicts:
-        hint = UPDATE_REFUSED_HINT if update_shipments else conflict_hint
-        raise Conflict(
-            f"{len(conflicts)} record(s) conflict with stored ones; nothing was imported; {hint}",
-            conflicts,
-        )
-    adders: dict[str, Callable[[Session, Iterable[Any]], None]] = {
-        "locations": locations.add_all,
-        "services": services.add_all,
-        "vehicles": vehicles.add_all,
-        "shipments": shipments.add_all,
-        "road_links": road_links.add_all,
-    }
+    _refuse(session, conflicts, amend or [], hint)
     try:
-        # Locations first: the others refer to them.
-        for kind in ("locations", "services", "vehicles", "shipments", "road_links"):
-            new, _ = plan[kind]
-            if new:
-                adders[kind](session, new)
+        lost = _insert(session, plan)
     except IntegrityError as exc:
-        # Only a concurrent writer storing the same ids since our check gets here; the caller
-        # rolls the whole transaction back.
+        # A concurrent writer storing the same services, vehicles or road links since our
+        # check gets here; the caller rolls the whole transaction back.
         raise Conflict(
             "records were stored concurrently by another import; nothing was imported, retry"
         ) from exc
+    if any(lost.values()):
+        _judge_lost(session, plan, lost, amend, coded, hint)
     for stored, incoming in amend or []:
         apply_amendment(session, stored, incoming, changed_by=changed_by, channel=channel)
     locations.set_codes(session, coded)

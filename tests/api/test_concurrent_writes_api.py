@@ -5,6 +5,7 @@ Each round starts CLIENTS requests at once behind a barrier, a bounded number of
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -106,24 +107,92 @@ def test_asking_for_a_share_link_at_once_gives_everyone_the_same_link(
     assert _count(session_factory, select(func.count()).select_from(ShareLinkRow)) == ROUNDS
 
 
-def test_creating_the_same_shipment_at_once_stores_it_once(live_api: LiveApi) -> None:
-    """Identical new shipments from every client: created once, the others unchanged or 409."""
-    base = {"shipper": "SHP-FXZ", "origin": "FXZ", "destination": "LUXC", "weight_kg": 420,
-            "volume_m3": 2.5, "pieces": 3, "ready_at": "2026-11-30T08:00:00+08:00",
-            "due_at": "2026-12-04T18:00:00+01:00", "requirements": ""}  # fmt: skip
+RACED_SHIPMENT = {"shipper": "SHP-FXZ", "origin": "FXZ", "destination": "LUXC", "weight_kg": 420,
+                  "volume_m3": 2.5, "pieces": 3, "ready_at": "2026-11-30T08:00:00+08:00",
+                  "due_at": "2026-12-04T18:00:00+01:00", "requirements": ""}  # fmt: skip
 
-    def create(client: httpx.Client, round_: int) -> httpx.Response:
-        return client.post("/v1/shipments", json={**base, "id": f"RACE-{round_}"})
 
-    statuses, answers = _race(live_api, "coordinator", create)
-    assert set(statuses) <= {201, 409}, [a.text for a in answers if a.status_code >= 500]
-    created = Counter(
+def _as_serial_repeats(live_api: LiveApi, path: str, answers: list[httpx.Response]) -> None:
+    """Per id, one answer created it; every other answer is the one a serial repeat of its
+    body (sent now, after the race) gets: the same status and the same document."""
+    winners = Counter(
         a.json()["ids"][0] for a in answers if a.status_code == 201 and a.json()["created"]
     )
-    assert created == {f"RACE-{n}": 1 for n in range(ROUNDS)}
+    assert winners == {f"RACE-{n}": 1 for n in range(ROUNDS)}, [a.text for a in answers]
+    with live_api.client("coordinator") as client:
+        for answer in answers:
+            if answer.status_code == 201 and answer.json()["created"]:
+                continue
+            repeat = client.post(
+                path, content=answer.request.content, headers={"Content-Type": "application/json"}
+            )
+            assert (answer.status_code, answer.json()) == (repeat.status_code, repeat.json())
+
+
+def test_creating_the_same_shipment_at_once_stores_it_once(live_api: LiveApi) -> None:
+    """Identical new shipments from every client: one creates it, every other answer is what
+    a serial repeat gets (201, unchanged), never a 409 asking to retry."""
+
+    def create(client: httpx.Client, round_: int) -> httpx.Response:
+        return client.post("/v1/shipments", json={**RACED_SHIPMENT, "id": f"RACE-{round_}"})
+
+    statuses, answers = _race(live_api, "coordinator", create)
+    assert statuses == {201: CLIENTS * ROUNDS}, [a.text for a in answers if a.status_code != 201]
+    for answer in answers:
+        ids = answer.json()["ids"]
+        created = answer.json()["created"]
+        assert answer.json() == {"created": created, "unchanged": 1 - created, "ids": ids}
+    _as_serial_repeats(live_api, "/v1/shipments", answers)
     with live_api.client("coordinator") as client:
         for n in range(ROUNDS):
             assert client.get(f"/v1/shipments/RACE-{n}").json()["pieces"] == 3
+
+
+def test_creating_different_shipments_under_one_id_at_once_is_a_conflict_naming_it(
+    live_api: LiveApi,
+) -> None:
+    """Half the clients send 3 pieces, half 4 under one id: the first stored stands; the same
+    body again is unchanged, the other a 409 naming the id, as a serial repeat would be."""
+
+    def create(client: httpx.Client, round_: int) -> httpx.Response:
+        pieces = 3 + threading.get_ident() % 2
+        return client.post(
+            "/v1/shipments", json={**RACED_SHIPMENT, "id": f"RACE-{round_}", "pieces": pieces}
+        )
+
+    statuses, answers = _race(live_api, "coordinator", create)
+    assert set(statuses) <= {201, 409}, [a.text for a in answers if a.status_code >= 500]
+    with live_api.client("coordinator") as client:
+        stored = {n: client.get(f"/v1/shipments/RACE-{n}").json()["pieces"] for n in range(ROUNDS)}
+    for answer in answers:
+        sent = json.loads(answer.request.content)
+        same = sent["pieces"] == stored[int(sent["id"].removeprefix("RACE-"))]
+        assert answer.status_code == (201 if same else 409), answer.text
+        if not same:
+            assert answer.json()["conflicts"] == [
+                f"shipment {sent['id']}: differs from the stored record"
+                f" (pieces: stored {7 - sent['pieces']} != incoming {sent['pieces']})"
+            ]
+    _as_serial_repeats(live_api, "/v1/shipments", answers)
+
+
+def test_creating_the_same_location_at_once_stores_it_once(live_api: LiveApi) -> None:
+    """Identical new locations from every client: one creates it, the others get the serial
+    repeat's answer (201, unchanged)."""
+    place = {"name": "Raced depot", "kind": "depot", "lat": 34.75, "lon": 113.62,
+             "timezone": "Asia/Shanghai"}  # fmt: skip
+
+    def create(client: httpx.Client, round_: int) -> httpx.Response:
+        return client.post("/v1/locations", json={**place, "id": f"RACE-{round_}"})
+
+    statuses, answers = _race(live_api, "coordinator", create)
+    assert statuses == {201: CLIENTS * ROUNDS}, [a.text for a in answers if a.status_code != 201]
+    for answer in answers:
+        created = answer.json()["created"]
+        assert answer.json() == {
+            "created": created, "unchanged": 1 - created, "updated": 0, "ids": answer.json()["ids"]
+        }  # fmt: skip
+    _as_serial_repeats(live_api, "/v1/locations", answers)
 
 
 def test_cancelling_a_shipment_at_once_records_one_cancellation(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 from datetime import timedelta, timezone
 from typing import Any
@@ -11,11 +13,12 @@ from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.bundles.reader import read_bundle
-from logistics.domain import Scenario
+from logistics.domain import Scenario, Shipment
 from logistics.errors import Conflict
 from logistics.persistence.database import session_scope
+from logistics.persistence.repositories import shipments as shipment_repo
 from logistics.persistence.repositories.scenario import load_scenario
-from logistics.services.import_scenario import import_scenario
+from logistics.services.import_scenario import ImportReport, KindCount, import_scenario
 from tests.persistence.records import FIXTURES, MINIMAL, ODD_OFFSETS, identical_scenarios
 
 ZHENGZHOU = FIXTURES / "zhengzhou"
@@ -197,3 +200,74 @@ def test_a_stored_location_may_gain_codes_it_lacks_but_not_change_them(
         " (gln: stored '0614141000012' != incoming '0614141000029')"
     ]
     assert stored_scenario(session_factory).location_by_id[first.id] == coded
+
+
+def _import_while_another_writer_stores(
+    session_factory: sessionmaker[Session], engine: Engine, ours: Shipment, theirs: Shipment
+) -> ImportReport | Conflict:
+    """Import `ours` while another transaction stores `theirs` under the same id: it commits
+    only once our import has read (seeing nothing) and is inserting, so our insert meets it."""
+    scenario = read_bundle(MINIMAL)
+    with session_scope(session_factory) as session:
+        import_scenario(session, scenario)
+    known = tuple(x for x in scenario.locations if x.id in {ours.origin, ours.destination})
+    inserting = threading.Event()
+    outcome: list[ImportReport | Conflict] = []
+
+    def watch(*args: Any) -> None:
+        if threading.current_thread().name == "ours" and args[2].startswith(
+            "INSERT INTO shipments"
+        ):
+            inserting.set()
+
+    def run() -> None:
+        try:
+            with session_scope(session_factory) as session:
+                outcome.append(import_scenario(session, Scenario(known, shipments=(ours,))))
+        except Conflict as exc:
+            outcome.append(exc)
+
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        with session_scope(session_factory) as other:
+            shipment_repo.add_all(other, [theirs])
+            other.flush()
+            importer = threading.Thread(target=run, name="ours")
+            importer.start()
+            assert inserting.wait(30)
+            time.sleep(0.3)  # our insert is now waiting on the other writer's row
+        importer.join(60)
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    assert not importer.is_alive() and len(outcome) == 1
+    return outcome[0]
+
+
+def test_a_shipment_stored_concurrently_after_the_import_read_is_unchanged(
+    session_factory: sessionmaker[Session], engine: Engine
+) -> None:
+    """The same shipment committed by another writer between our read and our insert: the
+    import re-reads it and reports it unchanged, as a repeat after that writer would."""
+    base = read_bundle(MINIMAL).shipments[0]
+    mine = replace(base, id="RACED-1")
+    report = _import_while_another_writer_stores(session_factory, engine, mine, mine)
+    assert isinstance(report, ImportReport), report
+    assert report.counts["shipments"] == KindCount(created=0, unchanged=1)
+    assert stored_scenario(session_factory).shipment_by_id["RACED-1"] == mine
+
+
+def test_a_different_shipment_stored_concurrently_is_a_conflict_naming_it(
+    session_factory: sessionmaker[Session], engine: Engine
+) -> None:
+    """Another writer commits a different shipment under our id after our read: a conflict
+    naming the id and the field, as a repeat after that writer would get; theirs stays."""
+    base = read_bundle(MINIMAL).shipments[0]
+    mine = replace(base, id="RACED-2")
+    theirs = replace(mine, pieces=mine.pieces + 1)
+    refused = _import_while_another_writer_stores(session_factory, engine, mine, theirs)
+    assert isinstance(refused, Conflict), refused
+    assert refused.conflicts == [
+        f"shipment RACED-2: differs from the stored record"
+        f" (pieces: stored {theirs.pieces} != incoming {mine.pieces})"
+    ]
+    assert stored_scenario(session_factory).shipment_by_id["RACED-2"] == theirs

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from logistics.domain import Location, LocationKind
-from logistics.persistence.repositories.lookup import rows_by_ids
+from logistics.persistence.repositories.lookup import insert_new, rows_by_ids
 from logistics.persistence.repositories.page import Page, paginate
 from logistics.persistence.tables import LocationRow
 
@@ -46,11 +46,10 @@ def to_values(loc: Location) -> dict[str, Any]:
     )
 
 
-def add_all(session: Session, locations: Iterable[Location]) -> None:
-    """Insert new locations in bulk (no ORM objects: imports reach many thousands)."""
-    values = [to_values(x) for x in locations]
-    if values:
-        session.execute(insert(LocationRow), values)
+def add_all(session: Session, locations: Iterable[Location]) -> set[str]:
+    """Insert new locations in bulk (no ORM objects: imports reach many thousands); return the
+    ids stored (one a concurrent writer stored first is skipped: see `insert_new`)."""
+    return insert_new(session, LocationRow, [to_values(x) for x in locations])
 
 
 def set_codes(session: Session, coded: Iterable[Location]) -> None:

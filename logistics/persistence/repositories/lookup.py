@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import ARRAY, String, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 # SQLite caps bound parameters per statement (32766 since 3.32, 999 before).
@@ -42,3 +44,16 @@ def known_ids(session: Session, model: Any, ids: Iterable[str]) -> set[str]:
         chunk = wanted[start : start + SQLITE_CHUNK]
         found.update(session.scalars(select(model.id).where(model.id.in_(chunk))))
     return found
+
+
+def insert_new(session: Session, model: Any, values: list[dict[str, Any]]) -> set[str]:
+    """Insert `values` as `model` rows, skipping any whose id is stored; return the ids stored.
+
+    ON CONFLICT DO NOTHING: an id a concurrent writer stored first (after the caller read)
+    is left out instead of failing the transaction, so the caller can read it and judge it.
+    """
+    if not values:
+        return set()
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(model.__table__).on_conflict_do_nothing().returning(model.id)
+    return set(session.scalars(statement, values))

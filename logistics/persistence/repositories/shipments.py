@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from logistics.domain import Shipment
 from logistics.domain.validation import format_tags, parse_tags
 from logistics.persistence.base import offset_of, with_offset
-from logistics.persistence.repositories.lookup import rows_by_ids
+from logistics.persistence.repositories.lookup import insert_new, rows_by_ids
 from logistics.persistence.repositories.page import Page, paginate
 from logistics.persistence.tables import ShipmentRow
 
@@ -66,11 +66,10 @@ def to_values(s: Shipment) -> dict[str, Any]:
     )
 
 
-def add_all(session: Session, shipments: Iterable[Shipment]) -> None:
-    """Insert new shipments in bulk (no ORM objects: imports reach many thousands)."""
-    values = [to_values(x) for x in shipments]
-    if values:
-        session.execute(insert(ShipmentRow), values)
+def add_all(session: Session, shipments: Iterable[Shipment]) -> set[str]:
+    """Insert new shipments in bulk (no ORM objects: imports reach many thousands); return the
+    ids stored (one a concurrent writer stored first is skipped: see `insert_new`)."""
+    return insert_new(session, ShipmentRow, [to_values(x) for x in shipments])
 
 
 def get(session: Session, shipment_id: str) -> Shipment | None:
