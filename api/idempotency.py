@@ -33,10 +33,12 @@ def run_once(
     *,
     status_code: int = 200,
     headers: Callable[[Mapping[str, Any]], dict[str, str]] | None = None,
+    then: Callable[[Mapping[str, Any]], None] | None = None,
 ) -> JSONResponse:
     """Run `work` once per Idempotency-Key (`idempotent_requests.run`) and answer with its
     document: a repeat, or a client racing with the same key, gets the first answer, marked
-    `Idempotent-Replayed: true`; `headers` adds the answer's own (e.g. its `Location`)."""
+    `Idempotent-Replayed: true`; `headers` adds the answer's own (e.g. its `Location`); `then`
+    runs after the work committed (e.g. hands a queued job to the runner), never on a replay."""
     settings = get_settings()
     answer = idempotent_requests.run(
         session,
@@ -51,6 +53,8 @@ def run_once(
     extra = headers(answer.body) if headers else {}
     if answer.replayed:
         extra["Idempotent-Replayed"] = "true"
+    elif then is not None:
+        then(answer.body)
     return JSONResponse(dict(answer.body), status_code=answer.status_code, headers=extra or None)
 
 
@@ -61,12 +65,17 @@ def create_once(
     request: tuple[str, BaseModel],
     work: Callable[[Session], Mapping[str, Any]],
     headers: Callable[[Mapping[str, Any]], dict[str, str]],
+    *,
+    status_code: int = 201,
+    then: Callable[[Mapping[str, Any]], None] | None = None,
 ) -> JSONResponse:
-    """Run `work` (which creates something) once per Idempotency-Key and answer 201.
+    """Run `work` (which creates something) once per Idempotency-Key and answer 201 (or
+    `status_code`, e.g. 202 for a queued job).
 
     `request` is the route and its validated body: a key reused on another route or with
     another body is a 409. A repeat (or a client racing with the same key) gets the first
-    answer, marked `Idempotent-Replayed: true`, and nothing is created again.
+    answer, marked `Idempotent-Replayed: true`, and nothing is created again (nor is `then`
+    run again).
     """
     route, body = request
     return run_once(
@@ -75,6 +84,7 @@ def create_once(
         key,
         f"{route}\n{body.model_dump_json()}".encode(),
         work,
-        status_code=201,
+        status_code=status_code,
         headers=headers,
+        then=then,
     )

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from api.dependencies import CoordinatorDep, SessionDep
+from api.idempotency import IdempotencyKey, create_once
 from api.schemas.disruptions import PlanDiffOut, ShipmentChangeOut
 from api.schemas.params import ID_LENGTH, INT32_MAX, JobIdPath
 from api.schemas.plans import PlanAccepted, PlanJobOut, PlanList
@@ -58,23 +60,36 @@ def job_out(row: plan_jobs.PlanJob, *, with_result: bool) -> dict[str, Any]:
 
 @router.post("/plans", status_code=status.HTTP_202_ACCEPTED, response_model=PlanJobOut)
 def request_plan(
-    body: PlanRequest, request: Request, session: SessionDep, principal: CoordinatorDep
+    body: PlanRequest,
+    request: Request,
+    session: SessionDep,
+    principal: CoordinatorDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    """Queue a plan; it runs in a worker process (never in the API's threads). Poll GET /v1/plans/{id}."""
-    row = plan_jobs.create_job(
+    """Queue a plan; it runs in a worker process (never in the API's threads). Poll GET /v1/plans/{id}.
+    A repeat with the same Idempotency-Key gets the first answer and queues nothing more."""
+
+    def queue(s: Session) -> dict[str, Any]:
+        row = plan_jobs.create_job(
+            s,
+            principal,
+            objective=body.objective,
+            time_limit_s=body.time_limit_s,
+            seed=body.seed,
+            shipment_ids=body.shipment_ids,
+        )
+        return job_out(row, with_result=False)
+
+    # The job is committed before the runner hears of it: the worker reads it from the database.
+    return create_once(
         session,
         principal,
-        objective=body.objective,
-        time_limit_s=body.time_limit_s,
-        seed=body.seed,
-        shipment_ids=body.shipment_ids,
-    )
-    session.commit()  # the worker reads the job from the database
-    request.app.state.plan_runner.submit(row.id)
-    return JSONResponse(
-        job_out(row, with_result=False),
-        status_code=202,
-        headers={"Location": f"/v1/plans/{row.id}"},
+        idempotency_key,
+        ("POST /v1/plans", body),
+        queue,
+        lambda out: {"Location": f"/v1/plans/{out['id']}"},
+        status_code=status.HTTP_202_ACCEPTED,
+        then=lambda out: request.app.state.plan_runner.submit(out["id"]),
     )
 
 

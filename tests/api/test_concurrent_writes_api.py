@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.persistence.tables import (
     DisruptionRow,
+    PlanJobRow,
     ShareLinkRow,
     ShipmentChangeRow,
     ShipmentReferenceRow,
@@ -271,3 +272,28 @@ def test_an_idempotency_key_reused_for_another_body_or_route_is_a_conflict(
     assert again.headers["Location"] == f"/v1/disruptions/{first.json()['id']}"
     assert other.status_code == hook.status_code == 409
     assert "different request" in other.json()["detail"]
+
+
+def test_one_idempotency_key_queues_one_plan(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """Clients racing with one key and body on POST /v1/plans: one job per key; every 202 is
+    that job's first answer, every other answer the 409 in progress."""
+
+    def request(client: httpx.Client, round_: int) -> httpx.Response:
+        body = {"time_limit_s": 1, "seed": round_, "shipment_ids": ["SH00001"]}
+        return client.post("/v1/plans", json=body, headers={"Idempotency-Key": f"race-{round_}"})
+
+    statuses, answers = _race(live_api, "coordinator", request)
+    assert set(statuses) <= {202, 409}, [a.text for a in answers if a.status_code >= 500]
+    queued = {
+        a.request.headers["Idempotency-Key"]: a.json() for a in answers if a.status_code == 202
+    }
+    assert len(queued) == ROUNDS
+    for answer in answers:
+        if answer.status_code == 202:
+            assert answer.json() == queued[answer.request.headers["Idempotency-Key"]]
+        else:
+            assert answer.json()["code"] == "in_progress", answer.text
+    jobs = select(func.count()).select_from(PlanJobRow)
+    assert _count(session_factory, jobs) == ROUNDS

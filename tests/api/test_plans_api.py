@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
@@ -87,6 +88,56 @@ def test_a_new_plan_keeps_legs_under_way_and_other_bookings(live_api: LiveApi) -
     assert after["SH00001"][0]["from"] == under_way["from"]
     assert after["SH00001"][0]["to"] == under_way["to"]
     assert [leg["to"] for leg in after["SH00001"][1:]] == [leg["to"] for leg in onward["legs"]]
+
+
+def _jobs(session_factory: sessionmaker[Session]) -> list[str]:
+    with session_factory() as session:
+        return list(session.scalars(select(PlanJobRow.id).order_by(PlanJobRow.id)))
+
+
+def test_a_plan_request_retried_with_its_idempotency_key_queues_one_job(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """The same Idempotency-Key and body twice: one job; the repeat is the first 202 replayed
+    (same document and Location, `Idempotent-Replayed: true`), and the job runs once."""
+    body = {"objective": "cheapest", "time_limit_s": 2, "shipment_ids": ["SH00001"]}
+    with live_api.client("coordinator") as client:
+        key = {"Idempotency-Key": "plan-retry-1"}
+        first = client.post("/v1/plans", json=body, headers=key)
+        again = client.post("/v1/plans", json=body, headers=key)
+        job = wait_done(client, first.json()["id"])
+        later = client.post("/v1/plans", json=body, headers=key)
+    assert first.status_code == again.status_code == later.status_code == 202
+    assert "Idempotent-Replayed" not in first.headers
+    assert again.json() == later.json() == first.json() and first.json()["status"] == "queued"
+    assert again.headers["Idempotent-Replayed"] == later.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["Location"] == f"/v1/plans/{first.json()['id']}"
+    assert job["status"] == "done", job["message"]
+    assert _jobs(session_factory) == [first.json()["id"]]
+
+
+def test_an_idempotency_key_reused_for_another_plan_or_route_is_a_conflict(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """The key of one plan request sent with another body, or to another create route, is the
+    documented 409 conflict (as on every route taking the header); no second job is queued."""
+    body = {"objective": "fastest", "time_limit_s": 2}
+    hub = {"kind": "hub_closed", "location": "CGO",
+           "starts_at": "2026-11-29T23:00:00+08:00", "ends_at": "2026-11-30T03:00:00+08:00"}  # fmt: skip
+    with live_api.client("coordinator") as client:
+        key = {"Idempotency-Key": "plan-retry-2"}
+        first = client.post("/v1/plans", json=body, headers=key)
+        other = client.post("/v1/plans", json={**body, "seed": 7}, headers=key)
+        elsewhere = client.post("/v1/disruptions", json=hub, headers=key)
+        wait_done(client, first.json()["id"])
+    assert first.status_code == 202
+    for refused in (other, elsewhere):
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["code"] == "conflict"
+        assert refused.json()["detail"] == (
+            "Idempotency-Key 'plan-retry-2' was used for a different request"
+        )
+    assert _jobs(session_factory) == [first.json()["id"]]
 
 
 def test_unknown_objective_and_roles_are_refused(live_api: LiveApi) -> None:
