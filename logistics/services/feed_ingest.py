@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from logistics import clock
+from logistics.domain import Location
 from logistics.persistence.repositories import booked_legs, positions
 from logistics.persistence.repositories import locations as location_repo
 from logistics.persistence.repositories import services as service_repo
@@ -74,14 +75,15 @@ def ingest_raw(
     """
     spec = feed_spec(format_)
     now = received_at or clock.now()
+    ours = location_repo.all_locations(session)
     context = FeedContext(
         received_at=now,
         reference_time=now,
         source=source,
         subjects=shipment_references.lookup(session),
         stops=planned_stops(session) if spec.needs_stops else (),
-        location_timezones={loc.id: loc.timezone for loc in location_repo.all_locations(session)},
-        options=_options(session, spec.format, options),
+        location_timezones={loc.id: loc.timezone for loc in ours},
+        options=_options(session, spec.format, options, ours),
     )
     result = spec.parse(payload, context)
     name = source or spec.format.value
@@ -95,16 +97,22 @@ def ingest_raw(
     return report
 
 
-_PLACED = frozenset({FeedFormat.ONE_RECORD, FeedFormat.DCSA, FeedFormat.EPCIS})
-"""Formats whose place codes (UN/LOCODE, IATA) are mapped onto our locations while parsing."""
+_PLACED = frozenset(
+    {FeedFormat.ONE_RECORD, FeedFormat.DCSA, FeedFormat.EPCIS, FeedFormat.FSU, FeedFormat.XFSU}
+)
+"""Formats whose place codes (UN/LOCODE, IATA station, GLN, coordinates) are mapped onto our
+locations while parsing."""
 
 
 def _options(
-    session: Session, format_: FeedFormat, given: Mapping[str, Any] | None
+    session: Session,
+    format_: FeedFormat,
+    given: Mapping[str, Any] | None,
+    ours: Sequence[Location],
 ) -> dict[str, Any]:
     options = dict(given or {})
     if format_ in _PLACED:
-        options.setdefault("locations", place_lookup.location_lookup(session))
+        options.setdefault("locations", place_lookup.lookup_over(ours))
     if format_ is FeedFormat.EPCIS:
         options.setdefault("handling_units", shipment_references.handling_units(session))
     if format_ is FeedFormat.ONE_RECORD:  # a flight we do not run is no subject of ours

@@ -62,9 +62,26 @@ def _pick(found: Sequence[Location], kinds: frozenset[LocationKind] | None) -> s
     return (fitting or list(found))[0].id
 
 
+def _airports_held(ours: Sequence[Location], coordinates: Coordinates) -> dict[str, list[Location]]:
+    """IATA code -> our locations whose UN/LOCODE names that airport (built on its code, or a
+    city's airport) and which lie within `RADIUS_KM` of it: a UN/LOCODE whose location part
+    merely spells an airport's code elsewhere in the country (`CNSHA` held by a terminal at
+    Pudong, 45 km from Hongqiao SHA) names no airport of ours."""
+    held: dict[str, list[Location]] = {}
+    for loc in ours:
+        place = places.unlocode(loc.unlocode) if loc.unlocode else None
+        if place is None or place.basis not in ("iata", "city"):
+            continue
+        code = places.CITY_AIRPORTS.get(place.code) or place.code[2:]
+        at = coordinates(code)
+        if at is not None and great_circle_km(at[0], at[1], loc.lat, loc.lon) <= RADIUS_KM:
+            held.setdefault(code, []).append(loc)
+    return held
+
+
 def lookup_over(ours: Sequence[Location], coordinates: Coordinates = world_position) -> PlaceLookup:
     """The place lookup over these locations (pure; see `location_lookup`)."""
-    ids = {loc.id for loc in ours}
+    by_id = {loc.id: loc for loc in ours}
     by_unlocode: dict[str, list[Location]] = {}
     by_gln: dict[str, list[Location]] = {}
     for loc in sorted(ours, key=lambda x: x.id):
@@ -72,7 +89,19 @@ def lookup_over(ours: Sequence[Location], coordinates: Coordinates = world_posit
             by_unlocode.setdefault(loc.unlocode, []).append(loc)
         if loc.gln:
             by_gln.setdefault(loc.gln, []).append(loc)
+    by_airport = _airports_held(sorted(ours, key=lambda x: x.id), coordinates)
     cache: dict[tuple[str, Mode | None], str | None] = {}
+
+    def nearest(
+        position: tuple[float, float] | None, kinds: frozenset[LocationKind] | None
+    ) -> str | None:
+        near = [
+            (great_circle_km(position[0], position[1], loc.lat, loc.lon), loc.id)
+            for loc in ours
+            if position is not None and (kinds is None or loc.kind in kinds)
+        ]
+        close = sorted(d for d in near if d[0] <= RADIUS_KM)
+        return close[0][1] if close else None
 
     def find(code: str, mode: Mode | None) -> str | None:
         key = (code, mode)
@@ -80,22 +109,19 @@ def lookup_over(ours: Sequence[Location], coordinates: Coordinates = world_posit
             return cache[key]
         kinds = _KINDS_BY_MODE.get(mode) if mode else None
         text = code.strip().upper().replace(" ", "")
+        own = code if code in by_id else text if text in by_id else None
         found: str | None = None
         if text in by_unlocode:
             found = _pick(by_unlocode[text], kinds)
-        elif code in ids or text in ids:
-            found = code if code in ids else text
+        elif own is not None and (kinds is None or by_id[own].kind in kinds):
+            found = own
         elif by_gln and (gln := _gln_of(code)) in by_gln:
             found = _pick(by_gln[gln], None)
         else:
-            position = coordinates(text)
-            near = [
-                (great_circle_km(position[0], position[1], loc.lat, loc.lon), loc.id)
-                for loc in ours
-                if position is not None and (kinds is None or loc.kind in kinds)
-            ]
-            close = sorted(d for d in near if d[0] <= RADIUS_KM)
-            found = close[0][1] if close else None
+            held = [loc for loc in by_airport.get(text, ()) if kinds is None or loc.kind in kinds]
+            # an id of another kind (our rail terminal `HAM` for Hamburg airport) only when no
+            # location of the event's kind stands for the code
+            found = held[0].id if held else nearest(coordinates(text), kinds) or own
         cache[key] = found
         return found
 
@@ -106,12 +132,15 @@ def location_lookup(session: Session, coordinates: Coordinates = world_position)
     """The adapters' place lookup: our location id standing for a code, cached per code and mode.
 
     In this order: a UN/LOCODE held by our locations (`unlocode`; of several, one whose kind fits
-    the event's mode); one of our location ids; a GLN (as an SGLN URN, a GS1 Digital Link,
-    `gln:<13 digits>` or bare) held by our locations (`gln`; an SGLN's extension is a spot inside
-    that location); else the code's position (from `coordinates`: `geo:<lat>,<lon>` as the DCSA
-    adapter writes a message's coordinates, an IATA airport, a UN/LOCODE through its airport or
-    city) picks our nearest location within `RADIUS_KM` whose kind fits the
-    event's mode (an airport for air, a rail terminal or border for rail, any kind otherwise).
-    With none, None: the adapter keeps the code as written.
+    the event's mode); one of our location ids (of a kind fitting the mode); a GLN (as an SGLN
+    URN, a GS1 Digital Link, `gln:<13 digits>` or bare) held by our locations (`gln`; an SGLN's
+    extension is a spot inside that location); an IATA airport code (a Cargo-IMP / XFSU station)
+    whose airport one of our locations names by its UN/LOCODE (`CNCGO` for CGO, `USCHI` for ORD)
+    and lies within `RADIUS_KM` of; else the code's position (from `coordinates`:
+    `geo:<lat>,<lon>` as the DCSA and ONE Record adapters write a message's coordinates, an IATA
+    airport, a UN/LOCODE through its airport or city) picks our nearest location within
+    `RADIUS_KM` whose kind fits the event's mode (an airport for air, a rail terminal or border
+    for rail, any kind otherwise); else one of our ids of another kind. With none, None: the
+    adapter keeps the code as written.
     """
     return lookup_over(location_repo.all_locations(session), coordinates)

@@ -180,3 +180,41 @@ def test_epcis_sgln_and_digital_link_are_placed_by_gln() -> None:
     }
     assert [m["record"] for m in out["messages"]] == ["event 4"]
     assert "no eventTimeZoneOffset" in out["messages"][0]["reason"]
+
+
+def _airport(loc_id: str, lat: float, lon: float, unlocode: str | None = None) -> Location:
+    return Location(loc_id, loc_id, LocationKind.AIRPORT, lat, lon, "UTC", unlocode=unlocode)
+
+
+def test_a_station_goes_to_the_airport_our_unlocode_names_before_a_nearer_one() -> None:
+    """DFW: our location holding USDFW (11 km out, towards Love Field) wins over a nearer
+    airport-kind site without codes (8 km); DAL, named by none of ours, goes to the nearest."""
+    named = _airport("AP-DFW-EAST", 32.8640, -96.9250, unlocode="USDFW")
+    nearer = _airport("AP-DFW-WEST", 32.9000, -97.1200)
+    find = lookup_over([nearer, named])
+    assert find("DFW", Mode.AIR) == "AP-DFW-EAST"
+    assert find("DAL", Mode.AIR) == "AP-DFW-EAST"  # 7 km away; the other is 26 km
+    assert find("dfw", Mode.AIR) == "AP-DFW-EAST"
+
+
+def test_a_unlocode_spelling_an_airport_far_from_our_location_names_no_airport() -> None:
+    """CNSHA held by our terminal at Pudong does not make it Hongqiao (SHA, 45 km away): SHA
+    finds nothing, PVG finds it by position."""
+    find = lookup_over([_airport("AP-PVG", 31.1443, 121.8083, unlocode="CNSHA")])
+    assert find("SHA", Mode.AIR) is None and find("PVG", Mode.AIR) == "AP-PVG"
+    assert find("CNSHA", Mode.AIR) == "AP-PVG"  # the code itself is still held
+
+
+def test_an_id_of_another_kind_yields_to_an_airport_for_a_flight() -> None:
+    """Our rail terminal `HAM` is not Hamburg airport: a flight's HAM goes to our airport there
+    when we have one, else to the id as before; rail and unmoded events keep the id."""
+    rail = Location(
+        "HAM", "Billwerder", LocationKind.RAIL_TERMINAL, 53.517, 10.097, "Europe/Berlin"
+    )
+    airport = Location(
+        "AP-HAM", "Fuhlsbuettel", LocationKind.AIRPORT, 53.629, 9.993, "Europe/Berlin"
+    )
+    assert lookup_over([rail, airport])("HAM", Mode.AIR) == "AP-HAM"
+    assert lookup_over([rail, airport])("HAM", Mode.RAIL) == "HAM"
+    assert lookup_over([rail, airport])("HAM", None) == "HAM"
+    assert lookup_over([rail])("HAM", Mode.AIR) == "HAM"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from logistics.domain.enums import Mode
 from logistics.domain.tracking import ExceptionReason, Milestone, TimeType
 from logistics.tracking.adapters.cargo_imp_fsu import parse_fsu
 from logistics.tracking.adapters.fsu_codes import FSU_STATUS_CODES
@@ -205,3 +206,29 @@ def test_a_split_status_keeps_its_milestone_and_says_how_many_pieces() -> None:
     first = next(e for e in result.events if e.references.get("flight") == "CV9751")
     assert first.event.milestone is Milestone.DEPARTED
     assert first.details["uld"] == "PMC10001CV" and first.details["osi"].startswith("5 PCS SPLIT")
+
+
+def test_stations_are_placed_through_the_lookup_for_air_and_unknown_ones_kept() -> None:
+    """Each station (the departure's and the arrival's) is asked of `locations` as an air
+    place; one it places becomes our location id, one it does not stays as written, and the
+    times stay local to the station."""
+    asked: list[tuple[str, Mode | None]] = []
+
+    def find(code: str, mode: Mode | None) -> str | None:
+        asked.append((code, mode))
+        return {"CGO": "AP-ZZ-CARGO"}.get(code)
+
+    text = "FSU/14\n160-12345675CGOLUX/T2\nDEP/CV9751/30NOV/CGOLUX/T2/A0142/E0618\n"
+    reference = datetime(2026, 11, 30, 12, tzinfo=UTC)
+    result = parse_fsu(text, reference_time=reference, locations=find)
+    assert [(e.event.location, e.event.event_time) for e in result.events] == [
+        ("AP-ZZ-CARGO", _utc("2026-11-29T17:42:00")),
+        ("LUX", _utc("2026-11-30T05:18:00")),
+    ]
+    assert sorted(set(asked)) == [("CGO", Mode.AIR), ("LUX", Mode.AIR)]
+    (plain,) = parse_fsu(
+        "FSU/14\n160-12345675CGOLUX/T2\nRCS/29NOV2130/CGO/T2\n",
+        reference_time=reference,
+        locations={"CGO": "AP-ZZ-CARGO"},
+    ).events
+    assert plain.event.location == "AP-ZZ-CARGO"

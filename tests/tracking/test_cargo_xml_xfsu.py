@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from logistics.domain.enums import Mode
 from logistics.domain.tracking import Milestone, TimeType
 from logistics.tracking.adapters.cargo_xml_xfsu import parse_xfsu
 
@@ -74,3 +75,19 @@ def test_a_status_about_every_piece_claims_no_part() -> None:
     """PieceQuantity equal to the total (or no total known) adds no `pieces` reference."""
     (event,) = parse_xfsu(_ONE.format(code="DEP", kind="A")).events
     assert "pieces" not in event.references
+
+
+def test_the_specified_location_is_placed_through_the_lookup_and_kept_when_unknown() -> None:
+    """SpecifiedLocation/ID NCE becomes our location when `locations` names it (the time stays
+    local to NCE); without a location of ours the code stays as written."""
+    placed = parse_xfsu(_ONE.format(code="DLV", kind="A"), locations={"NCE": "AP-NICE"})
+    (event,) = placed.events
+    assert event.event.location == "AP-NICE"
+    assert event.event.event_time.astimezone(UTC) == datetime(2026, 10, 27, 12, tzinfo=UTC)
+
+    def nowhere(code: str, mode: Mode | None) -> str | None:
+        assert (code, mode) == ("NCE", Mode.AIR)
+        return None
+
+    (kept,) = parse_xfsu(_ONE.format(code="DLV", kind="A"), locations=nowhere).events
+    assert kept.event.location == "NCE"

@@ -11,6 +11,8 @@ from logistics.tracking.adapters.dcsa_tnt import parse_dcsa_tnt
 from logistics.tracking.adapters.epcis import cbv_word, parse_epcis
 from logistics.tracking.adapters.one_record import parse_one_record
 
+from ._golden import FEEDS
+
 SSCC = "urn:epc:id:sscc:4012345.0000000011"
 SUBJECTS = {"sscc:040123450000000115": "SH00030"}
 
@@ -163,3 +165,20 @@ def test_an_epcis_event_with_only_some_handling_units_is_partial() -> None:
     assert partial.references["partial"] == "true"
     assert [m.code for m in one.messages] == ["partial_event"]
     assert [e.event.milestone for e in both.events] == [Milestone.DEPARTED]
+
+
+def test_coordinates_no_float_holds_are_ignored_not_a_crash() -> None:
+    """A DCSA latitude or a ONE Record geolocation latitude written as a 400-digit integer (valid
+    JSON, no float) leaves the event unplaced by it; every event is still produced."""
+    huge = "1" + "0" * 400
+    places = FEEDS / "places"
+    dcsa = (places / "dcsa_places_v3.json").read_text().replace("-23.9608", huge)
+    result = parse_dcsa_tnt(dcsa, subjects={"container:MSKU7000007": "SH1"})
+    assert len(result.events) == 3 and result.errors == ()
+    assert "geo:" not in str([e.event.location for e in result.events])
+    one_record = (places / "one_record_geolocations.jsonld").read_text().replace("51.4302", huge)
+    waybill = "https://1r.carrier.example/logistics-objects/wb-160-12345675"
+    parsed = parse_one_record(one_record, subjects={f"logistics_object:{waybill}": "SH1"})
+    assert len(parsed.events) == 7 and parsed.errors == ()
+    assert parsed.events[1].event.location == "Leipzig hub apron 4"
+    assert "index 1" in [m.record for m in parsed.messages if m.code == "bad_geolocation"]

@@ -7,6 +7,11 @@ optionally followed by continuation lines (`/...`), `ULD/` lines (about the stat
 them), `OCI/` lines and one `OSI/` remark. A Type-B envelope (SOH/STX/ETX, address line, origin
 line) around messages is skipped; several messages may follow each other.
 
+A station (the IATA code of the airport where the status happened) is placed on our location
+standing for it when the caller passes `locations` (the service passes its place lookup: our
+location with that id, one whose UN/LOCODE names that airport, else our nearest airport within
+30 km); a station none of ours stands for stays as written.
+
 Times are local to the airport where the status happened (platform locations first, then any
 IATA airport through `logistics.tracking.places`); dates carry no year: the year putting the time
 nearest `reference_time` is taken. Flight lines (BKD, MAN, DEP, PRE) carry the flight's date and
@@ -40,6 +45,7 @@ from logistics.tracking.adapters._common import (
     resolve_subject,
 )
 from logistics.tracking.adapters._pieces import over_total, part_reference
+from logistics.tracking.adapters._places import Places, place_id
 from logistics.tracking.adapters.fsu_codes import FSU_DISCREPANCY_CODES, FSU_STATUS_CODES
 from logistics.tracking.adapters.fsu_grammar import (
     ELEMENTS,
@@ -312,7 +318,7 @@ def _status_events(
             event_time=event.time,
             shipment_id=shipment_id,
             received_at=ctx.received_at,
-            location=event.location,
+            location=place_id(event.location, ctx.locations, Mode.AIR),
             mode=Mode.AIR,
             reason=reason if event.milestone is Milestone.EXCEPTION else None,
             source_code=code,
@@ -406,15 +412,19 @@ def parse_fsu(
     source: str = "fsu",
     received_at: datetime | None = None,
     subjects: Subjects = None,
+    locations: Places = None,
 ) -> AdapterResult:
-    """Parse FSU messages into events about their AWB (resolved through `subjects`)."""
+    """Parse FSU messages into events about their AWB (resolved through `subjects`), each at our
+    location standing for its station (through `locations`), else at the station as written."""
     builder = ResultBuilder()
     try:
         text = decode(payload)
     except RecordError as exc:
         builder.error("payload", str(exc), code="not_utf8")
         return builder.build()
-    ctx = FsuContext(airport_timezones or {}, reference_time, source, received_at, subjects)
+    ctx = FsuContext(
+        airport_timezones or {}, reference_time, source, received_at, subjects, locations
+    )
     messages = split_messages(text, builder)
     if not messages and not builder.messages:
         builder.error("payload", "no FSU message found (expected a line FSU/nn)", code="empty")

@@ -16,7 +16,9 @@ house waybills (`IncludedHouseConsignment`). The waybill's own `PieceQuantity`,
 part of the consignment (5 of 10 pieces) keeps its milestone and carries `pieces` = `5 of 10` in
 its references (`_pieces`), as the FSU adapter does. Namespaces are matched by local name; the root may be
 `StatusMessage` or the schema type name `statusMessageType` that generated senders write. A time
-without a UTC offset is local to the place. Records are `ReportedStatus N` (N from 1).
+without a UTC offset is local to the place. The place (an IATA station) is put on our location
+standing for it when the caller passes `locations`, as the FSU adapter does. Records are
+`ReportedStatus N` (N from 1).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from logistics.tracking.adapters._common import (
     resolve_subject,
 )
 from logistics.tracking.adapters._pieces import part_reference
+from logistics.tracking.adapters._places import Places, place_id
 from logistics.tracking.adapters.fsu_codes import FSU_DISCREPANCY_CODES, FSU_STATUS_CODES
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
@@ -202,6 +205,7 @@ class _Context:
     source: str
     received_at: datetime | None
     subjects: Subjects
+    locations: Places = None
 
 
 def _status(
@@ -292,7 +296,7 @@ def _status(
                 event_time=chosen.time,
                 shipment_id=shipment_id,
                 received_at=ctx.received_at,
-                location=place,
+                location=place_id(place, ctx.locations, Mode.AIR),
                 mode=Mode.AIR,
                 reason=reason,
                 source_code=code,
@@ -307,8 +311,10 @@ def parse_xfsu(
     received_at: datetime | None = None,
     subjects: Subjects = None,
     airport_timezones: Mapping[str, str] | None = None,
+    locations: Places = None,
 ) -> AdapterResult:
-    """Parse an XFSU `StatusMessage` into events about its AWB (resolved through `subjects`)."""
+    """Parse an XFSU `StatusMessage` into events about its AWB (resolved through `subjects`),
+    each at our location standing for its station (through `locations`, as in FSU)."""
     builder = ResultBuilder()
     try:
         text = decode(payload)
@@ -344,7 +350,7 @@ def parse_xfsu(
     base.update(_master_quantity(mc))
     if message_id := _text(root, "MessageHeaderDocument", "ID"):
         base["message_id"] = message_id
-    ctx = _Context(airport_timezones or {}, source, received_at, subjects)
+    ctx = _Context(airport_timezones or {}, source, received_at, subjects, locations)
     statuses = _children(mc, "ReportedStatus")
     if not statuses:
         builder.error("MasterConsignment", "no ReportedStatus", code="no_status")

@@ -122,7 +122,7 @@ def _degrees(value: Any, limit: float) -> float | None:
         return None
     try:
         number = float(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # an integer of 400 digits is no float
         return None
     return number if -limit <= number <= limit else None  # NaN fails the comparison
 

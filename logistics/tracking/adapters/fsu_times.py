@@ -10,18 +10,21 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from logistics.tracking import places
 from logistics.tracking.adapters._common import RecordError, Subjects
+from logistics.tracking.adapters._places import Places
 from logistics.tracking.adapters.fsu_grammar import DAY_CHANGE, ELEMENTS, MONTHS
 
 
 @dataclass
 class FsuContext:
-    """What the adapter knows besides the text: zones, reception time, source, subjects."""
+    """What the adapter knows besides the text: zones, reception time, source, subjects, and
+    our locations standing for a station (`locations`: a table or the service's lookup)."""
 
     zones: Mapping[str, str]
     reference: datetime
     source: str
     received_at: datetime | None
     subjects: Subjects
+    locations: Places = None
 
 
 def zone_of(airport: str, ctx: FsuContext) -> ZoneInfo:

@@ -6,11 +6,13 @@ a CodeListElement `{"code": "DEP"}` / `{"@id": ...}`, or a plain code), `eventDa
 `eventTimeType` (ACTUAL, ESTIMATED / EXPECTED, PLANNED / SCHEDULED, REQUESTED as a word, an IRI or
 `{"@id": ...}`; absent = ACTUAL), `creationDate` (recorded_at), `eventLocation`, else
 `recordedAtLocation` (a Location with `locationCodes`, `code` or `locationName`, or a link whose
-last path segment is the code), `partialEventIndicator` and the subject. Property names may carry
-the `cargo:` prefix, the cargo namespace IRI (versioned or not) or none (`@vocab`); typed literals
-`{"@value": ...}` are unwrapped. 2.x names: `linkedObject` (eventFor), `location`
-(eventLocation); 1.x: `dateTime` (ISO or epoch milliseconds) for eventDate,
-`eventTypeIndicator` for eventTimeType, `id` for `@id`.
+last path segment is the code; its `geolocation` (`latitude` / `longitude`) places the event on
+our nearest airport within 30 km when no code of ours names it, as DCSA coordinates do; an
+unreadable one is ignored with a `bad_geolocation` warning), `partialEventIndicator` and the
+subject. Property names may carry the `cargo:` prefix, the cargo namespace IRI (versioned or not)
+or none (`@vocab`); typed literals `{"@value": ...}` are unwrapped. 2.x names: `linkedObject`
+(eventFor), `location` (eventLocation); 1.x: `dateTime` (ISO or epoch milliseconds) for
+eventDate, `eventTypeIndicator` for eventTimeType, `id` for `@id`.
 
 Subject, in order: `eventFor` (one object or a list; each its IRI, and its waybill number when the
 object carries `waybillPrefix` + `waybillNumber`), 2.x `linkedObject`, the logistics object the
@@ -52,10 +54,11 @@ from logistics.tracking.adapters._common import (
     optional_instant,
     parse_instant,
 )
-from logistics.tracking.adapters._places import Places, place_id
+from logistics.tracking.adapters._places import Places
 from logistics.tracking.adapters._records import bounded_id, refuse, warn
 from logistics.tracking.adapters._subjects import Subject, event_id_for, subjects_of
 from logistics.tracking.adapters.one_record_movements import Graph, service_of, type_name
+from logistics.tracking.adapters.one_record_places import placed, position_of
 from logistics.tracking.results import AdapterResult, ResultBuilder
 
 Services = Collection[str] | Callable[[str], bool] | None
@@ -159,6 +162,18 @@ def _location(value: Any) -> str | None:
         segment = iri.rstrip("/").rsplit("/", 1)[-1]
         return segment if _LOCATION.match(segment) else segment[:64]
     return None
+
+
+def _place(builder: ResultBuilder, ref: str, value: Any, locations: Places) -> str | None:
+    """Our location named by the Location's code, else the one at its geolocation, else the
+    code as written (else, with no code at all, the position as `geo:<lat>,<lon>`). A
+    geolocation that cannot be read is ignored with a warning (the event keeps its code)."""
+    try:
+        position = position_of(value)
+    except RecordError as exc:
+        warn(builder, ref, f"{exc}: not used to place the event", "bad_geolocation")
+        position = None
+    return placed(_location(value), position, locations)
 
 
 def _event_date(item: Mapping[str, Any]) -> datetime:
@@ -295,10 +310,12 @@ def _event(
         )
         milestone = _INFO
         references["partial"] = "true"
-    place = _location(
-        item.get("eventLocation") or item.get("location") or item.get("recordedAtLocation")
+    location = _place(
+        builder,
+        ref,
+        item.get("eventLocation") or item.get("location") or item.get("recordedAtLocation"),
+        locations,
     )
-    location = place_id(place, locations, Mode.AIR)
     own = item.get("@id") or item.get("id")
     event_iri = own if isinstance(own, str) and own else None
     found = subjects_of(targets, subjects)
