@@ -15,7 +15,12 @@ from api.schemas.share_views import (
     ShipmentSummaryPage,
 )
 from api.schemas.shipment_views import public_out, route_out, summary_out
-from logistics.services import share_links, shipment_references, tracking_queries
+from logistics.services import (
+    share_links,
+    shipment_references,
+    tracking_queries,
+    tracking_sentence,
+)
 
 router = APIRouter(tags=["tracking"])
 
@@ -55,7 +60,8 @@ def public_tracking(token: IdPath, session: SessionDep) -> PublicTrackingOut:
     """The public view behind a share link: milestones, status, ETA, due and city-level places."""
     route = share_links.public_view(session, token)
     references = shipment_references.references_of(session, route.tracking.shipment.id)
-    return public_out(route, tracking_queries.location_zones(session), references)
+    pieces = tracking_sentence.status_pieces(session, route.tracking)
+    return public_out(route, tracking_queries.location_zones(session), references, pieces)
 
 
 @router.get("/shipments/{shipment_id}/route", response_model=RouteOut)

@@ -137,6 +137,12 @@ class PublicTrackingOut(BaseModel):
     status_basis: PublicStatusBasisOut | None = Field(
         description="The report the status rests on (null before any)"
     )
+    status_pieces: str | None = Field(
+        default=None,
+        description="How many of its pieces the status is about, e.g. `5 of 10 pieces` (a split "
+        "or part status, as in the tracking view's status_sentence); null when about all",
+        examples=["5 of 10 pieces"],
+    )
     eta_basis: PublicEtaBasisOut | None = Field(
         description="What the ETA rests on (null without an ETA, or once delivered)"
     )

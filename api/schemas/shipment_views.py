@@ -151,10 +151,14 @@ def _public_eta_basis(route: RouteView, zone: str | None) -> PublicEtaBasisOut |
 
 
 def public_out(
-    route: RouteView, zones: dict[str, str], references: list[tuple[str, str]] | None = None
+    route: RouteView,
+    zones: dict[str, str],
+    references: list[tuple[str, str]] | None = None,
+    status_pieces: str | None = None,
 ) -> PublicTrackingOut:
-    """The public view, built only from its explicit model: milestones in local time, status,
-    ETA against due and city-level places (no ids but the shipment's, no coordinates finer)."""
+    """The public view, built only from its explicit model: milestones in local time, status
+    (with `status_pieces`, the part of the pieces it is about), ETA against due and city-level
+    places (no ids but the shipment's, no coordinates finer)."""
     view = route.tracking
     s = view.shipment
     names = route.names
@@ -190,6 +194,7 @@ def public_out(
         last_event_at=milestones[-1].time if milestones else None,
         eta_unknown_reason=eta_unknown_reason(route),
         status_basis=_public_status_basis(route, zones),
+        status_pieces=status_pieces,
         eta_basis=_public_eta_basis(route, dest_zone),
         as_of=view.as_of.isoformat(),
     )

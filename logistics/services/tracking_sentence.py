@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from logistics.domain import ExceptionReason, Milestone
 from logistics.persistence.repositories import event_references, tracking_state
 from logistics.services.tracking_view import ShipmentTracking
-from logistics.tracking.status_sentence import pieces_moved, status_sentence
+from logistics.tracking.status_sentence import pieces_moved, pieces_phrase, status_sentence
 
 RECOVERED = (ExceptionReason.DISRUPTED.value, ExceptionReason.MISSED_CONNECTION.value)
 
@@ -30,6 +30,12 @@ def _pieces(session: Session, view: ShipmentTracking) -> str | None:
             for e, key in zip(events, keys, strict=True)
         ]
     )
+
+
+def status_pieces(session: Session, view: ShipmentTracking) -> str | None:
+    """`5 of 10 pieces` while the status rests on events about part of the pieces, worded as in
+    the status sentence (the public share page shows it too); None when about all of them."""
+    return pieces_phrase(_pieces(session, view))
 
 
 def sentence_for(

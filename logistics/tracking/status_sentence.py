@@ -48,6 +48,11 @@ def pieces_moved(events: Sequence[tuple[str | None, str, Mapping[str, str]]]) ->
     return f"{moved} of {total}" if moved < total else None
 
 
+def pieces_phrase(pieces: str | None) -> str | None:
+    """How the sentences word a part of the pieces: `5 of 10 pieces` (None: all of them)."""
+    return f"{pieces} pieces" if pieces else None
+
+
 _WAITING = "waiting for a new booking"
 
 
@@ -68,7 +73,7 @@ def status_sentence(
     of disruptions or missed connections the shipment was rebooked around; `movements`: the
     services (else trucks) of its booked legs not yet travelled, in order; `pieces`: how many of
     its pieces the newest event of the status milestone was about ("5 of 10"), None for all."""
-    part = f"{pieces} pieces" if pieces else None
+    part = pieces_phrase(pieces)
     if delivered_at is not None:
         late = " (late)" if delivered_at > due_at else ""
         which = f" ({part})" if part else ""

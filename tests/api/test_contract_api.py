@@ -39,6 +39,7 @@ PUBLIC_KEYS = {
     "last_event_at",
     "eta_unknown_reason",
     "status_basis",  # the report the status rests on: milestone, time, place, feed, evidence
+    "status_pieces",  # the part of the pieces a split status is about ("5 of 10 pieces")
     "eta_basis",  # planned, reported estimate, actual or computed, and from what (ux-gaps)
     "as_of",
 }

@@ -48,3 +48,31 @@ def test_a_part_departure_reads_as_part_of_the_pieces_until_all_departed(
     with live_api.client("coordinator") as client:
         view = client.get("/v1/shipments/SH00001/tracking").json()
     assert "(departed)" in view["status_sentence"] and "pieces" not in view["status_sentence"]
+
+
+def test_the_share_link_view_says_which_part_of_the_pieces_the_status_is_about(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """The keyless view of a share link carries the part the tracking view's sentence names
+    (`5 of 10 pieces`, the same words) while only part has departed, and null once all have."""
+    with session_scope(session_factory) as session:
+        book_minimal(session)
+    with live_api.client("coordinator") as client:
+        client.post(
+            "/v1/shipments/SH00001/references", json={"kind": "awb", "value": "160-12345675"}
+        )
+        token = client.post("/v1/shipments/SH00001/share").json()["token"]
+    with live_api.client("feed") as client:
+        assert Counter(
+            i["status"] for i in client.post("/v1/feeds/fsu", content=SPLIT).json()["items"]
+        ) == {"accepted": 2}
+    with live_api.client() as public, live_api.client("coordinator") as client:
+        part = public.get(f"/v1/public/tracking/{token}").json()
+        sentence = client.get("/v1/shipments/SH00001/tracking").json()["status_sentence"]
+    assert part["status"] == "DEPARTED" and part["status_pieces"] == "5 of 10 pieces"
+    assert f"(departed, {part['status_pieces']})" in sentence
+    with live_api.client("feed") as client:
+        client.post("/v1/feeds/fsu", content=REST)
+    with live_api.client() as public:
+        whole = public.get(f"/v1/public/tracking/{token}").json()
+    assert whole["status"] == "DEPARTED" and whole["status_pieces"] is None

@@ -5,13 +5,15 @@ never pile up, at any width."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.persistence.database import session_scope
-from tests.api.conftest import LiveApi
+from tests.api.conftest import LiveApi, frozen_now
+from tests.api.test_fsu_split_api import REST, SPLIT
 from tests.api.test_public_evidence_api import LAST_TRUCK_ESTIMATE, PICKED_UP
 from tests.booking import book_minimal
 from tests.web.page_checks import (
@@ -114,6 +116,50 @@ def test_public_page_says_what_status_and_eta_rest_on(
             text = page.locator("main").inner_text()
             for private in ("SHP-FXZ", "LUXD-T96", "EST-LAST", "PU-1"):
                 assert private not in text, private
+        assert errors == []
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def cv9751_in_the_air() -> Iterator[None]:
+    """The clock while CV9751 flies (the FSU split fixtures' moment); set before the server."""
+    with frozen_now("2026-11-30T03:00:00+00:00"):
+        yield
+
+
+def test_public_status_line_names_the_part_of_the_pieces_a_split_status_is_about(
+    cv9751_in_the_air: None,
+    live_api: LiveApi,
+    session_factory: sessionmaker[Session],
+    browser: Browser,
+) -> None:
+    """A split FSU (DEP, 5 of 10 pieces on CV9751): the share page's status line says which part
+    departed, in the words of the tracking view's sentence; once all 10 departed, it does not."""
+    with session_scope(session_factory) as session:
+        book_minimal(session)
+    with live_api.client("coordinator") as client:
+        awb = {"kind": "awb", "value": "160-12345675"}
+        assert client.post("/v1/shipments/SH00001/references", json=awb).status_code == 201
+        url = client.post("/v1/shipments/SH00001/share").json()["url"]
+    with live_api.client("feed") as client:
+        assert client.post("/v1/feeds/fsu", content=SPLIT).status_code == 200
+    context = browser.new_context(viewport={"width": WIDTHS["phone"], "height": 900})
+    try:
+        page = context.new_page()
+        with console_errors(page) as errors:
+            page.goto(url)
+            expect(page.locator("[data-testid=status]")).to_have_text("DEPARTED")
+            expect(page.locator("[data-testid=status-line]")).to_have_text(
+                re.compile(r"^Your consignment is on its way \(.+\) — 5 of 10 pieces\. ")
+            )
+            with live_api.client("feed") as client:
+                assert client.post("/v1/feeds/fsu", content=REST).status_code == 200
+            page.reload()
+            expect(page.locator("[data-testid=status-line]")).to_have_text(
+                re.compile(r"^Your consignment is on its way \(.+\)\. Expected ")
+            )
+            expect(page.locator("[data-testid=status-line]")).not_to_contain_text("pieces")
         assert errors == []
     finally:
         context.close()

@@ -57,6 +57,7 @@ function render(view) {
   document.getElementById("status-line").textContent = statusSentence({
     status: view.status,
     place: view.current ? view.current.name : null,
+    pieces: view.status_pieces,
     booked: view.places.length > 0 && view.status !== null,
     destination: view.destination,
     delivered_at: view.delivered_at,

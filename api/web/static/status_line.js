@@ -13,18 +13,21 @@ const STATUS_WORDS = {
 };
 
 // One sentence: where the consignment is, what happens next, and whether it is on time.
+// `pieces`: the part of the pieces the status is about as the API words it ("5 of 10 pieces", a
+// split air cargo status), null when it is about all of them.
 function statusSentence(v) {
   const where = v.place ? ` (${v.place})` : "";
+  const part = v.pieces ? ` — ${v.pieces}` : "";
   if (v.delivered_at) {
     const late = v.minutes_late !== null && v.minutes_late !== undefined && v.minutes_late > 0;
-    return `Delivered${v.destination ? ` to ${v.destination}` : ""} at ${v.delivered_shown}` +
+    return `Delivered${v.destination ? ` to ${v.destination}` : ""} at ${v.delivered_shown}${part}` +
       (late ? `, ${fmtMinutes(v.minutes_late)} after it was due.` : ", on time.");
   }
   let text;
   if (!v.status) {
     text = v.booked ? "Booked; nothing has been reported yet." : "Not booked on a transport yet.";
   } else {
-    text = `Your consignment ${STATUS_WORDS[v.status] || `is ${v.status.toLowerCase()}`}${where}.`;
+    text = `Your consignment ${STATUS_WORDS[v.status] || `is ${v.status.toLowerCase()}`}${where}${part}.`;
   }
   if (v.eta_shown) {
     text += v.minutes_late > 0
