@@ -9,11 +9,23 @@ from functools import cache
 from itertools import chain
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, Table, or_, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    LargeBinary,
+    Row,
+    String,
+    Table,
+    Text,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from logistics.domain import ExceptionReason, Milestone, Mode, TimeType, TrackingEvent
-from logistics.persistence.base import offset_of, with_offset
+from logistics.persistence.base import UtcDateTime, offset_of, with_offset
+from logistics.persistence.repositories import confirmed_ids
 from logistics.persistence.tables import (
     EventRow,
     RawMessageRow,
@@ -73,9 +85,10 @@ def known_subjects(
 ) -> tuple[set[str], set[str], set[str]]:
     """Which of the shipments, services and vehicles events name are stored (ids only).
 
-    Driver-level statements on the primary keys: PostgreSQL one per kind with a binary array
-    parameter (psycopg's text arrays quote each element through a regular expression in
-    Python), SQLite one per kind and 500 ids.
+    Ids this process has seen committed already are known without a query (`confirmed_ids`:
+    these rows are never deleted); the others are looked up with driver-level statements on the
+    primary keys: PostgreSQL one per kind with a binary array parameter (psycopg's text arrays
+    quote each element through a regular expression in Python), SQLite one per kind and 500 ids.
     """
     return (
         _known(session, ShipmentRow.__tablename__, shipment_ids),
@@ -87,13 +100,22 @@ def known_subjects(
 def _known(session: Session, table: str, ids: Collection[str]) -> set[str]:
     if not ids:
         return set()
+    wanted = confirmed_ids.unconfirmed(session, table, ids)
+    if not wanted:
+        return set(ids)
+    found = _stored(session, table, wanted)
+    confirmed_ids.found(session, table, found)
+    return found | (set(ids) - set(wanted))
+
+
+def _stored(session: Session, table: str, wanted: list[str]) -> set[str]:
+    """Which of the ids (sorted) are stored in the table, by query."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        found = connection.exec_driver_sql(
-            f"SELECT id FROM {table} WHERE id = ANY(%(ids)b::varchar[])", {"ids": sorted(ids)}
+        rows = connection.exec_driver_sql(
+            f"SELECT id FROM {table} WHERE id = ANY(%(ids)b::varchar[])", {"ids": wanted}
         )
-        return {i for (i,) in found}
-    wanted = sorted(ids)
+        return {i for (i,) in rows}
     known: set[str] = set()
     for start in range(0, len(wanted), 500):
         chunk = tuple(wanted[start : start + 500])
@@ -142,11 +164,43 @@ def _copy_statements() -> tuple[str, str, str]:
     return (
         f"CREATE TEMPORARY TABLE IF NOT EXISTS {_INCOMING} (LIKE tracking_events) "
         "ON COMMIT DELETE ROWS",
-        f"COPY {_INCOMING} (seq, {names}) FROM STDIN",
+        f"COPY {_INCOMING} (seq, {names}) FROM STDIN (FORMAT BINARY)",
         f"WITH given AS (DELETE FROM {_INCOMING} RETURNING *) "
         f"INSERT INTO tracking_events ({names}) SELECT {names} FROM given ORDER BY seq "
         "ON CONFLICT DO NOTHING RETURNING source, event_id, content_key",
     )
+
+
+@cache
+def _copy_types() -> tuple[str, ...]:
+    """PostgreSQL: the type of each column `add_new` writes, in `_WRITTEN` order, as binary
+    COPY needs them (read from the table's definition, so the two cannot drift).
+
+    Binary, not text: psycopg then packs times and numbers in C and the server reads them
+    without parsing text (measured: about 60 % less client CPU for the insert, and less server
+    CPU); the server still applies each column's length limit (typmod) to binary input.
+    """
+    table = cast(Table, EventRow.__table__)
+    return tuple(_binary_type(table.c[name].type) for name in _WRITTEN)
+
+
+def _binary_type(column_type: object) -> str:
+    """The PostgreSQL type name binary COPY sends a value of this column type as."""
+    if isinstance(column_type, UtcDateTime):
+        return "timestamptz"
+    for kind, name in _BINARY_TYPES:
+        if isinstance(column_type, kind):
+            return name
+    raise TypeError(f"no binary COPY type for column type {column_type!r}")
+
+
+_BINARY_TYPES: tuple[tuple[type, str], ...] = (
+    (Text, "text"),  # before String: Text is a String
+    (String, "varchar"),
+    (LargeBinary, "bytea"),
+    (Boolean, "bool"),
+    (Integer, "int4"),
+)
 
 
 _SAVEPOINT = "tracking_events_copy"
@@ -156,7 +210,7 @@ _UNIQUE_VIOLATION = "23505"
 @cache
 def _direct_copy() -> str:
     names = ", ".join(f'"{name}"' for name in _WRITTEN)
-    return f"COPY tracking_events ({names}) FROM STDIN"
+    return f"COPY tracking_events ({names}) FROM STDIN (FORMAT BINARY)"
 
 
 def _distinct(events: Sequence[Sequence[Any]]) -> bool:
@@ -170,6 +224,7 @@ def _copy_directly(driver: Any, rows: Sequence[Sequence[Any]]) -> list[Stored] |
     driver.execute(f"SAVEPOINT {_SAVEPOINT}")
     try:
         with driver.cursor() as cursor, cursor.copy(_direct_copy()) as copy:
+            copy.set_types(_copy_types())
             for row in rows:
                 copy.write_row(row)
     except Exception as error:
@@ -204,7 +259,7 @@ def add_new(
 
     Rows go in the order given (storage order is submission order). PostgreSQL: events that
     name no source and id, and no content, twice are first copied straight into the events
-    (COPY, psycopg formats the rows in C) under a savepoint, on the chance that none is stored
+    (binary COPY, psycopg packs the rows in C) under a savepoint, on the chance that none is stored
     yet (the usual case of a live feed); if one is, the copy is rolled back and the batch is
     copied into a temporary table of the session, then moved with one INSERT … SELECT … ON
     CONFLICT DO NOTHING RETURNING, as is a batch with a repeat. SQLite:
@@ -226,6 +281,7 @@ def add_new(
         create, copy_sql, move = _copy_statements()
         connection.exec_driver_sql(create)
         with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+            copy.set_types(("int4", *_copy_types()))
             for seq, row in enumerate(rows):
                 copy.write_row((seq, *row))
         return [(s, e, bytes(k)) for s, e, k in connection.exec_driver_sql(move)]

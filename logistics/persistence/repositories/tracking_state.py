@@ -165,7 +165,8 @@ def _upsert_stale_postgresql(
         "INSERT INTO shipment_tracking_state (shipment_id, stale, due_at, needs_replan) "
         "SELECT s.id, true, s.due_at, false FROM shipments AS s "
         f"WHERE s.id = ANY(%(ids)b::varchar[]){booked} ORDER BY s.id "
-        "ON CONFLICT (shipment_id) DO UPDATE SET stale = true RETURNING shipment_id"
+        "ON CONFLICT (shipment_id) DO UPDATE SET stale = true "
+        "WHERE NOT shipment_tracking_state.stale RETURNING shipment_id"
     )
     parameters: dict[str, list[str]] = {"ids": sorted(set(shipment_ids))}
     if booked:
@@ -183,7 +184,8 @@ def _sqlite_upsert_stale(count: int) -> str:
     return (
         "INSERT INTO shipment_tracking_state (shipment_id, stale, due_at, needs_replan) "
         f"SELECT id, 1, due_at, 0 FROM shipments WHERE id IN ({marks}) ORDER BY id "
-        "ON CONFLICT (shipment_id) DO UPDATE SET stale = 1 RETURNING shipment_id"
+        "ON CONFLICT (shipment_id) DO UPDATE SET stale = 1 "
+        "WHERE NOT shipment_tracking_state.stale RETURNING shipment_id"
     )
 
 
