@@ -6,7 +6,6 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, timezone
 from functools import cache
-from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -262,9 +261,10 @@ def add_new(
     (binary COPY, psycopg packs the rows in C) under a savepoint, on the chance that none is stored
     yet (the usual case of a live feed); if one is, the copy is rolled back and the batch is
     copied into a temporary table of the session, then moved with one INSERT … SELECT … ON
-    CONFLICT DO NOTHING RETURNING, as is a batch with a repeat. SQLite:
-    one multi-row INSERT … VALUES … ON CONFLICT DO NOTHING RETURNING per 500 events, its
-    values converted as the column types would (times as UtcDateTime stores them).
+    CONFLICT DO NOTHING RETURNING, as is a batch with a repeat. SQLite: one INSERT … ON CONFLICT
+    DO NOTHING run for every event (executemany), its values converted as the column types would
+    (times as UtcDateTime stores them); when fewer rows were inserted than given, the ones
+    inserted are the last stored (SQLite has a single writer, this transaction).
     """
     if not events:
         return []
@@ -299,19 +299,25 @@ def add_new(
         )
         for e in events
     ]
-    inserted: list[Stored] = []
     cursor = driver.cursor()
     try:
-        for start in range(0, len(rows), _SQLITE_ROWS):
-            chunk = rows[start : start + _SQLITE_ROWS]
-            cursor.execute(_values_insert(len(chunk)), tuple(chain.from_iterable(chunk)))
-            inserted.extend(cursor.fetchall())
+        cursor.executemany(_sqlite_insert(), rows)
+        count = cursor.rowcount
+        if count == len(rows):  # every event was new: the usual case of a live feed
+            return [(row[1], row[0], row[2]) for row in rows]
+        if count <= 0:
+            return []
+        if not driver.in_transaction:  # each row committed alone: others may have written since
+            raise RuntimeError("add_new on SQLite needs a transaction (not autocommit)")
+        # SQLite has one writer: this transaction holds the write lock since its first insert,
+        # so the `count` rows stored last (storage order) are those this call inserted.
+        cursor.execute(_SQLITE_LAST, (count,))
+        return [(s, e, bytes(k)) for s, e, k in reversed(cursor.fetchall())]
     finally:
         cursor.close()
-    return inserted
 
 
-_SQLITE_ROWS = 500  # 10,000 parameters a statement, well under SQLite's limit
+_SQLITE_LAST = "SELECT source, event_id, content_key FROM tracking_events ORDER BY seq DESC LIMIT ?"
 
 
 def _references(given: Mapping[str, str] | None) -> str:
@@ -357,14 +363,13 @@ class _SqliteTimes:
 
 
 @cache
-def _values_insert(rows: int) -> str:
-    """SQLite: a multi-row INSERT … ON CONFLICT DO NOTHING RETURNING of `rows` rows."""
+def _sqlite_insert() -> str:
+    """SQLite: the one-row INSERT … ON CONFLICT DO NOTHING run for every event (executemany:
+    the statement is prepared once and each row bound in C, faster than multi-row VALUES with
+    RETURNING)."""
     names = ", ".join(f'"{name}"' for name in _WRITTEN)
-    one = "(" + ", ".join("?" * len(_WRITTEN)) + ")"
-    return (
-        f"INSERT INTO tracking_events ({names}) VALUES {', '.join([one] * rows)} "
-        "ON CONFLICT DO NOTHING RETURNING source, event_id, content_key"
-    )
+    marks = ", ".join("?" * len(_WRITTEN))
+    return f"INSERT INTO tracking_events ({names}) VALUES ({marks}) ON CONFLICT DO NOTHING"
 
 
 def for_subjects(
