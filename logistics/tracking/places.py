@@ -65,9 +65,47 @@ class Place:
     basis: str = ""  # how a UN/LOCODE was resolved: "iata", "city" or "country-zone"
 
 
+DMS_AS_DECIMAL: dict[str, tuple[float, float]] = {
+    "ANR": (51.1122, 4.2737),
+    "BRU": (50.5405, 4.2904),
+    "CRL": (50.2736, 4.271),
+    "KJK": (50.4907, 3.1233),
+    "LGG": (50.3811, 5.2634),
+    "LUX": (49.3724, 6.1216),
+    "OST": (51.1156, 2.5144),
+}
+"""Airports whose latitude and longitude `airportsdata` (20260905) gives in degrees, minutes and
+seconds written as decimals: Brussels 50.5405, 4.2904 for 50°54'05", 4°29'04" (50.9014, 4.4844),
+Luxembourg 49.3724, 6.1216 for 49°37'24", 6°12'16", Liège, Ostend, Antwerp, Charleroi, Wevelgem:
+26-42 km off, enough to miss our own airport within the place radius. Read as such here; found by
+checking the reference network's and the main cargo airports' positions against their published
+reference points (`tests/tracking/test_places.py` keeps them there). Each is converted only while
+the table still holds exactly these values, so a corrected release is taken as it is."""
+
+
+def _from_dms(value: float) -> float:
+    """`d.mmss` (degrees, minutes, seconds written as a decimal) as decimal degrees."""
+    sign = -1.0 if value < 0 else 1.0
+    digits = f"{abs(value):.4f}"
+    degrees, fraction = digits.split(".")
+    return sign * (int(degrees) + int(fraction[:2]) / 60 + int(fraction[2:]) / 3600)
+
+
 @cache
 def _airports() -> dict[str, dict[str, Any]]:
-    return {code: dict(row) for code, row in airportsdata.load("IATA").items()}
+    rows = {code: dict(row) for code, row in airportsdata.load("IATA").items()}
+    for code in DMS_AS_DECIMAL.keys() & rows.keys():
+        row = rows[code]
+        row["lat"], row["lon"] = corrected(code, float(row["lat"]), float(row["lon"]))
+    return rows
+
+
+def corrected(code: str, lat: float, lon: float) -> tuple[float, float]:
+    """The airport's position as `airportsdata` gives it, read as degrees, minutes and seconds
+    when it is one of `DMS_AS_DECIMAL` with exactly the values listed there."""
+    if DMS_AS_DECIMAL.get(code) != (lat, lon):
+        return lat, lon
+    return _from_dms(lat), _from_dms(lon)
 
 
 @cache

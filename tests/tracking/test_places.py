@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
+from logistics.domain.geo import great_circle_km
 from logistics.tracking import places
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 def test_iata_airport_has_name_zone_and_position() -> None:
@@ -42,3 +48,32 @@ def test_unknown_and_malformed_codes_are_none() -> None:
     """Codes that are neither an airport nor a UN/LOCODE give None, not an exception."""
     assert places.resolve("ZZZ") is None and places.resolve("") is None
     assert places.resolve("12345") is None and places.timezone_of(None) is None
+
+
+def _reference_points() -> list[tuple[str, float, float]]:
+    path = FIXTURES / "places" / "airport_reference_points.csv"
+    with path.open(newline="") as handle:
+        return [(r["code"], float(r["lat"]), float(r["lon"])) for r in csv.DictReader(handle)]
+
+
+def test_airports_lie_at_their_published_reference_points() -> None:
+    """Within 2 km: the reference network's airports, the main cargo hubs, and the Belgian and
+    Luxembourg airports `airportsdata` gives in degrees-minutes-seconds written as decimals."""
+    far = []
+    for code, lat, lon in _reference_points():
+        place = places.airport(code)
+        assert place is not None and place.lat is not None and place.lon is not None, code
+        distance = great_circle_km(place.lat, place.lon, lat, lon)
+        if distance > 2.0:
+            far.append(f"{code}: {distance:.1f} km from {lat}, {lon}")
+    assert far == []
+
+
+def test_degrees_minutes_seconds_are_read_only_while_the_table_holds_the_listed_values() -> None:
+    """50.5405 is 50°54'05"; a release that corrects the value is taken as it is; others untouched."""
+    lat, lon = places.corrected("BRU", 50.5405, 4.2904)
+    assert abs(lat - 50.9014) < 1e-4 and abs(lon - 4.4844) < 1e-4
+    assert places.corrected("BRU", 50.9014, 4.4844) == (50.9014, 4.4844)
+    assert places.corrected("CGO", 34.5197, 113.841) == (34.5197, 113.841)
+    west = places.corrected("XXX", -0.5405, -4.2904)
+    assert west == (-0.5405, -4.2904)
