@@ -95,25 +95,36 @@ def request_recovery(
     request: Request,
     session: SessionDep,
     principal: CoordinatorDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Queue a recovery plan for the shipments the disruption left needing a replan: everyone
     else keeps their booking; read the proposal's difference at GET /v1/plans/{id}/diff and
-    accept it with POST /v1/plans/{id}/accept."""
-    ids = disruptions.needing_replan(session, disruption_id)
-    if not ids:
-        raise Conflict(f"disruption {disruption_id} leaves no shipment needing a replan")
-    row = plan_jobs.create_job(
+    accept it with POST /v1/plans/{id}/accept.
+    A repeat with the same Idempotency-Key gets the first answer and queues nothing more."""
+
+    def queue(s: Session) -> dict[str, Any]:
+        ids = disruptions.needing_replan(s, disruption_id)
+        if not ids:
+            raise Conflict(f"disruption {disruption_id} leaves no shipment needing a replan")
+        row = plan_jobs.create_job(
+            s,
+            principal,
+            objective=body.objective,
+            time_limit_s=body.time_limit_s,
+            seed=body.seed,
+            shipment_ids=ids,
+        )
+        return {"id": row.id, "status": row.status, "shipment_ids": ids}
+
+    # The key is bound to this disruption's route (another disruption under it is a 409), and
+    # the job is committed before the runner hears of it: the worker reads it from the database.
+    return create_once(
         session,
         principal,
-        objective=body.objective,
-        time_limit_s=body.time_limit_s,
-        seed=body.seed,
-        shipment_ids=ids,
-    )
-    session.commit()
-    request.app.state.plan_runner.submit(row.id)
-    return JSONResponse(
-        {"id": row.id, "status": row.status, "shipment_ids": ids},
-        status_code=202,
-        headers={"Location": f"/v1/plans/{row.id}"},
+        idempotency_key,
+        (f"POST /v1/disruptions/{disruption_id}/recovery", body),
+        queue,
+        lambda out: {"Location": f"/v1/plans/{out['id']}"},
+        status_code=status.HTTP_202_ACCEPTED,
+        then=lambda out: request.app.state.plan_runner.submit(out["id"]),
     )

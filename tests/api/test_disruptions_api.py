@@ -23,7 +23,7 @@ from logistics.services.import_scenario import import_scenario
 from logistics.settings import get_settings
 from tests.api.conftest import LiveApi, minimal_clock  # noqa: F401  (the frozen clock)
 from tests.api.live_server import serve_in_thread
-from tests.api.test_plans_api import wait_done
+from tests.api.test_plans_api import _jobs, wait_done
 
 BUNDLE = Path(__file__).resolve().parents[2] / "fixtures" / "bundles" / "recovery"
 FLIGHT = "CV9751-20261130"
@@ -149,6 +149,68 @@ def test_each_disruption_kind_is_recovered_through_acceptance(api: LiveApi, kind
         assert _booking(after[other]) == _booking(before[other])
     unrecovered = [c for c in diff["shipments"] if c["change"] == "unplanned"]
     assert all(c["reason"] for c in unrecovered)
+
+
+def _report(client: httpx.Client, kind: str, booked: dict[str, list[dict[str, Any]]]) -> Any:
+    """Report the disruption of `kind` (see `_disruption`): its document."""
+    reported = client.post("/v1/disruptions", json=_disruption(kind, booked))
+    assert reported.status_code == 201, reported.text
+    return reported.json()
+
+
+def test_a_recovery_retried_with_its_idempotency_key_queues_one_job(
+    api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """The same Idempotency-Key and body twice on a disruption's recovery: one plan job; the
+    repeat is the first 202 replayed (same document and Location, `Idempotent-Replayed: true`),
+    also once the job is done, and the job runs once."""
+    with api.client("coordinator") as client:
+        d = _report(client, "service_cancelled", _book_everything(client))
+        jobs = _jobs(session_factory)
+        url = f"/v1/disruptions/{d['id']}/recovery"
+        key = {"Idempotency-Key": "recovery-retry-1"}
+        first = client.post(url, json={"time_limit_s": 5}, headers=key)
+        again = client.post(url, json={"time_limit_s": 5}, headers=key)
+        job = wait_done(client, first.json()["id"])
+        later = client.post(url, json={"time_limit_s": 5}, headers=key)
+    assert first.status_code == again.status_code == later.status_code == 202, first.text
+    assert "Idempotent-Replayed" not in first.headers
+    assert first.json()["status"] == "queued"
+    assert first.json()["shipment_ids"] == sorted(d["needing_replan"]) != []
+    assert again.json() == later.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == later.headers["Idempotent-Replayed"] == "true"
+    assert again.headers["Location"] == later.headers["Location"] == first.headers["Location"]
+    assert first.headers["Location"] == f"/v1/plans/{first.json()['id']}"
+    assert job["status"] == "done", job["message"]
+    assert sorted(_jobs(session_factory)) == sorted([*jobs, first.json()["id"]])
+
+
+def test_an_idempotency_key_reused_for_another_recovery_is_a_conflict(
+    api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """The key of one recovery request sent with another body, or for another disruption's
+    recovery, is the documented 409 conflict; no second job is queued."""
+    with api.client("coordinator") as client:
+        before = _book_everything(client)
+        d = _report(client, "service_cancelled", before)
+        hub = _report(client, "hub_closed", before)
+        jobs = _jobs(session_factory)
+        key = {"Idempotency-Key": "recovery-retry-2"}
+        url = f"/v1/disruptions/{d['id']}/recovery"
+        first = client.post(url, json={"time_limit_s": 5}, headers=key)
+        other = client.post(url, json={"time_limit_s": 5, "seed": 7}, headers=key)
+        elsewhere = client.post(
+            f"/v1/disruptions/{hub['id']}/recovery", json={"time_limit_s": 5}, headers=key
+        )
+        wait_done(client, first.json()["id"])
+    assert first.status_code == 202, first.text
+    for refused in (other, elsewhere):
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["code"] == "conflict"
+        assert refused.json()["detail"] == (
+            "Idempotency-Key 'recovery-retry-2' was used for a different request"
+        )
+    assert sorted(_jobs(session_factory)) == sorted([*jobs, first.json()["id"]])
 
 
 def test_a_feeds_cancelled_flight_becomes_a_disruption(api: LiveApi) -> None:
