@@ -174,7 +174,10 @@ def get_tracking(shipment_id: IdPath, session: SessionDep, principal: TrackerDep
     view = tracking_view.shipment_tracking(session, principal, shipment_id)
     zones = tracking_queries.location_zones(session)
     sentence = tracking_sentence.sentence_for(session, view, readable_time, zones)
-    return tracking_out(view, zones) | {"status_sentence": sentence}
+    return tracking_out(view, zones) | {
+        "status_sentence": sentence.text,
+        "status_pieces": sentence.pieces,
+    }
 
 
 @router.get("/exceptions", response_model=Page[ExceptionOut])

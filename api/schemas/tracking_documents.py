@@ -141,6 +141,12 @@ class TrackingOut(Document):
         description="One plain sentence: where the consignment stands and why, e.g. 'delayed: "
         "CV9751-20261130 cancelled, rebooked on CV9753-20261201, new ETA …'",
     )
+    status_pieces: str | None = Field(
+        default=None,
+        description="How many of its pieces the status is about, e.g. `5 of 10 pieces` (a split "
+        "or part status, worded as in status_sentence); null when about all",
+        examples=["5 of 10 pieces"],
+    )
 
 
 class ExceptionOut(Document):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -34,8 +35,17 @@ def _pieces(session: Session, view: ShipmentTracking) -> str | None:
 
 def status_pieces(session: Session, view: ShipmentTracking) -> str | None:
     """`5 of 10 pieces` while the status rests on events about part of the pieces, worded as in
-    the status sentence (the public share page shows it too); None when about all of them."""
+    the status sentence (the public share page shows it too); None when about all of them.
+    The tracking view gets it from `sentence_for`, with its sentence."""
     return pieces_phrase(_pieces(session, view))
+
+
+class StatusSentence(NamedTuple):
+    """A tracking view's sentence and `pieces`, the part of the pieces its status is about
+    (`5 of 10 pieces`, as the sentence words it; None when about all of them)."""
+
+    text: str
+    pieces: str | None
 
 
 def sentence_for(
@@ -43,8 +53,10 @@ def sentence_for(
     view: ShipmentTracking,
     fmt: Callable[[datetime, str | None], str],
     zones: Mapping[str, str],
-) -> str:
-    """The sentence for a tracking view; `fmt(time, zone)` writes a time as people read it."""
+) -> StatusSentence:
+    """The sentence for a tracking view, with the part of the pieces it names (for the /track
+    page's status line); `fmt(time, zone)` writes a time as people read it."""
+    moved = _pieces(session, view)
     s = view.shipment
     closed = tracking_state.closed_for(session, s.id, RECOVERED)
     # rebooked around it: closed while the shipment was not yet delivered
@@ -54,8 +66,8 @@ def sentence_for(
     services = [leg.service_id for leg in ahead if leg.service_id]
     trucks = [leg.vehicle_id for leg in ahead if leg.vehicle_id]
     zone = zones.get(s.destination)
-    return status_sentence(
-        pieces=_pieces(session, view),
+    text = status_sentence(
+        pieces=moved,
         status=view.projection.status,
         delivered_at=view.projection.delivered_at,
         eta=view.forecast.eta,
@@ -66,3 +78,4 @@ def sentence_for(
         fmt_eta=lambda t: fmt(t, zone),
         fmt_due=lambda t: fmt(t, zone),
     )
+    return StatusSentence(text, pieces_phrase(moved))

@@ -26,8 +26,9 @@ def _frozen_clock() -> Iterator[None]:
 def test_a_part_departure_reads_as_part_of_the_pieces_until_all_departed(
     live_api: LiveApi, session_factory: sessionmaker[Session]
 ) -> None:
-    """DEP P5 of T10: DEPARTED, "departed, 5 of 10 pieces"; the other 5 departing on another
-    flight make all 10: the sentence no longer names a part."""
+    """DEP P5 of T10: DEPARTED, "departed, 5 of 10 pieces" (and `status_pieces`, which the
+    /track page's status line shows); the other 5 departing on another flight make all 10: the
+    sentence no longer names a part, and `status_pieces` is null."""
     with session_scope(session_factory) as session:
         book_minimal(session)
     with live_api.client("coordinator") as client:
@@ -40,14 +41,15 @@ def test_a_part_departure_reads_as_part_of_the_pieces_until_all_departed(
     assert Counter(i["status"] for i in answer["items"]) == {"accepted": 2}
     with live_api.client("coordinator") as client:
         view = client.get("/v1/shipments/SH00001/tracking").json()
-    assert view["status"] == "DEPARTED"
-    assert "(departed, 5 of 10 pieces)" in view["status_sentence"]
+    assert view["status"] == "DEPARTED" and view["status_pieces"] == "5 of 10 pieces"
+    assert f"(departed, {view['status_pieces']})" in view["status_sentence"]
     with live_api.client("feed") as client:
         rest = client.post("/v1/feeds/fsu", content=REST).json()
     assert Counter(i["status"] for i in rest["items"]) == {"accepted": 1}
     with live_api.client("coordinator") as client:
         view = client.get("/v1/shipments/SH00001/tracking").json()
     assert "(departed)" in view["status_sentence"] and "pieces" not in view["status_sentence"]
+    assert view["status_pieces"] is None
 
 
 def test_the_share_link_view_says_which_part_of_the_pieces_the_status_is_about(

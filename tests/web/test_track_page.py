@@ -6,12 +6,16 @@ SQLite only (see tests/web/conftest.py); the served app is real (uvicorn on loop
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.api.conftest import LiveApi
+from logistics.persistence.database import session_scope
+from tests.api.conftest import LiveApi, frozen_now
+from tests.api.test_fsu_split_api import REST, SPLIT
+from tests.booking import book_minimal
 from tests.web.page_checks import (
     WIDTHS,
     assert_fits_width,
@@ -186,3 +190,45 @@ def test_shipper_manages_notifications_on_the_page(live_api: LiveApi, page: Page
     expect(page.locator("[data-testid=no-webhooks]")).to_be_visible()
     with live_api.client("shipper") as client:
         assert client.get("/v1/webhooks").json()["items"] == []
+
+
+@pytest.fixture
+def cv9751_in_the_air() -> Iterator[None]:
+    """The clock while CV9751 flies (the FSU split fixtures' moment); set before the server."""
+    with frozen_now("2026-11-30T03:00:00+00:00"):
+        yield
+
+
+def test_status_line_names_the_part_of_the_pieces_a_split_status_is_about(
+    cv9751_in_the_air: None,
+    live_api: LiveApi,
+    session_factory: sessionmaker[Session],
+    page: Page,
+) -> None:
+    """A split FSU (DEP, 5 of 10 pieces on CV9751): the shipper's /track status line says which
+    part departed, in the words of the tracking view's sentence (as the share page does); once
+    all 10 departed, it does not."""
+    with session_scope(session_factory) as session:
+        book_minimal(session)
+    with live_api.client("coordinator") as client:
+        awb = {"kind": "awb", "value": "160-12345675"}
+        assert client.post("/v1/shipments/SH00001/references", json=awb).status_code == 201
+    with live_api.client("feed") as client:
+        assert client.post("/v1/feeds/fsu", content=SPLIT).status_code == 200
+    line = page.locator("[data-testid=status-line]")
+    with console_errors(page) as errors:
+        page.goto(f"{live_api.base_url}/track?key={live_api.keys['shipper']}&shipment=SH00001")
+        expect(page.locator("[data-testid=status]")).to_have_text("DEPARTED")
+        expect(line).to_have_text(
+            re.compile(r"^Your consignment is on its way \(.+\) — 5 of 10 pieces\. ")
+        )
+        expect(page.locator("[data-testid=status-sentence]")).to_contain_text(
+            "(departed, 5 of 10 pieces)"
+        )
+        with live_api.client("feed") as client:
+            assert client.post("/v1/feeds/fsu", content=REST).status_code == 200
+        page.reload()
+        expect(page.locator("[data-testid=status-sentence]")).to_contain_text("(departed)")
+        expect(line).to_have_text(re.compile(r"^Your consignment is on its way \(.+\)\. "))
+        expect(line).not_to_contain_text("pieces")
+    assert errors == []

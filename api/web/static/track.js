@@ -68,6 +68,7 @@ function renderSummary(view, zones) {
   document.getElementById("status-line").textContent = statusSentence({
     status: view.status,
     place,
+    pieces: view.status_pieces,
     booked: view.legs.length > 0,
     destination: view.destination,
     delivered_at: view.delivered_at,
