@@ -73,7 +73,15 @@ def make_engine(
         else statement_timeout_s
     )
     options = f"-c lock_timeout={lock_ms} -c statement_timeout={statement_ms}"
-    return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+    # prepare_threshold None: psycopg never prepares statements on its own (it does after five
+    # runs by default). PostgreSQL then plans each run for its parameters; the generic plan of a
+    # prepared `= ANY($1)`, as ingestion's stale marking runs it, took 4.4 ms a batch where a
+    # custom plan takes 1.3 (measured); planning a statement costs a fraction of a millisecond.
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"options": options, "prepare_threshold": None},
+    )
 
 
 def writing(session: Session) -> Session:
