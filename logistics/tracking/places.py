@@ -93,7 +93,9 @@ def _from_dms(value: float) -> float:
 
 @cache
 def _airports() -> dict[str, dict[str, Any]]:
-    rows = {code: dict(row) for code, row in airportsdata.load("IATA").items()}
+    rows: dict[str, dict[str, Any]] = {
+        code: dict(row) for code, row in airportsdata.load("IATA").items()
+    }
     for code in DMS_AS_DECIMAL.keys() & rows.keys():
         row = rows[code]
         row["lat"], row["lon"] = corrected(code, float(row["lat"]), float(row["lon"]))
