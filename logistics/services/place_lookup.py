@@ -95,10 +95,12 @@ def lookup_over(ours: Sequence[Location], coordinates: Coordinates = world_posit
     def nearest(
         position: tuple[float, float] | None, kinds: frozenset[LocationKind] | None
     ) -> str | None:
+        if position is None:
+            return None
         near = [
             (great_circle_km(position[0], position[1], loc.lat, loc.lon), loc.id)
             for loc in ours
-            if position is not None and (kinds is None or loc.kind in kinds)
+            if kinds is None or loc.kind in kinds
         ]
         close = sorted(d for d in near if d[0] <= RADIUS_KM)
         return close[0][1] if close else None

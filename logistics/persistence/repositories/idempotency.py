@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from logistics.persistence.repositories.lookup import dialect_insert
 from logistics.persistence.tables import IdempotencyRow
 
 IN_PROGRESS = 0  # status_code of a claimed key whose answer is not stored yet; response = token
@@ -43,8 +42,7 @@ def claim(
         "response": token,
         "created_at": now,
     }
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     statement = (
         insert(IdempotencyRow).values(values).on_conflict_do_nothing().returning(IdempotencyRow.key)
     )

@@ -46,6 +46,12 @@ def known_ids(session: Session, model: Any, ids: Iterable[str]) -> set[str]:
     return found
 
 
+def dialect_insert(session: Session) -> Any:
+    """The INSERT construct of the session's database (PostgreSQL's or SQLite's), which has
+    `on_conflict_do_nothing` / `on_conflict_do_update`."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
 def insert_new(session: Session, model: Any, values: list[dict[str, Any]]) -> set[str]:
     """Insert `values` as `model` rows, skipping any whose id is stored; return the ids stored.
 
@@ -54,6 +60,7 @@ def insert_new(session: Session, model: Any, values: list[dict[str, Any]]) -> se
     """
     if not values:
         return set()
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model.__table__).on_conflict_do_nothing().returning(model.id)
+    statement = (
+        dialect_insert(session)(model.__table__).on_conflict_do_nothing().returning(model.id)
+    )
     return set(session.scalars(statement, values))

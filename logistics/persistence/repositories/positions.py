@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from logistics.persistence.repositories.lookup import dialect_insert
 from logistics.persistence.tables import PositionRow
 
 Fix = tuple[str, datetime, float, float, float | None]  # vehicle, time, lat, lon, speed km/h
@@ -53,7 +52,7 @@ def add_new(session: Session, fixes: Sequence[Fix], *, source: str, received_at:
         if key not in stored
     ]
     # ON CONFLICT DO NOTHING: a fix a concurrent feed stored first is skipped, not an error.
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     added = 0
     for start in range(0, len(rows), 500):
         statement = (

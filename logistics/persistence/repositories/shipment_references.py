@@ -9,10 +9,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select, tuple_
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from logistics.persistence.repositories.lookup import dialect_insert
 from logistics.persistence.tables import EventRow, ShipmentReferenceRow
 
 
@@ -41,7 +40,7 @@ def add(session: Session, shipment_id: str, kind: str, value: str) -> str:
     ON CONFLICT DO NOTHING: when a concurrent request linked the same reference first, that
     link stands (and its shipment is returned) instead of the request failing.
     """
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = dialect_insert(session)
     statement = (
         insert(ShipmentReferenceRow)
         .values(kind=kind, value=value, shipment_id=shipment_id)
