@@ -15,6 +15,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from logistics.persistence.database import session_scope
 from logistics.persistence.tables import (
     DisruptionRow,
     PlanJobRow,
@@ -24,6 +25,7 @@ from logistics.persistence.tables import (
     WebhookSubscriptionRow,
 )
 from tests.api.conftest import LiveApi
+from tests.booking import BOOKED, book_minimal
 
 CLIENTS = 6
 ROUNDS = 5
@@ -297,3 +299,48 @@ def test_one_idempotency_key_queues_one_plan(
             assert answer.json()["code"] == "in_progress", answer.text
     jobs = select(func.count()).select_from(PlanJobRow)
     assert _count(session_factory, jobs) == ROUNDS
+
+
+def test_one_idempotency_key_queues_one_recovery(
+    live_api: LiveApi, session_factory: sessionmaker[Session]
+) -> None:
+    """Clients racing with one key and body on a disruption's recovery: one job per key, for
+    the shipments the disruption broke; every 202 of a key is its first answer (one unmarked,
+    the rest `Idempotent-Replayed`), every other answer the 409 in progress."""
+    with session_scope(session_factory) as session:
+        book_minimal(session)  # SH00001 and SH00002 on the CV9751 freighter
+    cancelled = {"kind": "service_cancelled", "service_id": "CV9751-20261130"}
+    with live_api.client("coordinator") as client:
+        reported = client.post("/v1/disruptions", json=cancelled)
+    assert reported.status_code == 201, reported.text
+    needing = reported.json()["needing_replan"]
+    assert needing == sorted(BOOKED["shipments"])
+    url = f"/v1/disruptions/{reported.json()['id']}/recovery"
+
+    def recover(client: httpx.Client, round_: int) -> httpx.Response:
+        body = {"time_limit_s": 1, "seed": round_}
+        return client.post(url, json=body, headers={"Idempotency-Key": f"recovery-{round_}"})
+
+    statuses, answers = _race(live_api, "coordinator", recover)
+    assert set(statuses) <= {202, 409}, [a.text for a in answers if a.status_code >= 500]
+    queued: dict[str, list[httpx.Response]] = {}
+    for answer in answers:
+        if answer.status_code == 202:
+            queued.setdefault(answer.request.headers["Idempotency-Key"], []).append(answer)
+        else:
+            assert answer.json()["code"] == "in_progress", answer.text
+    jobs: dict[str, int] = {}  # job id -> the round (seed) whose key queued it
+    for key, same_key in queued.items():
+        first = [a for a in same_key if "Idempotent-Replayed" not in a.headers]
+        assert len(first) == 1, [a.headers for a in same_key]
+        job = first[0].json()
+        assert job["status"] == "queued" and job["shipment_ids"] == needing
+        for answer in same_key:
+            assert answer.json() == job
+            assert answer.headers["Location"] == f"/v1/plans/{job['id']}"
+        jobs[job["id"]] = int(key.removeprefix("recovery-"))
+    assert sorted(jobs.values()) == list(range(ROUNDS))
+    with live_api.client("coordinator") as client:
+        listed = client.get("/v1/plans").json()["items"]
+    assert {job["id"]: job["seed"] for job in listed} == jobs  # no job queued twice
+    assert _count(session_factory, select(func.count()).select_from(PlanJobRow)) == ROUNDS
