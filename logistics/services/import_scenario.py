@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from enum import Enum
@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from logistics.domain import Location, Scenario, Shipment
+from logistics.domain import Location, RoadLink, Scenario, Shipment
 from logistics.domain.validation import format_tags
-from logistics.errors import Conflict
+from logistics.errors import Conflict, Unavailable
 from logistics.persistence.repositories import locations, road_links, services, shipments, vehicles
 from logistics.services.shipment_changes import amendment_conflict, apply_amendment
 
@@ -81,6 +81,11 @@ def _differences(stored: Any, incoming: Any) -> list[str]:
     return out
 
 
+def _label(key: Any) -> str:
+    """A record's key as conflicts name it: an id, or a road link's `origin->destination`."""
+    return "->".join(key) if isinstance(key, tuple) else str(key)
+
+
 def _split(
     kind: str,
     incoming: Sequence[T],
@@ -101,9 +106,7 @@ def _split(
             differing.append((existing, item))
         else:
             diff = "; ".join(_differences(existing, item))
-            k = key(item)
-            label = "->".join(k) if isinstance(k, tuple) else k
-            conflicts.append(f"{kind} {label}: differs from the stored record ({diff})")
+            conflicts.append(f"{kind} {_label(key(item))}: differs from the stored record ({diff})")
     return new, unchanged
 
 
@@ -172,11 +175,35 @@ def _plan_import(
     return plan, conflicts
 
 
-# Services, vehicles and road links are only imported whole; their adders store all or fail.
-ADDERS: dict[str, Callable[[Session, Iterable[Any]], None]] = {
-    "services": services.add_all,
-    "vehicles": vehicles.add_all,
-    "road_links": road_links.add_all,
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """How one kind of record is named in conflicts, keyed, inserted and read back."""
+
+    label: str
+    key: Callable[[Any], Any]
+    # Insert the new records, skipping any key already stored; return the keys stored.
+    insert: Callable[[Session, list[Any]], set[Any]]
+    # The stored records among these keys (or more), by key.
+    stored: Callable[[Session, list[Any]], Mapping[Any, Any]]
+
+
+def _by_id(record: Any) -> str:
+    return str(record.id)
+
+
+def _by_pair(link: RoadLink) -> tuple[str, str]:
+    return (link.origin, link.destination)
+
+
+# In insertion order: locations first, the others refer to them.
+KINDS: dict[str, _Kind] = {
+    "locations": _Kind("location", _by_id, locations.add_all, locations.by_ids),
+    "services": _Kind("service", _by_id, services.add_all, services.by_ids),
+    "vehicles": _Kind("vehicle", _by_id, vehicles.add_all, vehicles.by_ids),
+    "shipments": _Kind("shipment", _by_id, shipments.add_all, shipments.by_ids),
+    "road_links": _Kind(
+        "road link", _by_pair, road_links.add_all, lambda s, _: road_links.all_links(s)
+    ),
 }
 
 
@@ -194,21 +221,18 @@ def _refuse(
 
 
 def _insert(session: Session, plan: Mapping[str, tuple[list[Any], int]]) -> dict[str, list[Any]]:
-    """Insert the planned new records, locations first (the others refer to them); return the
-    locations and shipments a concurrent writer stored under the same ids after we read."""
+    """Insert the planned new records, locations first (the others refer to them); return, by
+    kind, those a concurrent writer stored under the same key after we read (left out by the
+    database's ON CONFLICT DO NOTHING, so that they can be judged)."""
     lost: dict[str, list[Any]] = {}
-    for kind in ("locations", "services", "vehicles", "shipments", "road_links"):
+    for kind, spec in KINDS.items():
         new, _ = plan[kind]
         if not new:
             continue
-        if kind == "locations":
-            stored = locations.add_all(session, new)
-        elif kind == "shipments":
-            stored = shipments.add_all(session, new)
-        else:
-            ADDERS[kind](session, new)
-            continue
-        lost[kind] = [x for x in new if x.id not in stored]
+        stored = spec.insert(session, new)
+        theirs = [x for x in new if spec.key(x) not in stored]
+        if theirs:
+            lost[kind] = theirs
     return lost
 
 
@@ -222,23 +246,39 @@ def _judge_lost(
 ) -> None:
     """Read the records a concurrent writer stored first and judge them as a repeat of that
     import would be (identical: unchanged; a location's added codes: updated; different: a
-    conflict, or an amendment with `update_shipments`); `plan` is corrected in place."""
+    conflict, worded as when stored before our read, or a shipment's amendment with
+    `update_shipments`); `plan` is corrected in place."""
     conflicts: list[str] = []
     amended = len(amend or [])
-    places, same_places = _plan_locations(session, lost.get("locations", []), conflicts, coded)
-    theirs = lost.get("shipments", [])
-    stored = shipments.by_ids(session, [x.id for x in theirs])
-    goods, same_goods = _split("shipment", theirs, stored, lambda x: x.id, conflicts, amend)
+    same: dict[str, int] = {}
+    missing: list[str] = []
+    for kind, spec in KINDS.items():
+        theirs = lost.get(kind, [])
+        if not theirs:
+            continue
+        left: list[Any]
+        if kind == "locations":
+            left, same[kind] = _plan_locations(session, theirs, conflicts, coded)
+        else:
+            stored = spec.stored(session, [spec.key(x) for x in theirs])
+            differing = amend if kind == "shipments" else None
+            left, same[kind] = _split(spec.label, theirs, stored, spec.key, conflicts, differing)
+        missing += [f"{spec.label} {_label(spec.key(x))}" for x in left]
     _refuse(session, conflicts, (amend or [])[amended:], hint)
-    if places or goods:
-        # Not stored by us and not readable either: the other writer's row is gone again.
-        raise Conflict(
-            "records were stored concurrently by another import; nothing was imported, retry"
+    if missing:
+        # Skipped as stored, yet not readable: the other writer's record was removed again
+        # (nothing in the application deletes master data or shipments; only a hand could).
+        # Running the import again judges what is stored then.
+        shown = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        raise Unavailable(
+            f"{len(missing)} record(s) another writer stored during this import were removed "
+            f"again before it could read them ({shown}); nothing was imported; run it again"
         )
-    for kind, same in (("locations", same_places), ("shipments", same_goods)):
+    for kind, count in same.items():
+        spec = KINDS[kind]
         new, unchanged = plan[kind]
-        gone = {x.id for x in lost.get(kind, [])}
-        plan[kind] = ([x for x in new if x.id not in gone], unchanged + same)
+        gone = {spec.key(x) for x in lost[kind]}
+        plan[kind] = ([x for x in new if spec.key(x) not in gone], unchanged + count)
 
 
 UPDATE_HINT = (
@@ -280,10 +320,12 @@ def import_scenario(
     try:
         lost = _insert(session, plan)
     except IntegrityError as exc:
-        # A concurrent writer storing the same services, vehicles or road links since our
-        # check gets here; the caller rolls the whole transaction back.
+        # Not another import of the same records (their keys are skipped, then judged below):
+        # a record the database itself refuses, such as one referring to a location removed by
+        # hand since the import checked it. The caller rolls the transaction back.
+        reason = str(exc.orig).strip().splitlines()[:1] or ["an integrity constraint"]
         raise Conflict(
-            "records were stored concurrently by another import; nothing was imported, retry"
+            f"the database refused the import ({reason[0]}); nothing was imported"
         ) from exc
     if any(lost.values()):
         _judge_lost(session, plan, lost, amend, coded, hint)

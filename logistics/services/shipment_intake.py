@@ -42,6 +42,8 @@ def submit_shipment_rows(session: Session, rows: Sequence[Mapping[str, object]])
     try:
         report = add_shipments(session, shipments)
     except Conflict as exc:
+        if not exc.conflicts:  # not a record differing: the database refused the import
+            raise
         raise Conflict(
             f"{len(exc.conflicts)} shipment(s) differ from stored ones; nothing was stored; "
             + AMEND_HINT,
@@ -60,6 +62,8 @@ def submit_location_rows(session: Session, rows: Sequence[Mapping[str, object]])
     try:
         report = import_scenario(session, Scenario(locations=tuple(found)))
     except Conflict as exc:
+        if not exc.conflicts:  # not a record differing: the database refused the import
+            raise
         raise Conflict(
             f"{len(exc.conflicts)} location(s) differ from stored ones; nothing was stored; a "
             "stored location cannot be changed (only a UN/LOCODE or GLN it lacks may be added): "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -153,3 +154,24 @@ def test_load_scenario_selects_shipments_with_all_master_data(
     assert [s.id for s in selected.shipments] == ["P002", "P007"]
     assert len(selected.locations) == 7 and len(selected.services) == 4
     assert len(selected.vehicles) == 4 and len(selected.road_links) == 3
+
+
+def test_adding_stored_services_vehicles_and_road_links_skips_them(
+    session: Session, stored: Scenario
+) -> None:
+    """add_all returns the keys it stored and leaves a stored key's row as it is (a concurrent
+    import's row is judged by the import, never overwritten or failing the transaction)."""
+    svc, veh = stored.services[0], stored.vehicles[0]
+    pairs = stored.road_link_by_pair
+    link = next(x for x in stored.road_links if (x.destination, x.origin) not in pairs)
+    new_svc = replace(svc, id="SV-NEW")
+    assert services.add_all(session, [replace(svc, carrier="Other"), new_svc]) == {"SV-NEW"}
+    assert vehicles.add_all(session, [replace(veh, speed_kmh=1.0)]) == set()
+    fresh = replace(link, origin=link.destination, destination=link.origin, distance_km=9.0)
+    fresh_pair = (fresh.origin, fresh.destination)
+    added = road_links.add_all(session, [replace(link, distance_km=1.0), fresh])
+    assert added == {fresh_pair}
+    assert services.get(session, svc.id) == svc and services.get(session, "SV-NEW") == new_svc
+    assert vehicles.get(session, veh.id) == veh
+    links = road_links.all_links(session)
+    assert links[(link.origin, link.destination)] == link and links[fresh_pair] == fresh

@@ -9,7 +9,7 @@ from datetime import timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from logistics.bundles.reader import read_bundle
@@ -271,3 +271,149 @@ def test_a_different_shipment_stored_concurrently_is_a_conflict_naming_it(
         f" (pieces: stored {theirs.pieces} != incoming {mine.pieces})"
     ]
     assert stored_scenario(session_factory).shipment_by_id["RACED-2"] == theirs
+
+
+def _race_two_imports(
+    session_factory: sessionmaker[Session], engine: Engine, ours: Scenario, theirs: Scenario
+) -> tuple[ImportReport | Conflict, ImportReport, list[str]]:
+    """Import `ours` while another transaction imports `theirs` into the empty database: that
+    import commits only once ours has read (finding nothing) and is inserting, so every insert
+    of ours meets the other's rows. Returns our outcome, theirs, and the statements ours ran."""
+    inserting = threading.Event()
+    ran: list[str] = []
+    outcome: list[ImportReport | Conflict] = []
+
+    def watch(*args: Any) -> None:
+        if threading.current_thread().name == "ours":
+            ran.append(args[2])
+            if args[2].startswith("INSERT INTO"):
+                inserting.set()
+
+    def run() -> None:
+        try:
+            with session_scope(session_factory) as session:
+                outcome.append(import_scenario(session, ours))
+        except Conflict as exc:
+            outcome.append(exc)
+
+    event.listen(engine, "before_cursor_execute", watch)
+    try:
+        with session_scope(session_factory) as other:
+            first = import_scenario(other, theirs)
+            other.flush()
+            importer = threading.Thread(target=run, name="ours")
+            importer.start()
+            assert inserting.wait(30)
+            time.sleep(0.3)  # our first insert now waits on the other import's rows
+        importer.join(60)
+    finally:
+        event.remove(engine, "before_cursor_execute", watch)
+    assert not importer.is_alive() and len(outcome) == 1
+    return outcome[0], first, ran
+
+
+def _inserted_tables(statements: list[str]) -> set[str]:
+    return {s.split()[2] for s in statements if s.startswith("INSERT INTO")}
+
+
+def test_two_imports_of_the_same_bundle_at_once_both_succeed_as_a_repeat_would(
+    session_factory: sessionmaker[Session], engine: Engine
+) -> None:
+    """The same bundle imported twice at once: the import that read before the other stored
+    inserts every kind (services, vehicles and road links too), meets the other's rows and
+    reports them all unchanged, exactly as a serial repeat does; one row each is stored."""
+    scenario = read_bundle(MINIMAL)
+    raced, first, ran = _race_two_imports(session_factory, engine, scenario, scenario)
+    assert isinstance(raced, ImportReport), raced
+    assert _inserted_tables(ran) == {
+        "locations",
+        "services",
+        "vehicles",
+        "shipments",
+        "road_links",
+    }
+    assert first.created == 19 and first.unchanged == 0
+    assert raced.created == 0 and raced.updated == 0
+    assert {k: c.unchanged for k, c in raced.counts.items()} == {
+        k: c.created for k, c in first.counts.items()
+    }
+    with session_scope(session_factory) as session:
+        repeat = import_scenario(session, scenario)
+    assert raced.counts == repeat.counts
+    stored = stored_scenario(session_factory)
+    assert identical_scenarios(stored, scenario)
+    assert (len(stored.services), len(stored.vehicles), len(stored.road_links)) == (
+        len(scenario.services),
+        len(scenario.vehicles),
+        len(scenario.road_links),
+    )
+
+
+def test_a_different_service_vehicle_and_road_link_stored_at_once_are_conflicts_naming_them(
+    session_factory: sessionmaker[Session], engine: Engine
+) -> None:
+    """The other import stored a service, a truck shift and a road link with other values under
+    our keys after our read: a conflict naming each with its differing field, worded as a
+    serial repeat's, and nothing of ours written (not even the shipment the other lacked)."""
+    ours = read_bundle(MINIMAL)
+    service, vehicle, link = ours.services[0], ours.vehicles[0], ours.road_links[0]
+    their_service = replace(service, capacity_kg=service.capacity_kg / 2)
+    their_vehicle = replace(vehicle, speed_kmh=vehicle.speed_kmh + 10)
+    their_link = replace(link, distance_km=link.distance_km + 1)
+    theirs = replace(
+        ours,
+        services=(their_service, *ours.services[1:]),
+        vehicles=(their_vehicle, *ours.vehicles[1:]),
+        shipments=ours.shipments[:-1],
+        road_links=(their_link, *ours.road_links[1:]),
+    )
+    raced, _, ran = _race_two_imports(session_factory, engine, ours, theirs)
+    assert isinstance(raced, Conflict), raced
+    assert {"services", "vehicles", "road_links"} <= _inserted_tables(ran)
+    assert raced.conflicts == [
+        f"service {service.id}: differs from the stored record"
+        f" (capacity_kg: stored {their_service.capacity_kg} != incoming {service.capacity_kg})",
+        f"vehicle {vehicle.id}: differs from the stored record"
+        f" (speed_kmh: stored {their_vehicle.speed_kmh} != incoming {vehicle.speed_kmh})",
+        f"road link {link.origin}->{link.destination}: differs from the stored record"
+        f" (distance_km: stored {their_link.distance_km} != incoming {link.distance_km})",
+    ]
+    assert str(raced).startswith("3 record(s) conflict with stored ones; nothing was imported")
+    assert identical_scenarios(stored_scenario(session_factory), theirs)
+    with pytest.raises(Conflict) as repeat, session_scope(session_factory) as session:
+        import_scenario(session, ours)
+    assert repeat.value.conflicts == raced.conflicts and str(repeat.value) == str(raced)
+
+
+def test_a_location_removed_by_hand_under_a_new_service_is_refused_by_the_database(
+    session_factory: sessionmaker[Session], engine: Engine
+) -> None:
+    """The one refusal still left at insert time: a stored location deleted by hand after the
+    import checked it, under a new service referring to it. The import answers a conflict
+    saying the database refused it (no "retry"), and writes nothing."""
+    scenario = read_bundle(MINIMAL)
+    with session_scope(session_factory) as session:
+        import_scenario(session, Scenario(locations=scenario.locations))
+    service = scenario.services[0]
+    removed: list[str] = []
+
+    def remove_by_hand(*args: Any) -> None:
+        if args[2].startswith("INSERT INTO services") and not removed:
+            removed.append(service.destination)
+            with engine.begin() as conn:
+                conn.execute(
+                    text("DELETE FROM locations WHERE id = :id"), {"id": service.destination}
+                )
+
+    event.listen(engine, "before_cursor_execute", remove_by_hand)
+    try:
+        with pytest.raises(Conflict) as err, session_scope(session_factory) as session:
+            import_scenario(session, Scenario(locations=scenario.locations, services=(service,)))
+    finally:
+        event.remove(engine, "before_cursor_execute", remove_by_hand)
+    assert removed == [service.destination]
+    assert str(err.value).startswith("the database refused the import (")
+    assert str(err.value).endswith("); nothing was imported") and err.value.conflicts == []
+    assert "retry" not in str(err.value).lower()
+    stored = stored_scenario(session_factory)
+    assert stored.services == () and service.destination not in stored.location_by_id

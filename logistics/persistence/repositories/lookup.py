@@ -52,15 +52,32 @@ def dialect_insert(session: Session) -> Any:
     return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
+def _insert_skipping_stored(
+    session: Session, model: Any, values: list[dict[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the primary key; the primary keys stored."""
+    if not values:
+        return []
+    key = list(model.__table__.primary_key.columns)
+    # In primary key order: two writers inserting overlapping rows lock them in the same order,
+    # so on PostgreSQL one waits for the other instead of both deadlocking.
+    ordered = sorted(values, key=lambda v: tuple(v[column.key] for column in key))
+    statement = dialect_insert(session)(model.__table__).on_conflict_do_nothing().returning(*key)
+    return [tuple(row) for row in session.execute(statement, ordered)]
+
+
 def insert_new(session: Session, model: Any, values: list[dict[str, Any]]) -> set[str]:
     """Insert `values` as `model` rows, skipping any whose id is stored; return the ids stored.
 
     ON CONFLICT DO NOTHING: an id a concurrent writer stored first (after the caller read)
     is left out instead of failing the transaction, so the caller can read it and judge it.
     """
-    if not values:
-        return set()
-    statement = (
-        dialect_insert(session)(model.__table__).on_conflict_do_nothing().returning(model.id)
-    )
-    return set(session.scalars(statement, values))
+    return {row[0] for row in _insert_skipping_stored(session, model, values)}
+
+
+def insert_new_keys(
+    session: Session, model: Any, values: list[dict[str, Any]]
+) -> set[tuple[Any, ...]]:
+    """`insert_new` for a table keyed by several columns: the primary keys stored, as tuples
+    in the key's column order (a key a concurrent writer stored first is left out)."""
+    return set(_insert_skipping_stored(session, model, values))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from logistics.domain import RoadLink
+from logistics.persistence.repositories.lookup import insert_new_keys
 from logistics.persistence.tables import RoadLinkRow
 
 
@@ -16,8 +17,9 @@ def to_domain(row: RoadLinkRow) -> RoadLink:
     return RoadLink(row.origin, row.destination, row.distance_km, row.duration_minutes)
 
 
-def add_all(session: Session, links: Iterable[RoadLink]) -> None:
-    """Insert new road links in bulk."""
+def add_all(session: Session, links: Iterable[RoadLink]) -> set[tuple[str, str]]:
+    """Insert new road links in bulk; return the (origin, destination) pairs stored (one a
+    concurrent writer stored first is skipped: see `insert_new_keys`)."""
     values = [
         {
             "origin": x.origin,
@@ -27,8 +29,7 @@ def add_all(session: Session, links: Iterable[RoadLink]) -> None:
         }
         for x in links
     ]
-    if values:
-        session.execute(insert(RoadLinkRow), values)
+    return insert_new_keys(session, RoadLinkRow, values)
 
 
 def all_links(session: Session) -> dict[tuple[str, str], RoadLink]:

@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from logistics.domain import Mode, Service
 from logistics.domain.validation import format_tags, parse_tags
 from logistics.persistence.base import offset_of, with_offset
-from logistics.persistence.repositories.lookup import rows_by_ids
+from logistics.persistence.repositories.lookup import insert_new, rows_by_ids
 from logistics.persistence.repositories.page import Page, paginate
 from logistics.persistence.tables import ServiceRow
 
@@ -57,11 +57,10 @@ def to_values(s: Service) -> dict[str, Any]:
     )
 
 
-def add_all(session: Session, services: Iterable[Service]) -> None:
-    """Insert new services in bulk (no ORM objects: imports reach many thousands)."""
-    values = [to_values(x) for x in services]
-    if values:
-        session.execute(insert(ServiceRow), values)
+def add_all(session: Session, services: Iterable[Service]) -> set[str]:
+    """Insert new services in bulk (no ORM objects: imports reach many thousands); return the
+    ids stored (one a concurrent writer stored first is skipped: see `insert_new`)."""
+    return insert_new(session, ServiceRow, [to_values(x) for x in services])
 
 
 def get(session: Session, service_id: str) -> Service | None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from logistics.domain import Vehicle
 from logistics.domain.validation import format_tags, parse_tags
 from logistics.persistence.base import offset_of, with_offset
-from logistics.persistence.repositories.lookup import rows_by_ids
+from logistics.persistence.repositories.lookup import insert_new, rows_by_ids
 from logistics.persistence.repositories.page import Page, paginate
 from logistics.persistence.tables import VehicleRow
 
@@ -56,11 +56,10 @@ def to_values(v: Vehicle) -> dict[str, Any]:
     )
 
 
-def add_all(session: Session, vehicles: Iterable[Vehicle]) -> None:
-    """Insert new vehicles in bulk (no ORM objects: imports reach many thousands)."""
-    values = [to_values(x) for x in vehicles]
-    if values:
-        session.execute(insert(VehicleRow), values)
+def add_all(session: Session, vehicles: Iterable[Vehicle]) -> set[str]:
+    """Insert new vehicles in bulk (no ORM objects: imports reach many thousands); return the
+    ids stored (one a concurrent writer stored first is skipped: see `insert_new`)."""
+    return insert_new(session, VehicleRow, [to_values(x) for x in vehicles])
 
 
 def get(session: Session, vehicle_id: str) -> Vehicle | None:
