@@ -123,16 +123,19 @@ def ingest_flat(
     # The unique constraints decide what is new, row by row in submission order: an event
     # stored before (by anyone, a concurrent request too), or earlier in this batch, under the
     # same source and id or with the same content, is not inserted: a duplicate.
-    inserted = set(repo.add_new(session, [e for _, e in prepared], raw_id) if prepared else ())
+    stored = repo.add_new(session, [e for _, e in prepared], raw_id) if prepared else []
+    every = len(stored) == len(prepared)  # each stored row is a distinct event given: all new
+    inserted = set() if every else set(stored)
     accepted: list[FlatEvent] = []
     for position, e in prepared:
-        key = (e.source, e.event_id, e.content_key)
-        if key not in inserted:
+        key = None if every else (e.source, e.event_id, e.content_key)
+        if key is not None and key not in inserted:
             results[position] = ItemResult(
                 at[position], ItemStatus.DUPLICATE, e.event_id, record=e.raw_ref or ""
             )
             continue
-        inserted.discard(key)  # the same item again later in the batch is its duplicate
+        if key is not None:
+            inserted.discard(key)  # the same item again later in the batch is its duplicate
         status = ItemStatus.INFORMATIONAL if e.milestone == _INFORMATIONAL else ItemStatus.ACCEPTED
         results[position] = ItemResult(at[position], status, e.event_id, record=e.raw_ref or "")
         accepted.append(e)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timezone
 from functools import cache
 from typing import Any, cast
 
+from psycopg.types.string import BytesBinaryDumper
 from sqlalchemy import (
     Boolean,
     ColumnElement,
@@ -212,6 +213,15 @@ def _direct_copy() -> str:
     return f"COPY tracking_events ({names}) FROM STDIN (FORMAT BINARY)"
 
 
+def _copying(driver: Any) -> Any:
+    """PostgreSQL: a cursor for binary COPY of the events. Its content keys (bytes) are packed
+    by psycopg's C dumper: the one psycopg finds for the bytea type by default (the DB-API
+    `Binary` wrapper's, in Python) costs about a microsecond a row."""
+    cursor = driver.cursor()
+    cursor.adapters.register_dumper(bytes, BytesBinaryDumper)
+    return cursor
+
+
 def _distinct(events: Sequence[Sequence[Any]]) -> bool:
     """No two events share their source and id, nor their content key."""
     return len({(e[1], e[0]) for e in events}) == len(events) == len({e[2] for e in events})
@@ -222,7 +232,7 @@ def _copy_directly(driver: Any, rows: Sequence[Sequence[Any]]) -> list[Stored] |
     when one of them is stored already (a unique violation: the copy is rolled back)."""
     driver.execute(f"SAVEPOINT {_SAVEPOINT}")
     try:
-        with driver.cursor() as cursor, cursor.copy(_direct_copy()) as copy:
+        with _copying(driver) as cursor, cursor.copy(_direct_copy()) as copy:
             copy.set_types(_copy_types())
             for row in rows:
                 copy.write_row(row)
@@ -280,7 +290,7 @@ def add_new(
                 return copied
         create, copy_sql, move = _copy_statements()
         connection.exec_driver_sql(create)
-        with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        with _copying(driver) as cursor, cursor.copy(copy_sql) as copy:
             copy.set_types(("int4", *_copy_types()))
             for seq, row in enumerate(rows):
                 copy.write_row((seq, *row))
