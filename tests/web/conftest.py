@@ -7,6 +7,7 @@ sessionStorage). Without /usr/bin/chromium they fail under CI (CI set) and skip 
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,9 +20,13 @@ from tests.web.demo_board import demo_board  # noqa: F401  (the demo's data, ser
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """Browser tests use a fresh SQLite file (overrides the dialect-parametrised fixture)."""
-    return f"sqlite:///{tmp_path / 'web.db'}"
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Browser tests use a fresh SQLite file (overrides the dialect-parametrised fixture); a
+    copy of the session's migrated one when the test uses `engine`, as tests/conftest.py does."""
+    path = tmp_path / "web.db"
+    if "engine" in request.fixturenames:
+        shutil.copyfile(request.getfixturevalue("migrated_sqlite_file"), path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="session")
