@@ -170,13 +170,6 @@ def _optional_text(value: Any, limit: int) -> str | None:
 
 def _instant(value: Any) -> datetime:
     """`parse_instant` of a time that parses, has an offset and a storable year."""
-    return _instant_and_utc_text(value)[0]
-
-
-def _instant_and_utc_text(value: Any) -> tuple[datetime, str | None]:
-    """`_instant`, and its UTC ISO 8601 text (what hashing writes) when the value is spelled
-    exactly so (`2026-01-01T08:30:00Z`, `…+00:00`, six-digit fractions): then it is the text
-    itself, and hashing need not format the time again."""
     if type(value) is not str:
         raise _Other
     text = value.strip()
@@ -188,30 +181,7 @@ def _instant_and_utc_text(value: Any) -> tuple[datetime, str | None]:
         raise _Other from None
     if moment.utcoffset() is None or not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
         raise _Other
-    return moment, text if _is_utc_isoformat(text) else None
-
-
-def _is_utc_isoformat(text: str) -> bool:
-    """Whether a time `datetime.fromisoformat` read is exactly what `isoformat` writes for it
-    in UTC: `YYYY-MM-DDTHH:MM:SS+00:00`, or with a fraction of six digits not all zero (other
-    spellings it reads, week dates, basic format, a space, other fractions, come out otherwise)."""
-    size = len(text)
-    if size == 25:
-        plain = True
-    elif size == 32:
-        plain = text[19] == "." and text[20:26] != "000000"
-    else:
-        return False
-    return (
-        plain
-        and text.endswith("+00:00")
-        and text[4] == "-"
-        and text[7] == "-"
-        and text[10] == "T"
-        and text[13] == ":"
-        and text[16] == ":"
-        and text.isascii()
-    )
+    return moment
 
 
 def _optional_instant(value: Any) -> datetime | None:
@@ -242,7 +212,7 @@ def _flat(item: Any, default_source: str, received_at: datetime) -> FlatEvent:
     time_type = _TIME_TYPE_VALUES.get(given_type) if type(given_type) is str else None
     if milestone is None or time_type is None:  # the exact spelling only; `_parse` reads others
         raise _Other
-    event_time, event_time_utc = _instant_and_utc_text(get("event_time"))
+    event_time = _instant(get("event_time"))
     recorded_at = _optional_instant(get("recorded_at"))
     received = _optional_instant(get("received_at")) or received_at
     source = _plain(get("source") or default_source, _LIMIT["source"])
@@ -292,7 +262,6 @@ def _flat(item: Any, default_source: str, received_at: datetime) -> FlatEvent:
         source_code,
         inferred,
         references,
-        event_time_utc=event_time_utc,
     )
     return FlatEvent(
         event_id or digest.hex(),
