@@ -6,37 +6,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 from logistics.domain.tracking import TrackingEvent
+from logistics.domain.utc_text import utc_isoformat
 
 
 def _utc(value: datetime | None) -> str:
     """The instant as the JSON text hashed: UTC ISO 8601 in quotes (digits need no escaping)."""
     return "null" if value is None else f'"{utc_isoformat(value)}"'
-
-
-def utc_isoformat(value: datetime) -> str:
-    """`value.astimezone(UTC).isoformat()`, in about half its time: the date part is kept per
-    day, the clock read from tables (`isoformat` of an aware time was the costliest step of
-    hashing, and every ingested event hashes one or two)."""
-    moment = value if value.tzinfo is UTC else value.astimezone(UTC)
-    day = moment.toordinal()
-    prefix = _DAYS.get(day)
-    if prefix is None:
-        if len(_DAYS) >= _DAYS_KEPT:
-            _DAYS.clear()
-        prefix = _DAYS[day] = date.fromordinal(day).isoformat() + "T"
-    text = f"{prefix}{_CLOCK[moment.hour * 60 + moment.minute]}{_SECONDS[moment.second]}"
-    micro = moment.microsecond
-    return f"{text}.{micro:06d}+00:00" if micro else f"{text}+00:00"
-
-
-_DAYS: dict[int, str] = {}
-"""`YYYY-MM-DDT` per proleptic Gregorian ordinal seen (a feed's times fall on few days)."""
-_DAYS_KEPT = 20_000
-_CLOCK = tuple(f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in range(60))
-_SECONDS = tuple(f":{second:02d}" for second in range(60))
 
 
 _ESCAPE: Callable[[str], str] = json.encoder.encode_basestring_ascii

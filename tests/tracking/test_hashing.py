@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 from datetime import UTC, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from logistics.domain import ExceptionReason, Milestone, Mode, TimeType, TrackingEvent
-from logistics.tracking.hashing import content_hash, utc_isoformat
+from logistics.tracking.hashing import content_hash
 
 
 def _json_hash(event: TrackingEvent, references: dict[str, str]) -> str:
@@ -64,19 +62,3 @@ def test_fast_hash_equals_the_json_definition_for_many_shapes() -> None:
             assert content_hash(event, references) == _json_hash(event, references)
             checked += 1
     assert checked == len(texts) * len(refs)
-
-
-def test_utc_isoformat_writes_what_isoformat_writes_in_utc() -> None:
-    """The hashed time text (tables and a per-day cache, not isoformat) is isoformat's, for
-    instants of any year, with and without fractions, in fixed and named zones."""
-    rng = random.Random(11)
-    zones = [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-3, minutes=-30))]
-    zones += [ZoneInfo("Asia/Shanghai"), ZoneInfo("Europe/Luxembourg")]
-    for _ in range(20_000):
-        moment = datetime(rng.randint(2, 9998), 1, 1, tzinfo=UTC) + timedelta(
-            seconds=rng.randint(0, 366 * 86400),
-            microseconds=rng.choice((0, rng.randint(1, 999_999))),
-        )
-        local = moment.astimezone(rng.choice(zones))
-        assert utc_isoformat(local) == local.astimezone(UTC).isoformat()
-        assert utc_isoformat(local) == utc_isoformat(moment)

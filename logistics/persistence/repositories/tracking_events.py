@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping, Sequence
-from datetime import UTC, datetime, timezone
+from datetime import datetime, timezone
 from functools import cache
 from typing import Any, cast
 
@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from logistics.domain import ExceptionReason, Milestone, Mode, TimeType, TrackingEvent
+from logistics.domain.utc_text import utc_sqlite_text
 from logistics.persistence.base import UtcDateTime, offset_of, with_offset
 from logistics.persistence.repositories import confirmed_ids
 from logistics.persistence.tables import (
@@ -368,7 +369,7 @@ class _SqliteTimes:
         if value is self._last:
             return self._text
         self._last = value
-        self._text = value.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+        self._text = utc_sqlite_text(value)
         return self._text
 
 
