@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine, event, text
@@ -211,36 +212,14 @@ def _import_while_another_writer_stores(
     with session_scope(session_factory) as session:
         import_scenario(session, scenario)
     known = tuple(x for x in scenario.locations if x.id in {ours.origin, ours.destination})
-    inserting = threading.Event()
-    outcome: list[ImportReport | Conflict] = []
-
-    def watch(*args: Any) -> None:
-        if threading.current_thread().name == "ours" and args[2].startswith(
-            "INSERT INTO shipments"
-        ):
-            inserting.set()
-
-    def run() -> None:
-        try:
-            with session_scope(session_factory) as session:
-                outcome.append(import_scenario(session, Scenario(known, shipments=(ours,))))
-        except Conflict as exc:
-            outcome.append(exc)
-
-    event.listen(engine, "before_cursor_execute", watch)
-    try:
-        with session_scope(session_factory) as other:
-            shipment_repo.add_all(other, [theirs])
-            other.flush()
-            importer = threading.Thread(target=run, name="ours")
-            importer.start()
-            assert inserting.wait(30)
-            time.sleep(0.3)  # our insert is now waiting on the other writer's row
-        importer.join(60)
-    finally:
-        event.remove(engine, "before_cursor_execute", watch)
-    assert not importer.is_alive() and len(outcome) == 1
-    return outcome[0]
+    outcome, _, _ = _race(
+        session_factory,
+        engine,
+        Scenario(known, shipments=(ours,)),
+        lambda other: shipment_repo.add_all(other, [theirs]),
+        "INSERT INTO shipments",
+    )
+    return outcome
 
 
 def test_a_shipment_stored_concurrently_after_the_import_read_is_unchanged(
@@ -279,6 +258,25 @@ def _race_two_imports(
     """Import `ours` while another transaction imports `theirs` into the empty database: that
     import commits only once ours has read (finding nothing) and is inserting, so every insert
     of ours meets the other's rows. Returns our outcome, theirs, and the statements ours ran."""
+    return _race(
+        session_factory, engine, ours, lambda other: import_scenario(other, theirs), "INSERT INTO"
+    )
+
+
+T = TypeVar("T")
+
+
+def _race(
+    session_factory: sessionmaker[Session],
+    engine: Engine,
+    ours: Scenario,
+    other_writes: Callable[[Session], T],
+    inserting_with: str,
+) -> tuple[ImportReport | Conflict, T, list[str]]:
+    """Import `ours` in a thread while `other_writes` runs in another transaction, which
+    commits only once our import runs a statement starting `inserting_with` (after its reads
+    found nothing) and has waited on it a moment. Returns our outcome, what `other_writes`
+    returned, and the statements our import ran."""
     inserting = threading.Event()
     ran: list[str] = []
     outcome: list[ImportReport | Conflict] = []
@@ -286,7 +284,7 @@ def _race_two_imports(
     def watch(*args: Any) -> None:
         if threading.current_thread().name == "ours":
             ran.append(args[2])
-            if args[2].startswith("INSERT INTO"):
+            if args[2].startswith(inserting_with):
                 inserting.set()
 
     def run() -> None:
@@ -299,17 +297,17 @@ def _race_two_imports(
     event.listen(engine, "before_cursor_execute", watch)
     try:
         with session_scope(session_factory) as other:
-            first = import_scenario(other, theirs)
+            theirs = other_writes(other)
             other.flush()
             importer = threading.Thread(target=run, name="ours")
             importer.start()
             assert inserting.wait(30)
-            time.sleep(0.3)  # our first insert now waits on the other import's rows
+            time.sleep(0.3)  # our insert now waits on the other writer's rows
         importer.join(60)
     finally:
         event.remove(engine, "before_cursor_execute", watch)
     assert not importer.is_alive() and len(outcome) == 1
-    return outcome[0], first, ran
+    return outcome[0], theirs, ran
 
 
 def _inserted_tables(statements: list[str]) -> set[str]:
