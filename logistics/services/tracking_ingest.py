@@ -124,17 +124,17 @@ def ingest_flat(
     # stored before (by anyone, a concurrent request too), or earlier in this batch, under the
     # same source and id or with the same content, is not inserted: a duplicate.
     stored = repo.add_new(session, [e for _, e in prepared], raw_id) if prepared else []
-    every = len(stored) == len(prepared)  # each stored row is a distinct event given: all new
-    inserted = set() if every else set(stored)
+    # None when every event given was stored (each stored row is a distinct event given).
+    inserted = None if len(stored) == len(prepared) else set(stored)
     accepted: list[FlatEvent] = []
     for position, e in prepared:
-        key = None if every else (e.source, e.event_id, e.content_key)
-        if key is not None and key not in inserted:
-            results[position] = ItemResult(
-                at[position], ItemStatus.DUPLICATE, e.event_id, record=e.raw_ref or ""
-            )
-            continue
-        if key is not None:
+        if inserted is not None:
+            key = (e.source, e.event_id, e.content_key)
+            if key not in inserted:
+                results[position] = ItemResult(
+                    at[position], ItemStatus.DUPLICATE, e.event_id, record=e.raw_ref or ""
+                )
+                continue
             inserted.discard(key)  # the same item again later in the batch is its duplicate
         status = ItemStatus.INFORMATIONAL if e.milestone == _INFORMATIONAL else ItemStatus.ACCEPTED
         results[position] = ItemResult(at[position], status, e.event_id, record=e.raw_ref or "")

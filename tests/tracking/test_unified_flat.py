@@ -56,9 +56,9 @@ def _spellings(moment: datetime) -> list[str]:
 
 
 def test_times_in_any_spelling_hash_as_the_event_object_parse_does() -> None:
-    """The single pass reuses a UTC time's own text for the content hash when it is spelled
-    as `isoformat` writes it; every spelling (and a fraction of zeros, or none) still gives
-    the event-object parse's content key and id."""
+    """Every spelling of a time the single pass reads (Z, offsets, week and ordinal dates,
+    basic format, fractions of zeros or none) gives the event-object parse's values, content
+    key and id, and one instant however spelled is one content."""
     rng = random.Random(17)
     received = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
     items = []
